@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Real tmux servers and daemons per test: keep the 2-core machine from thrashing.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
