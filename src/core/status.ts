@@ -1,0 +1,48 @@
+// The status snapshot the daemon serves over IPC; `pocket status --json` prints it as is (PRODUCT.md).
+
+export type SessionKind = 'tmux' | 'codex' | 'claude' | 'terminal';
+export type SessionState = 'running' | 'idle' | 'waiting' | 'exited';
+
+export interface SessionStatus {
+  id: string;
+  name: string;
+  alias: string | null;
+  kind: SessionKind;
+  /** For tmux sessions the pane id (`%12`). */
+  target: string;
+  state: SessionState;
+  exitCode: number | null;
+  /** ISO-8601 time of the last output or input, null when none yet. */
+  lastActivityAt: string | null;
+  topicId: number | null;
+}
+
+export interface DaemonStatus {
+  running: boolean;
+  pid: number | null;
+  uptimeS: number | null;
+  version: string;
+}
+
+export interface BotStatus {
+  username: string | null;
+  connected: boolean;
+  /** ISO-8601 time of the last successful getUpdates, null before the first. */
+  lastPollAt: string | null;
+  lastError: string | null;
+}
+
+export interface StatusSnapshot {
+  daemon: DaemonStatus;
+  bot: BotStatus;
+  sessions: SessionStatus[];
+}
+
+/** What `status --json` prints when no daemon answers. */
+export function notRunningSnapshot(version: string): StatusSnapshot {
+  return {
+    daemon: { running: false, pid: null, uptimeS: null, version },
+    bot: { username: null, connected: false, lastPollAt: null, lastError: null },
+    sessions: [],
+  };
+}
