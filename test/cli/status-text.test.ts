@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { notRunningSnapshot } from '../../src/core/status.js';
+import { formatAgo, formatDuration, formatStatusText } from '../../src/cli/status-text.js';
+import { NOW, secondsAgo, session, snapshot, THREE_SESSIONS } from './tui/snapshots.js';
+
+describe('formatStatusText', () => {
+  it('prints daemon, bot and an aligned sessions table', () => {
+    expect(formatStatusText(snapshot(THREE_SESSIONS), NOW, '/home/u/.pocket')).toBe(
+      [
+        'daemon: running, pid 4242, up 2h 5m, version 0.1.0',
+        'bot: @pocket_bot, connected, last poll 3s ago',
+        '',
+        'NAME   ALIAS  KIND   TARGET    STATE    EXIT  ACTIVITY    TOPIC',
+        'build  b      tmux   %12       running  -     5s ago      17',
+        'agent  -      codex  thread-9  waiting  -     1m 30s ago  -',
+        'tests  -      tmux   work:1.0  exited   1     2h 1m ago   -',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says "no sessions" when there are none, and shows a disconnected bot with its last error on one line', () => {
+    const s = snapshot([], {
+      bot: { username: 'pocket_bot', connected: false, lastPollAt: null, lastError: '409 Conflict:\nother getUpdates' },
+    });
+    expect(formatStatusText(s, NOW, '/h')).toBe(
+      [
+        'daemon: running, pid 4242, up 2h 5m, version 0.1.0',
+        'bot: @pocket_bot, disconnected, last poll never, last error: 409 Conflict: other getUpdates',
+        '',
+        'no sessions',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says clearly that the daemon is not running, naming the home', () => {
+    expect(formatStatusText(notRunningSnapshot('0.1.0'), NOW, '/home/u/.pocket')).toBe(
+      'pocket daemon is not running (home: /home/u/.pocket)\nStart it with: pocket start\n',
+    );
+  });
+
+  it('has no colours or other escape sequences', () => {
+    const s = snapshot([session({ id: 'x', name: 'evil', target: '%1\u001b[31m' })]);
+    expect(formatStatusText(s, NOW, '/h')).not.toMatch(/\u001b/);
+  });
+});
+
+describe('time formatting', () => {
+  it('humanises durations', () => {
+    expect([0, 59, 60, 3599, 3600, 86_399, 90_000, -5].map(formatDuration)).toEqual([
+      '0s', '59s', '1m 0s', '59m 59s', '1h 0m', '23h 59m', '1d 1h', '0s',
+    ]);
+  });
+
+  it('says how long ago, with a fallback for missing or unparsable times and 0s for the future', () => {
+    expect(formatAgo(secondsAgo(5), NOW)).toBe('5s ago');
+    expect(formatAgo(null, NOW)).toBe('-');
+    expect(formatAgo('not a date', NOW, 'never')).toBe('never');
+    expect(formatAgo(secondsAgo(-30), NOW)).toBe('0s ago');
+  });
+});
