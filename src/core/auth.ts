@@ -1,0 +1,137 @@
+// Who may operate the bot. Every update is judged here before anything else looks at it (PRODUCT.md: "the bot says
+// nothing to anyone else"). Pure: the bot adapter passes the raw update as plain data.
+
+/** Telegram's anonymous group admin: messages "sent as the group" carry this `from` and a `sender_chat`. */
+export const ANONYMOUS_ADMIN_ID = 1087968824;
+
+/** The few fields of a Telegram update this module reads; structural so that grammY's types and test literals fit. */
+export interface TgUser {
+  id: number;
+  is_bot?: boolean;
+  username?: string;
+}
+
+export interface TgChat {
+  id: number;
+  type: string;
+}
+
+export interface TgMessage {
+  message_id: number;
+  date: number;
+  chat: TgChat;
+  from?: TgUser;
+  sender_chat?: TgChat;
+  text?: string;
+  caption?: string;
+  via_bot?: TgUser;
+  forward_origin?: unknown;
+  forward_from?: unknown;
+  forward_from_chat?: unknown;
+  forward_date?: number;
+  is_automatic_forward?: boolean;
+  message_thread_id?: number;
+}
+
+export interface TgCallbackQuery {
+  id: string;
+  from: TgUser;
+  message?: unknown;
+  data?: string;
+}
+
+export interface TgUpdate {
+  update_id: number;
+  message?: TgMessage;
+  edited_message?: TgMessage;
+  channel_post?: TgMessage;
+  edited_channel_post?: TgMessage;
+  callback_query?: TgCallbackQuery;
+  [other: string]: unknown;
+}
+
+/**
+ * Identity reasons mean the sender is not (provably) an authorized person: the caller must stay silent.
+ * The other reasons are only ever returned for an authorized sender, so the caller may tell them why nothing ran.
+ */
+export type IdentityReason = 'not_authorized' | 'no_sender' | 'anonymous_admin' | 'sender_chat' | 'sender_is_bot';
+export type ContentReason = 'forwarded' | 'edited' | 'via_bot' | 'other_bot_command';
+export type DenyReason = IdentityReason | ContentReason | 'unsupported_update';
+
+export type AuthResult = { ok: true; userId: number } | { ok: false; reason: DenyReason };
+
+const deny = (reason: DenyReason): AuthResult => ({ ok: false, reason });
+
+export function authorizeUpdate(
+  update: TgUpdate,
+  allowedUserIds: ReadonlySet<number>,
+  botUsername: string,
+): AuthResult {
+  if (update.callback_query !== undefined) {
+    return checkSender(update.callback_query.from, undefined, allowedUserIds);
+  }
+  if (update.message !== undefined) {
+    const message = update.message;
+    const sender = checkSender(message.from, message.sender_chat, allowedUserIds);
+    if (!sender.ok) return sender;
+    const content = checkContent(message, botUsername);
+    return content ?? sender;
+  }
+  if (update.edited_message !== undefined) {
+    // An edit of an old command would run it a second time; identity first so strangers still get silence.
+    const sender = checkSender(update.edited_message.from, update.edited_message.sender_chat, allowedUserIds);
+    return sender.ok ? deny('edited') : sender;
+  }
+  if (update.channel_post !== undefined || update.edited_channel_post !== undefined) {
+    // Channel posts have no `from`: nobody can be identified.
+    return deny('no_sender');
+  }
+  // my_chat_member, inline queries, reactions, polls...: nothing pocket executes.
+  return deny('unsupported_update');
+}
+
+function checkSender(
+  from: TgUser | undefined,
+  senderChat: TgChat | undefined,
+  allowedUserIds: ReadonlySet<number>,
+): AuthResult {
+  if (from === undefined) return deny('no_sender');
+  // The anonymous admin id is shared by every anonymous admin of every group: it identifies nobody.
+  if (from.id === ANONYMOUS_ADMIN_ID) return deny('anonymous_admin');
+  // Sent on behalf of a chat (a channel or the group itself): the person behind it is hidden.
+  if (senderChat !== undefined) return deny('sender_chat');
+  if (!allowedUserIds.has(from.id)) return deny('not_authorized');
+  // Only reachable if a bot id was put in the allow list; bots can't be the developer.
+  if (from.is_bot === true) return deny('sender_is_bot');
+  return { ok: true, userId: from.id };
+}
+
+function checkContent(message: TgMessage, botUsername: string): AuthResult | null {
+  // Forwarded text was written by someone else, possibly to trick the user into relaying it.
+  if (
+    message.forward_origin !== undefined ||
+    message.forward_from !== undefined ||
+    message.forward_from_chat !== undefined ||
+    message.forward_date !== undefined ||
+    message.is_automatic_forward === true
+  ) {
+    return deny('forwarded');
+  }
+  // Inline results are composed by another bot, not typed by the user.
+  if (message.via_bot !== undefined) return deny('via_bot');
+  const addressee = commandAddressee(message.text ?? message.caption ?? '');
+  if (addressee !== null && addressee.toLowerCase() !== stripAt(botUsername).toLowerCase()) {
+    return deny('other_bot_command');
+  }
+  return null;
+}
+
+/** The `bot` in `/cmd@bot args`, or null for plain text and unaddressed commands. */
+export function commandAddressee(text: string): string | null {
+  const match = /^\/[A-Za-z0-9_]{1,64}@([A-Za-z0-9_]+)/.exec(text);
+  return match?.[1] ?? null;
+}
+
+function stripAt(username: string): string {
+  return username.startsWith('@') ? username.slice(1) : username;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS_ADMIN_ID, type AuthResult, authorizeUpdate, commandAddressee, type TgMessage, type TgUpdate } from '../../src/core/auth.js';
+
+const ALLOWED = new Set([111, 222]);
+const BOT = 'pocket_bot';
+
+const privateChat = { id: 111, type: 'private' };
+const group = { id: -100123, type: 'supergroup' };
+
+function msg(extra: Partial<TgMessage> = {}): TgMessage {
+  return { message_id: 5, date: 1_700_000_000, chat: privateChat, from: { id: 111, is_bot: false }, text: 'hi', ...extra };
+}
+const upd = (fields: Partial<TgUpdate>): TgUpdate => ({ update_id: 1, ...fields });
+const ok = (userId: number): AuthResult => ({ ok: true, userId });
+const no = (reason: string) => ({ ok: false, reason });
+
+const cases: Array<[string, TgUpdate, unknown]> = [
+  ['private message from an allowed user', upd({ message: msg() }), ok(111)],
+  ['second allowed user', upd({ message: msg({ from: { id: 222 } }) }), ok(222)],
+  ['private message from a stranger', upd({ message: msg({ from: { id: 999 } }) }), no('not_authorized')],
+  ['group message: the sender counts, allowed', upd({ message: msg({ chat: group, from: { id: 222 } }) }), ok(222)],
+  ['group message: the sender counts, not the chat', upd({ message: msg({ chat: { id: 111, type: 'group' }, from: { id: 999 } }) }), no('not_authorized')],
+  ['a chat id in the allow list is not a user', upd({ message: msg({ chat: group, from: { id: -100123 } }) }), no('not_authorized')],
+  [
+    'anonymous group admin',
+    upd({ message: msg({ chat: group, from: { id: ANONYMOUS_ADMIN_ID, is_bot: true }, sender_chat: group }) }),
+    no('anonymous_admin'),
+  ],
+  [
+    'anonymous admin even if its id were allowed',
+    upd({ message: msg({ chat: group, from: { id: ANONYMOUS_ADMIN_ID }, sender_chat: group }) }),
+    no('anonymous_admin'),
+  ],
+  [
+    'sent on behalf of a channel with an allowed from',
+    upd({ message: msg({ chat: group, from: { id: 111 }, sender_chat: { id: -100999, type: 'channel' } }) }),
+    no('sender_chat'),
+  ],
+  ['message without from', upd({ message: msg({ from: undefined }) }), no('no_sender')],
+  ['channel post', upd({ channel_post: msg({ chat: { id: -100777, type: 'channel' }, from: undefined }) }), no('no_sender')],
+  ['edited channel post', upd({ edited_channel_post: msg({ from: undefined }) }), no('no_sender')],
+  ['allowed bot id is still a bot', upd({ message: msg({ from: { id: 111, is_bot: true } }) }), no('sender_is_bot')],
+  ['forward_origin', upd({ message: msg({ forward_origin: { type: 'user', date: 1 } }) }), no('forwarded')],
+  ['legacy forward_from', upd({ message: msg({ forward_from: { id: 111 } }) }), no('forwarded')],
+  ['legacy forward_from_chat', upd({ message: msg({ forward_from_chat: group }) }), no('forwarded')],
+  ['legacy forward_date only', upd({ message: msg({ forward_date: 1_600_000_000 }) }), no('forwarded')],
+  ['automatic forward from a linked channel', upd({ message: msg({ is_automatic_forward: true }) }), no('forwarded')],
+  ['forwarded by a stranger: identity first, silence', upd({ message: msg({ from: { id: 999 }, forward_date: 1 }) }), no('not_authorized')],
+  ['via_bot', upd({ message: msg({ via_bot: { id: 42, is_bot: true } }) }), no('via_bot')],
+  ['edited message from an allowed user', upd({ edited_message: msg({ text: '/kill x' }) }), no('edited')],
+  ['edited message from a stranger', upd({ edited_message: msg({ from: { id: 999 } }) }), no('not_authorized')],
+  ['command without addressee', upd({ message: msg({ text: '/sessions' }) }), ok(111)],
+  ['command addressed to this bot', upd({ message: msg({ text: '/send@pocket_bot x ls' }) }), ok(111)],
+  ['command addressed to this bot, other case', upd({ message: msg({ text: '/send@Pocket_Bot x ls' }) }), ok(111)],
+  ['command addressed to another bot', upd({ message: msg({ chat: group, text: '/kill@other_bot x' }) }), no('other_bot_command')],
+  ['command to another bot, glued punctuation', upd({ message: msg({ text: '/kill@other_bot!' }) }), no('other_bot_command')],
+  ['command to another bot in a caption', upd({ message: msg({ text: undefined, caption: '/new@evil_bot a' }) }), no('other_bot_command')],
+  ['an @mention later in the text is not an addressee', upd({ message: msg({ text: '/send x ping @other_bot' }) }), ok(111)],
+  ['callback query from an allowed user', upd({ callback_query: { id: 'q', from: { id: 222 }, data: 'r:1' } }), ok(222)],
+  ['callback query from a stranger', upd({ callback_query: { id: 'q', from: { id: 999 }, data: 'k:1' } }), no('not_authorized')],
+  [
+    'callback on a message the allowed user sent is still judged by the presser',
+    upd({ callback_query: { id: 'q', from: { id: 999 }, message: msg(), data: 'k:1' } }),
+    no('not_authorized'),
+  ],
+  ['inline query', upd({ inline_query: { id: 'i', from: { id: 111 }, query: 'x' } }), no('unsupported_update')],
+  ['my_chat_member', upd({ my_chat_member: { from: { id: 111 } } }), no('unsupported_update')],
+  ['message_reaction', upd({ message_reaction: { user: { id: 111 } } }), no('unsupported_update')],
+  ['empty update', upd({}), no('unsupported_update')],
+];
+
+describe('authorizeUpdate', () => {
+  it.each(cases)('%s', (_name, update, expected) => {
+    expect(authorizeUpdate(update, ALLOWED, BOT)).toEqual(expected);
+  });
+
+  it('accepts the bot username with a leading @', () => {
+    expect(authorizeUpdate(upd({ message: msg({ text: '/help@pocket_bot' }) }), ALLOWED, '@pocket_bot')).toEqual(ok(111));
+  });
+
+  it('rejects everyone when the allow list is empty', () => {
+    expect(authorizeUpdate(upd({ message: msg() }), new Set(), BOT)).toEqual(no('not_authorized'));
+  });
+});
+
+describe('commandAddressee', () => {
+  it.each([
+    ['/help', null],
+    ['/help@a_bot', 'a_bot'],
+    ['/help@a_bot more', 'a_bot'],
+    ['hello /help@a_bot', null],
+    ['', null],
+  ])('%s -> %s', (text, expected) => {
+    expect(commandAddressee(text)).toBe(expected);
+  });
+});
