@@ -1,6 +1,6 @@
 // The live `pocket status` TUI: a reducer fed by the daemon's snapshot stream, a 1 s clock, keys from keys.ts.
 
-import { Box, useApp, useInput } from 'ink';
+import { Box, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useReducer } from 'react';
 import type { StatusSnapshot } from '../../core/status.js';
 import { Footer } from './footer.js';
@@ -26,6 +26,8 @@ export const TICK_MS = 1000;
 export function StatusApp({ initial, subscribe, home, now = Date.now, onQuit }: StatusAppProps) {
   const [state, dispatch] = useReducer(statusReducer, undefined, () => initialStatusState(initial, now()));
   const { exit } = useApp();
+  // Without a TTY on stdin ink cannot read keys (it would throw); the view still updates, Ctrl-C is then SIGINT.
+  const { isRawModeSupported } = useStdin();
 
   useEffect(
     () =>
@@ -59,7 +61,7 @@ export function StatusApp({ initial, subscribe, home, now = Date.now, onQuit }: 
       case null:
         return;
     }
-  });
+  }, { isActive: isRawModeSupported });
 
   const elapsedS = Math.max(0, Math.floor((state.now - state.receivedAt) / 1000));
   return (
