@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { type OutboxItem, OutboxPolicy, type Queued, type SendResult, type Settlement } from '../../src/core/outbox.js';
+
+type Sent = { at: number; chatId: number; kind: string; payload: string };
+
+const PRIVATE = 111;
+const GROUP = -100123;
+
+const edit = (chatId: number, key: string, payload: string): OutboxItem<string> => ({ chatId, kind: 'edit', key, payload });
+const reply = (chatId: number, payload: string): OutboxItem<string> => ({ chatId, kind: 'reply', payload });
+const alert = (chatId: number, payload: string): OutboxItem<string> => ({ chatId, kind: 'alert', payload });
+
+/**
+ * Drives a policy on a fake clock: `arrivals` are enqueued at their times; every send "completes" instantly with
+ * the result `respond` gives. Jumps from event to event, never sleeps.
+ */
+function simulate(
+  policy: OutboxPolicy<string>,
+  arrivals: Array<{ at: number; item: OutboxItem<string> }>,
+  respond: (item: Queued<string>, now: number) => SendResult = () => ({ kind: 'ok' }),
+): { sent: Sent[]; settled: Settlement<string>[]; end: number } {
+  const sent: Sent[] = [];
+  const settled: Settlement<string>[] = [];
+  let now = 0;
+  let i = 0;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    while (i < arrivals.length && arrivals[i]!.at <= now) settled.push(...policy.enqueue(arrivals[i++]!.item, now).settled);
+    let step = policy.next(now);
+    while (step !== null && 'item' in step) {
+      sent.push({ at: now, chatId: step.item.chatId, kind: step.item.kind, payload: step.item.payload });
+      const done = policy.onResult(step.item, respond(step.item, now), now);
+      if (done !== null) settled.push(done);
+      step = policy.next(now);
+    }
+    const nextArrival = arrivals[i]?.at;
+    if (step === null && nextArrival === undefined) return { sent, settled, end: now };
+    now = Math.min(step?.waitUntil ?? Number.POSITIVE_INFINITY, nextArrival ?? Number.POSITIVE_INFINITY);
+  }
+  throw new Error('simulation did not settle');
+}
+
+function flood(chatId: number, count: number, overMs: number) {
+  return Array.from({ length: count }, (_, n) => ({ at: Math.floor((n * overMs) / count), item: edit(chatId, 'card:build', `frame ${n}`) }));
+}
+
+describe('OutboxPolicy rate budget and coalescing', () => {
+  it('a flood of 10,000 card edits in 60 s: <= 60 sends in a private chat, the last frame delivered', () => {
+    const policy = new OutboxPolicy<string>();
+    const { sent } = simulate(policy, flood(PRIVATE, 10_000, 60_000));
+    const inMinute = sent.filter((s) => s.at < 60_000);
+    expect(inMinute.length).toBeLessThanOrEqual(60);
+    expect(inMinute.length).toBeGreaterThanOrEqual(55);
+    expect(sent.at(-1)?.payload).toBe('frame 9999');
+    for (let n = 1; n < sent.length; n++) expect(sent[n]!.at - sent[n - 1]!.at).toBeGreaterThanOrEqual(1000);
+    expect(policy.stats.superseded + policy.stats.sent).toBe(10_000);
+  });
+
+  it('the same flood in a group: <= 20 sends per minute, last frame delivered', () => {
+    const policy = new OutboxPolicy<string>();
+    const { sent } = simulate(policy, flood(GROUP, 10_000, 60_000));
+    expect(sent.filter((s) => s.at < 60_000).length).toBeLessThanOrEqual(20);
+    for (let n = 0; n + 20 < sent.length; n++) expect(sent[n + 20]!.at - sent[n]!.at).toBeGreaterThanOrEqual(60_000);
+    expect(sent.at(-1)?.payload).toBe('frame 9999');
+  });
+
+  it('keeps separate cards apart: each key ends on its own last content', () => {
+    const arrivals = [];
+    for (let n = 0; n < 300; n++) {
+      arrivals.push({ at: n * 10, item: edit(PRIVATE, 'card:a', `a${n}`) }, { at: n * 10, item: edit(PRIVATE, 'card:b', `b${n}`) });
+    }
+    const { sent } = simulate(new OutboxPolicy<string>(), arrivals);
+    expect(sent.filter((s) => s.payload.startsWith('a')).at(-1)?.payload).toBe('a299');
+    expect(sent.filter((s) => s.payload.startsWith('b')).at(-1)?.payload).toBe('b299');
+  });
+
+  it('stays under the global budget across many chats', () => {
+    const arrivals = Array.from({ length: 200 }, (_, n) => ({ at: 0, item: reply(1000 + n, `r${n}`) }));
+    const { sent } = simulate(new OutboxPolicy<string>(), arrivals);
+    expect(sent).toHaveLength(200);
+    for (let n = 0; n + 25 < sent.length; n++) expect(sent[n + 25]!.at - sent[n]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('charges an item by its cost', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue({ ...reply(PRIVATE, 'three chunks'), cost: 3 }, 0);
+    policy.enqueue(reply(PRIVATE, 'next'), 0);
+    const first = policy.next(0);
+    if (first === null || !('item' in first)) throw new Error('expected an item');
+    policy.onResult(first.item, { kind: 'ok' }, 0);
+    expect(policy.next(0)).toEqual({ waitUntil: 3000 });
+  });
+});
+
+describe('OutboxPolicy priorities', () => {
+  it('alerts and replies overtake pending card edits, replies stay in order', () => {
+    const arrivals = [
+      ...Array.from({ length: 5 }, (_, n) => ({ at: 0, item: edit(PRIVATE, `card:${n}`, `edit${n}`) })),
+      { at: 10, item: reply(PRIVATE, 'reply1') },
+      { at: 10, item: alert(PRIVATE, 'alert1') },
+      { at: 10, item: reply(PRIVATE, 'reply2') },
+    ];
+    const { sent } = simulate(new OutboxPolicy<string>(), arrivals);
+    expect(sent.map((s) => s.payload)).toEqual(['edit0', 'reply1', 'alert1', 'reply2', 'edit1', 'edit2', 'edit3', 'edit4']);
+  });
+
+  it('when several chats are ready, the one with urgent work goes first', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(edit(PRIVATE, 'card', 'e'), 0);
+    policy.enqueue(alert(222, 'a'), 0);
+    const step = policy.next(0);
+    expect(step !== null && 'item' in step && step.item.payload).toBe('a');
+  });
+
+  it('sends one item at a time per chat', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(reply(PRIVATE, 'one'), 0);
+    policy.enqueue(reply(PRIVATE, 'two'), 0);
+    expect(policy.next(0)).toMatchObject({ item: { payload: 'one' } });
+    expect(policy.next(5000)).toBeNull(); // 'one' still in flight
+    expect(policy.inFlightCount).toBe(1);
+  });
+});
+
+describe('OutboxPolicy 429 handling', () => {
+  it('a retry_after delays the chat and retries without loss or duplication', () => {
+    let first = true;
+    const { sent, settled } = simulate(
+      new OutboxPolicy<string>(),
+      [
+        { at: 0, item: reply(PRIVATE, 'r1') },
+        { at: 0, item: reply(PRIVATE, 'r2') },
+        { at: 0, item: reply(222, 'other chat') },
+      ],
+      (item) => {
+        if (item.payload === 'r1' && first) {
+          first = false;
+          return { kind: 'retry_after', seconds: 7 };
+        }
+        return { kind: 'ok' };
+      },
+    );
+    expect(sent.map((s) => [s.payload, s.at])).toEqual([['r1', 0], ['other chat', 40], ['r1', 7000], ['r2', 8000]]);
+    expect(settled.filter((s) => s.status === 'sent').map((s) => s.item.payload).sort()).toEqual(['other chat', 'r1', 'r2']);
+  });
+
+  it('a rate-limited edit is dropped in favour of a newer edit of the same card', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(edit(PRIVATE, 'card', 'old'), 0);
+    const step = policy.next(0);
+    if (step === null || !('item' in step)) throw new Error('expected an item');
+    policy.enqueue(edit(PRIVATE, 'card', 'new'), 100);
+    expect(policy.onResult(step.item, { kind: 'retry_after', seconds: 3 }, 200)).toMatchObject({ status: 'superseded' });
+    expect(policy.next(200)).toEqual({ waitUntil: 3200 });
+    expect(policy.next(3200)).toMatchObject({ item: { payload: 'new' } });
+  });
+
+  it('a rate-limited edit without a newer one goes back to the front of the line', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(edit(PRIVATE, 'card:a', 'a'), 0);
+    policy.enqueue(edit(PRIVATE, 'card:b', 'b'), 0);
+    const step = policy.next(0);
+    if (step === null || !('item' in step)) throw new Error('expected an item');
+    expect(policy.onResult(step.item, { kind: 'retry_after', seconds: 1 }, 0)).toBeNull();
+    expect(policy.next(1000)).toMatchObject({ item: { payload: 'a', attempts: 2 } });
+  });
+
+  it('gives up as failed after maxAttempts', () => {
+    const { settled, sent } = simulate(new OutboxPolicy<string>({ maxAttempts: 3 }), [{ at: 0, item: reply(PRIVATE, 'x') }], () => ({
+      kind: 'retry_after',
+      seconds: 1,
+    }));
+    expect(sent).toHaveLength(3);
+    expect(settled).toEqual([expect.objectContaining({ status: 'failed' })]);
+  });
+});
+
+describe('OutboxPolicy bounded memory', () => {
+  it('drops the oldest edits first and counts them; urgent items survive', () => {
+    const policy = new OutboxPolicy<string>({ maxPendingPerChat: 3 });
+    const settled: Settlement<string>[] = [];
+    settled.push(...policy.enqueue(reply(PRIVATE, 'r'), 0).settled);
+    for (const k of ['a', 'b', 'c']) settled.push(...policy.enqueue(edit(PRIVATE, k, k), 0).settled);
+    expect(settled.map((s) => [s.status, s.item.payload])).toEqual([['dropped', 'a']]);
+    expect(policy.stats).toMatchObject({ dropped: 1, droppedUrgent: 0 });
+    expect(policy.pendingCount).toBe(3);
+  });
+
+  it('drops an urgent item only when no edit is left, and reports it', () => {
+    const policy = new OutboxPolicy<string>({ maxPendingPerChat: 2 });
+    policy.enqueue(alert(PRIVATE, 'a1'), 0);
+    policy.enqueue(alert(PRIVATE, 'a2'), 0);
+    const { settled } = policy.enqueue(alert(PRIVATE, 'a3'), 0);
+    expect(settled).toEqual([expect.objectContaining({ status: 'dropped', item: expect.objectContaining({ payload: 'a1' }) })]);
+    expect(policy.stats.droppedUrgent).toBe(1);
+  });
+
+  it('drain settles every pending item and forgets it', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(reply(PRIVATE, 'r'), 0);
+    policy.enqueue(edit(GROUP, 'k', 'e'), 0);
+    expect(policy.drain('shutdown').map((s) => [s.status, s.item.payload])).toEqual([
+      ['dropped', 'r'],
+      ['dropped', 'e'],
+    ]);
+    expect(policy.pendingCount).toBe(0);
+    expect(policy.next(0)).toBeNull();
+  });
+});
