@@ -1,7 +1,7 @@
 // The live `pocket status` TUI: a reducer fed by the daemon's snapshot stream, a 1 s clock, keys from keys.ts.
 
 import { Box, useApp, useInput, useStdin } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { StatusSnapshot } from '../../core/status.js';
 import { Footer } from './footer.js';
 import { keyToAction } from './keys.js';
@@ -23,8 +23,12 @@ export interface StatusAppProps {
 
 export const TICK_MS = 1000;
 
-export function StatusApp({ initial, subscribe, home, now = Date.now, onQuit }: StatusAppProps) {
-  const [state, dispatch] = useReducer(statusReducer, undefined, () => initialStatusState(initial, now()));
+export function StatusApp({ initial, subscribe, home, now: clock = Date.now, onQuit }: StatusAppProps) {
+  // Read through a ref so an inline `now` prop does not restart the stream or the interval on every render.
+  const clockRef = useRef(clock);
+  clockRef.current = clock;
+  const now = () => clockRef.current();
+  const [state, dispatch] = useReducer(statusReducer, undefined, () => initialStatusState(initial, clock()));
   const { exit } = useApp();
   // Without a TTY on stdin ink cannot read keys (it would throw); the view still updates, Ctrl-C is then SIGINT.
   const { isRawModeSupported } = useStdin();
@@ -32,16 +36,16 @@ export function StatusApp({ initial, subscribe, home, now = Date.now, onQuit }: 
   useEffect(
     () =>
       subscribe(
-        (snapshot) => dispatch({ type: 'snapshotReceived', snapshot, now: now() }),
-        (error) => dispatch({ type: 'connectionLost', error, now: now() }),
+        (snapshot) => dispatch({ type: 'snapshotReceived', snapshot, now: clockRef.current() }),
+        (error) => dispatch({ type: 'connectionLost', error, now: clockRef.current() }),
       ),
-    [subscribe, now],
+    [subscribe],
   );
 
   useEffect(() => {
-    const timer = setInterval(() => dispatch({ type: 'clockTicked', now: now() }), TICK_MS);
+    const timer = setInterval(() => dispatch({ type: 'clockTicked', now: clockRef.current() }), TICK_MS);
     return () => clearInterval(timer);
-  }, [now]);
+  }, []);
 
   useInput((input, key) => {
     switch (keyToAction(input, key)) {
