@@ -1,0 +1,85 @@
+// `pocket logs [-f] [-n N]`: the daemon log for people; follows across rotation.
+import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
+import { dirname } from 'node:path';
+import { PocketError } from '../../core/errors.js';
+import { formatLogLine } from '../../log.js';
+import { homePaths } from '../../state/paths.js';
+
+export async function logs(home: string, options: { follow?: boolean; lines: string }): Promise<void> {
+  const count = Number(options.lines);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new PocketError('USAGE', `-n expects a whole number of lines, got ${JSON.stringify(options.lines)}.`);
+  }
+  const file = homePaths(home).daemonLog;
+  let offset = 0;
+  try {
+    const size = statSync(file).size;
+    const { text, start } = readTail(file, size, count);
+    for (const line of text) process.stdout.write(`${formatLogLine(line)}\n`);
+    offset = size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!options.follow) {
+      process.stdout.write(`no daemon log yet at ${file}\n`);
+      return;
+    }
+  }
+  if (options.follow) await follow(file, offset);
+}
+
+/** The last `count` lines of the first `size` bytes, reading backwards in blocks so a big log costs little. */
+function readTail(file: string, size: number, count: number): { text: string[]; start: number } {
+  const fd = openSync(file, 'r');
+  try {
+    let start = size;
+    let buffer = Buffer.alloc(0);
+    while (start > 0 && buffer.toString('utf8').split('\n').length <= count + 1) {
+      const length = Math.min(64 * 1024, start);
+      start -= length;
+      const block = Buffer.alloc(length);
+      readSync(fd, block, 0, length, start);
+      buffer = Buffer.concat([block, buffer]);
+    }
+    const lines = buffer.toString('utf8').split('\n').filter((line) => line.length > 0);
+    return { text: count === 0 ? [] : lines.slice(-count), start };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function follow(file: string, fromOffset: number): Promise<void> {
+  let offset = fromOffset;
+  let partial = '';
+  const drain = (): void => {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return; // rotated away; the new file appears with the next event
+    }
+    if (size < offset) offset = 0; // rotated: start the new file from its beginning
+    if (size === offset) return;
+    const fd = openSync(file, 'r');
+    try {
+      const chunk = Buffer.alloc(size - offset);
+      readSync(fd, chunk, 0, chunk.length, offset);
+      offset = size;
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line) process.stdout.write(`${formatLogLine(line)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  // Watch the directory: the log file itself is replaced on rotation.
+  const watcher = watch(dirname(file), () => drain());
+  drain();
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      watcher.close();
+      resolve();
+    };
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+  });
+}

@@ -1,0 +1,86 @@
+// The pocket CLI: declares the commands and lazily imports each one, so a command pays only for what it uses.
+// This is the only place that exits the process: typed errors become a message, a hint and an exit code.
+import { Command, CommanderError } from 'commander';
+import { isPocketError } from '../core/errors.js';
+import { Redactor } from '../core/redact.js';
+import { resolveHome } from '../state/paths.js';
+import { pocketVersion } from '../version.js';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    process.exitCode ??= EXIT.ok;
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('pocket')
+    .description('Pocket Operator: a Telegram remote control for your terminal sessions')
+    .version(pocketVersion())
+    .option('--home <dir>', 'pocket home directory (default: $POCKET_HOME or ~/.pocket)')
+    .exitOverride()
+    .showSuggestionAfterError();
+  const home = (): string => resolveHome(program.opts<{ home?: string }>().home);
+
+  program
+    .command('start')
+    .description('start the daemon in the background and wait until it is ready')
+    .option('--foreground', 'run the daemon attached to this terminal (for service managers)')
+    .action(async (opts: { foreground?: boolean }) => (await import('./commands/start.js')).start(home(), opts));
+  program
+    .command('stop')
+    .description('stop the daemon gracefully (IPC, then SIGTERM, then SIGKILL)')
+    .action(async () => (await import('./commands/stop.js')).stop(home()));
+  program
+    .command('restart')
+    .description('stop the daemon if it runs, then start it again')
+    .action(async () => (await import('./commands/start.js')).restart(home()));
+  program
+    .command('status')
+    .description('show the daemon, the bot and the sessions (live TUI in a terminal)')
+    .option('--json', 'print one JSON object for scripts')
+    .option('--watch', 'keep printing updates (plain text when not a terminal)')
+    .action(async (opts: { json?: boolean; watch?: boolean }) => (await import('./commands/status.js')).status(home(), opts));
+  program
+    .command('logs')
+    .description('print the daemon log')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-n, --lines <n>', 'how many lines to print', '50')
+    .action(async (opts: { follow?: boolean; lines: string }) => (await import('./commands/logs.js')).logs(home(), opts));
+  program
+    .command('doctor')
+    .description('check tmux, configuration, permissions and the daemon')
+    .action(async () => (await import('./commands/doctor.js')).doctor(home()));
+  program
+    .command('__daemon', { hidden: true })
+    .option('--demo', 'run without a token against the embedded Bot API')
+    .action(async (opts: { demo?: boolean }) => (await import('./commands/start.js')).daemon(home(), opts));
+  return program;
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed usage errors; help and version are successes.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (isPocketError(error)) {
+    if (error.code === 'USAGE') {
+      process.stderr.write(`pocket: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`pocket: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return EXIT.failure;
+  }
+  // An unexpected error: say what happened without dumping objects that might hold secrets.
+  const text = new Redactor().error(error);
+  process.stderr.write(`pocket: unexpected error: ${text.split('\n')[0]}\n`);
+  process.stderr.write('hint: this is a bug; see `pocket logs` and report it with the steps that led here.\n');
+  return EXIT.failure;
+}

@@ -1,0 +1,114 @@
+// The CLI <-> daemon protocol: newline-delimited JSON over a 0600 unix socket under .state/.
+// Every message carries the protocol version; requests and replies are typed unions checked on both sides.
+// The checks are small hand-written guards rather than zod: the client runs inside `pocket status --json`,
+// whose start-up budget (bench/cli-startup) has no room for loading a schema library.
+import type { StatusSnapshot } from '../../core/status.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Requests the daemon understands, by type, with their parameters and result. */
+export interface RequestMap {
+  hello: { params: Record<string, never>; result: { version: string; protocol: number; pid: number } };
+  status: { params: Record<string, never>; result: StatusSnapshot };
+  stop: { params: Record<string, never>; result: { stopping: true } };
+  subscribe: { params: Record<string, never>; result: { subscribed: true } };
+}
+
+export type RequestType = keyof RequestMap;
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'status', 'stop', 'subscribe'];
+
+export interface Request<T extends RequestType = RequestType> {
+  v: number;
+  id: number;
+  type: T;
+  params: RequestMap[T]['params'];
+}
+
+export interface WireError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export type Reply =
+  | { v: number; id: number; ok: true; result: unknown }
+  | { v: number; id: number; ok: false; error: WireError };
+
+/** Pushed on a subscription: a fresh snapshot whenever anything visible changed. */
+export interface EventMessage {
+  v: number;
+  id: number;
+  event: 'status';
+  data: StatusSnapshot;
+}
+
+export type DaemonMessage = Reply | EventMessage;
+
+type Check = (value: unknown) => string | null;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Returns a reason when `value` is not a valid request, else null. */
+export const checkRequest: Check = (value) => {
+  if (!isObject(value)) return 'a request must be a JSON object';
+  if (value.v !== PROTOCOL_VERSION) return `protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}`;
+  if (typeof value.id !== 'number' || !Number.isSafeInteger(value.id)) return 'id must be an integer';
+  if (typeof value.type !== 'string' || !REQUEST_TYPES.includes(value.type as RequestType)) {
+    return `unknown request type ${JSON.stringify(value.type)}`;
+  }
+  if (value.params !== undefined && !isObject(value.params)) return 'params must be an object';
+  return null;
+};
+
+export const checkDaemonMessage: Check = (value) => {
+  if (!isObject(value)) return 'a reply must be a JSON object';
+  if (value.v !== PROTOCOL_VERSION) {
+    return `the daemon speaks protocol ${String(value.v)}, this CLI ${PROTOCOL_VERSION}`;
+  }
+  if (typeof value.id !== 'number') return 'reply id missing';
+  if ('event' in value) {
+    if (value.event !== 'status') return `unknown event ${JSON.stringify(value.event)}`;
+    return checkSnapshot(value.data);
+  }
+  if (value.ok === true) return 'result' in value ? null : 'result missing';
+  if (value.ok === false) {
+    const error = value.error;
+    if (!isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string') {
+      return 'error must have a code and a message';
+    }
+    return null;
+  }
+  return 'reply must have ok true or false';
+};
+
+export const checkSnapshot: Check = (value) => {
+  if (!isObject(value)) return 'status must be an object';
+  const { daemon, bot, sessions } = value;
+  if (!isObject(daemon) || typeof daemon.running !== 'boolean' || typeof daemon.version !== 'string') {
+    return 'status.daemon is malformed';
+  }
+  if (!isObject(bot) || typeof bot.connected !== 'boolean') return 'status.bot is malformed';
+  if (!Array.isArray(sessions)) return 'status.sessions must be a list';
+  for (const session of sessions) {
+    if (!isObject(session) || typeof session.id !== 'string' || typeof session.state !== 'string') {
+      return 'status.sessions has a malformed entry';
+    }
+  }
+  return null;
+};
+
+/** Splits a byte stream into lines; keeps the unfinished tail. Guards against a peer that never sends a newline. */
+export class LineBuffer {
+  private pending = '';
+
+  constructor(private readonly maxLineBytes = 4 * 1024 * 1024) {}
+
+  push(chunk: string): string[] {
+    this.pending += chunk;
+    const parts = this.pending.split('\n');
+    this.pending = parts.pop() ?? '';
+    if (this.pending.length > this.maxLineBytes) throw new Error('IPC line too long');
+    return parts.filter((line) => line.length > 0);
+  }
+}

@@ -1,0 +1,119 @@
+// The daemon side of IPC: a unix socket (0600) with one handler per request type.
+import { chmodSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { PocketError, toPocketError } from '../../core/errors.js';
+import type { Logger } from '../../log.js';
+import {
+  checkRequest,
+  type DaemonMessage,
+  type EventMessage,
+  LineBuffer,
+  PROTOCOL_VERSION,
+  type Request,
+  type RequestMap,
+  type RequestType,
+} from './protocol.js';
+
+export interface Connection {
+  /** Sends an event tied to the request that opened the subscription. */
+  push(requestId: number, event: Omit<EventMessage, 'v' | 'id'>): void;
+  onClose(listener: () => void): void;
+}
+
+export type Handlers = {
+  [T in RequestType]: (params: RequestMap[T]['params'], request: Request<T>, connection: Connection) =>
+    Promise<RequestMap[T]['result']> | RequestMap[T]['result'];
+};
+
+export interface IpcServer {
+  close(): Promise<void>;
+}
+
+export async function startIpcServer(socketPath: string, handlers: Handlers, log: Logger): Promise<IpcServer> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    serveConnection(socket, handlers, log);
+  });
+  // Only the lock holder gets here, so a socket file left by a killed daemon is ours to remove.
+  rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  chmodSync(socketPath, 0o600);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.end();
+        server.close(() => resolve());
+        rmSync(socketPath, { force: true });
+      }),
+  };
+}
+
+function serveConnection(socket: Socket, handlers: Handlers, log: Logger): void {
+  socket.setEncoding('utf8');
+  const lines = new LineBuffer();
+  const closeListeners: (() => void)[] = [];
+  const send = (message: DaemonMessage): void => {
+    if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(message)}\n`);
+  };
+  const connection: Connection = {
+    push: (id, event) => send({ v: PROTOCOL_VERSION, id, ...event }),
+    onClose: (listener) => closeListeners.push(listener),
+  };
+  socket.on('close', () => {
+    for (const listener of closeListeners.splice(0)) listener();
+  });
+  socket.on('error', (error) => log.debug('ipc.socket_error', { error }));
+  socket.on('data', (chunk: string) => {
+    let received: string[];
+    try {
+      received = lines.push(chunk);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    for (const line of received) void handleLine(line, handlers, connection, send, log);
+  });
+}
+
+async function handleLine(
+  line: string,
+  handlers: Handlers,
+  connection: Connection,
+  send: (message: DaemonMessage) => void,
+  log: Logger,
+): Promise<void> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    send({ v: PROTOCOL_VERSION, id: 0, ok: false, error: { code: 'IPC_PROTOCOL', message: 'not JSON' } });
+    return;
+  }
+  const problem = checkRequest(value);
+  const id = typeof (value as { id?: unknown }).id === 'number' ? (value as { id: number }).id : 0;
+  if (problem !== null) {
+    const error = new PocketError('IPC_PROTOCOL', `Bad request: ${problem}.`, {
+      hint: 'The CLI and the daemon may be different versions: run `pocket restart`.',
+    });
+    send({ v: PROTOCOL_VERSION, id, ok: false, error: error.toJSON() });
+    return;
+  }
+  const request = value as Request;
+  const handler = handlers[request.type] as (p: unknown, r: Request, c: Connection) => unknown;
+  try {
+    const result = await handler(request.params ?? {}, request, connection);
+    send({ v: PROTOCOL_VERSION, id, ok: true, result });
+  } catch (error) {
+    const pocketError = toPocketError(error);
+    if (pocketError.code === 'INTERNAL') log.error('ipc.handler_failed', { type: request.type, error });
+    send({ v: PROTOCOL_VERSION, id, ok: false, error: pocketError.toJSON() });
+  }
+}

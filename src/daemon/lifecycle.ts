@@ -1,0 +1,107 @@
+// Starting and stopping the daemon from the CLI: spawn detached and wait for readiness; stop by escalation.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PocketError } from '../core/errors.js';
+import { inspectLock } from '../state/lock.js';
+import type { HomePaths } from '../state/paths.js';
+import { processIdentity } from '../state/process-identity.js';
+import { connectIpc } from './ipc/client.js';
+import { isReadinessMessage, type ReadinessMessage } from './readiness.js';
+
+export interface StartResult {
+  pid: number;
+  botUsername: string | null;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
+
+/** Spawns `pocket __daemon` detached and resolves once it reports ready (or rejects with its reason). */
+export function startDetached(paths: HomePaths, options: { deadlineMs?: number; extraArgs?: string[] } = {}): Promise<StartResult> {
+  const verdict = inspectLock(paths.lock);
+  if (verdict.kind === 'held') {
+    return Promise.reject(new PocketError('DAEMON_RUNNING', `A pocket daemon is already running for ${paths.home} (pid ${verdict.record.pid}).`, {
+      hint: 'Use `pocket status` to inspect it, `pocket restart` to restart it.',
+    }));
+  }
+  const deadlineMs = options.deadlineMs ?? 20_000;
+  const child = spawn(process.execPath, [BIN, '__daemon', '--home', paths.home, ...(options.extraArgs ?? [])], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    env: process.env,
+  });
+  return new Promise<StartResult>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      child.removeAllListeners();
+      if (child.connected) child.disconnect();
+      child.unref();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new PocketError('DAEMON_START_FAILED', `The daemon (pid ${child.pid}) did not become ready within ${deadlineMs / 1000} s.`, {
+        hint: 'See `pocket logs` for what it is doing; `pocket stop` to stop it.',
+      }));
+    }, deadlineMs);
+    child.on('message', (message: unknown) => {
+      if (!isReadinessMessage(message)) return;
+      done();
+      settle(message, resolve, reject);
+    });
+    child.once('error', (error) => {
+      done();
+      reject(new PocketError('DAEMON_START_FAILED', `Could not spawn the daemon: ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      done();
+      reject(new PocketError('DAEMON_START_FAILED', `The daemon exited during start-up (${signal ?? `exit code ${code}`}).`, {
+        hint: 'See `pocket logs` for the reason.',
+      }));
+    });
+  });
+}
+
+function settle(message: ReadinessMessage, resolve: (r: StartResult) => void, reject: (e: Error) => void): void {
+  if (message.type === 'ready') resolve({ pid: message.pid, botUsername: message.botUsername });
+  else reject(new PocketError(message.error.code as never, message.error.message, { hint: message.error.hint }));
+}
+
+export type StopOutcome = 'not-running' | 'stopped' | 'terminated' | 'killed';
+
+/** Graceful stop: ask over IPC, then SIGTERM, then SIGKILL, each with a deadline. Only our daemon is signalled. */
+export async function stopDaemon(paths: HomePaths, deadlines = { ipcMs: 15_000, termMs: 5_000, killMs: 3_000 }): Promise<StopOutcome> {
+  const verdict = inspectLock(paths.lock);
+  if (verdict.kind !== 'held') return 'not-running';
+  const { pid, startKey } = verdict.record;
+  const isOurs = (): boolean => {
+    const identity = processIdentity(pid);
+    return identity.alive && (startKey === null || identity.startKey === startKey);
+  };
+  try {
+    const client = await connectIpc(paths.socket, 2000);
+    try {
+      await client.request('stop', {}, 3000);
+    } finally {
+      client.close();
+    }
+    if (await waitUntil(() => !isOurs(), deadlines.ipcMs)) return 'stopped';
+  } catch {
+    // The daemon does not answer: fall through to signals.
+  }
+  if (isOurs()) process.kill(pid, 'SIGTERM');
+  if (await waitUntil(() => !isOurs(), deadlines.termMs)) return 'terminated';
+  if (isOurs()) process.kill(pid, 'SIGKILL');
+  if (await waitUntil(() => !isOurs(), deadlines.killMs)) return 'killed';
+  throw new PocketError('DAEMON_STOP_FAILED', `The daemon (pid ${pid}) did not stop, even after SIGKILL.`, {
+    hint: `Check the process with \`ps -p ${pid}\`.`,
+  });
+}
+
+/** Watches a condition that has no event (another process's death) with a short interval, up to a deadline. */
+async function waitUntil(condition: () => boolean, deadlineMs: number): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return condition();
+}

@@ -1,0 +1,167 @@
+// The composition root: load config, take the lock, build the services, serve IPC, handle signals.
+// It never exits the process itself: runDaemon resolves once the daemon has shut down cleanly.
+import { EventEmitter } from 'node:events';
+import { z } from 'zod';
+import { assertEnvFilePrivate, type Config, loadConfig } from '../config.js';
+import { PocketError, toPocketError } from '../core/errors.js';
+import { Redactor } from '../core/redact.js';
+import type { BotStatus, SessionStatus, StatusSnapshot } from '../core/status.js';
+import { createFileLogger, type Logger } from '../log.js';
+import { jsonStore } from '../state/json-store.js';
+import { acquireLock, type HeldLock } from '../state/lock.js';
+import { homePaths, type HomePaths } from '../state/paths.js';
+import { ensurePrivateDir } from '../state/private-dirs.js';
+import { pocketVersion } from '../version.js';
+import { startIpcServer } from './ipc/server.js';
+import { signalReadiness } from './readiness.js';
+
+/** Something the daemon runs: started in order, stopped in reverse, each finishing its in-flight work. */
+export interface DaemonService {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DaemonContext {
+  config: Config;
+  paths: HomePaths;
+  log: Logger;
+  redactor: Redactor;
+  /** Emit 'changed' whenever something `pocket status` shows has changed. */
+  changes: EventEmitter;
+}
+
+/** What the services contribute to the status snapshot. */
+export interface StatusSources {
+  bot?: () => BotStatus;
+  sessions?: () => SessionStatus[];
+}
+
+export interface RunDaemonOptions {
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  requireToken?: boolean;
+  /** Builds the services once config, log and lock are in place (the bot and sessions plug in here). */
+  buildServices?: (context: DaemonContext) => Promise<{ services: DaemonService[]; status: StatusSources }>;
+  /** Also write log lines to stderr (foreground mode). */
+  echoLog?: boolean;
+}
+
+const runtimeSchema = z.object({
+  pid: z.number(),
+  startedAt: z.string(),
+  stoppedAt: z.string().nullable(),
+  cleanShutdown: z.boolean(),
+});
+
+export async function runDaemon(options: RunDaemonOptions): Promise<void> {
+  const paths = homePaths(options.home);
+  let log: Logger | undefined;
+  let lock: HeldLock | undefined;
+  try {
+    assertEnvFilePrivate(paths.env);
+    const config = loadConfig({ home: paths.home, envFile: paths.env, env: options.env, requireToken: options.requireToken });
+    ensurePrivateDir(paths.state);
+    ensurePrivateDir(paths.logs);
+    const redactor = new Redactor(config.secrets);
+    log = createFileLogger({
+      file: paths.daemonLog,
+      redactor,
+      echo: options.echoLog ? (line) => process.stderr.write(line) : undefined,
+    });
+    const acquired = acquireLock(paths.lock, pocketVersion());
+    if ('heldBy' in acquired) {
+      throw new PocketError('DAEMON_RUNNING', `A pocket daemon is already running for ${paths.home} (pid ${acquired.heldBy.pid}).`, {
+        hint: 'Use `pocket status` to inspect it or `pocket stop` to stop it.',
+      });
+    }
+    lock = acquired;
+    await serve({ config, paths, log, redactor, changes: new EventEmitter() }, options, lock);
+  } catch (error) {
+    const pocketError = toPocketError(error, 'DAEMON_START_FAILED');
+    log?.error('daemon.failed', { code: pocketError.code, error });
+    await signalReadiness({ type: 'failed', error: pocketError.toJSON() });
+    throw pocketError;
+  } finally {
+    lock?.release();
+  }
+}
+
+async function serve(context: DaemonContext, options: RunDaemonOptions, lock: HeldLock): Promise<void> {
+  const { paths, log } = context;
+  const startedAtMs = Date.now();
+  const runtime = jsonStore(`${paths.state}/daemon.json`, runtimeSchema, () => null as never, log);
+  context.changes.setMaxListeners(100);
+  const built = (await options.buildServices?.(context)) ?? { services: [], status: {} };
+
+  const snapshot = (): StatusSnapshot => ({
+    daemon: { running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion() },
+    bot: built.status.bot?.() ?? { username: null, connected: false, lastPollAt: null, lastError: null },
+    sessions: built.status.sessions?.() ?? [],
+  });
+
+  let stopRequested: (reason: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => {
+    stopRequested = resolve;
+  });
+
+  const started: DaemonService[] = [];
+  for (const service of built.services) {
+    await service.start();
+    started.push(service);
+    log.info('service.started', { service: service.name });
+  }
+
+  const ipc = await startIpcServer(paths.socket, {
+    hello: () => ({ version: pocketVersion(), protocol: 1, pid: process.pid }),
+    status: () => snapshot(),
+    stop: () => {
+      setImmediate(() => stopRequested('ipc'));
+      return { stopping: true as const };
+    },
+    subscribe: (_params, request, connection) => {
+      let timer: NodeJS.Timeout | undefined;
+      // Coalesce bursts of changes into one snapshot per 100 ms.
+      const onChange = (): void => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          connection.push(request.id, { event: 'status', data: snapshot() });
+        }, 100);
+      };
+      context.changes.on('changed', onChange);
+      connection.onClose(() => {
+        context.changes.off('changed', onChange);
+        if (timer) clearTimeout(timer);
+      });
+      setImmediate(() => connection.push(request.id, { event: 'status', data: snapshot() }));
+      return { subscribed: true as const };
+    },
+  }, log);
+
+  const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: null, cleanShutdown: false });
+  log.info('daemon.started', { pid: process.pid, version: pocketVersion(), home: paths.home, lockStartKey: lock.record.startKey });
+  await signalReadiness({ type: 'ready', pid: process.pid, botUsername: built.status.bot?.().username ?? null });
+
+  const reason = await stopped;
+  log.info('daemon.stopping', { reason });
+  // Stop taking requests first, then let each service finish its in-flight work, newest first.
+  await ipc.close();
+  for (const service of started.reverse()) {
+    try {
+      await service.stop();
+      log.info('service.stopped', { service: service.name });
+    } catch (error) {
+      log.error('service.stop_failed', { service: service.name, error });
+    }
+  }
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('SIGHUP', onSignal);
+  runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: new Date().toISOString(), cleanShutdown: true });
+  log.info('daemon.stopped', { reason });
+}

@@ -1,0 +1,99 @@
+// The daemon log: one JSON object per line, size-capped with rotation, redacted at the logger so that no
+// caller can leak the token by logging an error object (grammY's HttpError carries the URL with the token).
+import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { Redactor } from './core/redact.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export interface FileLoggerOptions {
+  file: string;
+  redactor: Redactor;
+  maxBytes?: number;
+  keep?: number;
+  level?: LogLevel;
+  /** Also echo lines here (the foreground daemon writes to stderr too). */
+  echo?: (line: string) => void;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function createFileLogger(options: FileLoggerOptions): Logger {
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  const keep = options.keep ?? 3;
+  const minLevel = LEVELS[options.level ?? 'info'];
+  let size = currentSize(options.file);
+
+  const rotate = (): void => {
+    rmSync(`${options.file}.${keep}`, { force: true });
+    for (let i = keep - 1; i >= 1; i--) renameIfExists(`${options.file}.${i}`, `${options.file}.${i + 1}`);
+    renameIfExists(options.file, `${options.file}.1`);
+    size = 0;
+  };
+
+  const write = (level: LogLevel, event: string, fields: Record<string, unknown>): void => {
+    if (LEVELS[level] < minLevel) return;
+    const record = { t: new Date().toISOString(), level, event, ...(options.redactor.value(fields) as object) };
+    const line = `${options.redactor.text(JSON.stringify(record))}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (size + bytes > maxBytes && size > 0) rotate();
+    // Synchronous on purpose: a line written just before a crash must be on disk.
+    appendFileSync(options.file, line, { mode: 0o600 });
+    size += bytes;
+    options.echo?.(line);
+  };
+
+  const make = (base: Record<string, unknown>): Logger => ({
+    debug: (event, fields = {}) => write('debug', event, { ...base, ...fields }),
+    info: (event, fields = {}) => write('info', event, { ...base, ...fields }),
+    warn: (event, fields = {}) => write('warn', event, { ...base, ...fields }),
+    error: (event, fields = {}) => write('error', event, { ...base, ...fields }),
+    child: (fields) => make({ ...base, ...fields }),
+  });
+  return make({});
+}
+
+/** A logger that drops everything, for tests and for commands that have no home yet. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+};
+
+function currentSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Formats a stored JSON line for people (`pocket logs`); lines that are not JSON pass through. */
+export function formatLogLine(line: string): string {
+  try {
+    const { t, level, event, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const extras = Object.entries(rest)
+      .map(([key, value]) => `${key}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`)
+      .join(' ');
+    return `${String(t)} ${String(level).toUpperCase().padEnd(5)} ${String(event)}${extras ? ` ${extras}` : ''}`;
+  } catch {
+    return line;
+  }
+}
