@@ -1,0 +1,265 @@
+// The user side: people, chats and what they do in the Telegram app (send text, press buttons, post in channels,
+// create and delete topics). Everything they do becomes an update in the bot's queue, shaped as Telegram shapes it.
+import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
+import type { Clock } from '../core/ports.js';
+import { createTopic, deleteTopic } from './methods/topics.js';
+import type { Observer } from './observe.js';
+import { ANONYMOUS_ADMIN, CHANNEL_BOT, type ChatRecord, type EmulatorState, type MessageRecord } from './state.js';
+import type { UpdateQueue } from './updates.js';
+
+export interface UserOptions {
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  languageCode?: string;
+}
+
+export interface GroupOptions {
+  title: string;
+  /** A forum supergroup (topics); default false. */
+  forum?: boolean;
+  members?: User[];
+  /** Admins see every message despite privacy mode and may manage topics; default true. */
+  botIsAdmin?: boolean;
+  /** Default 'supergroup' (forums always are). */
+  type?: 'group' | 'supergroup';
+}
+
+export interface SendTextOptions {
+  /** A forum topic id (message_thread_id). */
+  threadId?: number;
+  /** Message id in the same chat this one replies to. */
+  replyTo?: number;
+  /** Marks the message forwarded (from `from` itself when true). */
+  forwarded?: boolean | { from: User; date?: number };
+  /** Edits an existing user message instead: the update is an edited_message. */
+  edited?: number;
+  /** Sent by an anonymous group admin: from is GroupAnonymousBot, sender_chat the group. */
+  asAnonymousAdmin?: boolean;
+  /** Sent on behalf of a channel in a group: from is Channel_Bot, sender_chat the channel. */
+  viaChannel?: Chat;
+  /** Unix seconds; an old date makes a stale update. */
+  date?: number;
+}
+
+/** `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram's clients mark them. */
+export function detectEntities(text: string): MessageEntity[] {
+  const entities: MessageEntity[] = [];
+  const patterns: [RegExp, MessageEntity['type']][] = [
+    [/(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=$|\s)/g, 'bot_command'],
+    [/(?<=^|\s)@[A-Za-z0-9_]{4,32}(?=$|\s|[.,!?])/g, 'mention'],
+    [/https?:\/\/[^\s<>"]+/g, 'url'],
+  ];
+  for (const [pattern, type] of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      entities.push({ type, offset: match.index, length: match[0].length } as MessageEntity);
+    }
+  }
+  return entities.sort((a, b) => a.offset - b.offset);
+}
+
+export class UserSide {
+  constructor(
+    private readonly state: EmulatorState,
+    private readonly updates: UpdateQueue,
+    private readonly observer: Observer,
+    private readonly clock: Clock,
+    private readonly privacyMode: boolean,
+  ) {}
+
+  user(id: number, options: UserOptions = {}): User {
+    const user: User = {
+      id,
+      is_bot: false,
+      first_name: options.firstName ?? `User${id}`,
+      ...(options.lastName === undefined ? {} : { last_name: options.lastName }),
+      ...(options.username === undefined ? {} : { username: options.username }),
+      language_code: options.languageCode ?? 'en',
+    };
+    this.state.users.set(id, user);
+    return user;
+  }
+
+  /** The user has started the bot: the chat id is the user id. */
+  createPrivateChat(user: User): Chat.PrivateChat {
+    const chat: Chat.PrivateChat = {
+      id: user.id,
+      type: 'private',
+      first_name: user.first_name,
+      ...(user.last_name === undefined ? {} : { last_name: user.last_name }),
+      ...(user.username === undefined ? {} : { username: user.username }),
+    };
+    this.state.addChat(chat, { members: [user.id] });
+    return chat;
+  }
+
+  createGroup(options: GroupOptions): Chat.GroupChat | Chat.SupergroupChat {
+    const forum = options.forum ?? false;
+    const type = forum ? 'supergroup' : (options.type ?? 'supergroup');
+    const id = this.state.newGroupId();
+    const chat =
+      type === 'group'
+        ? ({ id: -(-id % 1_000_000_000_000), type, title: options.title } satisfies Chat.GroupChat)
+        : ({ id, type, title: options.title, ...(forum ? { is_forum: true as const } : {}) } satisfies Chat.SupergroupChat);
+    this.state.addChat(chat, {
+      forum,
+      botIsAdmin: options.botIsAdmin ?? true,
+      members: (options.members ?? []).map((m) => m.id),
+    });
+    return chat;
+  }
+
+  createChannel(options: { title: string }): Chat.ChannelChat {
+    const chat: Chat.ChannelChat = { id: this.state.newGroupId(), type: 'channel', title: options.title };
+    this.state.addChat(chat, { botIsAdmin: true });
+    return chat;
+  }
+
+  /** A topic created by a person in the app (no update is sent to the bot, as with privacy mode on). */
+  createTopic(chat: Chat, name: string, from?: User): { threadId: number; name: string } {
+    const topic = createTopic(this.state, this.record(chat), name, this.nowS(), {
+      byBot: false,
+      ...(from === undefined ? {} : { from }),
+    });
+    this.observer.changed();
+    return { threadId: topic.threadId, name: topic.name };
+  }
+
+  /** Someone deleted (or closed) the topic in the app; later sends to it fail like in Telegram. */
+  deleteTopic(chat: Chat, threadId: number): void {
+    const record = this.record(chat);
+    const topic = record.topics.get(threadId);
+    if (topic === undefined) throw new Error(`emulator: no topic ${threadId} in chat ${chat.id}`);
+    deleteTopic(record, topic);
+    this.observer.changed();
+  }
+
+  closeTopic(chat: Chat, threadId: number, closed = true): void {
+    const topic = this.record(chat).topics.get(threadId);
+    if (topic === undefined) throw new Error(`emulator: no topic ${threadId} in chat ${chat.id}`);
+    topic.closed = closed;
+  }
+
+  /** The user blocks (or unblocks) the bot: sends to their private chat get 403. */
+  blockBot(user: User, blocked = true): void {
+    this.state.chat(user.id).blockedByUser = blocked;
+  }
+
+  sendText(chat: Chat, from: User, text: string, options: SendTextOptions = {}): Update {
+    const record = this.record(chat);
+    if (options.edited !== undefined) return this.editText(record, from, text, options.edited);
+    const reply = options.replyTo === undefined ? undefined : this.existing(record, options.replyTo);
+    const threadId = options.threadId ?? reply?.threadId;
+    if (threadId !== undefined) {
+      const topic = record.topics.get(threadId);
+      if (topic === undefined || topic.deleted) throw new Error(`emulator: no open topic ${threadId} to write in`);
+    }
+    const extra: Record<string, unknown> = {};
+    let sender: User = from;
+    if (options.asAnonymousAdmin) {
+      sender = ANONYMOUS_ADMIN;
+      extra.sender_chat = chat;
+    } else if (options.viaChannel !== undefined) {
+      sender = CHANNEL_BOT;
+      extra.sender_chat = options.viaChannel;
+    }
+    if (options.forwarded) {
+      const origin = options.forwarded === true ? { from, date: undefined } : options.forwarded;
+      extra.forward_origin = { type: 'user', sender_user: origin.from, date: origin.date ?? this.nowS() - 60 };
+    }
+    const message = this.state.addMessage(record, {
+      fromBot: false,
+      from: sender,
+      date: options.date ?? this.nowS(),
+      threadId,
+      text,
+      entities: detectEntities(text),
+      replyToMessageId: reply?.messageId,
+      extra,
+    });
+    const wire = this.state.toMessage(message);
+    return this.deliver(record, { message: wire }, this.seenDespitePrivacy(record, message));
+  }
+
+  /** A press on an inline button of a bot message; throws when no such button exists unless `force`. */
+  pressButton(chat: Chat, from: User, messageId: number, callbackData: string, options: { force?: boolean } = {}) {
+    const record = this.record(chat);
+    const message = this.existing(record, messageId);
+    const buttons = message.replyMarkup?.inline_keyboard.flat() ?? [];
+    const exists = buttons.some((b) => 'callback_data' in b && b.callback_data === callbackData);
+    if (!exists && !options.force) {
+      throw new Error(`emulator: message ${messageId} has no button with callback_data ${JSON.stringify(callbackData)}`);
+    }
+    const id = this.state.newCallbackId();
+    this.state.callbacks.set(id, {
+      id, chatId: chat.id, messageId, from, data: callbackData, atMs: this.clock.now(), answered: false,
+      answer: undefined,
+    });
+    const callback_query = {
+      id, from, message: this.state.toMessage(message), chat_instance: String(-chat.id * 7 + 3), data: callbackData,
+    };
+    return this.deliver(record, { callback_query }, true);
+  }
+
+  /** A post in a channel where the bot is admin: no `from`, sender_chat is the channel. */
+  channelPost(channel: Chat, text: string, options: { date?: number } = {}): Update {
+    const record = this.record(channel);
+    const message = this.state.addMessage(record, {
+      fromBot: false, from: undefined, date: options.date ?? this.nowS(), text, entities: detectEntities(text),
+      extra: { sender_chat: channel },
+    });
+    return this.deliver(record, { channel_post: this.state.toMessage(message) }, true);
+  }
+
+  /** Anything at all; keep update_id to deliver a duplicate (inject it when nothing else is pending). */
+  injectRawUpdate(update: Record<string, unknown>): Update {
+    const queued = this.updates.push(update as Omit<Update, 'update_id'>);
+    this.observer.changed();
+    return queued;
+  }
+
+  private editText(record: ChatRecord, from: User, text: string, messageId: number): Update {
+    const message = this.existing(record, messageId);
+    if (message.fromBot || message.from?.id !== from.id) throw new Error(`emulator: ${from.id} cannot edit ${messageId}`);
+    message.history.push(message.text ?? '');
+    message.text = text;
+    message.entities = detectEntities(text);
+    message.editDate = this.nowS();
+    const wire: Message = this.state.toMessage(message);
+    return this.deliver(record, { edited_message: wire }, this.seenDespitePrivacy(record, message));
+  }
+
+  /** Privacy mode: in groups where it is not admin the bot sees only commands, replies to it and mentions. */
+  private seenDespitePrivacy(record: ChatRecord, message: MessageRecord): boolean {
+    if (!this.privacyMode || record.chat.type === 'private' || record.botIsAdmin) return true;
+    const text = message.text ?? '';
+    const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
+    const botName = this.state.bot.username ?? '';
+    if (command !== null && (command[1] === undefined || command[1].toLowerCase() === botName.toLowerCase())) return true;
+    if (text.toLowerCase().includes(`@${botName.toLowerCase()}`)) return true;
+    const replied = message.replyToMessageId === undefined ? undefined : record.messages.get(message.replyToMessageId);
+    return replied?.fromBot === true;
+  }
+
+  private deliver(_record: ChatRecord, body: Record<string, unknown>, queued: boolean): Update {
+    const update = queued ? this.updates.push(body as Omit<Update, 'update_id'>) : ({ update_id: 0, ...body } as Update);
+    this.observer.changed();
+    return update;
+  }
+
+  private record(chat: Chat): ChatRecord {
+    const record = this.state.chats.get(chat.id);
+    if (record === undefined) throw new Error(`emulator: unknown chat ${chat.id}; create it first`);
+    return record;
+  }
+
+  private existing(record: ChatRecord, messageId: number): MessageRecord {
+    const message = this.state.message(record, messageId);
+    if (message === undefined) throw new Error(`emulator: no message ${messageId} in chat ${record.chat.id}`);
+    return message;
+  }
+
+  private nowS(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+}

@@ -1,0 +1,75 @@
+// Documents: multipart uploads are kept byte for byte so tests can read what the bot sent; a file_id re-sends a
+// stored file; URLs cannot be fetched offline.
+import { ApiError, badRequest } from '../errors.js';
+import { checkCaption, checkReplyMarkup, formatText, MAX_UPLOAD_BYTES } from '../rules.js';
+import type { StoredDocument } from '../state.js';
+import { type MethodContext, type MethodHandler, nowSeconds, spend } from './context.js';
+import { sendTarget } from './messages.js';
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  txt: 'text/plain', log: 'text/plain', md: 'text/markdown', json: 'application/json', html: 'text/html',
+  csv: 'text/csv', pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', zip: 'application/zip',
+  gz: 'application/gzip',
+};
+
+function mimeOf(fileName: string, declared: string): string {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  // Telegram goes by the extension; grammY always declares application/octet-stream.
+  return (extension !== undefined ? MIME_BY_EXTENSION[extension] : undefined) ?? declared;
+}
+
+function documentOf(ctx: MethodContext): StoredDocument {
+  const input = ctx.params.file('document');
+  if (input === undefined) throw badRequest('there is no document in the request');
+  if (typeof input === 'string') {
+    const known = [...ctx.state.files.values()].find((f) => f.fileId === input);
+    if (known === undefined) throw badRequest('wrong file identifier/HTTP URL specified');
+    return known;
+  }
+  if (input.bytes.length === 0) throw badRequest('file must be non-empty');
+  if (input.bytes.length > MAX_UPLOAD_BYTES) throw new ApiError(413, 'Request Entity Too Large');
+  const fileName = ctx.params.string('file_name') ?? input.filename;
+  const stored: StoredDocument = {
+    ...ctx.state.newFileIds(),
+    fileName,
+    mimeType: mimeOf(fileName, input.contentType || 'application/octet-stream'),
+    bytes: input.bytes,
+  };
+  return stored;
+}
+
+const sendDocument: MethodHandler = (ctx) => {
+  const { chat, threadId, replyTo } = sendTarget(ctx);
+  const caption = formatText(ctx.params, 'caption', 'caption_entities');
+  checkCaption(caption.text);
+  const markup = checkReplyMarkup(ctx.params.json('reply_markup'), false);
+  const document = documentOf(ctx);
+  spend(ctx, chat);
+  ctx.state.files.set(document.fileId, document);
+  const record = ctx.state.addMessage(chat, {
+    fromBot: true,
+    date: nowSeconds(ctx),
+    threadId,
+    caption: caption.text,
+    entities: caption.entities,
+    document,
+    replyToMessageId: replyTo,
+    replyMarkup: markup !== undefined && 'inline_keyboard' in markup ? markup : undefined,
+    disableNotification: ctx.params.bool('disable_notification'),
+  });
+  return ctx.state.toMessage(record);
+};
+
+const getFile: MethodHandler = (ctx) => {
+  const fileId = ctx.params.requiredString('file_id');
+  const file = ctx.state.files.get(fileId);
+  if (file === undefined) throw badRequest('invalid file_id');
+  return {
+    file_id: file.fileId,
+    file_unique_id: file.fileUniqueId,
+    file_size: file.bytes.length,
+    file_path: `documents/${file.fileId}`,
+  };
+};
+
+export const fileMethods: Record<string, MethodHandler> = { sendDocument, getFile };
