@@ -44,12 +44,14 @@ export class Messenger {
     this.secrets = options.secrets ?? [];
   }
 
-  /** Sends text as one or more messages; returns their ids in order. Buttons go on the last one. */
+  /**
+   * Sends text as one or more messages; returns their ids in order. Buttons go on the last one.
+   * Through the outbox, enqueue one item per textChunks() chunk: a 429 on the third message of a multi-message
+   * item would retry the whole item and repeat the first two.
+   */
   async sendText(chatId: number, text: string, options: SendTextOptions = {}): Promise<number[]> {
     const keyboard = toKeyboard(options.buttons);
-    // Split the plain text, then escape each chunk: escaping first could cut an entity like `&amp;` in half.
-    // The splitter budgets the escaped length (and the <pre> wrapper), which is never less than what Telegram counts.
-    const chunks = splitForTelegram(nonEmpty(text), { limit: TELEGRAM_TEXT_LIMIT, pre: options.pre === true });
+    const chunks = textChunks(text, options.pre);
     const ids: number[] = [];
     for (const [index, chunk] of chunks.entries()) {
       const other = {
@@ -136,6 +138,13 @@ export class Messenger {
       throw toTelegramApiError(method, err, this.secrets);
     }
   }
+}
+
+/** The messages sendText would send for this text (plain, unescaped), for callers that queue them one by one. */
+export function textChunks(text: string, pre?: boolean): string[] {
+  // Split the plain text, then escape each chunk: escaping first could cut an entity like `&amp;` in half.
+  // The splitter budgets the escaped length (and the <pre> wrapper), which is never less than what Telegram counts.
+  return splitForTelegram(nonEmpty(text), { limit: TELEGRAM_TEXT_LIMIT, pre: pre === true });
 }
 
 function toHtml(chunk: string, pre: boolean | undefined): string {

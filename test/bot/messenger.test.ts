@@ -1,7 +1,7 @@
 import { Api, InputFile } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { TelegramApiError } from '../../src/bot/api-errors.js';
-import { clip, Messenger } from '../../src/bot/messenger.js';
+import { clip, Messenger, textChunks } from '../../src/bot/messenger.js';
 import { PocketError } from '../../src/core/errors.js';
 
 type Call = { method: string; payload: Record<string, unknown> };
@@ -65,6 +65,7 @@ describe('Messenger.sendText', () => {
     const ids = await messenger.sendText(1, text, { replyTo: 9, buttons: [[{ text: 'Tail', data: 't:1' }]] });
     expect(ids.length).toBeGreaterThan(3);
     expect(ids).toEqual(ids.map((_, n) => 100 + n));
+    expect(textChunks(text)).toHaveLength(ids.length);
     const texts = calls.map((c) => c.payload.text as string);
     for (const t of texts) {
       expect(t.length).toBeLessThanOrEqual(4096);
