@@ -1,0 +1,65 @@
+// Pure checks and shaping for what pocket types into a pane.
+import { PocketError } from '../core/errors.js';
+import { SPECIAL_KEYS } from '../core/ports.js';
+
+// C0 and C1 controls and DEL: a newline would press Enter, ESC starts sequences, C-c would interrupt. Multi-line
+// input and keys are the caller's job (sendText per line, sendKeys for keys).
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** tmux's client message limit is about 16 KB for the whole command; stay well under it per send-keys. */
+export const MAX_PIECE_BYTES = 4_000;
+
+export function checkText(text: string): string {
+  if (CONTROL.test(text) || LONE_SURROGATE.test(text)) {
+    throw new PocketError('INVALID_INPUT', 'Text contains control characters or broken Unicode.', {
+      hint: 'Send one line of text; use /keys for Enter, Ctrl-C and other keys.',
+    });
+  }
+  return text;
+}
+
+/** tmux reads an argument ending in `;` as a command separator, even after `-l --`; `\;` is a literal `;`. */
+export function escapeTrailingSemicolon(arg: string): string {
+  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
+/** Splits text into pieces of at most maxBytes UTF-8 bytes, never inside a code point. */
+export function splitText(text: string, maxBytes = MAX_PIECE_BYTES): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > maxBytes && current !== '') {
+      pieces.push(current);
+      current = '';
+      bytes = 0;
+    }
+    current += char;
+    bytes += size;
+  }
+  if (current !== '') pieces.push(current);
+  return pieces;
+}
+
+export interface CheckedKey {
+  key: string;
+  /** Sent with -l: a printable character rather than a key name. */
+  literal: boolean;
+}
+
+const SPECIAL: ReadonlySet<string> = new Set(SPECIAL_KEYS);
+
+/** Every key must be allowlisted or one printable character; nothing is sent unless all are. */
+export function checkKeys(keys: readonly string[]): CheckedKey[] {
+  return keys.map((key) => {
+    if (SPECIAL.has(key)) return { key, literal: false };
+    if ([...key].length === 1 && !CONTROL.test(key) && !LONE_SURROGATE.test(key)) {
+      return { key, literal: true };
+    }
+    throw new PocketError('INVALID_INPUT', `Unknown key ${JSON.stringify(key.slice(0, 20))}.`, {
+      hint: `Use one of ${SPECIAL_KEYS.join(' ')} or a single character.`,
+    });
+  });
+}

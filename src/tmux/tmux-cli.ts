@@ -1,0 +1,184 @@
+// The Tmux port over the tmux command line. Panes are addressed by `%id`; names are validated before tmux sees
+// them because tmux format-expands names (`#(cmd)` would run cmd).
+import { PocketError } from '../core/errors.js';
+import { assertValidName } from '../core/names.js';
+import type { NewSessionOptions, PaneInfo, Tmux } from '../core/ports.js';
+import { PANE_FORMAT, parsePanes } from './format.js';
+import { checkKeys, checkText, escapeTrailingSemicolon, splitText } from './input.js';
+import { DIED_HOOK, LOG_OPTION, pipeCommand } from './pipe-command.js';
+import { type TmuxRunnerOptions, TmuxError, createTmuxRunner, isNoServer, isNotFound } from './run.js';
+
+export interface TmuxCliOptions extends TmuxRunnerOptions {
+  /** Gap between typed text and its Enter, so a TUI does not take the Enter as part of a paste. */
+  enterDelayMs?: number;
+  /** Size of a new session when the caller gives none. */
+  defaultSize?: { width: number; height: number };
+}
+
+export interface EnsurePipeOptions {
+  /** Close whatever pipe the pane has and open a fresh one (after the log was removed or rotated). */
+  replace?: boolean;
+}
+
+/** The port plus what pocket needs beyond it. */
+export interface TmuxCli extends Tmux {
+  ensurePipe(paneId: string, file: string, options?: EnsurePipeOptions): Promise<void>;
+  newSession(options: NewSessionOptions & { pipeFile?: string }): Promise<PaneInfo>;
+}
+
+const PANE_ID = /^%\d+$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function assertPaneId(paneId: string): string {
+  if (!PANE_ID.test(paneId)) {
+    throw new PocketError('INVALID_INPUT', `Not a pane id: ${JSON.stringify(paneId.slice(0, 40))}.`, {
+      hint: 'Panes are addressed as %N.',
+    });
+  }
+  return paneId;
+}
+
+function assertTarget(target: string): string {
+  if (target === '' || /[\x00-\x1f\x7f]/.test(target)) {
+    throw new PocketError('INVALID_INPUT', 'Not a tmux target.', { hint: 'Use %N or session:window.pane.' });
+  }
+  return target;
+}
+
+function assertCwd(cwd: string): string {
+  if (!cwd.startsWith('/') || /[\x00-\x1f\x7f]/.test(cwd)) {
+    throw new PocketError('INVALID_INPUT', 'The working directory must be an absolute path without control characters.');
+  }
+  return cwd;
+}
+
+/** The commands that make a pane pocket's: log path for the hook, the pane-died hook, the pipe. */
+function pipeArgs(target: string, file: string): string[] {
+  return [
+    'set-option', '-p', '-t', target, LOG_OPTION, file, ';',
+    'set-hook', '-p', '-t', target, 'pane-died', DIED_HOOK, ';',
+    'pipe-pane', '-t', target, escapeTrailingSemicolon(pipeCommand(file)),
+  ];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
+  const run = createTmuxRunner(options);
+  const enterDelayMs = options.enterDelayMs ?? 40;
+  const size = options.defaultSize ?? { width: 120, height: 40 };
+
+  async function pane(target: string): Promise<PaneInfo | null> {
+    try {
+      const out = await run(['display-message', '-p', '-t', assertTarget(target), PANE_FORMAT]);
+      return parsePanes(out)[0] ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async function ignoreMissing(args: string[]): Promise<void> {
+    try {
+      await run(args);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  return {
+    async newSession(opts) {
+      const name = assertValidName(opts.name, 'session name');
+      const args = ['new-session', '-d', '-s', name];
+      args.push('-x', String(opts.width ?? size.width), '-y', String(opts.height ?? size.height));
+      // -c is format-expanded.
+      if (opts.cwd !== undefined) args.push('-c', escapeTrailingSemicolon(assertCwd(opts.cwd).replaceAll('#', '##')));
+      for (const [key, value] of Object.entries(opts.env ?? {})) {
+        if (!ENV_KEY.test(key) || /[\x00]/.test(value)) {
+          throw new PocketError('INVALID_INPUT', `Bad environment variable ${JSON.stringify(key.slice(0, 40))}.`);
+        }
+        args.push('-e', escapeTrailingSemicolon(`${key}=${value}`));
+      }
+      if (opts.command !== undefined && opts.command !== '') args.push(escapeTrailingSemicolon(opts.command));
+      // One tmux invocation: the server runs the whole list before it handles the child's exit, so even a command
+      // that exits at once keeps its status, and the pipe sees its first byte.
+      const first = `=${name}:`;
+      args.push(';', 'set-option', '-p', '-t', first, 'remain-on-exit', 'on');
+      if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile));
+      args.push(';', 'display-message', '-p', '-t', first, '#{pane_id}');
+      let out: string;
+      try {
+        out = await run(args);
+      } catch (error) {
+        if (error instanceof TmuxError && /duplicate session/i.test(error.stderr)) {
+          throw new PocketError('SESSION_EXISTS', `A tmux session named ${name} already exists.`, {
+            hint: 'Pick another name, or adopt the existing pane.',
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      const paneId = out.trim().split('\n').pop() ?? '';
+      const info = await pane(assertPaneId(paneId));
+      if (info === null) throw new PocketError('TMUX_FAILED', `Session ${name} vanished right after it started.`);
+      return info;
+    },
+
+    async listPanes() {
+      try {
+        return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+      } catch (error) {
+        if (isNoServer(error)) return [];
+        throw error;
+      }
+    },
+
+    pane,
+
+    async sendText(paneId, text, sendOptions = {}) {
+      assertPaneId(paneId);
+      checkText(text);
+      for (const piece of splitText(text)) {
+        await run(['send-keys', '-t', paneId, '-l', '--', escapeTrailingSemicolon(piece)]);
+      }
+      if (sendOptions.enter === false) return;
+      if (text !== '') await sleep(enterDelayMs);
+      await run(['send-keys', '-t', paneId, 'Enter']);
+    },
+
+    async sendKeys(paneId, keys) {
+      assertPaneId(paneId);
+      for (const key of checkKeys(keys)) {
+        const args = key.literal ? ['-l', '--', escapeTrailingSemicolon(key.key)] : [key.key];
+        await run(['send-keys', '-t', paneId, ...args]);
+      }
+    },
+
+    async capture(paneId, captureOptions = {}) {
+      const args = ['capture-pane', '-p', '-J', '-t', assertPaneId(paneId)];
+      if (captureOptions.ansi) args.push('-e');
+      if (captureOptions.history) args.push('-S', '-', '-q');
+      return run(args);
+    },
+
+    async ensurePipe(paneId, file, pipeOptions = {}) {
+      assertPaneId(paneId);
+      pipeCommand(file);
+      if (!pipeOptions.replace) {
+        const state = await run(['display-message', '-p', '-t', paneId, `#{pane_pipe}\x1f#{${LOG_OPTION}}`]);
+        // Ours already: leave it alone (pipe-pane -o would toggle it off; a plain pipe-pane would drop bytes).
+        if (state.replace(/\n$/, '') === `1\x1f${file}`) return;
+      }
+      // Without -o, pipe-pane closes any existing pipe and opens ours in one step of tmux's event loop.
+      await run(pipeArgs(paneId, file));
+    },
+
+    async killPane(paneId) {
+      await ignoreMissing(['kill-pane', '-t', assertPaneId(paneId)]);
+    },
+
+    async killSession(name) {
+      await ignoreMissing(['kill-session', '-t', `=${assertValidName(name, 'session name')}`]);
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
+import { type TestTmux, startTestTmux, waitFor } from '../helpers/tmux.js';
+
+// Reads the tty raw (no line editing, no 4095-byte canonical limit) and appends each line, hex-encoded, to a file.
+const ECHO_PROGRAM = `
+const fs = require('node:fs');
+const out = process.argv[2];
+process.stdin.setRawMode(true);
+let buf = Buffer.alloc(0);
+process.stdin.on('data', (d) => {
+  buf = Buffer.concat([buf, d]);
+  let i;
+  while ((i = buf.indexOf(13)) >= 0) {
+    fs.appendFileSync(out, buf.subarray(0, i).toString('hex') + '\\n');
+    buf = buf.subarray(i + 1);
+  }
+});
+fs.writeFileSync(out + '.ready', '');
+`;
+
+let t: TestTmux;
+beforeAll(async () => {
+  t = await startTestTmux({ enterDelayMs: 30 });
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+async function startEcho(name: string) {
+  const script = path.join(t.dir, 'echo.cjs');
+  const out = path.join(t.dir, `${name}.out`);
+  await writeFile(script, ECHO_PROGRAM);
+  const pane = await t.tmux.newSession({ name, command: `node ${script} ${out}` });
+  await waitFor(() => existsSync(`${out}.ready`), { what: 'echo program' });
+  const lines = async () => (existsSync(out) ? (await readFile(out, 'utf8')).split('\n').slice(0, -1) : []);
+  return { pane, lines };
+}
+
+describe('createTmuxCli on a real tmux server', () => {
+  it('lists nothing when no server runs yet', async () => {
+    const fresh = createTmuxCli({ socket: `${t.socket}-none`, configFile: '/dev/null' });
+    expect(await fresh.listPanes()).toEqual([]);
+    expect(await fresh.pane('%0')).toBeNull();
+  });
+
+  it('delivers an input corpus byte for byte and runs nothing in it', async () => {
+    const touched = [path.join(t.dir, 'dollar'), path.join(t.dir, 'tick'), path.join(t.dir, 'hash')];
+    const corpus = [
+      `it's "quoted"`,
+      "'single'",
+      '"double"',
+      `$(touch ${touched[0]})`,
+      `\`touch ${touched[1]}\``,
+      `#(touch ${touched[2]}) #{pane_id} %Y`,
+      ';',
+      'trailing;',
+      ';;',
+      '-',
+      '--',
+      '-l',
+      '--help',
+      '\\',
+      '\\;',
+      'a\\\\;',
+      'unicode: héllo wörld Ω а',
+      'emoji: 🎉👩‍💻',
+      '   spaces   ',
+      '',
+      'a'.repeat(3000),
+      `${'é'.repeat(2500)}x${'🎉'.repeat(2000)};`,
+    ];
+    const { pane, lines } = await startEcho('corpus');
+    for (const text of corpus) await t.tmux.sendText(pane.paneId, text);
+    const got = await waitFor(async () => {
+      const l = await lines();
+      return l.length >= corpus.length && l;
+    }, { what: 'all corpus lines' });
+    expect(got.map((hex) => Buffer.from(hex, 'hex').toString('utf8'))).toEqual(corpus);
+    for (const file of touched) expect(existsSync(file)).toBe(false);
+  });
+
+  it('presses allowlisted keys and single characters, and refuses anything else before sending', async () => {
+    const { pane, lines } = await startEcho('keys');
+    await t.tmux.sendKeys(pane.paneId, ['x', ';', ' ', 'é', 'Tab', 'C-c', 'Enter']);
+    await waitFor(async () => (await lines()).length === 1, { what: 'keys line' });
+    expect(await lines()).toEqual(['783b20c3a90903']);
+    for (const bad of [['C-x'], ['ab'], ['\n'], ['\x1b'], [''], ['Enter', 'send-keys']]) {
+      await expect(t.tmux.sendKeys(pane.paneId, bad)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    await t.tmux.sendKeys(pane.paneId, ['y', 'Enter']);
+    await waitFor(async () => (await lines()).length === 2, { what: 'second keys line' });
+    expect((await lines())[1]).toBe('79');
+  });
+
+  it('refuses control characters, newlines and broken unicode in text', async () => {
+    const { pane } = await startEcho('ctl');
+    for (const bad of ['a\nb', 'a\rb', 'tab\there', 'esc\x1b[2J', 'nul\x00', 'del\x7f', 'c1\x9b', '\ud800x']) {
+      await expect(t.tmux.sendText(pane.paneId, bad)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    await expect(t.tmux.sendText('corpus', 'x')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('refuses hostile session names: nothing runs, no session exists', async () => {
+    const hostile = [
+      `x#(touch ${path.join(t.dir, 'pwn')})`,
+      '%Y',
+      'a#{pane_id}',
+      'wоrk', // Cyrillic о
+      'with space',
+      'dot.ted',
+      'co:lon',
+      'a'.repeat(33),
+      '',
+    ];
+    const before = (await t.tmux.listPanes()).map((p) => p.sessionName);
+    for (const name of hostile) {
+      await expect(t.tmux.newSession({ name, command: 'sleep 30' })).rejects.toMatchObject({ code: 'INVALID_NAME' });
+      await expect(t.tmux.killSession(name)).rejects.toMatchObject({ code: 'INVALID_NAME' });
+    }
+    expect((await t.tmux.listPanes()).map((p) => p.sessionName)).toEqual(before);
+    expect(await readdir(t.dir)).not.toContain('pwn');
+  });
+
+  it('reports pane facts, refuses a duplicate name, kills', async () => {
+    const pane = await t.tmux.newSession({ name: 'facts', command: 'sleep 30', cwd: t.dir, width: 91, height: 17 });
+    expect(pane).toMatchObject({ sessionName: 'facts', width: 91, height: 17, dead: false, exitCode: null });
+    expect(pane.cwd).toBe(t.dir);
+    expect(pane.startCommand).toBe('sleep 30');
+    expect(await t.tmux.pane(`facts:${pane.windowIndex}.${pane.paneIndex}`)).toMatchObject({ paneId: pane.paneId });
+    expect((await t.tmux.listPanes()).some((p) => p.paneId === pane.paneId)).toBe(true);
+    await expect(t.tmux.newSession({ name: 'facts' })).rejects.toMatchObject({ code: 'SESSION_EXISTS' });
+    await t.tmux.killPane(pane.paneId);
+    expect(await t.tmux.pane(pane.paneId)).toBeNull();
+    await t.tmux.killPane(pane.paneId);
+    await t.tmux.killSession('facts');
+  });
+
+  it('keeps the exit status of a command that exits at once, and the pane-died hook leaves a marker', async () => {
+    const log = path.join(t.dir, 'die.log');
+    const pane = await t.tmux.newSession({ name: 'die', command: "sh -c 'echo bye; exit 3'", pipeFile: log });
+    await waitFor(() => existsSync(`${log}.died`), { what: 'pane-died marker' });
+    expect(await t.tmux.pane(pane.paneId)).toMatchObject({ dead: true, exitCode: 3 });
+    expect(await readFile(log, 'utf8')).toContain('bye');
+  });
+
+  it('ensurePipe is idempotent and replace swaps the pipe', async () => {
+    const log = path.join(t.dir, 'pipe.log');
+    const pane = await t.tmux.newSession({ name: 'pipe', command: 'cat' });
+    await t.tmux.ensurePipe(pane.paneId, log);
+    await t.tmux.ensurePipe(pane.paneId, log);
+    expect((await t.tmux.pane(pane.paneId))?.piped).toBe(true);
+    await t.tmux.sendText(pane.paneId, 'once');
+    await waitFor(async () => existsSync(log) && (await readFile(log, 'utf8')).split('once').length === 3, { what: 'echo and output' });
+    await t.tmux.ensurePipe(pane.paneId, log, { replace: true });
+    await waitFor(() => existsSync(`${log}.closed`), { what: 'old pipe closed marker' });
+    expect((await t.tmux.pane(pane.paneId))?.piped).toBe(true);
+    await expect(t.tmux.ensurePipe(pane.paneId, "/tmp/it's")).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(t.tmux.ensurePipe(pane.paneId, 'relative.log')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('captures the screen, with escapes on request', async () => {
+    const pane = await t.tmux.newSession({ name: 'cap', command: "printf '\\033[31mred\\033[0m plain\\n'; sleep 30" });
+    const plain = await waitFor(async () => {
+      const s = await t.tmux.capture(pane.paneId);
+      return s.includes('red plain') && s;
+    }, { what: 'capture' });
+    expect(plain).not.toContain('\x1b');
+    expect(await t.tmux.capture(pane.paneId, { ansi: true, history: true })).toContain('\x1b[31mred');
+  });
+});
+
+describe('tmux failures', () => {
+  it('times out a send that never returns and kills the client', async () => {
+    const fake = path.join(t.dir, 'stuck-tmux');
+    await writeFile(fake, `#!/bin/sh\necho $$ > ${fake}.pid\nexec sleep 30\n`, { mode: 0o755 });
+    const tmux = createTmuxCli({ bin: fake, timeoutMs: 300 });
+    await expect(tmux.sendText('%1', 'hello', { enter: false })).rejects.toMatchObject({
+      code: 'TMUX_TIMEOUT',
+      subcommand: 'send-keys',
+    });
+    const pid = (await readFile(`${fake}.pid`, 'utf8')).trim();
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+  });
+
+  it('says TMUX_MISSING when tmux is not installed, TMUX_FAILED with stderr otherwise', async () => {
+    await expect(createTmuxCli({ bin: path.join(t.dir, 'no-such-tmux') }).listPanes()).rejects.toMatchObject({
+      code: 'TMUX_MISSING',
+    });
+    await t.tmux.newSession({ name: 'fail', command: 'sleep 30' });
+    await expect(t.tmux.capture('%999999')).rejects.toMatchObject({ code: 'TMUX_FAILED', subcommand: 'capture-pane' });
+  });
+});
