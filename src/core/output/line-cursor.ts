@@ -1,0 +1,180 @@
+// Which lines of a headless terminal are new since the last look. A line is complete once the cursor has left it.
+// Rows are numbered absolutely (rows trimmed off the scrollback are counted), because an xterm marker on a visible
+// row dies when that row is erased (`clear`). Trimming is measured by an anchor marker kept in history, where
+// erasing cannot reach it. Programs also move the cursor back up (`clear`, multi-line progress), so the lowest row
+// the cursor reached is watched too, and a revisited row is reported again only when its text changed.
+import type xterm from '@xterm/headless';
+import { logicalLine } from './buffer-text.js';
+
+type XTerm = InstanceType<typeof xterm.Terminal>;
+type Params = (number | number[])[];
+type Marker = NonNullable<ReturnType<XTerm['registerMarker']>>;
+
+export class LineCursor {
+  readonly #term: XTerm;
+  readonly #hooks: { dispose(): void }[];
+  readonly #scrollback: number;
+  /** Rows trimmed off the top before the anchor was set, and the anchor's row then. */
+  #base = 0;
+  #anchor: Marker | undefined;
+  #anchorLine = 0;
+  /** First absolute row not yet reported. */
+  #next = 0;
+  /** Lowest absolute row the cursor went to since the last take. */
+  #low = Number.POSITIVE_INFINITY;
+  /** Text last reported per absolute row, for rows the cursor can still reach. */
+  #reported = new Map<number, string>();
+  #pending: string[] = [];
+  /** Rows that left history before they were taken, only grows. */
+  lost = 0;
+
+  constructor(term: XTerm, scrollback: number) {
+    this.#term = term;
+    this.#scrollback = scrollback;
+    let savedY = 0;
+    const arg = (params: Params, fallback = 1): number => {
+      const value = params[0];
+      return typeof value === 'number' && value > 0 ? value : fallback;
+    };
+    const save = (): boolean => {
+      savedY = this.#normal()?.cursorY ?? savedY;
+      return false;
+    };
+    const parser = term.parser;
+    this.#hooks = [
+      term.onScroll(() => this.#keepAnchor()),
+      parser.registerCsiHandler({ final: 'H' }, (p) => this.#reach(arg(p) - 1)),
+      parser.registerCsiHandler({ final: 'f' }, (p) => this.#reach(arg(p) - 1)),
+      parser.registerCsiHandler({ final: 'd' }, (p) => this.#reach(arg(p) - 1)),
+      parser.registerCsiHandler({ final: 'A' }, (p) => this.#reach(this.#cursorY() - arg(p))),
+      parser.registerCsiHandler({ final: 'F' }, (p) => this.#reach(this.#cursorY() - arg(p))),
+      parser.registerCsiHandler({ final: 'r' }, () => this.#reach(0)),
+      parser.registerCsiHandler({ final: 'J' }, (p) => this.#eraseDisplay(arg(p, 0))),
+      parser.registerEscHandler({ final: 'M' }, () => this.#reach(this.#cursorY() - 1)),
+      parser.registerEscHandler({ final: '7' }, save),
+      parser.registerCsiHandler({ final: 's' }, save),
+      parser.registerEscHandler({ final: '8' }, () => this.#reach(savedY)),
+      parser.registerCsiHandler({ final: 'u' }, () => this.#reach(savedY)),
+      parser.registerEscHandler({ final: 'c' }, () => this.#fullReset()),
+    ];
+  }
+
+  #normal() {
+    const buffer = this.#term.buffer.active;
+    return buffer.type === 'normal' ? buffer : undefined;
+  }
+
+  #cursorY(): number {
+    return this.#term.buffer.active.cursorY;
+  }
+
+  /** Rows gone from the top of the normal buffer so far: absolute row = trimmed + buffer index. */
+  #trimmed(): number {
+    const anchor = this.#anchor;
+    if (!anchor) return this.#base;
+    // A dead anchor means at least its row went; only ED 3 and floods outrunning #keepAnchor get here.
+    return anchor.isDisposed ? this.#base + this.#anchorLine + 1 : this.#base + this.#anchorLine - anchor.line;
+  }
+
+  /** Called per scroll: re-anchor on the last history row before trimming gets near the anchor. */
+  #keepAnchor(): void {
+    const anchor = this.#anchor;
+    if (anchor && !anchor.isDisposed && anchor.line > this.#scrollback / 2) return;
+    const buffer = this.#normal();
+    if (!buffer || buffer.baseY === 0) return;
+    this.#base = this.#trimmed();
+    anchor?.dispose();
+    this.#anchor = this.#term.registerMarker(-buffer.cursorY - 1);
+    this.#anchorLine = buffer.baseY - 1;
+  }
+
+  #dropAnchor(trimmed: number): void {
+    this.#anchor?.dispose();
+    this.#anchor = undefined;
+    this.#base = trimmed;
+  }
+
+  /** Notes a cursor move to screen row y; returns false so xterm still performs the move. */
+  #reach(y: number): boolean {
+    const buffer = this.#normal();
+    if (buffer) {
+      const row = Math.max(0, Math.min(y, this.#term.rows - 1));
+      this.#low = Math.min(this.#low, this.#trimmed() + buffer.baseY + row);
+    }
+    return false;
+  }
+
+  #eraseDisplay(mode: number): boolean {
+    const buffer = this.#normal();
+    // ED 3 deletes the scrollback: those rows count as trimmed.
+    if (buffer && mode === 3) this.#dropAnchor(this.#trimmed() + buffer.baseY);
+    return false;
+  }
+
+  #fullReset(): boolean {
+    // RIS replaces the buffer: every row of the old one is gone.
+    this.#dropAnchor(this.#trimmed() + this.#term.buffer.normal.length);
+    this.#low = Math.min(this.#low, this.#base);
+    return false;
+  }
+
+  take(): string[] {
+    const pending = this.#pending;
+    this.#pending = [];
+    if (!this.#normal()) return pending;
+    return pending.length === 0 ? this.#collect() : pending.concat(this.#collect());
+  }
+
+  #collect(): string[] {
+    const buffer = this.#term.buffer.normal;
+    const base = this.#trimmed();
+    let start = this.#next - base;
+    if (start < 0) {
+      this.lost += -start;
+      start = 0;
+    }
+    let from = Math.max(0, Math.min(start, this.#low - base));
+    while (from > 0 && buffer.getLine(from)?.isWrapped) from--;
+
+    const cursor = buffer.baseY + buffer.cursorY;
+    let end = cursor;
+    while (end > 0 && buffer.getLine(end)?.isWrapped) end--;
+
+    const out: string[] = [];
+    const reachable = buffer.baseY;
+    for (let y = from; y < end; ) {
+      let next = y + 1;
+      while (next < end && buffer.getLine(next)?.isWrapped) next++;
+      const text = logicalLine(buffer, y, next);
+      if (y >= start || this.#reported.get(base + y) !== text) out.push(text);
+      if (y >= reachable) this.#reported.set(base + y, text);
+      y = next;
+    }
+    for (const row of this.#reported.keys()) if (row < base + reachable) this.#reported.delete(row);
+
+    this.#next = base + end;
+    this.#low = Number.POSITIVE_INFINITY;
+    return out;
+  }
+
+  beforeResize(): void {
+    if (this.#normal()) this.#pending.push(...this.#collect());
+  }
+
+  afterResize(): void {
+    // Reflow renumbers rows: start afresh from the cursor's line, which is the only one not yet reported.
+    const buffer = this.#term.buffer.normal;
+    this.#dropAnchor(this.#trimmed());
+    this.#keepAnchor();
+    this.#reported.clear();
+    let line = buffer.baseY + buffer.cursorY;
+    while (line > 0 && buffer.getLine(line)?.isWrapped) line--;
+    this.#next = this.#trimmed() + line;
+    this.#low = Number.POSITIVE_INFINITY;
+  }
+
+  dispose(): void {
+    for (const hook of this.#hooks) hook.dispose();
+    this.#anchor?.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { TerminalRenderer } from '../../../src/core/output/terminal.js';
+
+const numbered = (from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
+const feed = (lines: string[]): string => lines.map((l) => `${l}\r\n`).join('');
+
+describe('TerminalRenderer.takeNewLines', () => {
+  it('reports a line once the cursor has left it, never the cursor line', async () => {
+    const t = new TerminalRenderer({ cols: 40, rows: 5 });
+    await t.write('first\r\nsecond');
+    expect(t.takeNewLines()).toEqual(['first']);
+    expect(t.takeNewLines()).toEqual([]);
+    await t.write(' half\r\n$ ');
+    expect(t.takeNewLines()).toEqual(['second half']);
+  });
+
+  it('follows output far past the screen and the scrollback without gaps or repeats', async () => {
+    const t = new TerminalRenderer({ cols: 40, rows: 5, scrollback: 50 });
+    const seen: string[] = [];
+    for (let i = 0; i < 400; i += 20) {
+      await t.write(feed(numbered(i, i + 20)));
+      seen.push(...t.takeNewLines());
+    }
+    expect(seen).toEqual(numbered(0, 400));
+    expect(t.lostLines).toBe(0);
+  });
+
+  it('counts what left the scrollback before anyone looked', async () => {
+    const t = new TerminalRenderer({ cols: 40, rows: 5, scrollback: 50 });
+    await t.write(feed(numbered(0, 200)));
+    const got = t.takeNewLines();
+    expect(got.at(-1)).toBe('line 199');
+    expect(got.length + t.lostLines).toBe(200);
+  });
+
+  it('counts rows lost to one enormous wrapped line', async () => {
+    const t = new TerminalRenderer({ cols: 10, rows: 5, scrollback: 50 });
+    await t.write('start\r\n');
+    expect(t.takeNewLines()).toEqual(['start']);
+    await t.write(`${'y'.repeat(10_000)}\r\nend\r\n`);
+    const got = t.takeNewLines();
+    expect(got.at(-1)).toBe('end');
+    expect(got).toHaveLength(2);
+    expect(t.lostLines).toBeGreaterThan(900);
+  });
+
+  it('joins wrapped rows into one line', async () => {
+    const t = new TerminalRenderer({ cols: 10, rows: 5 });
+    await t.write('0123456789abcdef ghij\r\nnext\r\n');
+    expect(t.takeNewLines()).toEqual(['0123456789abcdef ghij', 'next']);
+    expect(t.lines(5)).toEqual(['0123456789abcdef ghij', 'next']);
+  });
+
+  it('reports lines written after `clear` even though they land on rows already reported', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 6 });
+    await t.write(feed(['a', 'b', 'c']));
+    expect(t.takeNewLines()).toEqual(['a', 'b', 'c']);
+    await t.write(`\x1b[H\x1b[2J${feed(['x', 'y'])}`);
+    expect(t.takeNewLines()).toEqual(['x', 'y']);
+  });
+
+  it('reports a redrawn multi-line progress block only where the text changed', async () => {
+    const t = new TerminalRenderer({ cols: 30, rows: 8 });
+    await t.write(feed(['layer1: waiting', 'layer2: waiting']));
+    expect(t.takeNewLines()).toEqual(['layer1: waiting', 'layer2: waiting']);
+    await t.write(`\x1b[2A\x1b[2K${feed(['layer1: waiting'])}\x1b[2K${feed(['layer2: done'])}`);
+    expect(t.takeNewLines()).toEqual(['layer2: done']);
+  });
+
+  it('reports nothing new while a full-screen program runs, and resumes after it', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 5 });
+    await t.write('$ vim\r\n');
+    expect(t.takeNewLines()).toEqual(['$ vim']);
+    await t.write('\x1b[?1049h\x1b[Hediting\r\n~\r\n~\r\n');
+    expect(t.alternateScreen).toBe(true);
+    expect(t.takeNewLines()).toEqual([]);
+    expect(t.screen().slice(0, 2)).toEqual(['editing', '~']);
+    await t.write('\x1b[?1049l$ ls\r\nfile\r\n');
+    expect(t.alternateScreen).toBe(false);
+    expect(t.takeNewLines()).toEqual(['$ ls', 'file']);
+  });
+
+  it('keeps lines completed before a resize and carries on after it', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 5 });
+    await t.write(feed(['one', 'two']));
+    t.resize(10, 4);
+    await t.write(feed(['three']));
+    expect(t.takeNewLines()).toEqual(['one', 'two', 'three']);
+    expect([t.cols, t.rows]).toEqual([10, 4]);
+  });
+
+  it('counts only full-screen scrolls, not scrolls inside a region below the top', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 6, scrollback: 20 });
+    await t.write(feed(numbered(0, 30)));
+    expect(t.takeNewLines()).toHaveLength(30 - t.lostLines);
+    // A status region on rows 3-5 scrolls a lot; history and our place must not move.
+    await t.write(`\x1b[3;5r\x1b[5;1H${feed(numbered(100, 140))}\x1b[r\x1b[6;1H`);
+    t.takeNewLines();
+    await t.write(feed(['after']));
+    expect(t.takeNewLines()).toEqual(['after']);
+  });
+});
+
+describe('TerminalRenderer.lines and screen', () => {
+  it('drops trailing blank rows and returns the last n lines', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 10 });
+    await t.write(feed(numbered(0, 5)));
+    expect(t.lines(2)).toEqual(['line 3', 'line 4']);
+    expect(t.screen()).toHaveLength(10);
+  });
+
+  it('handles a UTF-8 character split across writes', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 3 });
+    const bytes = new TextEncoder().encode('é🚀\r\n');
+    for (const b of bytes) await t.write(Uint8Array.of(b));
+    expect(t.lines(1)).toEqual(['é🚀']);
+  });
+});

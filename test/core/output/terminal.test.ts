@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanText } from '../../../src/core/output/clean.js';
+import { TerminalRenderer } from '../../../src/core/output/terminal.js';
+
+const RAW = join(import.meta.dirname, '../../fixtures/raw');
+
+interface RawExpect {
+  cols: number;
+  rows: number;
+  screen?: string[];
+  lines?: string[];
+  newLines?: string[];
+  alternateScreen?: boolean;
+  clean?: string;
+}
+
+const fixtures = readdirSync(RAW)
+  .filter((f) => f.endsWith('.raw'))
+  .map((f) => f.slice(0, -'.raw'.length));
+
+describe('raw fixtures through the terminal', () => {
+  it('has fixtures', () => expect(fixtures.length).toBeGreaterThanOrEqual(8));
+
+  for (const name of fixtures) {
+    it(name, async () => {
+      const raw = readFileSync(join(RAW, `${name}.raw`));
+      const want = JSON.parse(readFileSync(join(RAW, `${name}.expect.json`), 'utf8')) as RawExpect;
+      const term = new TerminalRenderer({ cols: want.cols, rows: want.rows });
+      await term.write(new Uint8Array(raw));
+      if (want.screen) expect(term.screen()).toEqual(want.screen);
+      if (want.lines) expect(term.lines(100)).toEqual(want.lines);
+      if (want.newLines) expect(term.takeNewLines()).toEqual(want.newLines);
+      expect(term.alternateScreen).toBe(want.alternateScreen ?? false);
+      if (want.clean !== undefined) expect(cleanText(raw.toString('utf8'))).toBe(want.clean);
+    });
+
+    it(`${name}, fed one byte at a time`, async () => {
+      const raw = readFileSync(join(RAW, `${name}.raw`));
+      const want = JSON.parse(readFileSync(join(RAW, `${name}.expect.json`), 'utf8')) as RawExpect;
+      const term = new TerminalRenderer({ cols: want.cols, rows: want.rows });
+      for (const byte of raw) await term.write(Uint8Array.of(byte));
+      if (want.screen) expect(term.screen()).toEqual(want.screen);
+      if (want.lines) expect(term.lines(100)).toEqual(want.lines);
+    });
+  }
+});
