@@ -1,7 +1,7 @@
 // Secrets must never reach a log line, an error message or Telegram. The redactor knows the literal secrets
 // (from .env) and the shapes that are secret whoever owns them (bot tokens inside Bot API URLs).
 
-const BOT_TOKEN_SHAPE = /\b\d{3,20}:[A-Za-z0-9_-]{30,}\b/g;
+const BOT_TOKEN_SHAPE = /(?<![0-9])\d{3,20}:[A-Za-z0-9_-]{30,}/g;
 export const REDACTED = '[REDACTED]';
 
 export class Redactor {

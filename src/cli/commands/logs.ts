@@ -14,8 +14,7 @@ export async function logs(home: string, options: { follow?: boolean; lines: str
   let offset = 0;
   try {
     const size = statSync(file).size;
-    const { text, start } = readTail(file, size, count);
-    for (const line of text) process.stdout.write(`${formatLogLine(line)}\n`);
+    for (const line of readTail(file, size, count)) process.stdout.write(`${formatLogLine(line)}\n`);
     offset = size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -28,7 +27,7 @@ export async function logs(home: string, options: { follow?: boolean; lines: str
 }
 
 /** The last `count` lines of the first `size` bytes, reading backwards in blocks so a big log costs little. */
-function readTail(file: string, size: number, count: number): { text: string[]; start: number } {
+function readTail(file: string, size: number, count: number): string[] {
   const fd = openSync(file, 'r');
   try {
     let start = size;
@@ -41,7 +40,7 @@ function readTail(file: string, size: number, count: number): { text: string[]; 
       buffer = Buffer.concat([block, buffer]);
     }
     const lines = buffer.toString('utf8').split('\n').filter((line) => line.length > 0);
-    return { text: count === 0 ? [] : lines.slice(-count), start };
+    return count === 0 ? [] : lines.slice(-count);
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertEnvFilePrivate, loadConfig } from '../src/config.js';
+import { PocketError } from '../src/core/errors.js';
+
+const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef';
+
+function envFile(text: string, mode = 0o600): { home: string; file: string } {
+  const home = mkdtempSync(join(tmpdir(), 'pocket-config-'));
+  const file = join(home, '.env');
+  writeFileSync(file, text, { mode });
+  return { home, file };
+}
+
+const load = (text: string, env: NodeJS.ProcessEnv = {}) => {
+  const { home, file } = envFile(text);
+  return loadConfig({ home, envFile: file, env });
+};
+
+describe('loadConfig', () => {
+  it('reads .env with defaults', () => {
+    const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS= 42, 7 ,42\n`);
+    expect(config).toMatchObject({
+      botToken: TOKEN,
+      authorizedUserIds: [42, 7],
+      chatId: 42,
+      apiRoot: 'https://api.telegram.org',
+      shellEnabled: false,
+      staleSeconds: 300,
+      redact: true,
+    });
+    expect(config.secrets).toContain(TOKEN);
+  });
+
+  it('lets the environment override .env and strips a trailing slash from the API root', () => {
+    const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\n`, {
+      AUTHORIZED_USER_IDS: '9',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      TELEGRAM_CHAT_ID: '-100123',
+    });
+    expect(config.authorizedUserIds).toEqual([9]);
+    expect(config.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(config.chatId).toBe(-100123);
+  });
+
+  it('reports every problem at once, naming each key', () => {
+    let error: unknown;
+    try {
+      load('TELEGRAM_BOT_TOKEN=bad\nAUTHORIZED_USER_IDS=x\nPOCKET_SHELL=yes\nPOCKET_STALE_SECONDS=-1\nPOCKET_TMUX_SOCKET=a b\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PocketError);
+    const message = (error as PocketError).message;
+    for (const key of ['TELEGRAM_BOT_TOKEN', 'AUTHORIZED_USER_IDS', 'POCKET_SHELL', 'POCKET_STALE_SECONDS', 'POCKET_TMUX_SOCKET']) {
+      expect(message).toContain(`${key}:`);
+    }
+    expect(message).not.toContain('bad\n');
+  });
+
+  it('does not need a token for the demo', () => {
+    const { home, file } = envFile('AUTHORIZED_USER_IDS=1\n');
+    expect(loadConfig({ home, envFile: file, env: {}, requireToken: false }).botToken).toBeUndefined();
+    expect(() => loadConfig({ home, envFile: file, env: {} })).toThrow(/TELEGRAM_BOT_TOKEN: required/);
+  });
+
+  it('collects other secret-looking values for redaction', () => {
+    const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nOPENAI_API_KEY=sk-live-abcdef123\n`);
+    expect(config.secrets).toContain('sk-live-abcdef123');
+  });
+});
+
+describe('assertEnvFilePrivate', () => {
+  it('accepts 0600 and a missing file, refuses group/world bits with the fix', () => {
+    expect(() => assertEnvFilePrivate(envFile('', 0o600).file)).not.toThrow();
+    expect(() => assertEnvFilePrivate('/nonexistent/.env')).not.toThrow();
+    for (const mode of [0o640, 0o604, 0o660]) {
+      const { file } = envFile('', mode);
+      expect(() => assertEnvFilePrivate(file)).toThrow(/readable by others/);
+    }
+  });
+});

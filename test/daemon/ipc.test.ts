@@ -1,0 +1,70 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { notRunningSnapshot } from '../../src/core/status.js';
+import { connectIpc } from '../../src/daemon/ipc/client.js';
+import { checkRequest } from '../../src/daemon/ipc/protocol.js';
+import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
+import { silentLogger } from '../../src/log.js';
+
+const handlers = (): Handlers => ({
+  hello: () => ({ version: 't', protocol: 1, pid: 1 }),
+  status: () => ({ ...notRunningSnapshot('t'), daemon: { running: true, pid: 1, uptimeS: 0, version: 't' } }),
+  stop: () => ({ stopping: true }),
+  subscribe: (_p, request, connection) => {
+    setImmediate(() => connection.push(request.id, { event: 'status', data: notRunningSnapshot('pushed') }));
+    return { subscribed: true };
+  },
+});
+
+const socketPath = () => join(mkdtempSync(join(tmpdir(), 'pocket-ipc-')), 's.sock');
+
+describe('IPC', () => {
+  it('serves typed requests over a private socket', async () => {
+    const path = socketPath();
+    const server = await startIpcServer(path, handlers(), silentLogger);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const client = await connectIpc(path);
+    expect((await client.request('status')).daemon.running).toBe(true);
+    const pushed = await new Promise<string>((resolve) => {
+      void client.subscribe((s) => resolve(s.daemon.version), () => {});
+    });
+    expect(pushed).toBe('pushed');
+    client.close();
+    await server.close();
+  });
+
+  it('rejects bad requests with a protocol error and keeps serving', async () => {
+    const path = socketPath();
+    const server = await startIpcServer(path, handlers(), silentLogger);
+    const replies = await new Promise<string[]>((resolve) => {
+      const socket = connect(path);
+      const lines: string[] = [];
+      socket.setEncoding('utf8').on('data', (d: string) => {
+        lines.push(...d.split('\n').filter(Boolean));
+        if (lines.length === 3) {
+          socket.end();
+          resolve(lines);
+        }
+      });
+      socket.write('not json\n{"v":99,"id":2,"type":"status"}\n{"v":1,"id":3,"type":"status","params":{}}\n');
+    });
+    const parsed = replies.map((line) => JSON.parse(line));
+    expect(parsed[0]).toMatchObject({ ok: false, error: { code: 'IPC_PROTOCOL' } });
+    expect(parsed[1]).toMatchObject({ id: 2, ok: false, error: { code: 'IPC_PROTOCOL', message: expect.stringContaining('protocol version') } });
+    expect(parsed[2]).toMatchObject({ id: 3, ok: true });
+    await server.close();
+  });
+
+  it('says the daemon is not running when nobody listens', async () => {
+    await expect(connectIpc(socketPath())).rejects.toMatchObject({ code: 'DAEMON_NOT_RUNNING' });
+  });
+
+  it('checks request shapes', () => {
+    expect(checkRequest({ v: 1, id: 1, type: 'status', params: {} })).toBeNull();
+    expect(checkRequest({ v: 1, id: 1, type: 'rm -rf' })).toMatch(/unknown request type/);
+    expect(checkRequest([])).toMatch(/object/);
+  });
+});

@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../src/core/redact.js';
+import { createFileLogger, formatLogLine } from '../src/log.js';
+
+const SECRET = '555555:SECRETsecretSECRETsecretSECRET12';
+
+describe('file logger', () => {
+  it('redacts secrets in fields, error messages, stacks and causes', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pocket-log-')), 'pocket.log');
+    const log = createFileLogger({ file, redactor: new Redactor([SECRET, 'hunter2hunter2']) });
+    const inner = new Error(`fetch failed for https://api.telegram.org/bot${SECRET}/getUpdates`);
+    const outer = new Error('Network request failed', { cause: inner });
+    log.error('bot.poll_failed', { error: outer, url: `https://x/bot${SECRET}/getMe`, nested: { pw: 'hunter2hunter2' } });
+    log.info('plain', { text: `token ${SECRET}` });
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('hunter2hunter2');
+    expect(text).toContain('[REDACTED]');
+    expect(text).toContain('Caused by');
+    const first = JSON.parse(text.split('\n')[0]!);
+    expect(first).toMatchObject({ level: 'error', event: 'bot.poll_failed' });
+  });
+
+  it('redacts any bot-token-shaped string, even one it was not told about', () => {
+    expect(new Redactor().text('GET /bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe')).toBe('GET /bot[REDACTED]/getMe');
+  });
+
+  it('rotates by size and keeps a bounded number of files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pocket-log-'));
+    const file = join(dir, 'pocket.log');
+    const log = createFileLogger({ file, redactor: new Redactor(), maxBytes: 2000, keep: 2 });
+    for (let i = 0; i < 200; i++) log.info('line', { i, pad: 'x'.repeat(50) });
+    expect(existsSync(`${file}.1`)).toBe(true);
+    expect(existsSync(`${file}.2`)).toBe(true);
+    expect(existsSync(`${file}.3`)).toBe(false);
+    for (const f of [file, `${file}.1`, `${file}.2`]) expect(readFileSync(f).length).toBeLessThanOrEqual(2000);
+    expect(readFileSync(file, 'utf8')).toContain('"i":199');
+  });
+
+  it('formats stored lines for people', () => {
+    expect(formatLogLine('{"t":"T","level":"warn","event":"x.y","a":1,"b":"two words"}')).toBe('T WARN  x.y a=1 b="two words"');
+    expect(formatLogLine('not json')).toBe('not json');
+  });
+});
