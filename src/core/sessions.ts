@@ -1,0 +1,93 @@
+// Sessions as the rest of pocket sees them, whatever runs them (a tmux pane now; SDK agents later), and the
+// use cases the bot and the IPC server call. The bot never talks to tmux directly: it goes through these.
+import type { PromptAnswer } from './output/prompt-rules.js';
+import type { SessionKind, SessionState } from './status.js';
+
+/** What is persisted about a session in .state/sessions.json. */
+export interface SessionRecord {
+  /** Stable id, never reused (`s1`, `s2`, ...): bindings and callback data refer to it. */
+  id: string;
+  name: string;
+  alias: string | null;
+  kind: SessionKind;
+  /** tmux pane id (`%12`) for tmux sessions. */
+  paneId: string;
+  /** The command it was started with (or the pane's command when adopted). */
+  command: string;
+  /** True when pocket adopted a pane it did not start (/attach): killing it then kills only the pane. */
+  adopted: boolean;
+  createdAt: string;
+  /** The forum topic of this session, when the bot runs in a forum chat. */
+  topicId: number | null;
+  muted: boolean;
+  exitCode: number | null;
+  exitedAt: string | null;
+}
+
+export interface PromptView {
+  ruleId: string;
+  question: string;
+  answers: PromptAnswer[];
+  /** A password prompt: never offer answers through buttons. */
+  secret: boolean;
+}
+
+/** A session with its live state, as shown by /sessions, status cards and `pocket status`. */
+export interface SessionView extends SessionRecord {
+  state: SessionState;
+  lastActivityAt: string | null;
+  /** The prompt it waits at, when state is 'waiting'. */
+  prompt: PromptView | null;
+}
+
+export type AlertKind = 'exited' | 'idle' | 'waiting';
+
+export type SessionEvent =
+  | { type: 'created'; session: SessionView }
+  | { type: 'removed'; sessionId: string }
+  /** New completed lines of cleaned output (and the live screen tail for cards). */
+  | { type: 'output'; sessionId: string; lines: string[]; at: number }
+  | { type: 'state'; session: SessionView; previous: SessionState; at: number }
+  /** Something worth a notification: once per episode. */
+  | { type: 'alert'; session: SessionView; kind: AlertKind; at: number }
+  | { type: 'updated'; session: SessionView };
+
+export interface SessionSummary {
+  session: SessionView;
+  runtimeS: number;
+  errorLines: string[];
+  lastLines: string[];
+}
+
+export interface AdoptablePane {
+  paneId: string;
+  target: string;
+  command: string;
+  cwd: string;
+}
+
+/** The operations on sessions. Every method validates its input and throws PocketError with a hint. */
+export interface SessionUseCases {
+  list(): SessionView[];
+  /** Panes on the tmux server that no session tracks yet. */
+  adoptable(): Promise<AdoptablePane[]>;
+  /** By name or alias, or by id; throws SESSION_NOT_FOUND. */
+  resolve(nameOrAlias: string): SessionView;
+  get(sessionId: string): SessionView | undefined;
+  create(name: string, command?: string): Promise<SessionView>;
+  attach(target: string, name?: string): Promise<SessionView>;
+  /** Types text literally and presses Enter (unless enter is false). */
+  sendText(sessionId: string, text: string, options?: { enter?: boolean }): Promise<void>;
+  sendKeys(sessionId: string, keys: readonly string[]): Promise<void>;
+  /** Last n lines of cleaned output. */
+  tail(sessionId: string, lines: number): Promise<string[]>;
+  /** The visible screen, for full-screen programs and cards. */
+  screen(sessionId: string): Promise<string[]>;
+  summary(sessionId: string): Promise<SessionSummary>;
+  setAlias(sessionId: string, alias: string): Promise<SessionView>;
+  kill(sessionId: string): Promise<void>;
+  setTopic(sessionId: string, topicId: number | null): Promise<void>;
+  setMuted(sessionId: string, muted: boolean): Promise<void>;
+  /** Every event, in order. Returns an unsubscribe function. */
+  subscribe(listener: (event: SessionEvent) => void): () => void;
+}
