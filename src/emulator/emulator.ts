@@ -64,7 +64,7 @@ export class BotApiEmulator {
       id, is_bot: true, first_name: options.botFirstName ?? 'Pocket Operator', username: options.botUsername ?? 'pocket_test_bot',
     };
     this.state = new EmulatorState(this.bot);
-    this.updates = new UpdateQueue(options.firstUpdateId);
+    this.updates = new UpdateQueue(options.firstUpdateId, () => this.observer.changed());
     this.limiter = options.rate === false ? undefined : new RateLimiter(options.rate ?? {});
     this.faults = new Faults(() => this.http.dropConnections());
     this.users = new UserSide(this.state, this.updates, this.observer, clock, options.privacyMode ?? true);

@@ -36,7 +36,11 @@ export class UpdateQueue {
   private allowed: Set<string> | undefined;
   private waiter: Waiter | undefined;
 
-  constructor(firstUpdateId = 100_000_001) {
+  /** `onPollChange` hears when a long poll starts or stops waiting, so tests can wait for "the bot is polling". */
+  constructor(
+    firstUpdateId = 100_000_001,
+    private readonly onPollChange: () => void = () => {},
+  ) {
     this.nextId = firstUpdateId;
   }
 
@@ -71,16 +75,19 @@ export class UpdateQueue {
       this.allowed = request.allowedUpdates.length === 0 ? undefined : new Set(request.allowedUpdates);
     }
     const limit = Math.min(100, Math.max(1, request.limit ?? 100));
+    // Any getUpdates, even a short one, ends the poll already waiting: that one gets the 409.
+    const older = this.waiter;
+    this.clearWaiter();
+    older?.reject(new ApiError(409, CONFLICT));
     const ready = this.take(limit);
     const timeoutS = Math.max(0, request.timeoutS ?? 0);
     if (ready.length > 0 || timeoutS === 0) return { result: Promise.resolve(ready), cancel: () => {} };
-    this.waiter?.reject(new ApiError(409, CONFLICT));
-    this.clearWaiter();
     let waiter: Waiter | undefined;
     const result = new Promise<Update[]>((resolve, reject) => {
       waiter = { limit, resolve, reject, timer: setTimeout(() => this.finish(waiter!, []), timeoutS * 1000) };
       this.waiter = waiter;
     });
+    this.onPollChange();
     const cancel = () => {
       if (this.waiter === waiter) this.clearWaiter();
     };
@@ -126,7 +133,9 @@ export class UpdateQueue {
   }
 
   private clearWaiter(): void {
-    if (this.waiter !== undefined) clearTimeout(this.waiter.timer);
+    if (this.waiter === undefined) return;
+    clearTimeout(this.waiter.timer);
     this.waiter = undefined;
+    this.onPollChange();
   }
 }
