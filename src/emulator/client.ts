@@ -212,7 +212,7 @@ export class UserSide {
   }
 
   /** Anything at all; keep update_id to deliver a duplicate (inject it when nothing else is pending). */
-  injectRawUpdate(update: Record<string, unknown>): Update {
+  injectRawUpdate(update: object): Update {
     const queued = this.updates.push(update as Omit<Update, 'update_id'>);
     this.observer.changed();
     return queued;

@@ -109,7 +109,7 @@ export class BotApiEmulator {
   channelPost(channel: Chat, text: string, options?: { date?: number }): Update {
     return this.users.channelPost(channel, text, options);
   }
-  injectRawUpdate(update: Record<string, unknown>): Update { return this.users.injectRawUpdate(update); }
+  injectRawUpdate(update: object): Update { return this.users.injectRawUpdate(update); }
 
   // --- what the bot did ---
   get calls(): readonly CallRecord[] { return this.observer.calls; }

@@ -94,7 +94,8 @@ export class EmulatorState {
       members: new Set(options.members ?? []),
       topics: new Map(),
       messages: new Map(),
-      nextMessageId: 1,
+      // In a forum, id 1 is the General topic: messages (and so topic ids) start after it.
+      nextMessageId: options.forum ? 2 : 1,
       blockedByUser: false,
     };
     this.chats.set(chat.id, record);
