@@ -1,0 +1,142 @@
+// Does the screen show a prompt waiting for an answer? Interprets the rules of prompt-rules.ts over the bottom of
+// the screen only: a question that scrolled up was already answered.
+import {
+  type MenuPress,
+  type MenuRule,
+  PROMPT_RULES,
+  PROMPT_RULES_VERSION,
+  type PromptAnswer,
+  type PromptRule,
+} from './prompt-rules.js';
+
+export interface PromptMatch {
+  ruleId: string;
+  /** The question line as shown (the prompt line itself for one-line prompts). */
+  question: string;
+  /** Likely answers, in screen order; empty for secrets. */
+  answers: PromptAnswer[];
+  /** A password or the like: it must be typed by the person, never sent from a button. */
+  secret: boolean;
+  rulesVersion: number;
+}
+
+/** How many non-blank lines at the bottom of the screen the rules look at. */
+export const PROMPT_WINDOW = 24;
+const LABEL_MAX = 48;
+
+const BOX_ONLY = /^[\s\u2500-\u257f]*$/;
+
+/** Screen lines without box borders and blank lines, the last PROMPT_WINDOW of them; indentation kept. */
+export function promptWindow(screen: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of screen) {
+    if (BOX_ONLY.test(raw)) continue;
+    // The left border and its one space of padding go; the indent inside the box stays.
+    const line = raw.trimEnd().replace(/\s*[│┃║]$/, '').replace(/^\s*[│┃║] ?/, '').trimEnd();
+    if (line.trim() !== '') out.push(line);
+  }
+  return out.slice(-PROMPT_WINDOW);
+}
+
+export function detectPrompt(screen: readonly string[], rules: readonly PromptRule[] = PROMPT_RULES): PromptMatch | null {
+  const lines = promptWindow(screen);
+  if (lines.length === 0) return null;
+  for (const rule of rules) {
+    const found = rule.kind === 'line' ? matchLine(rule, lines) : matchMenu(rule, lines);
+    if (found) {
+      return { ruleId: rule.id, ...found, secret: rule.secret ?? false, rulesVersion: PROMPT_RULES_VERSION };
+    }
+  }
+  return null;
+}
+
+type Found = { question: string; answers: PromptAnswer[] };
+
+function matchLine(rule: PromptRule & { kind: 'line' }, lines: string[]): Found | null {
+  const last = (lines.at(-1) ?? '').trim();
+  return rule.question.test(last) ? { question: last, answers: rule.answers } : null;
+}
+
+interface Option {
+  marked: boolean;
+  number: number;
+  label: string;
+}
+
+function matchMenu(rule: MenuRule, lines: string[]): Found | null {
+  let i = lines.length - 1;
+  let inputPrompt: string | undefined;
+  if (rule.needsInputPrompt) {
+    const last = (lines[i] ?? '').trim();
+    if (!rule.needsInputPrompt.test(last) || rule.option.test(last)) return null;
+    inputPrompt = last;
+    i--;
+  }
+  while (i >= 0 && rule.trailer?.test((lines[i] ?? '').trim()) && !rule.option.test((lines[i] ?? '').trim())) i--;
+
+  // Options bottom-up. An indented line that is no option is held: it continues the label of the option above it
+  // when a narrow pane wrapped that label, and is context (a command, a reason) when the block ends first.
+  const options: Option[] = [];
+  let held: string[] = [];
+  for (; i >= 0; i--) {
+    const line = lines[i] ?? '';
+    const m = rule.option.exec(line.trim());
+    if (m) {
+      const label = [m[3] ?? '', ...held].join(' ').replace(/\s+/g, ' ').trim();
+      options.unshift({ marked: (m[1] ?? '') !== '', number: Number(m[2]), label });
+      held = [];
+    } else if (/^\s{2,}\S/.test(line) && held.length < 2) {
+      held.unshift(line.trim());
+    } else break;
+  }
+  if (!isMenu(options, rule)) return null;
+
+  let question: string | undefined;
+  for (let j = i; j >= 0 && j > i - rule.questionWithin; j--) {
+    const line = (lines[j] ?? '').trim();
+    if (rule.question.test(line)) {
+      question = line;
+      break;
+    }
+  }
+  question ??= inputPrompt;
+  if (question === undefined) return null;
+  return { question, answers: options.map((o) => answerFor(o, options, rule.press)) };
+}
+
+function isMenu(options: Option[], rule: MenuRule): boolean {
+  if (options.length < 2) return false;
+  if (options.some((o, k) => o.number !== k + 1)) return false;
+  if (rule.needsMarker && !options.some((o) => o.marked)) return false;
+  if (rule.someOption && !options.some((o) => rule.someOption?.test(o.label))) return false;
+  return true;
+}
+
+const SHORTCUT = /\s*\((\w+|esc)\)$/i;
+
+function answerFor(option: Option, all: Option[], press: MenuPress): PromptAnswer {
+  const label = shorten(option.label.replace(SHORTCUT, ''));
+  const digit = String(option.number);
+  switch (press) {
+    case 'digit':
+      return { label, input: { keys: [digit] } };
+    case 'typed':
+      return { label, input: { text: digit } };
+    case 'shortcut': {
+      const key = SHORTCUT.exec(option.label)?.[1];
+      if (key === undefined || key.length > 3) return { label, input: { keys: [digit] } };
+      return { label, input: { keys: [key.toLowerCase() === 'esc' ? 'Esc' : key] } };
+    }
+    case 'arrows': {
+      const from = all.findIndex((o) => o.marked);
+      const delta = option.number - 1 - Math.max(0, from);
+      const moves: string[] = Array(Math.abs(delta)).fill(delta > 0 ? 'Down' : 'Up');
+      return { label, input: { keys: [...moves, 'Enter'] } };
+    }
+  }
+}
+
+function shorten(label: string): string {
+  const chars = Array.from(label);
+  return chars.length <= LABEL_MAX ? label : `${chars.slice(0, LABEL_MAX - 1).join('')}…`;
+}
