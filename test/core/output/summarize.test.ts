@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { formatDigest, formatDuration, isErrorLine, summarize } from '../../../src/core/output/summarize.js';
+
+const base = { state: 'exited' as const, startedAt: 1_000_000, endedAt: 1_000_000 + 125_400, now: 9_999_999, exitCode: 1 };
+
+describe('isErrorLine', () => {
+  it.each([
+    'src/a.ts(3,5): error TS2552: Cannot find name',
+    'npm ERR! code ELIFECYCLE',
+    'Traceback (most recent call last):',
+    "thread 'main' panicked at src/main.rs:2:5",
+    'FATAL: database is locked',
+    'Tests: 2 failed, 10 passed',
+    'java.lang.IllegalStateException: boom',
+    'Segmentation fault (core dumped)',
+    "TypeError: Cannot read properties of undefined (reading 'x')",
+  ])('flags %s', (line) => expect(isErrorLine(line)).toBe(true));
+
+  it.each([
+    'Found 0 errors. Watching for file changes.',
+    'no errors found',
+    'Tests: 0 failed, 12 passed',
+    'errors: 0, warnings: 2',
+    'compiled without errors',
+    'Build finished in 2.1s',
+  ])('does not flag %s', (line) => expect(isErrorLine(line)).toBe(false));
+});
+
+describe('summarize', () => {
+  it('keeps the last distinct errors, newest last, and the last non-blank lines', () => {
+    const lines = [
+      'start',
+      'error: first',
+      'error: repeated',
+      'ok',
+      'error:  repeated',
+      'Found 0 errors',
+      'error: second',
+      'error: third',
+      'done',
+      '',
+      '',
+    ];
+    const d = summarize({ ...base, lines, maxErrors: 3, maxLastLines: 2 });
+    expect(d.errorLines).toEqual(['error:  repeated', 'error: second', 'error: third']);
+    expect(d.lastLines).toEqual(['error: third', 'done']);
+    expect(d.runtimeS).toBe(125);
+    expect(d.exitCode).toBe(1);
+  });
+
+  it('measures a live session up to now', () => {
+    const d = summarize({ ...base, state: 'running', endedAt: null, now: 1_000_000 + 3_600_000, exitCode: null, lines: [] });
+    expect(d.runtimeS).toBe(3600);
+    expect(d.errorLines).toEqual([]);
+  });
+});
+
+describe('formatDigest', () => {
+  it('renders the digest as plain text', () => {
+    const d = summarize({ ...base, lines: ['building', 'error: boom', 'exit'] });
+    expect(formatDigest(d, 'build')).toBe(
+      [
+        'Session build',
+        'State: exited (exit code 1)',
+        'Runtime: 2m 05s',
+        '',
+        'Errors seen (1):',
+        '  error: boom',
+        '',
+        'Last lines:',
+        'building',
+        'error: boom',
+        'exit',
+      ].join('\n'),
+    );
+  });
+
+  it('formats durations', () => {
+    expect([formatDuration(5), formatDuration(65), formatDuration(3_700), formatDuration(90_000)]).toEqual([
+      '5s',
+      '1m 05s',
+      '1h 01m',
+      '1d 1h',
+    ]);
+  });
+});
