@@ -1,7 +1,8 @@
 // The user side: people, chats and what they do in the Telegram app (send text, press buttons, post in channels,
 // create and delete topics). Everything they do becomes an update in the bot's queue, shaped as Telegram shapes it.
-import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
+import type { Chat, Message, Update, User } from 'grammy/types';
 import type { Clock } from '../core/ports.js';
+import { detectEntities, visibleToBot } from './incoming.js';
 import { createTopic, deleteTopic } from './methods/topics.js';
 import type { Observer } from './observe.js';
 import { ANONYMOUS_ADMIN, CHANNEL_BOT, type ChatRecord, type EmulatorState, type MessageRecord } from './state.js';
@@ -40,22 +41,6 @@ export interface SendTextOptions {
   viaChannel?: Chat;
   /** Unix seconds; an old date makes a stale update. */
   date?: number;
-}
-
-/** `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram's clients mark them. */
-export function detectEntities(text: string): MessageEntity[] {
-  const entities: MessageEntity[] = [];
-  const patterns: [RegExp, MessageEntity['type']][] = [
-    [/(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=$|\s)/g, 'bot_command'],
-    [/(?<=^|\s)@[A-Za-z0-9_]{4,32}(?=$|\s|[.,!?])/g, 'mention'],
-    [/https?:\/\/[^\s<>"]+/g, 'url'],
-  ];
-  for (const [pattern, type] of patterns) {
-    for (const match of text.matchAll(pattern)) {
-      entities.push({ type, offset: match.index, length: match[0].length } as MessageEntity);
-    }
-  }
-  return entities.sort((a, b) => a.offset - b.offset);
 }
 
 export class UserSide {
@@ -178,7 +163,7 @@ export class UserSide {
       extra,
     });
     const wire = this.state.toMessage(message);
-    return this.deliver(record, { message: wire }, this.seenDespitePrivacy(record, message));
+    return this.deliver(record, { message: wire }, visibleToBot(this.state, record, message, this.privacyMode));
   }
 
   /** A press on an inline button of a bot message; throws when no such button exists unless `force`. */
@@ -226,19 +211,7 @@ export class UserSide {
     message.entities = detectEntities(text);
     message.editDate = this.nowS();
     const wire: Message = this.state.toMessage(message);
-    return this.deliver(record, { edited_message: wire }, this.seenDespitePrivacy(record, message));
-  }
-
-  /** Privacy mode: in groups where it is not admin the bot sees only commands, replies to it and mentions. */
-  private seenDespitePrivacy(record: ChatRecord, message: MessageRecord): boolean {
-    if (!this.privacyMode || record.chat.type === 'private' || record.botIsAdmin) return true;
-    const text = message.text ?? '';
-    const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
-    const botName = this.state.bot.username ?? '';
-    if (command !== null && (command[1] === undefined || command[1].toLowerCase() === botName.toLowerCase())) return true;
-    if (text.toLowerCase().includes(`@${botName.toLowerCase()}`)) return true;
-    const replied = message.replyToMessageId === undefined ? undefined : record.messages.get(message.replyToMessageId);
-    return replied?.fromBot === true;
+    return this.deliver(record, { edited_message: wire }, visibleToBot(this.state, record, message, this.privacyMode));
   }
 
   private deliver(_record: ChatRecord, body: Record<string, unknown>, queued: boolean): Update {

@@ -36,6 +36,19 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(json);
 }
 
+/** File downloads, where getFile's file_path points: /file/bot<token>/documents/<file_id>. */
+function sendFile(deps: HttpDeps, res: ServerResponse, token: string, fileId: string): void {
+  const file = deps.state.files.get(fileId);
+  if (token !== deps.token) {
+    send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+  } else if (file === undefined) {
+    send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+  } else {
+    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.bytes.length });
+    res.end(file.bytes);
+  }
+}
+
 /** What the call log keeps of the parameters: files as name and size, never their bytes. */
 function loggable(params: Params): Record<string, unknown> {
   const logged: Record<string, unknown> = { ...params.raw };
@@ -49,6 +62,11 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     return;
   }
   const url = new URL(req.url ?? '/', 'http://emulator');
+  const download = /^\/file\/bot([^/]*)\/documents\/([^/]+)$/.exec(url.pathname);
+  if (download !== null) {
+    sendFile(deps, res, decodeURIComponent(download[1]!), decodeURIComponent(download[2]!));
+    return;
+  }
   const route = /^\/bot([^/]*)\/([^/]+)\/?$/.exec(url.pathname);
   if (route === null) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
   if (decodeURIComponent(route[1]!) !== deps.token) {

@@ -137,6 +137,9 @@ describe('documents', () => {
     expect(sent.caption).toBe('log');
     const stored = h.emu.lastMessage(chat)!;
     expect(stored.document!.bytes.equals(bytes)).toBe(true);
+    const file = await h.api.getFile(sent.document!.file_id);
+    const downloaded = await fetch(`${h.emu.url}/file/bot${h.emu.token}/${file.file_path}`);
+    expect(Buffer.from(await downloaded.arrayBuffer()).equals(bytes)).toBe(true);
     const again = await h.api.sendDocument(chat.id, sent.document!.file_id);
     expect(again.document?.file_unique_id).toBe(sent.document!.file_unique_id);
     const long = await apiError(h.api.sendDocument(chat.id, new InputFile(Buffer.from('x'), 'a.txt'), { caption: 'c'.repeat(1025) }));

@@ -1,0 +1,38 @@
+// How Telegram dresses and filters what people send before the bot sees it: entities the apps mark, and privacy
+// mode, which hides ordinary group chatter from a bot that is not an admin.
+import type { MessageEntity } from 'grammy/types';
+import type { ChatRecord, EmulatorState, MessageRecord } from './state.js';
+
+/** `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram's clients mark them. */
+export function detectEntities(text: string): MessageEntity[] {
+  const entities: MessageEntity[] = [];
+  const patterns: [RegExp, MessageEntity['type']][] = [
+    [/(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=$|\s)/g, 'bot_command'],
+    [/(?<=^|\s)@[A-Za-z0-9_]{4,32}(?=$|\s|[.,!?])/g, 'mention'],
+    [/https?:\/\/[^\s<>"]+/g, 'url'],
+  ];
+  for (const [pattern, type] of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      entities.push({ type, offset: match.index, length: match[0].length } as MessageEntity);
+    }
+  }
+  return entities.sort((a, b) => a.offset - b.offset);
+}
+
+/** Privacy mode: in groups where it is not admin the bot sees only commands (its own or unaddressed), replies to
+ * its messages and mentions of it. */
+export function visibleToBot(
+  state: EmulatorState,
+  chat: ChatRecord,
+  message: MessageRecord,
+  privacyMode: boolean,
+): boolean {
+  if (!privacyMode || chat.chat.type === 'private' || chat.botIsAdmin) return true;
+  const text = message.text ?? '';
+  const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
+  const botName = (state.bot.username ?? '').toLowerCase();
+  if (command !== null && (command[1] === undefined || command[1].toLowerCase() === botName)) return true;
+  if (text.toLowerCase().includes(`@${botName}`)) return true;
+  const replied = message.replyToMessageId === undefined ? undefined : chat.messages.get(message.replyToMessageId);
+  return replied?.fromBot === true;
+}
