@@ -1,8 +1,8 @@
 // Which lines of a headless terminal are new since the last look. A line is complete once the cursor has left it.
 // Rows are numbered absolutely (rows trimmed off the scrollback are counted), because an xterm marker on a visible
 // row dies when that row is erased (`clear`). Trimming is measured by an anchor marker kept in history, where
-// erasing cannot reach it. Programs also move the cursor back up (`clear`, multi-line progress), so the lowest row
-// the cursor reached is watched too, and a revisited row is reported again only when its text changed.
+// erasing cannot reach it. Programs also move the cursor back up (`clear`, multi-line progress), so the rows the
+// cursor jumped between are watched too, and a row is reported again only when its text changed.
 import type xterm from '@xterm/headless';
 import { logicalLine } from './buffer-text.js';
 
@@ -20,8 +20,9 @@ export class LineCursor {
   #anchorLine = 0;
   /** First absolute row not yet reported. */
   #next = 0;
-  /** Lowest absolute row the cursor went to since the last take. */
+  /** Lowest absolute row the cursor went to, and highest row it left by a jump, since the last take. */
   #low = Number.POSITIVE_INFINITY;
+  #high = Number.NEGATIVE_INFINITY;
   /** Text last reported per absolute row, for rows the cursor can still reach. */
   #reported = new Map<number, string>();
   #pending: string[] = [];
@@ -98,24 +99,40 @@ export class LineCursor {
   #reach(y: number): boolean {
     const buffer = this.#normal();
     if (buffer) {
-      const row = Math.max(0, Math.min(y, this.#term.rows - 1));
-      this.#low = Math.min(this.#low, this.#trimmed() + buffer.baseY + row);
+      const top = this.#trimmed() + buffer.baseY;
+      // The row being left is complete, even when the cursor goes up rather than down.
+      this.#high = Math.max(this.#high, top + buffer.cursorY);
+      this.#low = Math.min(this.#low, top + Math.max(0, Math.min(y, this.#term.rows - 1)));
     }
     return false;
   }
 
+  /** Rows about to be erased are collected first: they may never have been looked at. */
   #eraseDisplay(mode: number): boolean {
     const buffer = this.#normal();
+    if (!buffer) return false;
+    this.#keep(this.#collect(true));
     // ED 3 deletes the scrollback: those rows count as trimmed.
-    if (buffer && mode === 3) this.#dropAnchor(this.#trimmed() + buffer.baseY);
+    if (mode === 3) this.#dropAnchor(this.#trimmed() + buffer.baseY);
     return false;
   }
 
   #fullReset(): boolean {
-    // RIS replaces the buffer: every row of the old one is gone.
+    if (this.#normal()) this.#keep(this.#collect(true));
+    // RIS replaces the buffer: every row of the old one is gone and numbering goes on after them.
     this.#dropAnchor(this.#trimmed() + this.#term.buffer.normal.length);
-    this.#low = Math.min(this.#low, this.#base);
+    this.#next = this.#base;
+    this.#reported.clear();
     return false;
+  }
+
+  #keep(lines: string[]): void {
+    this.#pending.push(...lines);
+    const excess = this.#pending.length - this.#scrollback;
+    if (excess > 0) {
+      this.#pending.splice(0, excess);
+      this.lost += excess;
+    }
   }
 
   take(): string[] {
@@ -125,7 +142,13 @@ export class LineCursor {
     return pending.length === 0 ? this.#collect() : pending.concat(this.#collect());
   }
 
-  #collect(): string[] {
+  /**
+   * Reports complete rows from where we stopped (or from the lowest row the cursor went back to) up to the cursor,
+   * and rows below the cursor that it left; a row is reported again only when its text changed, blank rows below
+   * the cursor (erased, not printed) not at all. The cursor's own line is still being written, unless it is about
+   * to be erased.
+   */
+  #collect(erasing = false): string[] {
     const buffer = this.#term.buffer.normal;
     const base = this.#trimmed();
     let start = this.#next - base;
@@ -133,32 +156,42 @@ export class LineCursor {
       this.lost += -start;
       start = 0;
     }
+    const wrapped = (y: number): boolean => buffer.getLine(y)?.isWrapped ?? false;
     let from = Math.max(0, Math.min(start, this.#low - base));
-    while (from > 0 && buffer.getLine(from)?.isWrapped) from--;
-
+    while (from > 0 && wrapped(from)) from--;
     const cursor = buffer.baseY + buffer.cursorY;
-    let end = cursor;
-    while (end > 0 && buffer.getLine(end)?.isWrapped) end--;
+    let cursorStart = cursor;
+    while (cursorStart > 0 && wrapped(cursorStart)) cursorStart--;
+    let cursorEnd = cursor + 1;
+    while (cursorEnd < buffer.length && wrapped(cursorEnd)) cursorEnd++;
+    let end = Math.min(buffer.length, Math.max(cursorStart, this.#high - base + 1));
+    while (end < buffer.length && wrapped(end)) end++;
+    if (erasing) end = Math.max(end, Math.min(cursorEnd, buffer.length));
 
     const out: string[] = [];
     const reachable = buffer.baseY;
     for (let y = from; y < end; ) {
+      if (y === cursorStart && !erasing) {
+        y = cursorEnd;
+        continue;
+      }
       let next = y + 1;
-      while (next < end && buffer.getLine(next)?.isWrapped) next++;
+      while (next < end && wrapped(next)) next++;
       const text = logicalLine(buffer, y, next);
-      if (y >= start || this.#reported.get(base + y) !== text) out.push(text);
+      if (this.#reported.get(base + y) !== text && (y < cursorStart || text !== '')) out.push(text);
       if (y >= reachable) this.#reported.set(base + y, text);
       y = next;
     }
     for (const row of this.#reported.keys()) if (row < base + reachable) this.#reported.delete(row);
 
-    this.#next = base + end;
+    this.#next = base + cursorStart;
     this.#low = Number.POSITIVE_INFINITY;
+    this.#high = Number.NEGATIVE_INFINITY;
     return out;
   }
 
   beforeResize(): void {
-    if (this.#normal()) this.#pending.push(...this.#collect());
+    if (this.#normal()) this.#keep(this.#collect());
   }
 
   afterResize(): void {
@@ -171,6 +204,7 @@ export class LineCursor {
     while (line > 0 && buffer.getLine(line)?.isWrapped) line--;
     this.#next = this.#trimmed() + line;
     this.#low = Number.POSITIVE_INFINITY;
+    this.#high = Number.NEGATIVE_INFINITY;
   }
 
   dispose(): void {

@@ -60,6 +60,53 @@ describe('TerminalRenderer.takeNewLines', () => {
     expect(t.takeNewLines()).toEqual(['x', 'y']);
   });
 
+  it('keeps its place when `clear` also wipes the scrollback (ED 3) or the terminal is reset (RIS)', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 4, scrollback: 100 });
+    await t.write(feed(numbered(0, 30)));
+    expect(t.takeNewLines()).toEqual(numbered(0, 30));
+    await t.write(`\x1b[H\x1b[2J\x1b[3J${feed(['after clear'])}`);
+    expect(t.takeNewLines()).toEqual(['after clear']);
+    await t.write(feed(numbered(30, 40)));
+    await t.write(`\x1bc${feed(['after reset', 'more'])}`);
+    expect(t.takeNewLines()).toEqual([...numbered(30, 40), 'after reset', 'more']);
+    expect(t.lostLines).toBe(0);
+  });
+
+  it('stays within its scrollback through a 5 MB flood and misses nothing when read as it goes', async () => {
+    const t = new TerminalRenderer({ cols: 100, rows: 30, scrollback: 500 });
+    const encoder = new TextEncoder();
+    let n = 0;
+    let seen = 0;
+    let wrong = 0;
+    for (let bytes = 0; bytes < 5_000_000; ) {
+      let chunk = '';
+      for (let i = 0; i < 500; i++) chunk += `\x1b[32mrow ${n++}\x1b[0m ${'.'.repeat(70)}\r\n`;
+      const data = encoder.encode(chunk);
+      bytes += data.length;
+      await t.write(data);
+      for (const line of t.takeNewLines()) if (line !== `row ${seen++} ${'.'.repeat(70)}`) wrong++;
+    }
+    expect([seen, wrong, t.lostLines]).toEqual([n, 0, 0]);
+    expect(t.lines(10_000).length).toBeLessThanOrEqual(530);
+  });
+
+  it('reports lines that `clear` erased before anyone looked', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 6 });
+    await t.write(`${feed(['a', 'b'])}\x1b[H\x1b[2J${feed(['c'])}`);
+    expect(t.takeNewLines()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reports a line the cursor jumped away from, but not rows it erased', async () => {
+    const t = new TerminalRenderer({ cols: 20, rows: 6 });
+    await t.write(feed(['x', 'y', 'z']));
+    t.takeNewLines();
+    // log-update style: erase the block, write a shorter one.
+    await t.write(`\x1b[3A\x1b[2K\x1b[1B\x1b[2K\x1b[1B\x1b[2K\x1b[2Ashort\r\n`);
+    expect(t.takeNewLines()).toEqual(['short']);
+    await t.write('status\x1b[H');
+    expect(t.takeNewLines()).toEqual(['status']);
+  });
+
   it('reports a redrawn multi-line progress block only where the text changed', async () => {
     const t = new TerminalRenderer({ cols: 30, rows: 8 });
     await t.write(feed(['layer1: waiting', 'layer2: waiting']));
