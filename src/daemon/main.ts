@@ -13,6 +13,8 @@ import { homePaths, type HomePaths } from '../state/paths.js';
 import { ensurePrivateDir } from '../state/private-dirs.js';
 import { pocketVersion } from '../version.js';
 import { startIpcServer } from './ipc/server.js';
+import { sessionHandlers } from './ipc/session-handlers.js';
+import type { SessionUseCases } from '../core/sessions.js';
 import { signalReadiness } from './readiness.js';
 
 /** Something the daemon runs: started in order, stopped in reverse, each finishing its in-flight work. */
@@ -42,7 +44,7 @@ export interface RunDaemonOptions {
   env?: NodeJS.ProcessEnv;
   requireToken?: boolean;
   /** Builds the services once config, log and lock are in place (the bot and sessions plug in here). */
-  buildServices?: (context: DaemonContext) => Promise<{ services: DaemonService[]; status: StatusSources }>;
+  buildServices?: (context: DaemonContext) => Promise<{ services: DaemonService[]; status: StatusSources; sessions?: SessionUseCases }>;
   /** Also write log lines to stderr (foreground mode). */
   echoLog?: boolean;
 }
@@ -93,6 +95,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   const runtime = jsonStore(`${paths.state}/daemon.json`, runtimeSchema, () => null as never, log);
   context.changes.setMaxListeners(100);
   const built = (await options.buildServices?.(context)) ?? { services: [], status: {} };
+  const sessions: SessionUseCases = built.sessions ?? unavailableSessions();
 
   const snapshot = (): StatusSnapshot => ({
     daemon: { running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion() },
@@ -113,6 +116,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   }
 
   const ipc = await startIpcServer(paths.socket, {
+    ...sessionHandlers(sessions),
     hello: () => ({ version: pocketVersion(), protocol: 1, pid: process.pid }),
     status: () => snapshot(),
     stop: () => {
@@ -164,4 +168,29 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   process.off('SIGHUP', onSignal);
   runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: new Date().toISOString(), cleanShutdown: true });
   log.info('daemon.stopped', { reason });
+}
+
+/** Sessions for a daemon built without them (tests of the lifecycle alone): every use says so clearly. */
+function unavailableSessions(): SessionUseCases {
+  const fail = (): never => {
+    throw new PocketError('INTERNAL', 'This daemon runs without the session service.');
+  };
+  return {
+    list: () => [],
+    adoptable: async () => [],
+    resolve: fail,
+    get: () => undefined,
+    create: fail,
+    attach: fail,
+    sendText: fail,
+    sendKeys: fail,
+    tail: fail,
+    screen: fail,
+    summary: fail,
+    setAlias: fail,
+    kill: fail,
+    setTopic: fail,
+    setMuted: fail,
+    subscribe: () => () => {},
+  };
 }

@@ -9,10 +9,13 @@ import {
   PROTOCOL_VERSION,
   type RequestMap,
   type RequestType,
+  type WireSessionEvent,
 } from './protocol.js';
 
 export interface IpcClient {
   request<T extends RequestType>(type: T, params?: RequestMap[T]['params'], timeoutMs?: number): Promise<RequestMap[T]['result']>;
+  /** Session events until the daemon goes away. */
+  events(onEvent: (e: WireSessionEvent) => void, onClose: (error: Error) => void): Promise<() => void>;
   /** Live snapshots until the returned function is called or the daemon goes away (onClose). */
   subscribe(onSnapshot: (s: StatusSnapshot) => void, onClose: (error: Error) => void): Promise<() => void>;
   close(): void;
@@ -26,6 +29,7 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
   socket.setEncoding('utf8');
   const pending = new Map<number, Pending>();
   const listeners = new Map<number, (s: StatusSnapshot) => void>();
+  const eventListeners = new Map<number, (e: WireSessionEvent) => void>();
   const closeListeners = new Set<(error: Error) => void>();
   const lines = new LineBuffer();
   let nextId = 1;
@@ -59,7 +63,8 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
         return;
       }
       if ('event' in message) {
-        listeners.get(message.id)?.(message.data);
+        if (message.event === 'status') listeners.get(message.id)?.(message.data);
+        else eventListeners.get(message.id)?.(message.data);
         continue;
       }
       const entry = pending.get(message.id);
@@ -88,6 +93,16 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
 
   return {
     request,
+    async events(onEvent, onClose) {
+      const id = nextId;
+      eventListeners.set(id, onEvent);
+      closeListeners.add(onClose);
+      await request('events');
+      return () => {
+        eventListeners.delete(id);
+        closeListeners.delete(onClose);
+      };
+    },
     async subscribe(onSnapshot, onClose) {
       const id = nextId;
       listeners.set(id, onSnapshot);

@@ -2,7 +2,7 @@
 // Every message carries the protocol version; requests and replies are typed unions checked on both sides.
 // The checks are small hand-written guards rather than zod: the client runs inside `pocket status --json`,
 // whose start-up budget (bench/cli-startup) has no room for loading a schema library.
-import type { StatusSnapshot } from '../../core/status.js';
+import type { SessionStatus, StatusSnapshot } from '../../core/status.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -12,10 +12,21 @@ export interface RequestMap {
   status: { params: Record<string, never>; result: StatusSnapshot };
   stop: { params: Record<string, never>; result: { stopping: true } };
   subscribe: { params: Record<string, never>; result: { subscribed: true } };
+  /** Session events (output lines, states, alerts) as they happen. */
+  events: { params: Record<string, never>; result: { subscribed: true } };
+  'session.new': { params: { name: string; command?: string }; result: SessionStatus };
+  'session.attach': { params: { target: string; name?: string }; result: SessionStatus };
+  'session.send': { params: { session: string; text: string; enter?: boolean }; result: { sent: true } };
+  'session.keys': { params: { session: string; keys: string[] }; result: { sent: true } };
+  'session.tail': { params: { session: string; lines?: number }; result: { lines: string[] } };
+  'session.kill': { params: { session: string }; result: { killed: true } };
 }
 
 export type RequestType = keyof RequestMap;
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'status', 'stop', 'subscribe'];
+export const REQUEST_TYPES: readonly RequestType[] = [
+  'hello', 'status', 'stop', 'subscribe', 'events',
+  'session.new', 'session.attach', 'session.send', 'session.keys', 'session.tail', 'session.kill',
+];
 
 export interface Request<T extends RequestType = RequestType> {
   v: number;
@@ -34,13 +45,20 @@ export type Reply =
   | { v: number; id: number; ok: true; result: unknown }
   | { v: number; id: number; ok: false; error: WireError };
 
-/** Pushed on a subscription: a fresh snapshot whenever anything visible changed. */
-export interface EventMessage {
-  v: number;
-  id: number;
-  event: 'status';
-  data: StatusSnapshot;
+/** A session event as it crosses the socket: plain data, the session named by id. */
+export interface WireSessionEvent {
+  type: string;
+  sessionId: string;
+  at: number;
+  lines?: string[];
+  state?: string;
+  kind?: string;
 }
+
+/** Pushed on a subscription: a fresh snapshot whenever anything visible changed, or a session event. */
+export type EventMessage =
+  | { v: number; id: number; event: 'status'; data: StatusSnapshot }
+  | { v: number; id: number; event: 'session'; data: WireSessionEvent };
 
 export type DaemonMessage = Reply | EventMessage;
 
@@ -68,8 +86,12 @@ export const checkDaemonMessage: Check = (value) => {
   }
   if (typeof value.id !== 'number') return 'reply id missing';
   if ('event' in value) {
-    if (value.event !== 'status') return `unknown event ${JSON.stringify(value.event)}`;
-    return checkSnapshot(value.data);
+    if (value.event === 'status') return checkSnapshot(value.data);
+    if (value.event === 'session') {
+      const data = value.data;
+      return isObject(data) && typeof data.type === 'string' && typeof data.sessionId === 'string' ? null : 'session event is malformed';
+    }
+    return `unknown event ${JSON.stringify(value.event)}`;
   }
   if (value.ok === true) return 'result' in value ? null : 'result missing';
   if (value.ok === false) {

@@ -14,9 +14,11 @@ import {
   type RequestType,
 } from './protocol.js';
 
+type Unversioned<T> = T extends unknown ? Omit<T, 'v' | 'id'> : never;
+
 export interface Connection {
   /** Sends an event tied to the request that opened the subscription. */
-  push(requestId: number, event: Omit<EventMessage, 'v' | 'id'>): void;
+  push(requestId: number, event: Unversioned<EventMessage>): void;
   onClose(listener: () => void): void;
 }
 
@@ -64,7 +66,7 @@ function serveConnection(socket: Socket, handlers: Handlers, log: Logger): void 
     if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(message)}\n`);
   };
   const connection: Connection = {
-    push: (id, event) => send({ v: PROTOCOL_VERSION, id, ...event }),
+    push: (id, event) => send({ v: PROTOCOL_VERSION, id, ...event } as EventMessage),
     onClose: (listener) => closeListeners.push(listener),
   };
   socket.on('close', () => {

@@ -1,0 +1,79 @@
+// IPC handlers for sessions: parameters validated with zod (the daemon can afford it; the CLI cannot), then the
+// same use cases the bot calls.
+import { z } from 'zod';
+import { PocketError } from '../../core/errors.js';
+import type { SessionEvent, SessionUseCases } from '../../core/sessions.js';
+import { toSessionStatus } from '../compose.js';
+import type { WireSessionEvent } from './protocol.js';
+import type { Handlers } from './server.js';
+
+type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill'>;
+
+const schemas = {
+  new: z.object({ name: z.string(), command: z.string().optional() }),
+  attach: z.object({ target: z.string().min(1), name: z.string().optional() }),
+  send: z.object({ session: z.string(), text: z.string(), enter: z.boolean().optional() }),
+  keys: z.object({ session: z.string(), keys: z.array(z.string()).min(1) }),
+  tail: z.object({ session: z.string(), lines: z.number().int().min(1).max(5000).optional() }),
+  kill: z.object({ session: z.string() }),
+};
+
+function parse<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    throw new PocketError('IPC_PROTOCOL', `Bad parameters: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  }
+  return result.data;
+}
+
+export function toWireEvent(event: SessionEvent): WireSessionEvent {
+  switch (event.type) {
+    case 'output':
+      return { type: 'output', sessionId: event.sessionId, at: event.at, lines: event.lines };
+    case 'state':
+      return { type: 'state', sessionId: event.session.id, at: event.at, state: event.session.state };
+    case 'alert':
+      return { type: 'alert', sessionId: event.session.id, at: event.at, kind: event.kind, state: event.session.state };
+    case 'removed':
+      return { type: 'removed', sessionId: event.sessionId, at: Date.now() };
+    default:
+      return { type: event.type, sessionId: event.session.id, at: Date.now() };
+  }
+}
+
+export function sessionHandlers(sessions: SessionUseCases): SessionHandlers {
+  return {
+    events: (_params, request, connection) => {
+      const unsubscribe = sessions.subscribe((event) => connection.push(request.id, { event: 'session', data: toWireEvent(event) }));
+      connection.onClose(unsubscribe);
+      return { subscribed: true };
+    },
+    'session.new': async (params) => {
+      const { name, command } = parse(schemas.new, params);
+      return toSessionStatus(await sessions.create(name, command));
+    },
+    'session.attach': async (params) => {
+      const { target, name } = parse(schemas.attach, params);
+      return toSessionStatus(await sessions.attach(target, name));
+    },
+    'session.send': async (params) => {
+      const { session, text, enter } = parse(schemas.send, params);
+      await sessions.sendText(sessions.resolve(session).id, text, { enter });
+      return { sent: true };
+    },
+    'session.keys': async (params) => {
+      const { session, keys } = parse(schemas.keys, params);
+      await sessions.sendKeys(sessions.resolve(session).id, keys);
+      return { sent: true };
+    },
+    'session.tail': async (params) => {
+      const { session, lines } = parse(schemas.tail, params);
+      return { lines: await sessions.tail(sessions.resolve(session).id, lines ?? 50) };
+    },
+    'session.kill': async (params) => {
+      const { session } = parse(schemas.kill, params);
+      await sessions.kill(sessions.resolve(session).id);
+      return { killed: true };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// One running tmux session inside the daemon: raw pane bytes -> terminal text -> activity state, with one timer
+// for the state machine's next deadline instead of any polling.
+import { ActivityTracker, type ActivityUpdate } from '../../core/activity.js';
+import type { Clock } from '../../core/ports.js';
+import type { PromptMatch } from '../../core/output/detect.js';
+import { TerminalRenderer } from '../../core/output/terminal.js';
+import type { AlertKind, PromptView } from '../../core/sessions.js';
+import type { SessionState } from '../../core/status.js';
+
+export interface LiveSessionEvents {
+  output(lines: string[], at: number): void;
+  state(state: SessionState, previous: SessionState, at: number): void;
+  alert(kind: AlertKind, at: number): void;
+}
+
+export interface LiveSessionOptions {
+  cols: number;
+  rows: number;
+  idleMs: number;
+  settleMs?: number;
+  clock: Clock;
+  events: LiveSessionEvents;
+}
+
+export class LiveSession {
+  readonly renderer: TerminalRenderer;
+  readonly #tracker: ActivityTracker;
+  readonly #clock: Clock;
+  readonly #events: LiveSessionEvents;
+  #timer: NodeJS.Timeout | undefined;
+  #disposed = false;
+
+  constructor(options: LiveSessionOptions) {
+    this.renderer = new TerminalRenderer({ cols: Math.max(options.cols, 20), rows: Math.max(options.rows, 5) });
+    this.#clock = options.clock;
+    this.#events = options.events;
+    this.#tracker = new ActivityTracker({
+      now: options.clock.now(),
+      idleMs: options.idleMs,
+      settleMs: Math.min(options.settleMs ?? 300, options.idleMs - 1),
+    });
+    this.#schedule();
+  }
+
+  get state(): SessionState {
+    return this.#tracker.state;
+  }
+
+  get lastActivityAt(): number | null {
+    return this.#tracker.lastActivityAt;
+  }
+
+  get prompt(): PromptView | null {
+    return toPromptView(this.#tracker.prompt);
+  }
+
+  /** Rebuilds the screen from output that was already reported before a restart, without reporting it again. */
+  async replay(bytes: Uint8Array): Promise<void> {
+    await this.renderer.write(bytes);
+    this.renderer.takeNewLines();
+  }
+
+  async feed(bytes: Uint8Array): Promise<void> {
+    if (this.#disposed) return;
+    await this.renderer.write(bytes);
+    const at = this.#clock.now();
+    const lines = this.renderer.takeNewLines();
+    if (lines.length > 0) this.#events.output(lines, at);
+    this.#apply(this.#tracker.output(at, this.renderer.screen()));
+  }
+
+  input(): void {
+    this.#apply(this.#tracker.input(this.#clock.now()));
+  }
+
+  exited(exitCode: number | null): void {
+    this.#apply(this.#tracker.exited(this.#clock.now(), exitCode));
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#timer);
+    this.renderer.dispose();
+  }
+
+  #apply(update: ActivityUpdate): void {
+    const previous = this.#lastState;
+    this.#lastState = update.state;
+    const at = this.#clock.now();
+    if (update.state !== previous) this.#events.state(update.state, previous, at);
+    for (const alert of update.alerts) this.#events.alert(alert.kind, alert.at);
+    this.#schedule();
+  }
+
+  #lastState: SessionState = 'running';
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const deadline = this.#tracker.nextDeadline();
+    if (deadline === null || this.#disposed) return;
+    this.#timer = setTimeout(() => this.#apply(this.#tracker.tick(this.#clock.now())), Math.max(0, deadline - this.#clock.now()));
+    this.#timer.unref();
+  }
+}
+
+function toPromptView(match: PromptMatch | null): PromptView | null {
+  if (match === null) return null;
+  return { ruleId: match.ruleId, question: match.question, answers: match.secret ? [] : match.answers, secret: match.secret };
+}

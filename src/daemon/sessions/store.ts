@@ -1,0 +1,67 @@
+// What the session service keeps on disk: the registry (sessions, aliases, topic bindings) and each session's tail
+// position. Positions change with every read, so they are written behind (coalesced) and flushed on stop.
+import { z } from 'zod';
+import type { RegistryData } from '../../core/session-registry.js';
+import type { Logger } from '../../log.js';
+import { type JsonStore, jsonStore } from '../../state/json-store.js';
+import type { TailPosition } from '../../tmux/pane-log.js';
+
+const recordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  alias: z.string().nullable(),
+  kind: z.enum(['tmux', 'codex', 'claude', 'terminal']),
+  paneId: z.string(),
+  command: z.string(),
+  adopted: z.boolean(),
+  createdAt: z.string(),
+  topicId: z.number().nullable(),
+  muted: z.boolean(),
+  exitCode: z.number().nullable(),
+  exitedAt: z.string().nullable(),
+});
+
+const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
+const positionsSchema = z.record(z.string(), z.object({ file: z.string(), offset: z.number().int().nonnegative() }));
+
+export interface SessionStore {
+  readRegistry(): RegistryData;
+  writeRegistry(data: RegistryData): Promise<void>;
+  position(sessionId: string): TailPosition | undefined;
+  /** Remembers a position; written within `delayMs`, or at flush. */
+  setPosition(sessionId: string, position: TailPosition): void;
+  forget(sessionId: string): void;
+  flush(): Promise<void>;
+}
+
+export function createSessionStore(stateDir: string, log: Logger, delayMs = 200): SessionStore {
+  const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log);
+  const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log);
+  const positions: Record<string, TailPosition> = positionsFile.read();
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  const writeNow = (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    const snapshot = { ...positions };
+    // Writes are chained so an older snapshot never lands after a newer one.
+    writing = writing.then(() => positionsFile.write(snapshot)).catch((error) => log.error('sessions.positions_write_failed', { error }));
+    return writing;
+  };
+
+  return {
+    readRegistry: () => registry.read(),
+    writeRegistry: (data) => registry.write(data),
+    position: (id) => positions[id],
+    setPosition(id, position) {
+      positions[id] = position;
+      timer ??= setTimeout(() => void writeNow(), delayMs);
+    },
+    forget(id) {
+      delete positions[id];
+      void writeNow();
+    },
+    flush: () => writeNow(),
+  };
+}
