@@ -1,0 +1,87 @@
+// Sets up and tears down everything `pocket demo` runs: throwaway home, embedded Bot API with a demo user and chat,
+// the real daemon on its own tmux socket. Teardown runs every step even when one fails, so nothing is left behind.
+import type { BotApiEmulator } from '../emulator/index.js';
+import { startBotApiServer } from '../emulator/index.js';
+import type { HomePaths } from '../state/paths.js';
+import { DemoChat } from './demo-chat.js';
+import { createThrowawayHome, demoTmuxSocket, demoToken, removeHome, writeDemoEnv } from './throwaway-home.js';
+
+export const DEMO_BOT_ID = 7000000001;
+export const DEMO_USER_ID = 1001;
+
+/** How the demo starts and stops the daemon; the command uses the real one, tests a fake. */
+export interface DaemonControl {
+  start(paths: HomePaths): Promise<{ pid: number }>;
+  stop(paths: HomePaths): Promise<unknown>;
+}
+
+export interface DemoDeps {
+  daemon: DaemonControl;
+  /** Ends the demo's tmux server and every session the user started in it. */
+  killTmuxServer(socket: string): Promise<void>;
+}
+
+export interface DemoOptions {
+  /** A forum supergroup where each session gets a topic, instead of a private chat. */
+  forum?: boolean;
+}
+
+export interface Demo {
+  paths: HomePaths;
+  tmuxSocket: string;
+  emulator: BotApiEmulator;
+  chat: DemoChat;
+  daemonPid: number;
+  /** Stops the daemon, kills the tmux server, closes the emulator, removes the home; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<Demo> {
+  const paths = createThrowawayHome();
+  const tmuxSocket = demoTmuxSocket();
+  let emulator: BotApiEmulator | undefined;
+  let chat: DemoChat | undefined;
+  let daemonStarted = false;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= runAll([
+      () => chat?.dispose(),
+      // Only after a start attempt: a failed start may still have left a daemon holding the lock.
+      async () => { if (daemonStarted) await deps.daemon.stop(paths); },
+      () => deps.killTmuxServer(tmuxSocket),
+      async () => { await emulator?.close(); },
+      () => removeHome(paths),
+    ]);
+    return closing;
+  };
+  try {
+    emulator = await startBotApiServer({
+      token: demoToken(DEMO_BOT_ID), botUsername: 'pocket_demo_bot', botFirstName: 'Pocket Operator (demo)',
+    });
+    const user = emulator.user(DEMO_USER_ID, { firstName: 'You', username: 'demo_you' });
+    const target = options.forum
+      ? emulator.createGroup({ title: 'pocket demo', forum: true, members: [user], botIsAdmin: true })
+      : emulator.createPrivateChat(user);
+    chat = new DemoChat(emulator, target, user);
+    writeDemoEnv(paths, { token: emulator.token, userId: user.id, chatId: target.id, apiRoot: emulator.url, tmuxSocket });
+    daemonStarted = true;
+    const { pid } = await deps.daemon.start(paths);
+    return { paths, tmuxSocket, emulator, chat, daemonPid: pid, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs every step in order; rethrows the first failure once all have run. */
+async function runAll(steps: (() => unknown)[]): Promise<void> {
+  let first: { error: unknown } | undefined;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      first ??= { error };
+    }
+  }
+  if (first !== undefined) throw first.error;
+}
