@@ -1,0 +1,42 @@
+// Alerts: a new message (so the phone notifies) when a session exits, goes quiet after activity, or waits for
+// input, with one-shot buttons for the detected answers. Quiet events go out with disable_notification; muted
+// sessions get none. The session service decides when an episode deserves an alert; this only delivers it.
+import type { CallbackRegistry } from '../core/callback-registry.js';
+import { renderAlert } from '../core/cards.js';
+import type { SessionEvent } from '../core/sessions.js';
+import type { Logger } from '../log.js';
+import type { Delivery } from './delivery.js';
+
+export class Alerts {
+  constructor(
+    private readonly chatId: number,
+    private readonly delivery: Delivery,
+    private readonly registry: CallbackRegistry,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  handle(event: SessionEvent): void {
+    if (event.type !== 'alert') return;
+    const view = event.session;
+    if (view.muted) {
+      this.log.debug('bot.alert.muted', { sessionId: view.id, kind: event.kind });
+      return;
+    }
+    const prompt = event.kind === 'waiting' && view.prompt !== null && !view.prompt.secret ? view.prompt : null;
+    const ids =
+      prompt === null || prompt.answers.length === 0
+        ? []
+        : this.registry.oneShot(
+            view.id,
+            prompt.answers.map((answer) => ({ type: 'answer', ruleId: prompt.ruleId, label: answer.label, input: answer.input })),
+            this.now(),
+          );
+    const rendered = renderAlert(view, event.kind, ids);
+    void this.delivery.text({ chatId: this.chatId, topicOf: view.id, sessionId: view.id }, rendered.text, {
+      kind: 'alert',
+      buttons: rendered.buttons,
+      silent: rendered.silent,
+    });
+  }
+}

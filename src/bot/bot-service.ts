@@ -1,0 +1,155 @@
+// The bot as a daemon service: builds the poller, guard, outbox delivery, topics, cards, alerts and the feature
+// composers around one SessionUseCases, and keeps the bot's own state (card message ids, which message belongs to
+// which session, button ids) in .state/bot.json so a restart edits the same cards and old buttons still work.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Api } from 'grammy';
+import { z } from 'zod';
+import { CallbackRegistry } from '../core/callback-registry.js';
+import { COMMAND_HELP } from '../core/commands.js';
+import { OutboxPolicy, type OutboxLimits } from '../core/outbox.js';
+import { MessageIndex } from '../core/routing.js';
+import type { SessionUseCases } from '../core/sessions.js';
+import type { BotStatus } from '../core/status.js';
+import type { DaemonContext, DaemonService } from '../daemon/main.js';
+import { jsonStore } from '../state/json-store.js';
+import { Alerts } from './alerts.js';
+import { fileAuditLog } from './audit.js';
+import { callbackFeature } from './callbacks.js';
+import { Cards } from './cards.js';
+import { Poller } from './create-bot.js';
+import { Delivery } from './delivery.js';
+import { helpFeature } from './features/help.js';
+import { inputFeature } from './features/input.js';
+import type { Kit } from './features/kit.js';
+import { muteFeature } from './features/mute.js';
+import { outputFeature } from './features/output.js';
+import { sessionsFeature } from './features/sessions.js';
+import { createGuard } from './guard.js';
+import { Messenger } from './messenger.js';
+import { Topics } from './topics.js';
+
+export interface BotServiceOptions {
+  /** Outbox pacing; tests shorten it. */
+  outboxLimits?: Partial<OutboxLimits>;
+  pollTimeoutS?: number;
+  backoffMs?: { first: number; max: number };
+  now?: () => number;
+}
+
+const stateSchema = z.object({
+  v: z.literal(1),
+  cards: z.record(z.string(), z.object({ chatId: z.number(), messageId: z.number() })),
+  messages: z.object({ v: z.literal(1), entries: z.array(z.tuple([z.number(), z.number(), z.string()])) }),
+  callbacks: z.object({ v: z.literal(1), entries: z.array(z.any()) }),
+});
+type BotState = z.output<typeof stateSchema>;
+
+export function createBotService(
+  context: DaemonContext,
+  sessions: SessionUseCases,
+  options: BotServiceOptions = {},
+): { service: DaemonService; status: () => BotStatus } {
+  const { config, paths, redactor } = context;
+  const log = context.log.child({ component: 'bot' });
+  const now = options.now ?? Date.now;
+  const token = config.botToken ?? '';
+  const secrets = [...config.secrets, token];
+  const store = jsonStore(join(paths.state, 'bot.json'), stateSchema, (): BotState => ({
+    v: 1, cards: {}, messages: { v: 1, entries: [] }, callbacks: { v: 1, entries: [] },
+  }), log);
+  const saved = store.read();
+  const newId = () => randomBytes(6).toString('base64url');
+  const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
+  const index = MessageIndex.fromJSON(saved.messages);
+  const audit = fileAuditLog(paths.auditLog, redactor, log, now);
+
+  // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.
+  const api = new Api(token, { apiRoot: config.apiRoot });
+  const messenger = new Messenger(api, { secrets });
+  const topics = new Topics(api, config.chatId, sessions, log);
+  let saveQueued = false;
+  const save = (): void => {
+    if (saveQueued) return;
+    saveQueued = true;
+    setImmediate(() => {
+      saveQueued = false;
+      void store.write(snapshot()).catch((error: unknown) => log.warn('bot.state_write_failed', { error }));
+    });
+  };
+  const delivery = new Delivery(messenger, api, topics, index, log, {
+    policy: new OutboxPolicy(options.outboxLimits), clock: { now }, secrets,
+  }, save);
+  const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
+  const alerts = new Alerts(config.chatId, delivery, registry, log, now);
+  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON() });
+
+  let poller: Poller;
+  const guard = createGuard({
+    allowedUserIds: config.authorizedUserIds,
+    botUsername: () => (poller.bot.isInited() ? poller.bot.botInfo.username : ''),
+    staleSeconds: config.staleSeconds,
+    ledgerFile: join(paths.state, 'updates.json'),
+    audit,
+    log,
+    now,
+    onStale: (ctx, ageS) => {
+      const minutes = Math.max(1, Math.round(ageS / 60));
+      const where = ctx.chat?.id;
+      if (where === undefined) return;
+      const threadId = ctx.msg?.is_topic_message === true ? ctx.msg.message_thread_id : undefined;
+      void delivery.text({ chatId: where, ...(threadId === undefined ? {} : { threadId }) },
+        `Not run: this message is ${minutes} min old (limit ${config.staleSeconds} s). Send it again if you still want it.`,
+        ctx.msg === undefined ? {} : { replyTo: ctx.msg.message_id });
+    },
+  });
+  poller = new Poller({
+    token,
+    apiRoot: config.apiRoot,
+    log,
+    secrets,
+    pollTimeoutS: options.pollTimeoutS,
+    backoffMs: options.backoffMs,
+    initialOffset: () => guard.nextOffset(),
+    onConfirmed: (offset) => guard.confirm(offset),
+    onConnected: async () => {
+      await api.setMyCommands(COMMAND_HELP.map((c) => ({ command: c.command, description: c.description })));
+    },
+    onStatus: () => context.changes.emit('changed'),
+  });
+
+  const kit: Kit = {
+    chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
+    daemonLogFile: paths.daemonLog,
+    answerCallback: (id, text) => messenger.answerCallback(id, text),
+    react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
+  };
+  const bot = poller.bot;
+  bot.use(guard.middleware);
+  bot.use(callbackFeature(kit));
+  // Only messages in the configured chat or a private chat with an authorized user reach the features.
+  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), inputFeature(kit));
+
+  let unsubscribe: () => void = () => {};
+  const service: DaemonService = {
+    name: 'bot',
+    async start() {
+      unsubscribe = sessions.subscribe((event) => {
+        cards.handle(event);
+        alerts.handle(event);
+        if (event.type === 'removed') index.forgetSession(event.sessionId);
+      });
+      for (const view of sessions.list()) void cards.refresh(view.id).catch(() => {});
+      await poller.start();
+    },
+    async stop() {
+      unsubscribe();
+      await poller.stop();
+      await delivery.runner.flush(3000);
+      delivery.runner.stop();
+      registry.prune(now());
+      store.writeSync(snapshot());
+    },
+  };
+  return { service, status: () => poller.status() };
+}

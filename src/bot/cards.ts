@@ -1,0 +1,166 @@
+// Status cards: one message per session, in its topic when there is one, pinned where possible, edited in place as
+// output and state change. Edits go through the outbox keyed by session, so a burst of output costs one edit per
+// rate slot and the newest content always wins. Rendering is pure (core/cards.ts); this file keeps the message ids
+// and the last lines.
+import type { CallbackRegistry } from '../core/callback-registry.js';
+import { CARD_LINES, type CardButtonIds, renderCard } from '../core/cards.js';
+import type { SessionEvent, SessionUseCases } from '../core/sessions.js';
+import type { Logger } from '../log.js';
+import { classifyApiError } from './api-errors.js';
+import type { Delivery } from './delivery.js';
+
+export interface CardRef {
+  chatId: number;
+  messageId: number;
+}
+
+interface CardState {
+  ref: CardRef | null;
+  lines: string[];
+  /** A send of a new card is on its way; changes meanwhile only mark it dirty. */
+  creating: boolean;
+  dirty: boolean;
+  /** Lines were seeded from the session's tail (once per daemon run). */
+  seeded: boolean;
+}
+
+export class Cards {
+  private readonly cards = new Map<string, CardState>();
+
+  constructor(
+    private readonly chatId: number,
+    private readonly sessions: SessionUseCases,
+    private readonly delivery: Delivery,
+    private readonly registry: CallbackRegistry,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly onChange: () => void,
+    saved: Record<string, CardRef> = {},
+  ) {
+    for (const [sessionId, ref] of Object.entries(saved)) this.cards.set(sessionId, fresh(ref));
+  }
+
+  handle(event: SessionEvent): void {
+    switch (event.type) {
+      case 'output': {
+        const card = this.card(event.sessionId);
+        card.lines = [...card.lines, ...event.lines].slice(-CARD_LINES * 2);
+        this.update(event.sessionId);
+        return;
+      }
+      case 'created':
+      case 'updated':
+      case 'state':
+      case 'alert':
+        this.update(event.session.id);
+        return;
+      case 'removed':
+        this.remove(event.sessionId);
+        return;
+    }
+  }
+
+  /** Re-reads the last lines from the session and redraws its card (the Refresh button, daemon start). */
+  async refresh(sessionId: string): Promise<void> {
+    const card = this.card(sessionId);
+    card.lines = await this.sessions.tail(sessionId, CARD_LINES);
+    card.seeded = true;
+    this.update(sessionId);
+  }
+
+  messageOf(sessionId: string): CardRef | null {
+    return this.cards.get(sessionId)?.ref ?? null;
+  }
+
+  toJSON(): Record<string, CardRef> {
+    const out: Record<string, CardRef> = {};
+    for (const [id, card] of this.cards) if (card.ref !== null) out[id] = card.ref;
+    return out;
+  }
+
+  private update(sessionId: string): void {
+    void this.draw(sessionId).catch((error: unknown) => {
+      this.log.warn('bot.card.failed', { sessionId, error: classifyApiError(error).kind, message: String(error) });
+    });
+  }
+
+  private async draw(sessionId: string): Promise<void> {
+    const view = this.sessions.get(sessionId);
+    const card = this.card(sessionId);
+    if (view === undefined) return;
+    if (card.creating) {
+      card.dirty = true;
+      return;
+    }
+    // Marked before the first await, so two events in a row never send two cards.
+    const creating = card.ref === null;
+    card.creating = creating;
+    if (!card.seeded && card.lines.length === 0) {
+      card.seeded = true;
+      const seeded = await this.sessions.tail(sessionId, CARD_LINES).catch(() => [] as string[]);
+      card.lines = [...seeded, ...card.lines].slice(-CARD_LINES * 2);
+    }
+    const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+    if (!creating && card.ref !== null) {
+      const outcome = await this.delivery.edit(card.ref.chatId, `card:${sessionId}`, card.ref.messageId, rendered.text, true, rendered.buttons);
+      if (outcome.status === 'failed' && classifyApiError(outcome.error).kind === 'message_not_found') {
+        // Deleted by someone, or with its topic: a new card replaces it.
+        card.ref = null;
+        this.onChange();
+        await this.draw(sessionId);
+      }
+      return;
+    }
+    card.dirty = false;
+    try {
+      const ids = await this.delivery.text({ chatId: this.chatId, topicOf: sessionId, sessionId }, rendered.text, {
+        pre: true,
+        buttons: rendered.buttons,
+        silent: true,
+      });
+      const messageId = ids.at(-1);
+      if (messageId !== undefined) {
+        card.ref = { chatId: this.chatId, messageId };
+        this.onChange();
+        await this.delivery.pin(this.chatId, messageId);
+      }
+    } finally {
+      card.creating = false;
+    }
+    if (card.dirty && this.cards.get(sessionId) === card) await this.draw(sessionId);
+  }
+
+  private remove(sessionId: string): void {
+    const card = this.cards.get(sessionId);
+    this.cards.delete(sessionId);
+    this.registry.forgetSession(sessionId);
+    this.onChange();
+    if (card?.ref == null) return;
+    // The last word on the card: no buttons left that would act on a session that is gone.
+    void this.delivery.edit(card.ref.chatId, `card:${sessionId}`, card.ref.messageId, `${card.lines.slice(-5).join('\n')}\n— session removed —`, true, []);
+  }
+
+  private card(sessionId: string): CardState {
+    let card = this.cards.get(sessionId);
+    if (card === undefined) {
+      card = fresh(null);
+      this.cards.set(sessionId, card);
+    }
+    return card;
+  }
+
+  private buttonIds(sessionId: string): CardButtonIds {
+    const now = this.now();
+    return {
+      refresh: this.registry.stable(sessionId, { type: 'refresh' }, now),
+      tail: this.registry.stable(sessionId, { type: 'tail' }, now),
+      ctrlC: this.registry.stable(sessionId, { type: 'keys', keys: ['C-c'] }, now),
+      enter: this.registry.stable(sessionId, { type: 'keys', keys: ['Enter'] }, now),
+      kill: this.registry.stable(sessionId, { type: 'kill' }, now),
+    };
+  }
+}
+
+function fresh(ref: CardRef | null): CardState {
+  return { ref, lines: [], creating: false, dirty: false, seeded: false };
+}

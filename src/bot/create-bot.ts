@@ -1,0 +1,148 @@
+// The grammY bot and its long-polling loop. Our own loop rather than bot.start(): it must survive everything the
+// network does without taking the daemon down. 429 waits retry_after; 5xx and network errors back off (capped) and
+// keep trying, so the bot recovers by itself; 401 (bad token) and 409 (another poller) stop polling with one log
+// line and a status, because retrying would only spin. Updates run one at a time, in order.
+import { Bot, type Context } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { BotStatus } from '../core/status.js';
+import type { Logger } from '../log.js';
+import { classifyApiError, redactedErrorText } from './api-errors.js';
+
+export interface PollerOptions {
+  token: string;
+  apiRoot: string;
+  log: Logger;
+  secrets: readonly string[];
+  /** Seconds a getUpdates call waits on the server. */
+  pollTimeoutS?: number;
+  /** First and maximum back-off after a failure, in ms. */
+  backoffMs?: { first: number; max: number };
+  /** Where to start (the guard's ledger); re-read on every (re)connect. */
+  initialOffset: () => number;
+  /** getUpdates was called with this offset (Telegram confirmed everything below it). */
+  onConfirmed: (offset: number) => void;
+  /** Once per successful getMe (first connect and after a stop): menu registration and the like. */
+  onConnected: (me: UserFromGetMe) => Promise<void>;
+  onStatus: () => void;
+}
+
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'callback_query'] as const;
+
+export class Poller {
+  readonly bot: Bot<Context>;
+  private readonly state: BotStatus = { username: null, connected: false, lastPollAt: null, lastError: null };
+  private abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  private readonly firstAttempt: Promise<void>;
+  private settleFirst: () => void = () => {};
+
+  constructor(private readonly options: PollerOptions) {
+    this.bot = new Bot<Context>(options.token, { client: { apiRoot: options.apiRoot } });
+    this.bot.catch((error) => {
+      options.log.error('bot.handler_failed', { error: redactedErrorText(error.error, options.secrets) });
+    });
+    this.firstAttempt = new Promise((resolve) => {
+      this.settleFirst = resolve;
+    });
+  }
+
+  status(): BotStatus {
+    return { ...this.state };
+  }
+
+  /** Starts polling; resolves after the first getMe attempt (the username is then known if Telegram answered). */
+  async start(): Promise<void> {
+    if (this.loop !== null) return;
+    this.abort = new AbortController();
+    this.loop = this.run(this.abort.signal);
+    await this.firstAttempt;
+  }
+
+  /** Ends the long poll and waits for the update being handled to finish. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.loop = null;
+    this.set({ connected: false });
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { first, max } = this.options.backoffMs ?? { first: 1000, max: 30_000 };
+    let delay = first;
+    let offset = this.options.initialOffset();
+    let lastLogged = '';
+    while (!signal.aborted) {
+      try {
+        if (!this.bot.isInited()) {
+          try {
+            this.bot.botInfo = await this.bot.api.getMe(signal as never);
+          } finally {
+            this.settleFirst();
+          }
+          this.set({ username: this.bot.botInfo.username, connected: true, lastError: null });
+          this.options.log.info('bot.connected', { username: this.bot.botInfo.username });
+          await this.options.onConnected(this.bot.botInfo).catch((error: unknown) => {
+            this.options.log.warn('bot.on_connected_failed', { error: redactedErrorText(error, this.options.secrets) });
+          });
+        }
+        const updates: Update[] = await this.bot.api.getUpdates(
+          { offset, limit: 100, timeout: this.options.pollTimeoutS ?? 30, allowed_updates: [...ALLOWED_UPDATES] },
+          // grammY types its signal with the abort-controller polyfill; Node's AbortSignal is what it uses at runtime.
+          signal as never,
+        );
+        this.options.onConfirmed(offset);
+        if (!this.state.connected || this.state.lastError !== null) this.options.log.info('bot.reconnected');
+        this.set({ connected: true, lastPollAt: new Date().toISOString(), lastError: null });
+        delay = first;
+        lastLogged = '';
+        for (const update of updates) {
+          if (signal.aborted) return;
+          try {
+            await this.bot.handleUpdate(update);
+          } catch (error) {
+            this.options.log.error('bot.update_failed', { updateId: update.update_id, error: redactedErrorText(error, this.options.secrets) });
+          }
+          offset = Math.max(offset, update.update_id + 1);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        const info = classifyApiError(error);
+        const text = redactedErrorText(error, this.options.secrets);
+        if (info.kind === 'unauthorized' || info.kind === 'conflict') {
+          const why = info.kind === 'unauthorized'
+            ? 'Telegram rejected the bot token (401): polling stopped. Fix TELEGRAM_BOT_TOKEN and restart.'
+            : 'Another process polls with this bot token (409): polling stopped. Stop it and restart pocket.';
+          this.set({ connected: false, lastError: why });
+          this.options.log.error('bot.polling_stopped', { reason: info.kind, error: text });
+          return;
+        }
+        const waitMs = info.kind === 'retry_after' ? info.seconds * 1000 : delay;
+        if (info.kind !== 'retry_after') delay = Math.min(max, delay * 2);
+        this.set({ connected: false, lastError: `Telegram unreachable (${info.kind}): ${text}` });
+        // One line per kind of trouble, not one per retry.
+        if (lastLogged !== info.kind) this.options.log.warn('bot.poll_failed', { kind: info.kind, error: text, retryInMs: waitMs });
+        lastLogged = info.kind;
+        await sleep(waitMs, signal);
+      }
+    }
+  }
+
+  private set(patch: Partial<BotStatus>): void {
+    const before = JSON.stringify(this.state);
+    Object.assign(this.state, patch);
+    if (JSON.stringify(this.state) !== before) this.options.onStatus();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,97 @@
+// The first middleware every update meets: who sent it (core/auth), then whether it is stale or already handled
+// (core/update-guard). Strangers get silence and an audit line. The ledger is persisted BEFORE the update runs
+// (write-ahead, see core/update-guard.ts), so an update_id runs at most once even across kill -9.
+import type { Context, MiddlewareFn } from 'grammy';
+import { z } from 'zod';
+import { authorizeUpdate, type TgUpdate } from '../core/auth.js';
+import { UpdateLedger, updateDate } from '../core/update-guard.js';
+import type { Logger } from '../log.js';
+import { jsonStore } from '../state/json-store.js';
+import type { AuditLog } from './audit.js';
+
+const ledgerSchema = z.object({ v: z.literal(1), floor: z.number().int(), recent: z.array(z.number().int()) });
+
+export interface GuardOptions {
+  allowedUserIds: readonly number[];
+  botUsername: () => string;
+  staleSeconds: number;
+  /** .state/updates.json */
+  ledgerFile: string;
+  audit: AuditLog;
+  log: Logger;
+  now: () => number;
+  /** Tells an authorized user that their old message was not run. */
+  onStale: (ctx: Context, ageS: number) => void;
+}
+
+export interface Guard {
+  middleware: MiddlewareFn<Context>;
+  /** Where polling should start: one past everything handled before. */
+  nextOffset(): number;
+  /** getUpdates was called with this offset: Telegram forgot everything below it. */
+  confirm(offset: number): void;
+}
+
+export function createGuard(options: GuardOptions): Guard {
+  const allowed = new Set(options.allowedUserIds);
+  const store = jsonStore(options.ledgerFile, ledgerSchema, () => ({ v: 1 as const, floor: 0, recent: [] }), options.log);
+  const loaded = UpdateLedger.fromJSON(store.read(), { staleSeconds: options.staleSeconds });
+  if (loaded.problem !== null) options.log.warn('bot.ledger.problem', { problem: loaded.problem });
+  const ledger = loaded.ledger;
+  // Writes are chained so an older snapshot never lands after a newer one.
+  let writing: Promise<void> = Promise.resolve();
+  const persist = (): Promise<void> => {
+    const snapshot = ledger.toJSON();
+    writing = writing.catch(() => {}).then(() => store.write(snapshot));
+    return writing;
+  };
+
+  const middleware: MiddlewareFn<Context> = async (ctx, next) => {
+    const update = ctx.update as unknown as TgUpdate;
+    const auth = authorizeUpdate(update, allowed, options.botUsername());
+    const who = senderOf(ctx);
+    if (!auth.ok) {
+      options.audit.record({ action: 'update', outcome: 'rejected', reason: auth.reason, updateId: update.update_id, ...who, detail: kindOf(update) });
+      return;
+    }
+    const decision = ledger.decide(update.update_id, updateDate(ctx.update), options.now());
+    if (decision === 'duplicate') {
+      options.audit.record({ action: 'update', outcome: 'duplicate', updateId: update.update_id, ...who });
+      return;
+    }
+    ledger.markExecuted(update.update_id);
+    try {
+      await persist();
+    } catch (error) {
+      // Without the record on disk a crash could run it twice: better not to run it at all.
+      options.log.error('bot.ledger.write_failed', { error });
+      options.audit.record({ action: 'update', outcome: 'failed', reason: 'ledger not persisted', updateId: update.update_id, ...who });
+      return;
+    }
+    if (decision === 'stale') {
+      const ageS = Math.round(options.now() / 1000 - (updateDate(ctx.update) ?? 0));
+      options.audit.record({ action: 'update', outcome: 'stale', reason: `${ageS}s old`, updateId: update.update_id, ...who });
+      options.onStale(ctx, ageS);
+      return;
+    }
+    await next();
+  };
+
+  return {
+    middleware,
+    nextOffset: () => ledger.nextOffset,
+    confirm: (offset) => {
+      const before = ledger.toJSON().floor;
+      ledger.confirm(offset);
+      if (ledger.toJSON().floor !== before) void persist().catch(() => {});
+    },
+  };
+}
+
+function senderOf(ctx: Context): { userId: number | null; chatId: number | null } {
+  return { userId: ctx.from?.id ?? null, chatId: ctx.chat?.id ?? null };
+}
+
+function kindOf(update: TgUpdate): string {
+  return Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
+}

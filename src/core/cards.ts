@@ -1,0 +1,108 @@
+// What a status card and an alert say. Pure: the bot renders with these and sends through the outbox. Text is plain
+// (the messenger escapes it; cards are sent as one <pre> block so the terminal lines keep their columns).
+import type { AlertKind, SessionView } from './sessions.js';
+
+export interface CardButtonIds {
+  refresh: string;
+  tail: string;
+  ctrlC: string;
+  enter: string;
+  kill: string;
+}
+
+export interface RenderedButton {
+  text: string;
+  data: string;
+}
+
+export interface RenderedMessage {
+  text: string;
+  pre: boolean;
+  buttons: RenderedButton[][];
+  silent: boolean;
+}
+
+export const CARD_LINES = 15;
+const LINE_MAX = 160;
+/** Well under 4096 after escaping (&amp; is 5 characters for 1): the messenger would cut, but a card should not. */
+const CARD_BUDGET = 3000;
+
+const STATE_ICON: Record<SessionView['state'], string> = { running: '▶', idle: '⏸', waiting: '❓', exited: '■' };
+
+export function sessionLabel(view: Pick<SessionView, 'name' | 'alias'>): string {
+  return view.alias === null ? view.name : `${view.name} (${view.alias})`;
+}
+
+export function stateText(view: SessionView): string {
+  if (view.state === 'exited') return view.exitCode === null ? 'exited' : `exited (code ${view.exitCode})`;
+  if (view.state === 'waiting') return 'waiting for input';
+  return view.state;
+}
+
+export function renderCard(view: SessionView, lines: readonly string[], ids: CardButtonIds): RenderedMessage {
+  const head = [
+    `${STATE_ICON[view.state]} ${sessionLabel(view)} — ${stateText(view)}${view.muted ? ' · muted' : ''}`,
+    `$ ${clipLine(view.command || '(shell)')}`,
+  ];
+  if (view.state === 'waiting' && view.prompt !== null) head.push(`? ${clipLine(view.prompt.question)}`);
+  const body = fitLines(lines.slice(-CARD_LINES).map(clipLine), CARD_BUDGET - head.join('\n').length);
+  const text = [...head, '─'.repeat(24), ...(body.length === 0 ? ['(no output yet)'] : body)].join('\n');
+  const buttons: RenderedButton[][] =
+    view.state === 'exited'
+      ? [[{ text: 'Refresh', data: ids.refresh }, { text: 'Tail', data: ids.tail }]]
+      : [
+          [{ text: 'Refresh', data: ids.refresh }, { text: 'Tail', data: ids.tail }],
+          [{ text: 'Ctrl-C', data: ids.ctrlC }, { text: 'Enter', data: ids.enter }, { text: 'Kill', data: ids.kill }],
+        ];
+  return { text, pre: true, buttons, silent: true };
+}
+
+/** The alert for an event; answer buttons only for a non-secret prompt (a password is typed by the person). */
+export function renderAlert(view: SessionView, kind: AlertKind, answerIds: readonly string[]): RenderedMessage {
+  const label = sessionLabel(view);
+  if (kind === 'exited') {
+    return { text: `■ ${label} exited${view.exitCode === null ? '' : ` with code ${view.exitCode}`}.`, pre: false, buttons: [], silent: false };
+  }
+  if (kind === 'idle') {
+    return { text: `⏸ ${label} has gone quiet.`, pre: false, buttons: [], silent: true };
+  }
+  const prompt = view.prompt;
+  const question = prompt === null ? '' : `\n${prompt.question}`;
+  const secret = prompt?.secret === true;
+  const hint = secret ? '\nIt asks for a secret: reply to this message to type it.' : '\nReply to this message to answer.';
+  const answers = secret || prompt === null ? [] : prompt.answers;
+  const buttons = answers
+    .map((answer, i) => ({ text: clipLine(answer.label, 40), data: answerIds[i] ?? '' }))
+    .filter((b) => b.data !== '');
+  return { text: `❓ ${label} waits for input:${question}${hint}`, pre: false, buttons: rows(buttons, 3), silent: false };
+}
+
+/** A one-line entry of /sessions. */
+export function sessionLine(view: SessionView): string {
+  return `${STATE_ICON[view.state]} ${sessionLabel(view)} — ${stateText(view)}${view.muted ? ', muted' : ''} — ${clipLine(view.command || '(shell)', 60)}`;
+}
+
+function rows<T>(items: T[], width: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += width) out.push(items.slice(i, i + width));
+  return out;
+}
+
+function clipLine(line: string, max = LINE_MAX): string {
+  const chars = [...line];
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The newest lines that fit the budget (escaped length counted generously). */
+function fitLines(lines: string[], budget: number): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    const cost = line.length + 4 * (line.match(/[&<>]/g)?.length ?? 0) + 1;
+    if (used + cost > budget) break;
+    out.unshift(line);
+    used += cost;
+  }
+  return out;
+}
