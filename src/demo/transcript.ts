@@ -4,7 +4,7 @@ import { type ChatLine, type ConversationView, formatSize } from './conversation
 
 const INDENT = '      ';
 
-/** One message as text lines: "you › …" / "bot › …", then buttons, document and reactions. */
+/** One message as text lines: "you › …" / "bot › …", reactions on the first line, then the document and buttons. */
 export function formatLine(line: ChatLine, options: { topic?: string | undefined; updated?: boolean } = {}): string[] {
   const who = line.from === 'bot' ? 'bot' : 'you';
   const marks = [
@@ -13,11 +13,14 @@ export function formatLine(line: ChatLine, options: { topic?: string | undefined
     line.replyTo === undefined ? '' : `(reply to "${line.replyTo.preview}") `,
   ].join('');
   const textLines = line.text === '' ? [] : line.text.split('\n');
-  const out: string[] = [`${who} › ${marks}${textLines[0] ?? ''}`.trimEnd()];
+  const doc = line.document === undefined ? undefined : `📄 ${line.document.name} (${formatSize(line.document.size)})`;
+  // A document without a caption is the message itself: show it where the text would be.
+  const first = textLines[0] ?? doc ?? '';
+  const reactions = line.reactions.length > 0 ? `  ${line.reactions.join(' ')}` : '';
+  const out: string[] = [`${who} › ${marks}${first}${reactions}`.trimEnd()];
   for (const text of textLines.slice(1)) out.push(`${INDENT}${text}`.trimEnd());
-  if (line.document !== undefined) out.push(`${INDENT}📄 ${line.document.name} (${formatSize(line.document.size)})`);
+  if (doc !== undefined && textLines.length > 0) out.push(`${INDENT}${doc}`);
   for (const row of line.buttons) out.push(`${INDENT}${row.map((b) => `[${b.text}]`).join(' ')}`);
-  if (line.reactions.length > 0) out.push(`${INDENT}${line.reactions.join(' ')}`);
   return out;
 }
 
