@@ -69,11 +69,14 @@ export function createBotService(
   const messenger = new Messenger(api, { secrets });
   const topics = new Topics(api, config.chatId, sessions, log);
   let saveQueued = false;
+  let stopped = false;
+  // Coalesced: a burst of sends costs one write; stop() writes the final state synchronously.
   const save = (): void => {
-    if (saveQueued) return;
+    if (saveQueued || stopped) return;
     saveQueued = true;
     setImmediate(() => {
       saveQueued = false;
+      if (stopped) return;
       void store.write(snapshot()).catch((error: unknown) => log.warn('bot.state_write_failed', { error }));
     });
   };
@@ -134,6 +137,7 @@ export function createBotService(
   const service: DaemonService = {
     name: 'bot',
     async start() {
+      stopped = false;
       unsubscribe = sessions.subscribe((event) => {
         cards.handle(event);
         alerts.handle(event);
@@ -148,6 +152,7 @@ export function createBotService(
       await delivery.runner.flush(3000);
       delivery.runner.stop();
       registry.prune(now());
+      stopped = true;
       store.writeSync(snapshot());
     },
   };

@@ -1,0 +1,121 @@
+// One bot service under test: a temp home, the embedded Bot API, a real grammY bot polling it, a FakeSessions.
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Chat, User } from 'grammy/types';
+import { type BotServiceOptions, createBotService } from '../../src/bot/bot-service.js';
+import type { Config } from '../../src/config.js';
+import { Redactor } from '../../src/core/redact.js';
+import type { BotStatus } from '../../src/core/status.js';
+import type { DaemonService } from '../../src/daemon/main.js';
+import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
+import { createFileLogger } from '../../src/log.js';
+import { homePaths, type HomePaths } from '../../src/state/paths.js';
+import { FakeSessions } from '../fakes/sessions.js';
+
+export const OWNER_ID = 5001;
+export const STRANGER_ID = 6666;
+/** Fast pacing for tests that are not about pacing; the emulator's flood control is off for them. */
+export const FAST = { privateIntervalMs: 0, groupIntervalMs: 0, globalIntervalMs: 0 };
+
+export interface BotHarness {
+  emu: BotApiEmulator;
+  home: string;
+  paths: HomePaths;
+  owner: User;
+  stranger: User;
+  /** The owner's private chat (the default chat unless a forum is asked for). */
+  dm: Chat;
+  chat: Chat;
+  sessions: FakeSessions;
+  service: DaemonService;
+  status: () => BotStatus;
+  /** Stops the service and builds a new one on the same home and (re-read) sessions file. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+  audit(): Array<Record<string, unknown>>;
+}
+
+export interface HarnessOptions {
+  emulator?: BotApiServerOptions;
+  forum?: boolean;
+  bot?: BotServiceOptions;
+  staleSeconds?: number;
+  /** Keep the emulator (another harness on the same Telegram); default: a new one. */
+  emu?: BotApiEmulator;
+}
+
+export async function startBot(options: HarnessOptions = {}): Promise<BotHarness> {
+  const emu = options.emu ?? (await startBotApiServer({ rate: false, ...options.emulator }));
+  const home = mkdtempSync(join(tmpdir(), 'pocket-bot-'));
+  const paths = homePaths(home);
+  mkdirSync(paths.state, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  const owner = emu.user(OWNER_ID, { firstName: 'Owner' });
+  const stranger = emu.user(STRANGER_ID, { firstName: 'Mallory' });
+  const dm = emu.createPrivateChat(owner);
+  emu.createPrivateChat(stranger);
+  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger] }) : dm;
+  const config: Config = {
+    home, botToken: emu.token, authorizedUserIds: [OWNER_ID], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
+    shellEnabled: false, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
+    claudePath: undefined, agentCwd: undefined, secrets: [emu.token],
+  };
+  const redactor = new Redactor(config.secrets);
+  const log = createFileLogger({ file: paths.daemonLog, redactor, level: 'debug' });
+  const sessionsFile = join(paths.state, 'fake-sessions.json');
+  const botOptions: BotServiceOptions = { outboxLimits: FAST, backoffMs: { first: 50, max: 400 }, ...options.bot };
+  const build = () => createBotService({ config, paths, log, redactor, changes: new EventEmitter() }, h.sessions, botOptions);
+
+  const h: BotHarness = {
+    emu, home, paths, owner, stranger, dm, chat,
+    sessions: new FakeSessions(sessionsFile),
+    service: undefined as unknown as DaemonService,
+    status: () => ({ username: null, connected: false, lastPollAt: null, lastError: null }),
+    async restart() {
+      await h.service.stop();
+      h.sessions = new FakeSessions(sessionsFile);
+      const built = build();
+      h.service = built.service;
+      h.status = built.status;
+      await h.service.start();
+    },
+    async close() {
+      await h.service.stop().catch(() => {});
+      if (options.emu === undefined) await emu.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+    audit() {
+      try {
+        return readFileSync(paths.auditLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        return [];
+      }
+    },
+  };
+  const built = build();
+  h.service = built.service;
+  h.status = built.status;
+  return h;
+}
+
+/** Starts the service and waits until the bot is long polling. */
+export async function running(h: BotHarness): Promise<BotHarness> {
+  await h.service.start();
+  await h.emu.waitFor(() => h.emu.polling, { description: 'the bot to poll' });
+  return h;
+}
+
+/** Waits until the bot has confirmed (or is past) every queued update, i.e. it handled them all. */
+export async function drained(h: BotHarness): Promise<void> {
+  await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0 && h.emu.polling, { description: 'updates to be handled' });
+}
+
+/** The bot's last message in a chat whose text matches. */
+export function botSaid(h: BotHarness, chat: Chat, pattern: RegExp, threadId?: number | null) {
+  return h.emu.waitFor(
+    () => h.emu.messages(chat, threadId === undefined ? {} : { threadId }).find((m) => pattern.test(m.text ?? m.caption ?? '')),
+    { description: `a bot message matching ${pattern}` },
+  );
+}

@@ -1,0 +1,173 @@
+// A hand-written SessionUseCases for bot tests: sessions in memory (optionally persisted to a JSON file, so a
+// "restarted daemon" sees the same sessions and topic bindings), every call recorded, events emitted by the test.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { PocketError } from '../../src/core/errors.js';
+import type {
+  AdoptablePane, PromptView, SessionEvent, SessionSummary, SessionUseCases, SessionView,
+} from '../../src/core/sessions.js';
+
+export interface FakeCall {
+  method: string;
+  args: unknown[];
+}
+
+/** Calls that change something in a session (what adversarial tests assert never happened). */
+export const MUTATING = new Set(['create', 'attach', 'sendText', 'sendKeys', 'setAlias', 'kill', 'setMuted']);
+
+export class FakeSessions implements SessionUseCases {
+  readonly calls: FakeCall[] = [];
+  readonly output = new Map<string, string[]>();
+  adoptablePanes: AdoptablePane[] = [];
+  /** Make the next call of a method throw this. */
+  failNext = new Map<string, Error>();
+  private views = new Map<string, SessionView>();
+  private listeners = new Set<(event: SessionEvent) => void>();
+  private nextId = 1;
+
+  constructor(private readonly file?: string) {
+    if (file === undefined) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { nextId: number; views: SessionView[] };
+      this.nextId = saved.nextId;
+      for (const v of saved.views) this.views.set(v.id, v);
+    } catch {
+      // a fresh home
+    }
+  }
+
+  mutatingCalls(): FakeCall[] {
+    return this.calls.filter((c) => MUTATING.has(c.method));
+  }
+
+  /** Adds a session directly (as if the daemon had it before the bot started). */
+  add(name: string, patch: Partial<SessionView> = {}): SessionView {
+    const view: SessionView = {
+      id: `s${this.nextId++}`, name, alias: null, kind: 'tmux', paneId: `%${this.nextId + 10}`, command: 'bash',
+      adopted: false, createdAt: new Date().toISOString(), topicId: null, muted: false, exitCode: null, exitedAt: null,
+      state: 'running', lastActivityAt: null, prompt: null, ...patch,
+    };
+    this.views.set(view.id, view);
+    this.persist();
+    return view;
+  }
+
+  emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** New output lines: remembered for tail() and announced. */
+  print(sessionId: string, ...lines: string[]): void {
+    this.output.set(sessionId, [...(this.output.get(sessionId) ?? []), ...lines]);
+    this.emit({ type: 'output', sessionId, lines, at: Date.now() });
+  }
+
+  /** The session waits at a prompt; the alert event follows. */
+  waitAt(sessionId: string, prompt: PromptView): void {
+    const view = this.patch(sessionId, { state: 'waiting', prompt });
+    this.emit({ type: 'state', session: view, previous: 'running', at: Date.now() });
+    this.emit({ type: 'alert', session: view, kind: 'waiting', at: Date.now() });
+  }
+
+  patch(sessionId: string, patch: Partial<SessionView>): SessionView {
+    const view = { ...this.must(sessionId), ...patch };
+    this.views.set(sessionId, view);
+    this.persist();
+    return view;
+  }
+
+  // --- SessionUseCases ---
+  list(): SessionView[] {
+    return [...this.views.values()];
+  }
+  async adoptable(): Promise<AdoptablePane[]> {
+    this.record('adoptable', []);
+    return this.adoptablePanes;
+  }
+  resolve(nameOrAlias: string): SessionView {
+    const found = [...this.views.values()].find((v) => v.name === nameOrAlias || v.alias === nameOrAlias || v.id === nameOrAlias);
+    if (found === undefined) {
+      throw new PocketError('SESSION_NOT_FOUND', `No session named ${JSON.stringify(nameOrAlias.slice(0, 40))}.`, { hint: '/sessions lists them.' });
+    }
+    return found;
+  }
+  get(sessionId: string): SessionView | undefined {
+    return this.views.get(sessionId);
+  }
+  async create(name: string, command?: string): Promise<SessionView> {
+    this.record('create', [name, command]);
+    if ([...this.views.values()].some((v) => v.name === name)) throw new PocketError('SESSION_EXISTS', `A session named ${name} exists.`);
+    const view = this.add(name, { command: command ?? '' });
+    this.emit({ type: 'created', session: view });
+    return view;
+  }
+  async attach(target: string, name?: string): Promise<SessionView> {
+    this.record('attach', [target, name]);
+    const view = this.add(name ?? `pane${target.replace(/\W/g, '')}`, { paneId: target, adopted: true });
+    this.emit({ type: 'created', session: view });
+    return view;
+  }
+  async sendText(sessionId: string, text: string, options?: { enter?: boolean }): Promise<void> {
+    this.record('sendText', [sessionId, text, ...(options === undefined ? [] : [options])]);
+    this.must(sessionId);
+  }
+  async sendKeys(sessionId: string, keys: readonly string[]): Promise<void> {
+    this.record('sendKeys', [sessionId, [...keys]]);
+    this.must(sessionId);
+  }
+  async tail(sessionId: string, lines: number): Promise<string[]> {
+    return (this.output.get(sessionId) ?? []).slice(-lines);
+  }
+  async screen(sessionId: string): Promise<string[]> {
+    return this.tail(sessionId, 24);
+  }
+  async summary(sessionId: string): Promise<SessionSummary> {
+    this.record('summary', [sessionId]);
+    const session = this.must(sessionId);
+    const all = this.output.get(sessionId) ?? [];
+    return { session, runtimeS: 125, errorLines: all.filter((l) => /error/i.test(l)), lastLines: all.slice(-10) };
+  }
+  async setAlias(sessionId: string, alias: string): Promise<SessionView> {
+    this.record('setAlias', [sessionId, alias]);
+    const view = this.patch(sessionId, { alias });
+    this.emit({ type: 'updated', session: view });
+    return view;
+  }
+  async kill(sessionId: string): Promise<void> {
+    this.record('kill', [sessionId]);
+    this.must(sessionId);
+    this.views.delete(sessionId);
+    this.persist();
+    this.emit({ type: 'removed', sessionId });
+  }
+  async setTopic(sessionId: string, topicId: number | null): Promise<void> {
+    this.record('setTopic', [sessionId, topicId]);
+    this.patch(sessionId, { topicId });
+  }
+  async setMuted(sessionId: string, muted: boolean): Promise<void> {
+    this.record('setMuted', [sessionId, muted]);
+    this.patch(sessionId, { muted });
+  }
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private record(method: string, args: unknown[]): void {
+    this.calls.push({ method, args });
+    const failure = this.failNext.get(method);
+    if (failure !== undefined) {
+      this.failNext.delete(method);
+      throw failure;
+    }
+  }
+
+  private must(sessionId: string): SessionView {
+    const view = this.views.get(sessionId);
+    if (view === undefined) throw new PocketError('SESSION_NOT_FOUND', `No session ${sessionId}.`);
+    return view;
+  }
+
+  private persist(): void {
+    if (this.file !== undefined) writeFileSync(this.file, JSON.stringify({ nextId: this.nextId, views: [...this.views.values()] }));
+  }
+}
