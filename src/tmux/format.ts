@@ -17,6 +17,7 @@ export const PANE_FIELDS = [
   'pane_pid',
   'pane_dead',
   'pane_dead_status',
+  'pane_dead_signal',
   'pane_pipe',
   'alternate_on',
   'pane_current_command',
@@ -51,8 +52,15 @@ function unquoteStart(text: string): string {
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
 
+/** A signal death is reported the way shells do, 128 + signal number. */
+function exitCodeOf(status: string, signal: string): number | null {
+  if (status !== '') return int(status, 0);
+  if (signal !== '') return 128 + int(signal, 0);
+  return null;
+}
+
 export function toPaneInfo(fields: readonly string[]): PaneInfo | null {
-  const [id, session, win, pane, width, height, pid, dead, status, pipe, alt, command, start, cwd] = fields;
+  const [id, session, win, pane, width, height, pid, dead, status, signal, pipe, alt, command, start, cwd] = fields;
   if (id === undefined || !/^%\d+$/.test(id) || cwd === undefined) return null;
   const windowIndex = int(win ?? '', 0);
   const paneIndex = int(pane ?? '', 0);
@@ -71,7 +79,7 @@ export function toPaneInfo(fields: readonly string[]): PaneInfo | null {
     height: int(height ?? '', 0),
     pid: int(pid ?? '', 0),
     dead: isDead,
-    exitCode: isDead && status !== undefined && status !== '' ? int(status, 0) : null,
+    exitCode: isDead ? exitCodeOf(status ?? '', signal ?? '') : null,
     piped: pipe === '1',
     alternateScreen: alt === '1',
   };

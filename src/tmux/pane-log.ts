@@ -1,27 +1,26 @@
 // Durable tails of pane logs: one chokidar watcher for the log directory, reads from a saved position to EOF on
-// every event plus one trailing re-read (chokidar throttles change events and can drop the last one), rotation and
-// re-attachment without losing or repeating a byte, and pane events (death, closed pipe, quiet) for the caller.
+// every event plus one trailing re-read (chokidar throttles change events and can drop the last one), and pane
+// events (death, closed pipe, quiet) for the caller. File layout and markers: pipe-command.ts.
 //
-// What the caller persists: the TailPosition passed with each onData, after it has processed the bytes (onData may
-// return a promise; the tail waits for it before reading on or deleting anything). Restart with that position.
+// What the caller persists: the TailPosition passed with each onData, once it has handled those bytes. onData may
+// return a promise; the tail waits for it before reading on or deleting a file, so a restart from the last persisted
+// position neither repeats nor loses a byte.
 //
-// Files for a followed pane with log LOG: LOG (the pipe appends here), LOG.1 (the previous file while it is being
-// drained), LOG.closed / LOG.died (markers, see pipe-command.ts). Rotation and re-attachment are one procedure:
-// LOG leaves its name (renamed to LOG.1 by us, or removed by someone), a fresh LOG is created, the pane is re-piped
-// to it (tmux closes the old pipe; its shell writes LOG.closed once `cat` has written everything), then the old file
-// is drained through the descriptor we hold (so even a removed file is read to its end) and LOG.1 deleted.
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+// A removed log file: the tail still holds it open, so it re-pipes the pane (a new generation of files), waits for
+// the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
+// the new files.
+import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import { CLOSED_SUFFIX, DIED_SUFFIX } from './pipe-command.js';
+import { CLOSED_SUFFIX, DIED_SUFFIX, classifyLogFile } from './pipe-command.js';
 
-/** Where reading stands. `draining`: the offset is in the previous file (LOG.1, or a removed LOG), not in LOG. */
+/** Where reading stands: a file name in the log directory ('' before the first) and the offset in it. */
 export interface TailPosition {
+  file: string;
   offset: number;
-  draining: boolean;
 }
 
-export const START: TailPosition = { offset: 0, draining: false };
+export const START: TailPosition = { file: '', offset: 0 };
 
 export type PaneEventReason = 'died' | 'pipe-closed' | 'quiet';
 
@@ -33,65 +32,57 @@ export interface FollowOptions {
 
 export interface PaneLogTailOptions {
   dir: string;
-  /** Points the pane's pipe at a fresh file, replacing the old pipe: `tmux.ensurePipe(id, file, { replace: true })`. */
+  /** Points the pane's pipe at fresh files: `tmux.ensurePipe(id, file, { replace: true })`. */
   repipe(paneId: string, file: string): Promise<void>;
   /** Something happened to the pane: ask tmux (`pane(id)`) whether it is dead and with what exit code. */
   onPaneEvent?(paneId: string, reason: PaneEventReason): void;
-  /** The log file was removed or replaced; the tail re-attaches the pipe itself. */
+  /** The file being read was removed; the tail re-attaches the pipe itself. */
   onMissing?(paneId: string): void;
   onError?(paneId: string, error: unknown): void;
-  /** Rotate once the log has grown past this. */
-  maxBytes?: number;
   rereadMs?: number;
-  /** Report 'quiet' once when output stops for this long after some arrived; 0 turns it off. */
+  /**
+   * Report 'quiet' once when output stops for this long (or when nothing arrives after follow()); 0 turns it off.
+   * The fallback for pane death when tmux's pane-died hook does not fire (see tmux-cli.ts, reap).
+   */
   quietMs?: number;
-  /** How long to wait for the old pipe's `cat` to finish after re-piping. */
+  /** How long to wait for the old writer to finish after re-piping. */
   closeWaitMs?: number;
-  chunkBytes?: number;
+  /** Largest single read handed to onData. */
+  readBytes?: number;
 }
 
 interface Followed {
   paneId: string;
+  /** LOG: the path given to ensurePipe; data files are LOG.<generation>.<suffix>. */
+  log: string;
+  base: string;
   file: string;
   fd: FileHandle | null;
   offset: number;
-  draining: boolean;
   onData: FollowOptions['onData'];
   running: Promise<void> | null;
   dirty: boolean;
   checkFile: boolean;
-  rotateFailed: boolean;
   stopped: boolean;
   closedWaiter: (() => void) | null;
   rereadTimer: NodeJS.Timeout | undefined;
   quietTimer: NodeJS.Timeout | undefined;
 }
 
-type Kind = 'log' | 'closed' | 'died';
-
-const exists = (file: string) => stat(file).then(() => true, () => false);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class PaneLogTail {
   readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError'>> & PaneLogTailOptions;
   readonly #watcher: FSWatcher;
-  readonly #byPane = new Map<string, Followed>();
-  readonly #byName = new Map<string, [Followed, Kind]>();
+  readonly #byBase = new Map<string, Followed>();
 
   private constructor(options: PaneLogTailOptions, watcher: FSWatcher) {
-    this.#options = {
-      maxBytes: 8 * 1024 * 1024,
-      rereadMs: 100,
-      quietMs: 3_000,
-      closeWaitMs: 2_000,
-      chunkBytes: 1024 * 1024,
-      ...options,
-      dir: path.resolve(options.dir),
-    };
+    this.#options = { rereadMs: 100, quietMs: 3_000, closeWaitMs: 2_000, readBytes: 1024 * 1024, ...options };
+    this.#options.dir = path.resolve(options.dir);
     this.#watcher = watcher;
     watcher.on('all', (event, file) => this.#onFsEvent(event, file));
     watcher.on('error', (error) => {
-      for (const f of this.#byPane.values()) this.#options.onError?.(f.paneId, error);
+      for (const f of this.#byBase.values()) this.#options.onError?.(f.paneId, error);
     });
   }
 
@@ -108,66 +99,64 @@ export class PaneLogTail {
     return new PaneLogTail(options, watcher);
   }
 
+  /** Follows the pane whose pipe writes LOG (`file`); resumes at `position`. */
   async follow(paneId: string, file: string, options: FollowOptions): Promise<void> {
-    if (this.#byPane.has(paneId)) await this.unfollow(paneId);
-    const resolved = path.resolve(file);
-    if (path.dirname(resolved) !== this.#options.dir) throw new Error(`${file} is not in ${this.#options.dir}`);
+    await this.unfollow(paneId);
+    const log = path.resolve(file);
+    if (path.dirname(log) !== this.#options.dir) throw new Error(`${file} is not in ${this.#options.dir}`);
     const position = options.position ?? START;
     const f: Followed = {
       paneId,
-      file: resolved,
+      log,
+      base: path.basename(log),
+      file: position.file,
       fd: null,
       offset: position.offset,
-      draining: position.draining,
       onData: options.onData,
       running: null,
       dirty: false,
       checkFile: false,
-      rotateFailed: false,
       stopped: false,
       closedWaiter: null,
       rereadTimer: undefined,
       quietTimer: undefined,
     };
-    const base = path.basename(resolved);
-    this.#byPane.set(paneId, f);
-    this.#byName.set(base, [f, 'log']);
-    this.#byName.set(base + CLOSED_SUFFIX, [f, 'closed']);
-    this.#byName.set(base + DIED_SUFFIX, [f, 'died']);
+    this.#byBase.set(f.base, f);
     // Markers left while nobody watched (e.g. the daemon was down when the pane died).
     for (const kind of ['died', 'closed'] as const) void this.#onMarker(f, kind);
+    // Following counts as activity: a pane that never prints is still checked once (see quietMs).
+    this.#armQuiet(f);
     this.#kick(f);
   }
 
   async unfollow(paneId: string): Promise<void> {
-    const f = this.#byPane.get(paneId);
+    const f = [...this.#byBase.values()].find((g) => g.paneId === paneId);
     if (f === undefined) return;
     f.stopped = true;
     clearTimeout(f.rereadTimer);
     clearTimeout(f.quietTimer);
     f.closedWaiter?.();
-    this.#byPane.delete(paneId);
-    for (const [name, [g]] of this.#byName) if (g === f) this.#byName.delete(name);
+    this.#byBase.delete(f.base);
     await f.running?.catch(() => {});
     await f.fd?.close().catch(() => {});
     f.fd = null;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#byPane.keys()].map((id) => this.unfollow(id)));
+    await Promise.all([...this.#byBase.values()].map((f) => this.unfollow(f.paneId)));
     await this.#watcher.close();
   }
 
   #onFsEvent(event: string, file: string): void {
     if (path.dirname(file) !== this.#options.dir) return;
-    const entry = this.#byName.get(path.basename(file));
-    if (entry === undefined) return;
-    const [f, kind] = entry;
-    if (kind !== 'log') {
-      if (event === 'add' || event === 'change') void this.#onMarker(f, kind);
+    const name = classifyLogFile(path.basename(file));
+    const f = name === null ? undefined : this.#byBase.get(name.base);
+    if (name === null || f === undefined) return;
+    if (name.kind !== 'chunk') {
+      if (event === 'add' || event === 'change') void this.#onMarker(f, name.kind);
       return;
     }
-    if (event === 'unlink' || event === 'add') f.checkFile = true;
+    if (event === 'unlink' && name.name === f.file) f.checkFile = true;
     this.#kick(f);
     clearTimeout(f.rereadTimer);
     f.rereadTimer = setTimeout(() => this.#kick(f), this.#options.rereadMs);
@@ -176,7 +165,7 @@ export class PaneLogTail {
   /** Deleting the marker makes each one count once (a stale event finds nothing to delete). */
   async #onMarker(f: Followed, kind: 'closed' | 'died'): Promise<void> {
     try {
-      await unlink(f.file + (kind === 'closed' ? CLOSED_SUFFIX : DIED_SUFFIX));
+      await unlink(f.log + (kind === 'closed' ? CLOSED_SUFFIX : DIED_SUFFIX));
     } catch {
       return;
     }
@@ -188,7 +177,7 @@ export class PaneLogTail {
     this.#options.onPaneEvent?.(f.paneId, kind === 'died' ? 'died' : 'pipe-closed');
   }
 
-  /** Serialises all reading and switching of one pane; an event during a run makes it run once more. */
+  /** Serialises all reading of one pane; an event during a run makes it run once more. */
   #kick(f: Followed): void {
     if (f.stopped) return;
     if (f.running !== null) {
@@ -199,15 +188,7 @@ export class PaneLogTail {
       try {
         do {
           f.dirty = false;
-          if (f.fd === null) await this.#attach(f);
-          await this.#readToEof(f);
-          if (f.checkFile && !f.stopped) {
-            f.checkFile = false;
-            if (await this.#lostName(f)) await this.#switch(f, 'missing');
-          }
-          if (!f.stopped && !f.rotateFailed && f.offset >= this.#options.maxBytes && !f.draining) {
-            await this.#switch(f, 'rotate');
-          }
+          await this.#pump(f);
         } while (f.dirty && !f.stopped);
       } catch (error) {
         if (!f.stopped) this.#options.onError?.(f.paneId, error);
@@ -217,74 +198,69 @@ export class PaneLogTail {
     })();
   }
 
-  /** First open after follow(): finishes a rotation cut short by a restart, or re-attaches a missing log. */
-  async #attach(f: Followed): Promise<void> {
-    const previous = `${f.file}.1`;
-    if (await exists(previous)) {
-      f.fd = await open(previous, 'r');
-      f.draining = true;
-      await this.#switch(f, 'resume');
-      return;
+  async #pump(f: Followed): Promise<void> {
+    if (f.fd === null && !(await this.#openFirst(f))) return;
+    await this.#readToEof(f);
+    if (f.checkFile && !f.stopped) {
+      f.checkFile = false;
+      if (!(await this.#stillNamed(f))) await this.#reattach(f);
     }
-    if (f.draining) f.offset = 0;
-    f.draining = false;
-    if (!(await exists(f.file))) {
+    // The writer fills a file before it creates the next, so a later file means this one is complete.
+    for (let next = await this.#nextFile(f); next !== undefined && !f.stopped; next = await this.#nextFile(f)) {
+      await this.#readToEof(f);
+      if (f.stopped) return;
+      await f.fd?.close();
+      await unlink(path.join(this.#options.dir, f.file)).catch(() => {});
+      f.fd = await open(path.join(this.#options.dir, next), 'r');
+      f.file = next;
       f.offset = 0;
-      f.fd = await open(f.file, 'a+');
-      this.#options.onMissing?.(f.paneId);
-      await this.#options.repipe(f.paneId, f.file).catch((error) => this.#options.onError?.(f.paneId, error));
-      return;
+      await this.#readToEof(f);
     }
-    f.fd = await open(f.file, 'r');
-    // A file shorter than the saved offset is not the file the offset was about.
-    if ((await f.fd.stat()).size < f.offset) f.offset = 0;
   }
 
-  async #lostName(f: Followed): Promise<boolean> {
-    if (f.fd === null) return false;
-    const [held, named] = await Promise.all([f.fd.stat(), stat(f.file).catch(() => null)]);
-    return named === null || named.ino !== held.ino || named.dev !== held.dev;
+  async #files(f: Followed): Promise<string[]> {
+    const names = await readdir(this.#options.dir);
+    return names.filter((n) => classifyLogFile(n)?.kind === 'chunk' && classifyLogFile(n)?.base === f.base).sort();
   }
 
-  async #switch(f: Followed, why: 'rotate' | 'missing' | 'resume'): Promise<void> {
-    const previous = `${f.file}.1`;
-    if (why === 'rotate') await rename(f.file, previous);
-    if (why === 'missing') this.#options.onMissing?.(f.paneId);
-    f.draining = true;
-    await unlink(f.file + CLOSED_SUFFIX).catch(() => {});
-    const fresh = await open(f.file, 'a+');
+  async #nextFile(f: Followed): Promise<string | undefined> {
+    return (await this.#files(f)).find((n) => n > f.file);
+  }
+
+  /** Opens the saved file, or the first one after it (the saved one was read to its end and deleted). */
+  async #openFirst(f: Followed): Promise<boolean> {
+    const files = await this.#files(f);
+    for (const done of files.filter((n) => n < f.file)) await unlink(path.join(this.#options.dir, done)).catch(() => {});
+    const file = files.includes(f.file) ? f.file : files.find((n) => n > f.file);
+    if (file === undefined) return false;
+    if (file !== f.file) f.offset = 0;
+    f.file = file;
+    f.fd = await open(path.join(this.#options.dir, file), 'r');
+    return true;
+  }
+
+  async #stillNamed(f: Followed): Promise<boolean> {
+    if (f.fd === null) return true;
+    const [held, named] = await Promise.all([f.fd.stat(), stat(path.join(this.#options.dir, f.file)).catch(() => null)]);
+    return named !== null && named.ino === held.ino && named.dev === held.dev;
+  }
+
+  /** The file being written was removed: new writer, wait for the old one to finish, read the old file to its end. */
+  async #reattach(f: Followed): Promise<void> {
+    this.#options.onMissing?.(f.paneId);
+    await unlink(f.log + CLOSED_SUFFIX).catch(() => {});
     const closed = new Promise<void>((resolve) => {
       f.closedWaiter = resolve;
     });
     try {
-      await this.#options.repipe(f.paneId, f.file);
+      await this.#options.repipe(f.paneId, f.log);
+      await Promise.race([closed, sleep(this.#options.closeWaitMs)]);
     } catch (error) {
-      // Typically a dead pane: nothing more is written to the old file, so keep it and stop rotating.
-      f.closedWaiter = null;
-      await fresh.close();
-      if (why === 'rotate') {
-        await rename(previous, f.file);
-        await unlink(f.file + CLOSED_SUFFIX).catch(() => {});
-        f.draining = false;
-        f.rotateFailed = true;
-      }
       this.#options.onError?.(f.paneId, error);
-      return;
+    } finally {
+      f.closedWaiter = null;
     }
-    await Promise.race([closed, sleep(this.#options.closeWaitMs)]);
-    f.closedWaiter = null;
     await this.#readToEof(f);
-    if (f.stopped) {
-      await fresh.close();
-      return;
-    }
-    await f.fd?.close();
-    await unlink(previous).catch(() => {});
-    f.fd = fresh;
-    f.offset = 0;
-    f.draining = false;
-    f.rotateFailed = false;
-    f.dirty = true;
   }
 
   async #readToEof(f: Followed): Promise<void> {
@@ -292,16 +268,20 @@ export class PaneLogTail {
     if (fd === null) return;
     let delivered = false;
     while (!f.stopped) {
-      const buffer = Buffer.allocUnsafe(this.#options.chunkBytes);
+      const buffer = Buffer.allocUnsafe(this.#options.readBytes);
       const { bytesRead } = await fd.read(buffer, 0, buffer.length, f.offset);
       if (bytesRead === 0) break;
       f.offset += bytesRead;
       delivered = true;
-      await f.onData(buffer.subarray(0, bytesRead), { offset: f.offset, draining: f.draining });
+      await f.onData(buffer.subarray(0, bytesRead), { file: f.file, offset: f.offset });
     }
-    if (delivered && this.#options.quietMs > 0 && !f.stopped) {
-      clearTimeout(f.quietTimer);
-      f.quietTimer = setTimeout(() => this.#options.onPaneEvent?.(f.paneId, 'quiet'), this.#options.quietMs);
-    }
+    if (delivered) this.#armQuiet(f);
+  }
+
+  /** One check after activity stops, not a poll: only new output or a new follow() arms it again. */
+  #armQuiet(f: Followed): void {
+    if (this.#options.quietMs <= 0 || f.stopped) return;
+    clearTimeout(f.quietTimer);
+    f.quietTimer = setTimeout(() => this.#options.onPaneEvent?.(f.paneId, 'quiet'), this.#options.quietMs);
   }
 }

@@ -5,7 +5,7 @@ import { assertValidName } from '../core/names.js';
 import type { NewSessionOptions, PaneInfo, Tmux } from '../core/ports.js';
 import { PANE_FORMAT, parsePanes } from './format.js';
 import { checkKeys, checkText, escapeTrailingSemicolon, splitText } from './input.js';
-import { DIED_HOOK, LOG_OPTION, pipeCommand } from './pipe-command.js';
+import { DEFAULT_CHUNK_BYTES, DIED_HOOK, LOG_OPTION, assertPipePath, pipeCommand } from './pipe-command.js';
 import { type TmuxRunnerOptions, TmuxError, createTmuxRunner, isNoServer, isNotFound } from './run.js';
 
 export interface TmuxCliOptions extends TmuxRunnerOptions {
@@ -13,6 +13,8 @@ export interface TmuxCliOptions extends TmuxRunnerOptions {
   enterDelayMs?: number;
   /** Size of a new session when the caller gives none. */
   defaultSize?: { width: number; height: number };
+  /** Size of each pane log file before the writer starts the next one. */
+  logChunkBytes?: number;
 }
 
 export interface EnsurePipeOptions {
@@ -53,11 +55,11 @@ function assertCwd(cwd: string): string {
 }
 
 /** The commands that make a pane pocket's: log path for the hook, the pane-died hook, the pipe. */
-function pipeArgs(target: string, file: string): string[] {
+function pipeArgs(target: string, file: string, chunkBytes: number): string[] {
   return [
     'set-option', '-p', '-t', target, LOG_OPTION, file, ';',
     'set-hook', '-p', '-t', target, 'pane-died', DIED_HOOK, ';',
-    'pipe-pane', '-t', target, escapeTrailingSemicolon(pipeCommand(file)),
+    'pipe-pane', '-t', target, escapeTrailingSemicolon(pipeCommand(file, chunkBytes)),
   ];
 }
 
@@ -67,8 +69,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
   const run = createTmuxRunner(options);
   const enterDelayMs = options.enterDelayMs ?? 40;
   const size = options.defaultSize ?? { width: 120, height: 40 };
+  const chunkBytes = options.logChunkBytes ?? DEFAULT_CHUNK_BYTES;
 
-  async function pane(target: string): Promise<PaneInfo | null> {
+  async function queryPane(target: string): Promise<PaneInfo | null> {
     try {
       const out = await run(['display-message', '-p', '-t', assertTarget(target), PANE_FORMAT]);
       return parsePanes(out)[0] ?? null;
@@ -76,6 +79,20 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       if (isNotFound(error)) return null;
       throw error;
     }
+  }
+
+  // Seen on tmux 3.3a under load: the pane's process stays a zombie the server has not reaped, so the pane shows
+  // dead with no status and the pane-died hook never fires. The server reaps every exited child on its next SIGCHLD;
+  // a finished run-shell job gives it one. Done only for a dead pane without status, i.e. when something happened.
+  async function reap(): Promise<void> {
+    await run(['run-shell', 'true']).catch(() => {});
+  }
+
+  async function pane(target: string): Promise<PaneInfo | null> {
+    const info = await queryPane(target);
+    if (info === null || !info.dead || info.exitCode !== null) return info;
+    await reap();
+    return queryPane(target);
   }
 
   async function ignoreMissing(args: string[]): Promise<void> {
@@ -104,7 +121,7 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       // that exits at once keeps its status, and the pipe sees its first byte.
       const first = `=${name}:`;
       args.push(';', 'set-option', '-p', '-t', first, 'remain-on-exit', 'on');
-      if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile));
+      if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile, chunkBytes));
       args.push(';', 'display-message', '-p', '-t', first, '#{pane_id}');
       let out: string;
       try {
@@ -126,6 +143,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
 
     async listPanes() {
       try {
+        const panes = parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+        if (!panes.some((p) => p.dead && p.exitCode === null)) return panes;
+        await reap();
         return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
       } catch (error) {
         if (isNoServer(error)) return [];
@@ -163,14 +183,14 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
 
     async ensurePipe(paneId, file, pipeOptions = {}) {
       assertPaneId(paneId);
-      pipeCommand(file);
+      assertPipePath(file);
       if (!pipeOptions.replace) {
         const state = await run(['display-message', '-p', '-t', paneId, `#{pane_pipe}\x1f#{${LOG_OPTION}}`]);
-        // Ours already: leave it alone (pipe-pane -o would toggle it off; a plain pipe-pane would drop bytes).
+        // Ours already: leave it alone (pipe-pane -o would toggle it off; replacing a pipe can drop bytes).
         if (state.replace(/\n$/, '') === `1\x1f${file}`) return;
       }
       // Without -o, pipe-pane closes any existing pipe and opens ours in one step of tmux's event loop.
-      await run(pipeArgs(paneId, file));
+      await run(pipeArgs(paneId, file, chunkBytes));
     },
 
     async killPane(paneId) {

@@ -1,6 +1,6 @@
 // A private tmux server per test file (`-L pocket-test-<random> -f /dev/null`, TMUX unset) and a deadline helper.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -32,7 +32,8 @@ export async function startTestTmux(options: TmuxCliOptions = {}): Promise<TestT
     raw,
     async cleanup() {
       await raw(['kill-server']).catch(() => {});
-      await rm(dir, { recursive: true, force: true });
+      // Pipe shells may still write their markers just after kill-server; rm retries on ENOTEMPTY.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
@@ -56,4 +57,13 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Everything a pane's pipe wrote for LOG so far: the LOG.<generation>.<suffix> files in write order. */
+export async function readPaneLog(log: string): Promise<string> {
+  const dir = path.dirname(log);
+  const prefix = `${path.basename(log)}.`;
+  const names = (await readdir(dir)).filter((n) => n.startsWith(prefix) && /\.\d{15}\.[a-z]{6}$/.test(n)).sort();
+  const parts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
+  return parts.join('');
 }

@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
-import { type TestTmux, startTestTmux, waitFor } from '../helpers/tmux.js';
+import { type TestTmux, readPaneLog, startTestTmux, waitFor } from '../helpers/tmux.js';
 
 // Reads the tty raw (no line editing, no 4095-byte canonical limit) and appends each line, hex-encoded, to a file.
 const ECHO_PROGRAM = `
@@ -139,12 +139,16 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.killSession('facts');
   });
 
-  it('keeps the exit status of a command that exits at once, and the pane-died hook leaves a marker', async () => {
+  it('keeps the exit status and the first output of a command that exits at once', async () => {
     const log = path.join(t.dir, 'die.log');
     const pane = await t.tmux.newSession({ name: 'die', command: "sh -c 'echo bye; exit 3'", pipeFile: log });
-    await waitFor(() => existsSync(`${log}.died`), { what: 'pane-died marker' });
+    expect(pane.piped).toBe(true);
+    await waitFor(async () => (await t.tmux.pane(pane.paneId))?.dead, { what: 'dead pane' });
     expect(await t.tmux.pane(pane.paneId)).toMatchObject({ dead: true, exitCode: 3 });
-    expect(await readFile(log, 'utf8')).toContain('bye');
+    expect(await readPaneLog(log)).toContain('bye');
+    const killed = await t.tmux.newSession({ name: 'sig', command: "sh -c 'kill -TERM $$'" });
+    await waitFor(async () => (await t.tmux.pane(killed.paneId))?.dead, { what: 'signalled pane' });
+    expect((await t.tmux.pane(killed.paneId))?.exitCode).toBe(128 + 15);
   });
 
   it('ensurePipe is idempotent and replace swaps the pipe', async () => {
@@ -154,10 +158,12 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.ensurePipe(pane.paneId, log);
     expect((await t.tmux.pane(pane.paneId))?.piped).toBe(true);
     await t.tmux.sendText(pane.paneId, 'once');
-    await waitFor(async () => existsSync(log) && (await readFile(log, 'utf8')).split('once').length === 3, { what: 'echo and output' });
+    await waitFor(async () => (await readPaneLog(log)).split('once').length === 3, { what: 'echo and output' });
     await t.tmux.ensurePipe(pane.paneId, log, { replace: true });
     await waitFor(() => existsSync(`${log}.closed`), { what: 'old pipe closed marker' });
     expect((await t.tmux.pane(pane.paneId))?.piped).toBe(true);
+    await t.tmux.sendText(pane.paneId, 'twice');
+    await waitFor(async () => (await readPaneLog(log)).split('twice').length === 3, { what: 'output after replace' });
     await expect(t.tmux.ensurePipe(pane.paneId, "/tmp/it's")).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(t.tmux.ensurePipe(pane.paneId, 'relative.log')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });

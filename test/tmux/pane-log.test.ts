@@ -1,0 +1,174 @@
+import { statSync } from 'node:fs';
+import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PaneEventReason, PaneLogTail, type PaneLogTailOptions, type TailPosition } from '../../src/tmux/pane-log.js';
+import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
+import { type TestTmux, startTestTmux, waitFor } from '../helpers/tmux.js';
+
+let t: TestTmux;
+const tails: PaneLogTail[] = [];
+beforeAll(async () => {
+  t = await startTestTmux();
+});
+afterAll(async () => {
+  await Promise.all(tails.map((tail) => tail.close()));
+  await t.cleanup();
+});
+
+async function makeTail(options: Partial<PaneLogTailOptions> = {}) {
+  const tail = await PaneLogTail.create({
+    dir: t.dir,
+    repipe: (id, file) => t.tmux.ensurePipe(id, file, { replace: true }),
+    quietMs: 0,
+    ...options,
+  });
+  tails.push(tail);
+  return tail;
+}
+
+/** The numbers printed in a pane's output (terminal lines end in \r\n). */
+function numbers(bytes: Buffer): number[] {
+  return bytes
+    .toString('latin1')
+    .split(/\r?\n/)
+    .filter((l) => l !== '')
+    .map(Number);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** Counts 1..to in the pane; with a gate, stops after `pause` until the gate file exists. */
+function counter(to: number, pause = to, gate = '/nonexistent') {
+  return `sh -c 'i=0; while [ $i -lt ${pause} ]; do i=$((i+1)); echo $i; done; while [ ! -e ${gate} ]; do sleep 0.05; done; while [ $i -lt ${to} ]; do i=$((i+1)); echo $i; done; exec sleep 60'`;
+}
+
+describe('PaneLogTail on real pipe-pane logs', () => {
+  it('resumes from the saved position after a stop mid-stream: no repeat, no gap', async () => {
+    const log = path.join(t.dir, 'resume.log');
+    const gate = path.join(t.dir, 'resume.gate');
+    const pane = await t.tmux.newSession({ name: 'resume', command: counter(6000, 3000, gate), pipeFile: log });
+    let saved: TailPosition = { file: '', offset: 0 };
+    const seen: Buffer[] = [];
+    const first = await makeTail();
+    await first.follow(pane.paneId, log, {
+      onData(bytes, position) {
+        seen.push(Buffer.from(bytes));
+        saved = position;
+      },
+    });
+    await waitFor(() => saved.offset > 1000, { what: 'some output' });
+    await first.close();
+    const firstPart = Buffer.concat(seen);
+    expect(firstPart.length).toBe(saved.offset);
+    expect(saved.file).toMatch(/^resume\.log\.\d{15}\.aaaaaa$/);
+    await writeFile(gate, '');
+
+    const rest: Buffer[] = [];
+    const second = await makeTail();
+    await second.follow(pane.paneId, log, {
+      position: saved,
+      onData(bytes, position) {
+        rest.push(Buffer.from(bytes));
+        saved = position;
+      },
+    });
+    await waitFor(() => numbers(Buffer.concat([firstPart, ...rest])).at(-1) === 6000, { what: 'line 6000' });
+    expect(numbers(Buffer.concat([firstPart, ...rest]))).toEqual(range(1, 6000));
+  });
+
+  it('re-attaches a removed log: output written after the removal still arrives', async () => {
+    const log = path.join(t.dir, 'gone.log');
+    const pane = await t.tmux.newSession({ name: 'gone', command: 'cat', pipeFile: log });
+    let text = '';
+    const missing: string[] = [];
+    const tail = await makeTail({ onMissing: (id) => missing.push(id) });
+    await tail.follow(pane.paneId, log, {
+      onData: (bytes) => {
+        text += bytes.toString();
+      },
+    });
+    await t.tmux.sendText(pane.paneId, 'before-removal');
+    await waitFor(() => text.split('before-removal').length === 3, { what: 'echo and output before removal' });
+    const before = (await readdir(t.dir)).filter((n) => n.startsWith('gone.log.'));
+    expect(before).toHaveLength(1);
+    await unlink(path.join(t.dir, before[0]!));
+    await t.tmux.sendText(pane.paneId, 'right-after-removal');
+    await waitFor(() => missing.length === 1, { what: 'onMissing' });
+    await t.tmux.sendText(pane.paneId, 'after-reattach');
+    await waitFor(() => text.includes('after-reattach\r\nafter-reattach'), { what: 'output after re-attach' });
+    expect(text.split('right-after-removal').length).toBe(3);
+    expect(missing).toEqual([pane.paneId]);
+  });
+
+  it('rotates under a flood without losing a byte and keeps the files bounded', async () => {
+    const log = path.join(t.dir, 'flood.log');
+    const gate = path.join(t.dir, 'flood.gate');
+    const cap = 1024 * 1024;
+    const total = 400_000; // about 2.8 MB on the terminal
+    const tmux = createTmuxCli({ socket: t.socket, configFile: '/dev/null', logChunkBytes: cap });
+    const pane = await tmux.newSession({ name: 'flood', command: counter(total, 0, gate), pipeFile: log });
+    const files = new Set<string>();
+    let largest = 0;
+    let mostFiles = 0;
+    const chunks: Buffer[] = [];
+    const tail = await makeTail();
+    await tail.follow(pane.paneId, log, {
+      async onData(bytes, position) {
+        chunks.push(Buffer.from(bytes));
+        files.add(position.file);
+        const names = (await readdir(t.dir)).filter((n) => n.startsWith('flood.log.'));
+        mostFiles = Math.max(mostFiles, names.length);
+        for (const n of names) largest = Math.max(largest, statSync(path.join(t.dir, n), { throwIfNoEntry: false })?.size ?? 0);
+      },
+    });
+    await writeFile(gate, '');
+    await waitFor(() => numbers(Buffer.concat(chunks)).at(-1) === total, { what: `line ${total}`, timeoutMs: 60_000 });
+    expect(numbers(Buffer.concat(chunks))).toEqual(range(1, total));
+    expect(files.size).toBeGreaterThanOrEqual(3);
+    expect(largest).toBeLessThanOrEqual(cap);
+    expect(mostFiles).toBeLessThanOrEqual(4);
+    await waitFor(async () => (await readdir(t.dir)).filter((n) => n.startsWith('flood.log.')).length === 1, {
+      what: 'read files deleted',
+    });
+  }, 90_000);
+
+  it.each([
+    ['exits at once', "sh -c 'echo bye; exit 3'", 3],
+    ['is silent, then exits', "sh -c 'sleep 0.2; exit 7'", 7],
+  ])('reports a pane that %s as dead with its exit code through the event path', async (_, command, code) => {
+    const name = `dead${code}`;
+    const log = path.join(t.dir, `${name}.log`);
+    const events: string[] = [];
+    let exitCode: number | null = null;
+    const tail = await makeTail({
+      quietMs: 1_000,
+      onPaneEvent: async (id, reason) => {
+        const info = await t.tmux.pane(id);
+        events.push(`${reason}:${info?.dead}:${info?.exitCode}`);
+        if (info?.dead) exitCode = info.exitCode;
+      },
+    });
+    const pane = await t.tmux.newSession({ name, command, pipeFile: log });
+    await tail.follow(pane.paneId, log, { onData: () => {} });
+    await waitFor(() => exitCode !== null, { what: 'exit code via pane event' }).catch(async (e) => {
+      throw new Error(`events: ${events.join(' ')} ${JSON.stringify(await t.tmux.pane(pane.paneId))} ${(await readdir(t.dir)).join(',')} ${await readFile(`/proc/${pane.pid}/stat`, 'utf8').catch(() => 'gone')}`, { cause: e });
+    });
+    expect(exitCode).toBe(code);
+    expect(events.some((e) => e.startsWith('died') || e.startsWith('quiet'))).toBe(true);
+  });
+
+  it('reports a killed pane (pipe closed) and output that went quiet', async () => {
+    const log = path.join(t.dir, 'killed.log');
+    const events: PaneEventReason[] = [];
+    const tail = await makeTail({ quietMs: 100, onPaneEvent: (_, reason) => events.push(reason) });
+    const pane = await t.tmux.newSession({ name: 'killed', command: 'cat', pipeFile: log });
+    await tail.follow(pane.paneId, log, { onData: () => {} });
+    await t.tmux.sendText(pane.paneId, 'hello');
+    await waitFor(() => events.includes('quiet'), { what: 'quiet event' });
+    await t.tmux.killPane(pane.paneId);
+    await waitFor(() => events.includes('pipe-closed'), { what: 'pipe-closed event' });
+  });
+});
