@@ -3,10 +3,10 @@
 // keys.ts, what Enter does in console-effects.ts; this file only wires them to the chat.
 
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { DemoChat } from '../../../demo/demo-chat.js';
 import { effectOfSubmit } from './console-effects.js';
-import { consoleReducer, initialConsoleState, visibleThread } from './console-reducer.js';
+import { type ConsoleAction, consoleReducer, initialConsoleState, visibleThread } from './console-reducer.js';
 import { KEY_HINTS, keyToAction } from './keys.js';
 import { MessageView } from './message-view.js';
 import { windowOf } from './view-window.js';
@@ -20,7 +20,14 @@ export interface ConsoleAppProps {
 const CHROME_ROWS = 7;
 
 export function ConsoleApp({ chat, onQuit }: ConsoleAppProps) {
-  const [state, dispatch] = useReducer(consoleReducer, undefined, () => initialConsoleState(chat.view()));
+  const [state, dispatchToReact] = useReducer(consoleReducer, undefined, () => initialConsoleState(chat.view()));
+  // Keys can arrive faster than renders (Tab, → and Enter in one burst): the ref follows every action at once, so
+  // each key sees where the focus is now, not where it was at the last render.
+  const latest = useRef(state);
+  const dispatch = useCallback((action: ConsoleAction) => {
+    latest.current = consoleReducer(latest.current, action);
+    dispatchToReact(action);
+  }, []);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { stdout } = useStdout();
@@ -28,9 +35,10 @@ export function ConsoleApp({ chat, onQuit }: ConsoleAppProps) {
   useEffect(() => {
     dispatch({ type: 'viewChanged', view: chat.view() });
     return chat.onChange(() => dispatch({ type: 'viewChanged', view: chat.view() }));
-  }, [chat]);
+  }, [chat, dispatch]);
 
   const submit = () => {
+    const state = latest.current;
     const effect = effectOfSubmit(state);
     try {
       switch (effect.kind) {
@@ -65,7 +73,7 @@ export function ConsoleApp({ chat, onQuit }: ConsoleAppProps) {
 
   useInput(
     (input, key) => {
-      const action = keyToAction(input, key, state.focus.kind);
+      const action = keyToAction(input, key, latest.current.focus.kind);
       if (action === null) return;
       switch (action.type) {
         case 'quit':
