@@ -96,6 +96,8 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   context.changes.setMaxListeners(100);
   const built = (await options.buildServices?.(context)) ?? { services: [], status: {} };
   const sessions: SessionUseCases = built.sessions ?? unavailableSessions();
+  // Before the services start, so that the event backlog holds what a resumed session reports at once.
+  const handlersForSessions = sessionHandlers(sessions);
 
   const snapshot = (): StatusSnapshot => ({
     daemon: { running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion() },
@@ -116,7 +118,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   }
 
   const ipc = await startIpcServer(paths.socket, {
-    ...sessionHandlers(sessions),
+    ...handlersForSessions,
     hello: () => ({ version: pocketVersion(), protocol: 1, pid: process.pid }),
     status: () => snapshot(),
     stop: () => {
@@ -153,8 +155,8 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
 
   const reason = await stopped;
   log.info('daemon.stopping', { reason });
-  // Stop taking requests first, then let each service finish its in-flight work, newest first.
-  await ipc.close();
+  // Each service finishes its in-flight work, newest first; subscribers keep receiving what that work produces,
+  // so the control socket closes last.
   for (const service of started.reverse()) {
     try {
       await service.stop();
@@ -163,6 +165,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
       log.error('service.stop_failed', { service: service.name, error });
     }
   }
+  await ipc.close();
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   process.off('SIGHUP', onSignal);

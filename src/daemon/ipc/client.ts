@@ -15,7 +15,7 @@ import {
 export interface IpcClient {
   request<T extends RequestType>(type: T, params?: RequestMap[T]['params'], timeoutMs?: number): Promise<RequestMap[T]['result']>;
   /** Session events until the daemon goes away. */
-  events(onEvent: (e: WireSessionEvent) => void, onClose: (error: Error) => void): Promise<() => void>;
+  events(onEvent: (e: WireSessionEvent) => void, onClose: (error: Error) => void, options?: { backlog?: boolean }): Promise<() => void>;
   /** Live snapshots until the returned function is called or the daemon goes away (onClose). */
   subscribe(onSnapshot: (s: StatusSnapshot) => void, onClose: (error: Error) => void): Promise<() => void>;
   close(): void;
@@ -93,11 +93,11 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
 
   return {
     request,
-    async events(onEvent, onClose) {
+    async events(onEvent, onClose, options = {}) {
       const id = nextId;
       eventListeners.set(id, onEvent);
       closeListeners.add(onClose);
-      await request('events');
+      await request('events', options);
       return () => {
         eventListeners.delete(id);
         closeListeners.delete(onClose);

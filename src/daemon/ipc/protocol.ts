@@ -13,7 +13,7 @@ export interface RequestMap {
   stop: { params: Record<string, never>; result: { stopping: true } };
   subscribe: { params: Record<string, never>; result: { subscribed: true } };
   /** Session events (output lines, states, alerts) as they happen. */
-  events: { params: Record<string, never>; result: { subscribed: true } };
+  events: { params: { backlog?: boolean }; result: { subscribed: true } };
   'session.new': { params: { name: string; command?: string }; result: SessionStatus };
   'session.attach': { params: { target: string; name?: string }; result: SessionStatus };
   'session.send': { params: { session: string; text: string; enter?: boolean }; result: { sent: true } };

@@ -10,6 +10,7 @@ import type { Handlers } from './server.js';
 type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill'>;
 
 const schemas = {
+  events: z.object({ backlog: z.boolean().optional() }),
   new: z.object({ name: z.string(), command: z.string().optional() }),
   attach: z.object({ target: z.string().min(1), name: z.string().optional() }),
   send: z.object({ session: z.string(), text: z.string(), enter: z.boolean().optional() }),
@@ -41,11 +42,26 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
   }
 }
 
+/** Recent events kept for subscribers that connect late (a restarted daemon reports resumed output at once). */
+const BACKLOG = 2000;
+
 export function sessionHandlers(sessions: SessionUseCases): SessionHandlers {
+  const recent: WireSessionEvent[] = [];
+  sessions.subscribe((event) => {
+    recent.push(toWireEvent(event));
+    if (recent.length > BACKLOG) recent.splice(0, recent.length - BACKLOG);
+  });
   return {
-    events: (_params, request, connection) => {
-      const unsubscribe = sessions.subscribe((event) => connection.push(request.id, { event: 'session', data: toWireEvent(event) }));
+    events: (params, request, connection) => {
+      const { backlog } = parse(schemas.events, params);
+      const push = (data: WireSessionEvent) => connection.push(request.id, { event: 'session', data });
+      const earlier = backlog ? [...recent] : [];
+      const unsubscribe = sessions.subscribe((event) => push(toWireEvent(event)));
       connection.onClose(unsubscribe);
+      // After the reply, so the client has registered its listener.
+      setImmediate(() => {
+        for (const event of earlier) push(event);
+      });
       return { subscribed: true };
     },
     'session.new': async (params) => {
