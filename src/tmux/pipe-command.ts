@@ -63,6 +63,7 @@ export function assertPipePath(file: string): string {
 export function pipeCommand(file: string, chunkBytes = DEFAULT_CHUNK_BYTES, generation = nextGeneration()): string {
   assertPipePath(file);
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new PocketError('INVALID_INPUT', 'Bad chunk size.');
-  const command = `split -b ${chunkBytes} -a 6 - '${file}.${generation}.'; : > '${file}${CLOSED_SUFFIX}'`;
+  // umask: pane output is as private as shell history; the tmux server's own umask may be looser.
+  const command = `umask 077; split -b ${chunkBytes} -a 6 - '${file}.${generation}.'; : > '${file}${CLOSED_SUFFIX}'`;
   return command.replaceAll('#', '##');
 }

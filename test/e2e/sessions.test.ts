@@ -1,6 +1,6 @@
 // The daemon's session engine end to end: the built daemon, real tmux on its own socket, IPC as the CLI uses it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
@@ -78,6 +78,9 @@ describe('sessions through the daemon', () => {
     await stream.until((e) => e.type === 'alert' && e.kind === 'exited');
     const lines = stream.events.filter((e) => e.type === 'output').flatMap((e) => e.lines ?? []);
     expect(lines).toEqual(['start-42', 'Deploy? [y/N] y', 'answer=y']);
+    const panes = join(r.h.home, '.state/panes');
+    expect(statSync(panes).mode & 0o777).toBe(0o700);
+    for (const file of readdirSync(panes)) expect(statSync(join(panes, file)).mode & 0o077).toBe(0);
     const status = JSON.parse((await r.h.run(['status', '--json'])).stdout);
     expect(status.sessions).toEqual([
       { id: created.id, name: 'job', alias: null, kind: 'tmux', target: created.target, state: 'exited', exitCode: 4, lastActivityAt: expect.any(String), topicId: null },
