@@ -70,14 +70,18 @@ export function createBotService(
   const topics = new Topics(api, config.chatId, sessions, log);
   let saveQueued = false;
   let stopped = false;
-  // Coalesced: a burst of sends costs one write; stop() writes the final state synchronously.
+  let writing: Promise<void> = Promise.resolve();
+  // Coalesced: a burst of sends costs one write. stop() waits for the write in flight, then writes the final
+  // state synchronously, so an older snapshot never lands after the last one.
   const save = (): void => {
     if (saveQueued || stopped) return;
     saveQueued = true;
     setImmediate(() => {
       saveQueued = false;
       if (stopped) return;
-      void store.write(snapshot()).catch((error: unknown) => log.warn('bot.state_write_failed', { error }));
+      writing = writing.then(() => store.write(snapshot())).catch((error: unknown) => {
+        if (!stopped) log.warn('bot.state_write_failed', { error });
+      });
     });
   };
   const delivery = new Delivery(messenger, api, topics, index, log, {
@@ -153,6 +157,7 @@ export function createBotService(
       delivery.runner.stop();
       registry.prune(now());
       stopped = true;
+      await writing;
       store.writeSync(snapshot());
     },
   };

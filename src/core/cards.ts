@@ -45,7 +45,7 @@ export function renderCard(view: SessionView, lines: readonly string[], ids: Car
     `$ ${clipLine(view.command || '(shell)')}`,
   ];
   if (view.state === 'waiting' && view.prompt !== null) head.push(`? ${clipLine(view.prompt.question)}`);
-  const body = fitLines(lines.slice(-CARD_LINES).map(clipLine), CARD_BUDGET - head.join('\n').length);
+  const body = fitLines(lines.slice(-CARD_LINES).map((line) => clipLine(line)), CARD_BUDGET - head.join('\n').length);
   const text = [...head, '─'.repeat(24), ...(body.length === 0 ? ['(no output yet)'] : body)].join('\n');
   const buttons: RenderedButton[][] =
     view.state === 'exited'

@@ -1,0 +1,141 @@
+// Cards edited in place (only the newest content after a burst), alerts with answer buttons, Kill with confirmation.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PromptView } from '../../src/core/sessions.js';
+import { type BotHarness, botSaid, running, startBot } from './harness.js';
+
+let h: BotHarness;
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') {
+    console.log(JSON.stringify(h.emu.messages(h.chat).map((m) => [m.messageId, m.text])));
+    console.log(h.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? c.params.text ?? '')}`).join('\n'));
+  }
+  await h?.close();
+});
+
+const yesNo: PromptView = {
+  ruleId: 'shell-y-n',
+  question: 'Proceed? [y/N]',
+  answers: [
+    { label: 'y', input: { text: 'y' } },
+    { label: 'N', input: { text: 'n' } },
+  ],
+  secret: false,
+};
+
+function button(h: BotHarness, messageId: number, text: string): string {
+  const b = h.emu.message(h.chat, messageId)?.replyMarkup?.inline_keyboard.flat().find((x) => x.text === text);
+  if (b === undefined || !('callback_data' in b)) throw new Error(`no button ${text}`);
+  return b.callback_data!;
+}
+
+describe('cards', () => {
+  it('edits the card in place; after a burst only the newest content is sent', async () => {
+    // Real pacing (1 s per private chat) with the emulator's flood control on: a flood must never earn a 429.
+    h = await running(await startBot({ emulator: { rate: {} }, bot: { outboxLimits: { privateIntervalMs: 1000 } } }));
+    const s = h.sessions.add('build');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /build — running/);
+    const since = h.emu.calls.length;
+    for (let i = 1; i <= 200; i++) h.sessions.print(s.id, `line ${i}`);
+    await h.emu.waitFor(() => /line 200$/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''), { timeoutMs: 8000 });
+    const edits = h.emu.calls.slice(since).filter((c) => c.method === 'editMessageText' && c.ok);
+    expect(edits.length).toBeLessThanOrEqual(2);
+    expect(h.emu.rateLimitHits()).toBe(0);
+    const text = h.emu.message(h.chat, card.messageId)!.text!;
+    expect(text).toContain('line 186');
+    expect(text).not.toContain('line 185\n');
+    expect(h.emu.messages(h.chat).filter((m) => /build —/.test(m.text ?? ''))).toHaveLength(1);
+  });
+
+  it('shows state changes, and Refresh / Tail / Ctrl-C / Enter buttons act on the session', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('job', { command: 'make' });
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /job — running/);
+    h.sessions.emit({ type: 'state', session: h.sessions.patch(s.id, { state: 'exited', exitCode: 2 }), previous: 'running', at: Date.now() });
+    await h.emu.waitFor(() => /exited \(code 2\)/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''));
+    h.sessions.patch(s.id, { state: 'running', exitCode: null });
+    h.sessions.output.set(s.id, ['fresh from tail']);
+    h.emu.pressButton(h.chat, h.owner, card.messageId, button(h, card.messageId, 'Refresh'));
+    await h.emu.waitFor(() => /fresh from tail/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''));
+
+    h.emu.pressButton(h.chat, h.owner, card.messageId, button(h, card.messageId, 'Ctrl-C'));
+    h.emu.pressButton(h.chat, h.owner, card.messageId, button(h, card.messageId, 'Enter'));
+    await h.emu.waitFor(() => h.sessions.calls.filter((c) => c.method === 'sendKeys').length === 2);
+    expect(h.sessions.calls.filter((c) => c.method === 'sendKeys').map((c) => c.args)).toEqual([[s.id, ['C-c']], [s.id, ['Enter']]]);
+
+    h.emu.pressButton(h.chat, h.owner, card.messageId, button(h, card.messageId, 'Tail'));
+    const tail = await botSaid(h, h.chat, /^fresh from tail$/);
+    expect(tail.entities[0]?.type).toBe('pre');
+  });
+
+  it('Kill asks first: No keeps it, Yes kills it once', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('db');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /db — running/);
+    h.emu.pressButton(h.chat, h.owner, card.messageId, button(h, card.messageId, 'Kill'));
+    const ask = await botSaid(h, h.chat, /^Kill db\?/);
+    h.emu.pressButton(h.chat, h.owner, ask.messageId, button(h, ask.messageId, 'No'));
+    await h.emu.waitFor(() => /Not killed/.test(h.emu.message(h.chat, ask.messageId)?.text ?? ''));
+    expect(h.sessions.calls.some((c) => c.method === 'kill')).toBe(false);
+
+    h.emu.sendText(h.chat, h.owner, '/kill db');
+    const ask2 = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId > ask.messageId && /^Kill db\?/.test(m.text ?? '')));
+    const yes = button(h, ask2.messageId, 'Yes, kill');
+    h.emu.pressButton(h.chat, h.owner, ask2.messageId, yes);
+    await h.emu.waitFor(() => /Killed db/.test(h.emu.message(h.chat, ask2.messageId)?.text ?? ''));
+    h.emu.pressButton(h.chat, h.owner, ask2.messageId, yes, { force: true });
+    const expired = await h.emu.waitFor(() => [...h.emu.calls].reverse().find((c) => c.method === 'answerCallbackQuery' && /expired/.test(String(c.params.text))));
+    expect(expired).toBeDefined();
+    expect(h.sessions.calls.filter((c) => c.method === 'kill').map((c) => c.args)).toEqual([[s.id]]);
+    await h.emu.waitFor(() => /session removed/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''));
+  });
+});
+
+describe('alerts', () => {
+  it('a waiting prompt alerts with answer buttons; a press types the answer once', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('apt');
+    h.sessions.waitAt(s.id, yesNo);
+    const alert = await botSaid(h, h.chat, /apt waits for input:\nProceed\? \[y\/N\]/);
+    expect(alert.disableNotification).toBe(false);
+    expect(alert.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['y', 'N']);
+    const data = button(h, alert.messageId, 'y');
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, data);
+    await h.emu.waitFor(() => /answered: y/.test(h.emu.message(h.chat, alert.messageId)?.text ?? ''));
+    expect(h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args)).toEqual([[s.id, 'y']]);
+    expect(h.emu.message(h.chat, alert.messageId)?.replyMarkup).toBeUndefined();
+  });
+
+  it('does not type an answer when the prompt is gone; secret prompts get no buttons', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('ssh');
+    h.sessions.waitAt(s.id, yesNo);
+    const alert = await botSaid(h, h.chat, /ssh waits for input/);
+    h.sessions.patch(s.id, { state: 'running', prompt: null });
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, button(h, alert.messageId, 'y'));
+    await h.emu.waitFor(() => h.emu.calls.find((c) => c.method === 'answerCallbackQuery' && /no longer waiting/.test(String(c.params.text))));
+    expect(h.sessions.mutatingCalls()).toEqual([]);
+
+    h.sessions.waitAt(s.id, { ruleId: 'sudo', question: '[sudo] password for me:', answers: [], secret: true });
+    const secret = await botSaid(h, h.chat, /asks for a secret/);
+    expect(secret.replyMarkup).toBeUndefined();
+  });
+
+  it('quiet alerts are silent, exits notify, muted sessions get none', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('train');
+    h.sessions.emit({ type: 'alert', session: h.sessions.get(s.id)!, kind: 'idle', at: Date.now() });
+    const idle = await botSaid(h, h.chat, /train has gone quiet/);
+    expect(idle.disableNotification).toBe(true);
+    const muted = h.sessions.patch(s.id, { muted: true });
+    h.sessions.emit({ type: 'alert', session: muted, kind: 'idle', at: Date.now() });
+    const exited = h.sessions.patch(s.id, { muted: false, state: 'exited', exitCode: 0 });
+    h.sessions.emit({ type: 'alert', session: exited, kind: 'exited', at: Date.now() });
+    const exit = await botSaid(h, h.chat, /train exited with code 0/);
+    expect(exit.disableNotification).toBe(false);
+    expect(h.emu.messages(h.chat).filter((m) => /gone quiet/.test(m.text ?? ''))).toHaveLength(1);
+  });
+});
