@@ -174,7 +174,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
 }
 
 /** Sessions for a daemon built without them (tests of the lifecycle alone): every use says so clearly. */
-function unavailableSessions(): SessionUseCases {
+export function unavailableSessions(): SessionUseCases {
   const fail = (): never => {
     throw new PocketError('INTERNAL', 'This daemon runs without the session service.');
   };

@@ -7,9 +7,12 @@ import { notRunningSnapshot } from '../../src/core/status.js';
 import { connectIpc } from '../../src/daemon/ipc/client.js';
 import { checkRequest } from '../../src/daemon/ipc/protocol.js';
 import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
+import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
+import { unavailableSessions } from '../../src/daemon/main.js';
 import { silentLogger } from '../../src/log.js';
 
 const handlers = (): Handlers => ({
+  ...sessionHandlers(unavailableSessions()),
   hello: () => ({ version: 't', protocol: 1, pid: 1 }),
   status: () => ({ ...notRunningSnapshot('t'), daemon: { running: true, pid: 1, uptimeS: 0, version: 't' } }),
   stop: () => ({ stopping: true }),

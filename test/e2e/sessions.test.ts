@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
 import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
-import { CANARY_TOKEN, eventually, type TempHome, tempHome } from '../helpers/pocket.js';
+import { CANARY_TOKEN, type TempHome, tempHome } from '../helpers/pocket.js';
 
 interface Rig {
   h: TempHome;

@@ -287,7 +287,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       clock: this.#o.clock,
       events: {
         output: (lines, at) => this.#emit({ type: 'output', sessionId: record.id, lines, at }),
-        state: (state, previous, at) => {
+        state: (_state, previous, at) => {
           this.#emit({ type: 'state', session: this.#view(this.#need(record.id)), previous, at });
           this.#o.changes.emit('changed');
         },
