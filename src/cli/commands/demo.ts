@@ -35,6 +35,8 @@ export async function demo(options: DemoCommandOptions, deps: DemoDeps = realDem
   try {
     if (interactive) process.stderr.write('pocket demo: starting the daemon against a local Telegram…\n');
     running = await startDemo({ forum: options.forum === true }, deps);
+    // Where to look while it runs; both are gone when the demo ends.
+    process.stderr.write(`pocket demo: throwaway home ${running.paths.home}, tmux socket ${running.tmuxSocket}\n`);
     if (abort.signal.aborted) return;
     if (interactive) {
       const { renderDemoConsole } = await import('../tui/demo/render.js');
