@@ -1,6 +1,7 @@
 // Wires the daemon's services: what runs inside `pocket __daemon`.
 import type { SessionStatus } from '../core/status.js';
 import type { SessionView } from '../core/sessions.js';
+import { createBotService } from '../bot/bot-service.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import type { DaemonContext, DaemonService, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
@@ -24,6 +25,12 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
+  // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
+  if (config.botToken !== undefined) {
+    const bot = createBotService(context, sessions);
+    services.push(bot.service);
+    status.bot = bot.status;
+  }
   return { services, status, sessions };
 }
 
