@@ -29,6 +29,8 @@ export interface BotHarness {
   dm: Chat;
   chat: Chat;
   sessions: FakeSessions;
+  /** The daemon's 'changed' emitter: the bot emits on every status change. */
+  changes: EventEmitter;
   service: DaemonService;
   status: () => BotStatus;
   /** Stops the service and builds a new one on the same home and (re-read) sessions file. */
@@ -66,10 +68,11 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   const log = createFileLogger({ file: paths.daemonLog, redactor, level: 'debug' });
   const sessionsFile = join(paths.state, 'fake-sessions.json');
   const botOptions: BotServiceOptions = { outboxLimits: FAST, backoffMs: { first: 50, max: 400 }, ...options.bot };
-  const build = () => createBotService({ config, paths, log, redactor, changes: new EventEmitter() }, h.sessions, botOptions);
+  const changes = new EventEmitter();
+  const build = () => createBotService({ config, paths, log, redactor, changes }, h.sessions, botOptions);
 
   const h: BotHarness = {
-    emu, home, paths, owner, stranger, dm, chat,
+    emu, home, paths, owner, stranger, dm, chat, changes,
     sessions: new FakeSessions(sessionsFile),
     service: undefined as unknown as DaemonService,
     status: () => ({ username: null, connected: false, lastPollAt: null, lastError: null }),
@@ -118,4 +121,26 @@ export function botSaid(h: BotHarness, chat: Chat, pattern: RegExp, threadId?: n
     () => h.emu.messages(chat, threadId === undefined ? {} : { threadId }).find((m) => pattern.test(m.text ?? m.caption ?? '')),
     { description: `a bot message matching ${pattern}` },
   );
+}
+
+/** Waits for the bot's status to satisfy probe; re-checked on every status change (no polling, no sleeps). */
+export function statusWhere(h: BotHarness, probe: (status: BotStatus) => boolean, timeoutMs = 5000): Promise<BotStatus> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const status = h.status();
+      if (!probe(status)) return;
+      cleanup();
+      resolve(status);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out waiting for bot status; last: ${JSON.stringify(h.status())}`));
+    }, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      h.changes.off('changed', check);
+    };
+    h.changes.on('changed', check);
+    check();
+  });
 }

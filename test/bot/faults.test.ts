@@ -1,0 +1,98 @@
+// Faults injected at the emulator: 429s, 5xx, dropped connections, an outage, 409, 401, parse errors. Nothing is
+// lost, nothing duplicated, nothing crashes, and the token never reaches the log.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotHarness, botSaid, drained, running, startBot, statusWhere } from './harness.js';
+
+let h: BotHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const logText = (h: BotHarness) => readFileSync(h.paths.daemonLog, 'utf8');
+const secretPart = (h: BotHarness) => h.emu.token.split(':')[1]!;
+
+describe('sending through faults', () => {
+  it('429, 5xx, a dropped connection and a parse error still deliver each reply exactly once', async () => {
+    h = await running(await startBot());
+    h.emu.faults.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    h.emu.sendText(h.chat, h.owner, '/help');
+    await botSaid(h, h.chat, /Pocket Operator/);
+    h.emu.faults.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    h.emu.sendText(h.chat, h.owner, '/sessions');
+    await botSaid(h, h.chat, /No sessions yet/);
+    h.emu.faults.dropNextConnection('sendMessage');
+    h.emu.sendText(h.chat, h.owner, '/mute');
+    await botSaid(h, h.chat, /Muted alerts of all 0/);
+    h.emu.faults.failNext('sendMessage', { error_code: 400, description: "Bad Request: can't parse entities: unexpected end tag" });
+    h.emu.sendText(h.chat, h.owner, '/unmute');
+    const plain = await botSaid(h, h.chat, /Unmuted alerts/);
+    expect(plain.entities).toEqual([]);
+    for (const pattern of [/Pocket Operator/, /No sessions yet/, /Muted alerts/, /Unmuted alerts/]) {
+      expect(h.emu.messages(h.chat).filter((m) => pattern.test(m.text ?? ''))).toHaveLength(1);
+    }
+    expect(logText(h)).not.toContain(secretPart(h));
+  });
+});
+
+describe('polling through faults', () => {
+  it('recovers from 5xx, 429 and dropped long polls on getUpdates without losing or repeating updates', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('job');
+    h.emu.faults.failNext('getUpdates', { error_code: 500, description: 'Internal Server Error', times: 2 });
+    h.emu.faults.dropNextConnection('getUpdates');
+    h.emu.faults.failNext('getUpdates', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    // The waiting poll ends with the next update; the faults hit the polls after it.
+    h.emu.sendText(h.chat, h.owner, '/send job one');
+    h.emu.sendText(h.chat, h.owner, '/send job two');
+    await h.emu.waitFor(() => h.sessions.calls.filter((c) => c.method === 'sendText').length === 2, { timeoutMs: 8000 });
+    h.emu.sendText(h.chat, h.owner, '/send job three');
+    await h.emu.waitFor(() => h.sessions.calls.filter((c) => c.method === 'sendText').length === 3, { timeoutMs: 8000 });
+    await drained(h);
+    expect(h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args[1])).toEqual(['one', 'two', 'three']);
+    expect(s.id).toBe('s1');
+    expect(h.status()).toMatchObject({ connected: true, lastError: null });
+    expect(logText(h)).not.toContain(secretPart(h));
+  });
+
+  it('reports the bot disconnected during an outage and recovers by itself', async () => {
+    h = await running(await startBot());
+    h.sessions.add('job');
+    h.emu.faults.setOffline(true);
+    await statusWhere(h, (s) => !s.connected);
+    expect(h.status().lastError).toMatch(/unreachable \(network\)/);
+    expect(h.status().lastError).not.toContain(secretPart(h));
+    h.emu.sendText(h.chat, h.owner, '/send job queued while offline');
+    h.emu.faults.setOffline(false);
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendText'), { timeoutMs: 8000 });
+    await statusWhere(h, (s) => s.connected);
+    expect(h.status().lastError).toBeNull();
+    // One warning for the outage, not one per retry.
+    expect(logText(h).split('\n').filter((l) => l.includes('bot.poll_failed'))).toHaveLength(1);
+  });
+
+  it('stops polling on 409 with one log line and a clear status; the service still stops cleanly', async () => {
+    h = await running(await startBot());
+    h.emu.faults.failNext('getUpdates', { error_code: 409, description: 'Conflict: terminated by other getUpdates request' });
+    h.emu.sendText(h.chat, h.owner, '/help');
+    await statusWhere(h, (s) => s.lastError?.includes('409') === true);
+    const polls = h.emu.calls.filter((c) => c.method === 'getUpdates').length;
+    h.emu.sendText(h.chat, h.owner, '/sessions');
+    // Nothing polls any more: no new getUpdates within half a second (a bounded negative check, not a sync sleep).
+    await expect(h.emu.waitFor(() => h.emu.calls.filter((c) => c.method === 'getUpdates').length > polls, { timeoutMs: 500 })).rejects.toThrow(/timed out/);
+    expect(h.status().connected).toBe(false);
+    expect(logText(h).split('\n').filter((l) => l.includes('bot.polling_stopped'))).toHaveLength(1);
+    await h.service.stop();
+  });
+
+  it('a rejected token (401) stops with a clear status and does not take the daemon start down', async () => {
+    h = await startBot();
+    h.emu.faults.failNext('getMe', { error_code: 401, description: 'Unauthorized' });
+    await h.service.start();
+    expect(h.status()).toMatchObject({ connected: false, username: null });
+    expect(h.status().lastError).toMatch(/401/);
+    expect(h.emu.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);
+    expect(h.emu.calls.filter((c) => c.method === 'getUpdates')).toHaveLength(0);
+    expect(logText(h)).not.toContain(secretPart(h));
+  });
+});
