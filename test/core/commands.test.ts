@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { type ParseContext, parseCommand, splitCommand, tokenize } from '../../src/core/commands.js';
+
+const known = new Set(['build', 'web', 'b']);
+const plain: ParseContext = { implied: null, isSession: (w) => known.has(w) };
+const inTopic: ParseContext = { implied: 's9', isSession: (w) => known.has(w) };
+
+function parse(text: string, context: ParseContext = plain) {
+  const split = splitCommand(text, 'pocket_bot');
+  if (split === null) return null;
+  return parseCommand(split.name, split.rest, context);
+}
+
+describe('splitCommand', () => {
+  it.each([
+    ['/help', { name: 'help', rest: '' }],
+    ['/HELP', { name: 'help', rest: '' }],
+    ['/send@pocket_bot build hi', { name: 'send', rest: 'build hi' }],
+    ['/send@Pocket_Bot build hi', { name: 'send', rest: 'build hi' }],
+    ['/send build\nline two', { name: 'send', rest: 'build\nline two' }],
+  ])('%j', (text, expected) => {
+    expect(splitCommand(text, '@pocket_bot')).toEqual(expected);
+  });
+
+  it.each(['hello', ' /help', '/send@other_bot x', '/', '/bad-name x'])('not ours: %j', (text) => {
+    expect(splitCommand(text, 'pocket_bot')).toBeNull();
+  });
+});
+
+describe('tokenize', () => {
+  it.each([
+    ['a b  c', ['a', 'b', 'c']],
+    ['"a b" c', ['a b', 'c']],
+    ["'x y' \" \"", ['x y', ' ']],
+    ['"unbalanced a', ['"unbalanced', 'a']],
+    ['', []],
+  ])('%j', (input, expected) => {
+    expect(tokenize(input)).toEqual(expected);
+  });
+});
+
+describe('parseCommand', () => {
+  it.each([
+    ['/help', { kind: 'help' }],
+    ['/start', { kind: 'help' }],
+    ['/sessions', { kind: 'sessions' }],
+    ['/logs', { kind: 'logs' }],
+    ['/new build', { kind: 'new', name: 'build', command: undefined }],
+    ['/new build npm run "x y" $(id)', { kind: 'new', name: 'build', command: 'npm run "x y" $(id)' }],
+    ['/attach %12', { kind: 'attach', target: '%12', name: undefined }],
+    ['/attach work:1.0 w', { kind: 'attach', target: 'work:1.0', name: 'w' }],
+    ['/send build  echo  "$HOME" ;', { kind: 'send', session: 'build', text: 'echo  "$HOME" ;' }],
+    ['/send build\nline1\nline2', { kind: 'send', session: 'build', text: 'line1\nline2' }],
+    ['/keys build C-c enter y " "', { kind: 'keys', session: 'build', keys: ['C-c', 'Enter', 'y', ' '] }],
+    ['/keys web pageup ESC', { kind: 'keys', session: 'web', keys: ['PageUp', 'Esc'] }],
+    ['/tail build', { kind: 'tail', session: 'build', lines: 30 }],
+    ['/tail build 5', { kind: 'tail', session: 'build', lines: 5 }],
+    ['/tail build 99999', { kind: 'tail', session: 'build', lines: 500 }],
+    ['/summary web', { kind: 'summary', session: 'web' }],
+    ['/alias build b2', { kind: 'alias', session: 'build', alias: 'b2' }],
+    ['/kill web', { kind: 'kill', session: 'web' }],
+    ['/mute', { kind: 'mute', session: undefined }],
+    ['/unmute web', { kind: 'unmute', session: 'web' }],
+    // An unknown first word outside a topic is still SESSION: resolving it says "no such session".
+    ['/send nope hi', { kind: 'send', session: 'nope', text: 'hi' }],
+  ])('%j', (text, command) => {
+    expect(parse(text)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['/send hello there', { kind: 'send', session: 's9', text: 'hello there' }],
+    ['/send build hi', { kind: 'send', session: 'build', text: 'hi' }],
+    ['/tail', { kind: 'tail', session: 's9', lines: 30 }],
+    ['/tail 5', { kind: 'tail', session: 's9', lines: 5 }],
+    ['/keys C-c', { kind: 'keys', session: 's9', keys: ['C-c'] }],
+    ['/kill', { kind: 'kill', session: 's9' }],
+    ['/mute', { kind: 'mute', session: 's9' }],
+    ['/alias b3', { kind: 'alias', session: 's9', alias: 'b3' }],
+  ])('in a topic: %j', (text, command) => {
+    expect(parse(text, inTopic)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['/new', /Usage: \/new NAME/],
+    ['/new x#(touch f)', /Invalid name/],
+    ['/new ' + 'a'.repeat(33), /Invalid name/],
+    ['/attach', /Usage: \/attach TARGET/],
+    ['/attach ;rm', /TARGET is a pane id/],
+    ['/attach %1 bad!name', /Invalid name/],
+    ['/send build', /Usage: \/send SESSION TEXT/],
+    ['/send', /Usage/],
+    ['/keys build', /Usage: \/keys/],
+    ['/keys build NotAKey', /Unknown key "NotAKey"/],
+    ['/tail build x', /Usage: \/tail/],
+    ['/tail build 0', /Usage/],
+    ['/tail', /Usage/],
+    ['/kill', /Usage: \/kill SESSION/],
+    ['/kill a b', /Usage/],
+    ['/alias build', /Usage/],
+    ['/alias build $(x)', /Invalid name/],
+    ['/mute a b', /Usage/],
+  ])('usage: %j', (text, usage) => {
+    const result = parse(text);
+    expect(result?.ok).toBe(false);
+    expect(result !== null && !result.ok ? result.usage : '').toMatch(usage);
+  });
+
+  it('returns null for commands pocket does not have', () => {
+    for (const name of ['codex', 'claude', 'cancel', 'shell', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
+  });
+});
