@@ -83,7 +83,7 @@ describe('parseCommand', () => {
   it.each([
     ['/new', /Usage: \/new NAME/],
     ['/new x#(touch f)', /Invalid name/],
-    ['/new ' + 'a'.repeat(33), /Invalid name/],
+    [`/new ${'a'.repeat(33)}`, /Invalid name/],
     ['/attach', /Usage: \/attach TARGET/],
     ['/attach ;rm', /TARGET is a pane id/],
     ['/attach %1 bad!name', /Invalid name/],
