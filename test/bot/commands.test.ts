@@ -115,4 +115,19 @@ describe('commands', () => {
     await botSaid(h, h.dm, /Unknown command/);
     expect(h.sessions.mutatingCalls()).toEqual([]);
   });
+
+  it('long /tail output arrives as a document; replies to output route to its session', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('logs');
+    h.sessions.output.set(s.id, Array.from({ length: 400 }, (_, i) => `row ${i} ${'='.repeat(60)}`));
+    h.emu.sendText(h.dm, h.owner, '/tail logs 400');
+    const doc = await h.emu.waitFor(() => h.emu.messages(h.dm).find((m) => m.document !== undefined));
+    expect(doc.document?.fileName).toBe('logs.txt');
+    expect(doc.document?.bytes.toString('utf8').split('\n')).toHaveLength(400);
+    h.emu.sendText(h.dm, h.owner, '/tail logs 1');
+    const short = await botSaid(h, h.dm, /^row 399/);
+    h.emu.sendText(h.dm, h.owner, 'q', { replyTo: short.messageId });
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendText'));
+    expect(h.sessions.calls.find((c) => c.method === 'sendText')?.args).toEqual([s.id, 'q']);
+  });
 });

@@ -37,7 +37,10 @@ export function inputFeature(kit: Kit): Composer<Context> {
     const route = routeOf(kit, ctx);
     if (route === null) {
       kit.audit.record({ ...who(ctx), action: 'text', outcome: 'failed', reason: 'no session' });
-      void reply(kit, ctx, 'Which session? Reply to a session’s card or alert, write in its topic, or use /send SESSION TEXT.');
+      // In a group, people also talk to each other: only a private chat is surely talking to pocket.
+      if (ctx.chat.type === 'private') {
+        void reply(kit, ctx, 'Which session? Reply to a session’s card or alert, write in its topic, or use /send SESSION TEXT.');
+      }
       return;
     }
     if (kit.sessions.get(route.sessionId) === undefined) {
