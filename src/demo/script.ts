@@ -24,8 +24,7 @@ export async function runScript(lines: AsyncIterable<string> | Iterable<string>,
     if (texts.length > 0) options.write(`${texts.join('\n')}\n`);
   };
   let threadId: number | null = null;
-  for await (const raw of lines) {
-    if (options.signal?.aborted) break;
+  for await (const raw of untilAbortedLines(lines, options.signal)) {
     if (raw.trimStart().startsWith('#')) continue;
     const command = parseConsoleInput(raw);
     if (command.kind === 'empty') continue;
@@ -75,4 +74,23 @@ function untilAborted(wait: Promise<SettleOutcome>, signal: AbortSignal | undefi
     signal.addEventListener('abort', onAbort, { once: true });
     wait.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The lines until the signal fires: a SIGTERM must end the demo even while it waits for stdin's next line. */
+async function* untilAbortedLines(lines: AsyncIterable<string> | Iterable<string>, signal: AbortSignal | undefined) {
+  const iterator = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal?.aborted) resolve('aborted');
+    signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next === 'aborted' || next.done) return;
+      yield next.value;
+    }
+  } finally {
+    void iterator.return?.();
+  }
 }

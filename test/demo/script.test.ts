@@ -74,4 +74,16 @@ describe('runScript', () => {
     expect(out.text()).toContain('! no topic "nope"; topics: General, build');
     expect(chat.emulator.messages(chat.chat, { from: 'user', threadId: topic.threadId }).map((m) => m.text)).toEqual(['hello']);
   });
+
+  it('ends when aborted, even while waiting for the next line (SIGTERM with stdin open)', async () => {
+    const chat = await world({ bot: false });
+    const abort = new AbortController();
+    async function* forever() {
+      yield '# waiting';
+      await new Promise(() => {});
+    }
+    setTimeout(() => abort.abort(), 50);
+    expect(await runScript(forever(), chat, { settle: { quietMs: 10, deadlineMs: 100 }, write: () => {}, signal: abort.signal }))
+      .toEqual({ steps: 0, failures: 0 });
+  });
 });

@@ -85,5 +85,6 @@ function scriptLines(script: string | undefined): AsyncIterable<string> | Iterab
       throw new PocketError('USAGE', `Cannot read the script ${script}: ${(error as Error).message}`, { cause: error });
     }
   }
-  return createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  // Iterate at once: readline drops lines that arrive (from a pipe, during start-up) before anyone iterates.
+  return createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]();
 }
