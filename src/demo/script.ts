@@ -3,7 +3,7 @@
 import { linesInTopic } from './conversation.js';
 import { findButton, findTopic, parseConsoleInput } from './console-input.js';
 import type { DemoChat } from './demo-chat.js';
-import { type SettleOptions, type SettleOutcome, settle } from './settle.js';
+import { quiet, type SettleOptions, type SettleOutcome, settle } from './settle.js';
 import { stepTranscript } from './transcript.js';
 
 export interface ScriptResult {
@@ -61,6 +61,12 @@ export async function runScript(lines: AsyncIterable<string> | Iterable<string>,
       result.failures++;
       print([`! the bot did not take this within ${options.settle.deadlineMs / 1000} s`]);
     }
+  }
+  // What the bot still had queued (a paced outbox, a late alert) belongs in the transcript too.
+  if (result.steps > 0 && !options.signal?.aborted) {
+    const before = chat.view();
+    await untilAborted(quiet(chat.emulator, options.settle.quietMs, Date.now() + options.settle.deadlineMs).then(() => 'settled'), options.signal);
+    print(stepTranscript(before, chat.view(), chat.forum));
   }
   return result;
 }

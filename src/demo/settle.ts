@@ -13,6 +13,8 @@ export interface SettleOptions {
 export type SettleOutcome = 'settled' | 'unconfirmed' | 'busy';
 
 export const DEFAULT_SETTLE: SettleOptions = { quietMs: 1500, deadlineMs: 20_000 };
+/** Groups get about 20 messages a minute (one per 3 s), so the bot's outbox paces a forum slower than a private chat. */
+export const FORUM_QUIET_MS = 3500;
 
 const isPoll = (call: CallRecord) => call.method.toLowerCase() === 'getupdates';
 
@@ -34,7 +36,7 @@ export async function settle(emulator: BotApiEmulator, update: Update, options: 
 }
 
 /** Resolves true after `quietMs` without a non-poll call, false if `end` comes first. */
-function quiet(emulator: BotApiEmulator, quietMs: number, end: number): Promise<boolean> {
+export function quiet(emulator: BotApiEmulator, quietMs: number, end: number): Promise<boolean> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout;
     const finish = (ok: boolean) => {

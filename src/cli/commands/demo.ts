@@ -7,7 +7,7 @@ import { PocketError } from '../../core/errors.js';
 import { assertTmuxInstalled, realDemoDeps } from '../../demo/real-deps.js';
 import { type Demo, type DemoDeps, startDemo } from '../../demo/run-demo.js';
 import { runScript } from '../../demo/script.js';
-import { DEFAULT_SETTLE } from '../../demo/settle.js';
+import { DEFAULT_SETTLE, FORUM_QUIET_MS } from '../../demo/settle.js';
 
 export interface DemoCommandOptions {
   forum?: boolean;
@@ -20,7 +20,8 @@ export interface DemoCommandOptions {
 const BOT_CONNECT_MS = 20_000;
 
 export async function demo(options: DemoCommandOptions, deps: DemoDeps = realDemoDeps()): Promise<void> {
-  const quietMs = options.settle === undefined ? DEFAULT_SETTLE.quietMs : Number(options.settle);
+  const defaultQuiet = options.forum ? FORUM_QUIET_MS : DEFAULT_SETTLE.quietMs;
+  const quietMs = options.settle === undefined ? defaultQuiet : Number(options.settle);
   if (!Number.isInteger(quietMs) || quietMs < 0 || quietMs > 60_000) {
     throw new PocketError('USAGE', `--settle expects milliseconds from 0 to 60000, got ${JSON.stringify(options.settle)}`);
   }
