@@ -111,9 +111,11 @@ describe('ConsoleApp', () => {
     const t = await mount({ forum: true });
     const topic = await t.api.createForumTopic(t.chatId, 'build');
     await t.api.sendMessage(t.chatId, 'card in build', { message_thread_id: topic.message_thread_id });
-    await t.frame((f) => f.includes('topics: General · build'));
+    // The card went to the build topic: General stays as it was, the topic bar counts the new message.
+    await t.frame((f) => f.includes('topics: General · build (1)'));
     expect(frameOf(t.app.lastFrame)).not.toContain('card in build');
-    await t.press(KEY.ctrlN, (f) => f.includes('card in build'));
+    const inBuild = await t.press(KEY.ctrlN, (f) => f.includes('card in build'));
+    expect(inBuild).toContain('topics: General · build\n');
     await t.press('hello', (f) => f.includes('› hello'));
     await t.press(KEY.enter, (f) => f.includes('you › hello'));
     expect(t.lastUpdate().message).toMatchObject({ text: 'hello', message_thread_id: topic.message_thread_id });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectOfSubmit } from '../../../src/cli/tui/demo/console-effects.js';
-import { type ConsoleState, consoleReducer, initialConsoleState } from '../../../src/cli/tui/demo/console-reducer.js';
+import { type ConsoleState, consoleReducer, initialConsoleState, unreadCounts } from '../../../src/cli/tui/demo/console-reducer.js';
 import { clipText, windowOf } from '../../../src/cli/tui/demo/view-window.js';
 import { buttons, line, view } from '../../demo/lines.js';
 
@@ -53,6 +53,8 @@ describe('consoleReducer', () => {
     expect(s.topic).toBe(10);
     expect(effectOfSubmit(s)).toMatchObject({ kind: 'send', threadId: 10 });
     expect(run(s, { type: 'topicCycled', delta: 1 }).topic).toBeNull();
+    expect(unreadCounts(initialConsoleState(inTopics))).toEqual({ '10': 1 });
+    expect(unreadCounts(s)).toEqual({});
     // The topic is deleted: back to General.
     expect(run(s, { type: 'viewChanged', view: view([], { topics: [topics[0]!] }) }).topic).toBeNull();
   });

@@ -6,7 +6,7 @@ import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { DemoChat } from '../../../demo/demo-chat.js';
 import { effectOfSubmit } from './console-effects.js';
-import { type ConsoleAction, consoleReducer, initialConsoleState, visibleThread } from './console-reducer.js';
+import { type ConsoleAction, consoleReducer, initialConsoleState, topicKey, unreadCounts, visibleThread } from './console-reducer.js';
 import { KEY_HINTS, keyToAction } from './keys.js';
 import { MessageView } from './message-view.js';
 import { windowOf } from './view-window.js';
@@ -121,7 +121,7 @@ export function ConsoleApp({ chat, onQuit }: ConsoleAppProps) {
   return (
     <Box flexDirection="column">
       <Header chat={chat} online={state.view.botOnline} />
-      {chat.forum ? <TopicBar topics={state.view.topics} current={state.topic} /> : null}
+      {chat.forum ? <TopicBar topics={state.view.topics} current={state.topic} unread={unreadCounts(state)} /> : null}
       {shown.hiddenAbove > 0 ? <Text dimColor>{`  ↑ ${shown.hiddenAbove} earlier messages`}</Text> : null}
       {lines.length === 0 ? <Text dimColor>  No messages yet. Try /help or /new build sleep 3; echo done</Text> : null}
       {shown.lines.map((line) => (
@@ -159,7 +159,14 @@ function Header({ chat, online }: { chat: DemoChat; online: boolean }) {
   );
 }
 
-function TopicBar({ topics, current }: { topics: { threadId: number | null; name: string }[]; current: number | null }) {
+interface TopicBarProps {
+  topics: { threadId: number | null; name: string }[];
+  current: number | null;
+  /** New bot messages per topicKey: where to look next. */
+  unread: Record<string, number>;
+}
+
+function TopicBar({ topics, current, unread }: TopicBarProps) {
   return (
     <Text>
       <Text dimColor>topics: </Text>
@@ -167,6 +174,7 @@ function TopicBar({ topics, current }: { topics: { threadId: number | null; name
         <Text key={topic.threadId ?? 'general'}>
           {i > 0 ? <Text dimColor> · </Text> : null}
           <Text inverse={topic.threadId === current}>{topic.name}</Text>
+          {unread[topicKey(topic.threadId)] ? <Text color="yellow">{` (${unread[topicKey(topic.threadId)]})`}</Text> : null}
         </Text>
       ))}
     </Text>

@@ -21,6 +21,8 @@ export interface ConsoleState {
   focus: Focus;
   replyTo: number | undefined;
   notice: Notice | undefined;
+  /** Per topic (topicKey), the newest message id the user has had on screen: the rest counts as unread. */
+  seenUpTo: Record<string, number>;
 }
 
 export type ConsoleAction =
@@ -38,7 +40,26 @@ export type ConsoleAction =
   | { type: 'noticeShown'; notice: Notice };
 
 export function initialConsoleState(view: ConversationView): ConsoleState {
-  return { view, topic: null, input: '', focus: { kind: 'input' }, replyTo: undefined, notice: undefined };
+  return markSeen({ view, topic: null, input: '', focus: { kind: 'input' }, replyTo: undefined, notice: undefined, seenUpTo: {} });
+}
+
+export const topicKey = (threadId: number | null): string => (threadId === null ? 'general' : String(threadId));
+
+/** Bot messages per topic (topicKey) that arrived while another topic was on screen. */
+export function unreadCounts(state: ConsoleState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of state.view.lines) {
+    const key = topicKey(line.threadId);
+    if (line.from === 'bot' && line.id > (state.seenUpTo[key] ?? 0)) counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function markSeen(state: ConsoleState): ConsoleState {
+  const newest = visibleThread(state).at(-1)?.id ?? 0;
+  const key = topicKey(state.topic);
+  if ((state.seenUpTo[key] ?? 0) >= newest) return state;
+  return { ...state, seenUpTo: { ...state.seenUpTo, [key]: newest } };
 }
 
 /** The lines of the topic on screen. */
@@ -86,7 +107,7 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
 
 function switchTopic(state: ConsoleState, threadId: number | null): ConsoleState {
   if (threadId === state.topic) return state;
-  return { ...state, topic: threadId, focus: { kind: 'input' }, replyTo: undefined };
+  return markSeen({ ...state, topic: threadId, focus: { kind: 'input' }, replyTo: undefined });
 }
 
 function viewChanged(state: ConsoleState, view: ConversationView): ConsoleState {
@@ -106,7 +127,7 @@ function viewChanged(state: ConsoleState, view: ConversationView): ConsoleState 
   if (next.replyTo !== undefined && !view.lines.some((l) => l.id === next.replyTo)) next.replyTo = undefined;
   const fresh = view.notices.slice(state.view.notices.length).at(-1);
   if (fresh !== undefined) next.notice = { text: fresh.text, tone: fresh.alert ? 'alert' : 'info' };
-  return next;
+  return markSeen(next);
 }
 
 /** Tab: the buttons of the selected message, else of the newest message that has any. */
