@@ -57,6 +57,13 @@ function buildProgram(): Command {
     .description('check tmux, configuration, permissions and the daemon')
     .action(async () => (await import('./commands/doctor.js')).doctor(home()));
   program
+    .command('demo')
+    .description('try pocket offline: the daemon against an embedded Telegram, with a chat console')
+    .option('--forum', 'use a forum group with one topic per session')
+    .option('--script <file>', 'send the lines of FILE (- for stdin) instead of opening the console')
+    .option('--settle <ms>', 'quiet time after which the bot counts as done answering (script mode)')
+    .action(async (opts: { forum?: boolean; script?: string; settle?: string }) => (await import('./commands/demo.js')).demo(opts));
+  program
     .command('__daemon', { hidden: true })
     .option('--demo', 'run without a token against the embedded Bot API')
     .action(async (opts: { demo?: boolean }) => (await import('./commands/start.js')).daemon(home(), opts));

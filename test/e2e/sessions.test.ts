@@ -87,7 +87,7 @@ describe('sessions through the daemon', () => {
     ]);
   });
 
-  it('a daemon restart mid-stream neither repeats nor drops a line', async () => {
+  it('a daemon restart mid-stream neither repeats nor drops a line', { timeout: 60_000 }, async () => {
     const r = await rig();
     const client = await r.client();
     const before = await collect(client);
