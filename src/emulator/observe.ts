@@ -35,7 +35,7 @@ export class Observer extends EventEmitter {
 
   /** Resolves with the first truthy value of `probe`, checked now and after every change. */
   waitFor<T>(probe: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = options.timeoutMs ?? 15_000;
     return new Promise<T>((resolve, reject) => {
       const check = (): boolean => {
         let value: T | undefined | null | false;
