@@ -1,6 +1,7 @@
 // doctor, logs and the live status TUI, driven as a person would (the TUI inside a real tmux pane).
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBotApiServer } from '../../src/emulator/index.js';
 import { BIN, CANARY_TOKEN, eventually, type TempHome, tempHome } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
@@ -27,15 +28,38 @@ afterEach(async () => {
 });
 
 describe('pocket doctor', () => {
-  it('passes each check on a good home', async () => {
-    const h = fresh();
-    h.writeEnv(GOOD_ENV);
-    const result = await h.run(['doctor']);
-    expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toMatch(/ok +tmux: tmux \d/);
-    expect(result.stdout).toMatch(/ok +config: 1 authorized user/);
-    expect(result.stdout).toMatch(/ok +daemon: not running/);
-    expect(result.stdout).not.toContain(CANARY_TOKEN);
+  it('passes each check on a good home, the token checked against the Bot API', async () => {
+    const emulator = await startBotApiServer({ token: CANARY_TOKEN, botUsername: 'doctor_bot' });
+    try {
+      const h = fresh();
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const result = await h.run(['doctor']);
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toMatch(/ok +tmux: tmux \d/);
+      expect(result.stdout).toMatch(/ok +config: 1 authorized user/);
+      expect(result.stdout).toMatch(/ok +daemon: not running/);
+      expect(result.stdout).toMatch(/ok +Telegram: token accepted: @doctor_bot/);
+      expect(result.stdout).not.toContain(CANARY_TOKEN);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('reports a rejected token and an unreachable Bot API without printing the token', async () => {
+    const emulator = await startBotApiServer({ token: '7000000001:someOTHERtokenSOMEotherTOKENsomeOTHER12' });
+    try {
+      const h = fresh();
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const rejected = await h.run(['doctor']);
+      expect(rejected.code).toBe(1);
+      expect(rejected.stdout).toMatch(/FAIL Telegram: 401/);
+      expect(rejected.stdout).toMatch(/hint: The token was rejected/);
+      const offline = await h.run(['doctor'], { env: { TELEGRAM_API_ROOT: 'http://127.0.0.1:9' } });
+      expect(offline.stdout).toMatch(/FAIL Telegram: cannot reach http:\/\/127\.0\.0\.1:9/);
+      for (const out of [rejected, offline]) expect(out.stdout + out.stderr).not.toContain(CANARY_TOKEN);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('fails with a hint per problem and exit 1', async () => {

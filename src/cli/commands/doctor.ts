@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { assertEnvFilePrivate, loadConfig } from '../../config.js';
 import { PocketError } from '../../core/errors.js';
+import { Redactor } from '../../core/redact.js';
 import { inspectLock } from '../../state/lock.js';
 import { type HomePaths, homePaths } from '../../state/paths.js';
 
@@ -65,7 +66,33 @@ const checkLock: Check = (paths) => {
   return { name: 'daemon', ok: true, detail: `not running; a stale lock (${verdict.reason}) will be recovered at start` };
 };
 
-export const CHECKS: Check[] = [checkTmux, checkEnvPermissions, checkConfig, checkPrivateDirs, checkLock];
+/** The token works and the Bot API answers: one getMe, with a deadline, its errors redacted. */
+const checkBotApi: Check = async (paths) => {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ home: paths.home, envFile: paths.env });
+  } catch {
+    return { name: 'Telegram', ok: false, detail: 'skipped: the settings are invalid' };
+  }
+  const redactor = new Redactor(config.secrets);
+  try {
+    const response = await fetch(`${config.apiRoot}/bot${config.botToken}/getMe`, { signal: AbortSignal.timeout(5000) });
+    const body = (await response.json()) as { ok: boolean; result?: { username?: string }; description?: string };
+    if (body.ok) return { name: 'Telegram', ok: true, detail: `token accepted: @${body.result?.username ?? '?'} via ${config.apiRoot}` };
+    const hint = response.status === 401 ? 'The token was rejected: copy it again from @BotFather.' : undefined;
+    return { name: 'Telegram', ok: false, detail: redactor.text(`${response.status} ${body.description ?? ''}`), hint };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+    return {
+      name: 'Telegram',
+      ok: false,
+      detail: `cannot reach ${config.apiRoot}: ${redactor.text(reason)}`,
+      hint: 'Check the network, a proxy, or TELEGRAM_API_ROOT.',
+    };
+  }
+};
+
+export const CHECKS: Check[] = [checkTmux, checkEnvPermissions, checkConfig, checkPrivateDirs, checkLock, checkBotApi];
 
 export async function doctor(home: string): Promise<void> {
   const paths = homePaths(home);
