@@ -1,5 +1,7 @@
 // The real daemon and tmux behind `pocket demo`: the detached `pocket __daemon --demo` of the throwaway home, and
 // `tmux -L <socket> kill-server` through pocket's one tmux adapter.
+import { lstatSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDetached, stopDaemon } from '../daemon/lifecycle.js';
 import { createTmuxRunner, isNoServer, TmuxError } from '../tmux/run.js';
 import type { DemoDeps } from './run-demo.js';
@@ -21,9 +23,9 @@ export function realDemoDeps(): DemoDeps {
         await createTmuxRunner({ socket })(['kill-server']);
       } catch (error) {
         // Nobody started a session, or tmux is not installed: either way there is no server to end.
-        if (isNoServer(error) || (error instanceof TmuxError && error.code === 'TMUX_MISSING')) return;
-        throw error;
+        if (!isNoServer(error) && !(error instanceof TmuxError && error.code === 'TMUX_MISSING')) throw error;
       }
+      removeSocketFile(socket);
     },
   };
 }
@@ -31,4 +33,21 @@ export function realDemoDeps(): DemoDeps {
 /** Fails early, with the install hint, when tmux is missing: the demo is about tmux sessions. */
 export async function assertTmuxInstalled(): Promise<void> {
   await createTmuxRunner()(['-V']);
+}
+
+/** Where `tmux -L NAME` keeps its socket: $TMUX_TMPDIR (or /tmp) / tmux-UID / NAME, as tmux(1) documents. */
+export function tmuxSocketPath(socket: string, env: NodeJS.ProcessEnv = process.env): string {
+  // tmux ignores TMPDIR: only TMUX_TMPDIR moves it.
+  const base = env.TMUX_TMPDIR && env.TMUX_TMPDIR !== '' ? env.TMUX_TMPDIR : '/tmp';
+  return join(base, `tmux-${process.getuid?.() ?? 0}`, socket);
+}
+
+/** tmux 3.3 leaves the socket file behind after kill-server; the name was the demo's own, so the file goes too. */
+function removeSocketFile(socket: string): void {
+  const path = tmuxSocketPath(socket);
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

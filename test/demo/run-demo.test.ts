@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { realDemoDeps } from '../../src/demo/real-deps.js';
+import { realDemoDeps, tmuxSocketPath } from '../../src/demo/real-deps.js';
 import { DEMO_USER_ID, type DemoDeps, startDemo } from '../../src/demo/run-demo.js';
 import { fakeDaemon } from './fake-daemon.js';
 
@@ -46,12 +46,15 @@ describe('startDemo', () => {
 
     // What the daemon would do on /new: a session on the demo's tmux server.
     await tmux(demo.tmuxSocket, ['new-session', '-d', '-s', 'build', 'sleep 60']);
+    expect(existsSync(tmuxSocketPath(demo.tmuxSocket))).toBe(true);
     const url = demo.emulator.url;
 
     await demo.close();
     await demo.close(); // twice is harmless
     expect(t.daemon.stopped).toEqual([paths]);
     expect(t.killed).toEqual([demo.tmuxSocket]);
+    // tmux 3.3 leaves the socket file after kill-server; the demo removes it.
+    expect(existsSync(tmuxSocketPath(demo.tmuxSocket))).toBe(false);
     await expect(tmux(demo.tmuxSocket, ['list-sessions'])).rejects.toThrow(/no server running|error connecting/);
     await expect(fetch(`${url}/bot${demo.emulator.token}/getMe`)).rejects.toThrow();
     expect(existsSync(paths.home)).toBe(false);
