@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tmuxSocketPath } from '../../src/demo/real-deps.js';
 import { BIN } from '../helpers/pocket.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,8 +24,10 @@ function runDemo(script: string): Promise<{ code: number | null; stdout: string;
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    // SIGTERM first: the demo then still stops its detached daemon and removes its home; SIGKILL would orphan them.
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
       fail(new Error(`pocket demo timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, 90_000);
     child.on('close', (code) => {
@@ -52,6 +55,7 @@ describe('pocket demo (built binary, no terminal)', () => {
     const where = /throwaway home (\S+), tmux socket (\S+)/.exec(result.stderr);
     expect(where, result.stderr).not.toBeNull();
     expect(existsSync(where![1]!)).toBe(false);
+    expect(existsSync(tmuxSocketPath(where![2]!))).toBe(false);
     await expect(promisify(execFile)('tmux', ['-L', where![2]!, 'list-sessions'])).rejects.toThrow();
   }, 120_000);
 });
