@@ -5,6 +5,7 @@
 import type { Api } from 'grammy';
 import type { RenderedButton } from '../core/cards.js';
 import type { Settlement } from '../core/outbox.js';
+import { Redactor } from '../core/redact.js';
 import type { MessageIndex } from '../core/routing.js';
 import type { Logger } from '../log.js';
 import { classifyApiError } from './api-errors.js';
@@ -37,6 +38,8 @@ type Payload =
 
 export class Delivery {
   readonly runner: OutboxRunner<Payload, number | null>;
+  /** Pane output reaches cards and alerts too: whatever leaves for Telegram is redacted here, once for all. */
+  private readonly redactor: Redactor;
 
   constructor(
     private readonly messenger: Messenger,
@@ -47,6 +50,7 @@ export class Delivery {
     options: Pick<OutboxRunnerOptions<Payload, number | null>, 'policy' | 'clock' | 'secrets'>,
     private readonly onIndexed: () => void = () => {},
   ) {
+    this.redactor = new Redactor(options.secrets ?? []);
     this.runner = new OutboxRunner<Payload, number | null>({
       ...options,
       send: (item) => this.send(item.chatId, item.payload),
@@ -56,7 +60,7 @@ export class Delivery {
 
   /** Sends text (split in as many messages as needed); resolves with the message ids that were sent. */
   async text(place: Place, text: string, params: TextParams = {}): Promise<number[]> {
-    const chunks = textChunks(text, params.pre);
+    const chunks = textChunks(this.redactor.text(text), params.pre);
     const outcomes = chunks.map((chunk, i) =>
       this.runner.enqueue({
         chatId: place.chatId,
@@ -74,7 +78,7 @@ export class Delivery {
 
   /** A card edit: coalesced by key, so only the newest content of a burst is sent. */
   edit(chatId: number, key: string, messageId: number, text: string, pre: boolean, buttons: RenderedButton[][]): Promise<Outcome<number | null>> {
-    return this.runner.enqueue({ chatId, kind: 'edit', key, payload: { op: 'edit', messageId, text, pre, buttons } });
+    return this.runner.enqueue({ chatId, kind: 'edit', key, payload: { op: 'edit', messageId, text: this.redactor.text(text), pre, buttons } });
   }
 
   async document(place: Place, filename: string, bytes: Uint8Array, caption: string): Promise<number[]> {
