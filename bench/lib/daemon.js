@@ -126,6 +126,8 @@ export async function startDaemon({ settings = {}, nodeOptions } = {}) {
       const out = await promisify(execFile)(process.execPath, [BIN, 'stop'], { env, encoding: 'utf8', timeout: 30_000 }).catch((error) => error);
       if (process.env.BENCH_DEBUG) console.log(`[pocket stop: ${Date.now() - t0} ms: ${String(out.stdout).trim()} ${String(out.stderr).trim()}]`);
       spawnSync(tmux, ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 10_000 });
+      // tmux 3.3a leaves the socket file behind after kill-server.
+      rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
       rmSync(home, { recursive: true, force: true });
     },
   };
