@@ -9,10 +9,11 @@
 // A removed log file: the tail still holds it open, so it re-pipes the pane (a new generation of files), waits for
 // the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
 // the new files.
+import { type FSWatcher as RawWatcher, watch as rawWatch } from 'node:fs';
 import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import { CLOSED_SUFFIX, DIED_SUFFIX, classifyLogFile } from './pipe-command.js';
+import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, classifyLogFile } from './pipe-command.js';
 
 /** Where reading stands: a file name in the log directory ('' before the first) and the offset in it. */
 export interface TailPosition {
@@ -49,6 +50,8 @@ export interface PaneLogTailOptions {
   closeWaitMs?: number;
   /** Largest single read handed to onData. */
   readBytes?: number;
+  /** Size of each chunk file the writer fills (tmux-cli's logChunkBytes): a full file means a next one exists. */
+  chunkBytes?: number;
 }
 
 interface Followed {
@@ -63,6 +66,8 @@ interface Followed {
   running: Promise<void> | null;
   dirty: boolean;
   checkFile: boolean;
+  /** A later chunk file may exist: list the directory on the next pump (not on every read). */
+  lookNext: boolean;
   stopped: boolean;
   closedWaiter: (() => void) | null;
   rereadTimer: NodeJS.Timeout | undefined;
@@ -74,13 +79,25 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class PaneLogTail {
   readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError'>> & PaneLogTailOptions;
   readonly #watcher: FSWatcher;
+  readonly #raw: RawWatcher;
   readonly #byBase = new Map<string, Followed>();
 
   private constructor(options: PaneLogTailOptions, watcher: FSWatcher) {
-    this.#options = { rereadMs: 100, quietMs: 3_000, closeWaitMs: 2_000, readBytes: 1024 * 1024, ...options };
+    this.#options = {
+      rereadMs: 100,
+      quietMs: 3_000,
+      closeWaitMs: 2_000,
+      readBytes: 1024 * 1024,
+      chunkBytes: DEFAULT_CHUNK_BYTES,
+      ...options,
+    };
     this.#options.dir = path.resolve(options.dir);
     this.#watcher = watcher;
     watcher.on('all', (event, file) => this.#onFsEvent(event, file));
+    // chokidar passes on at most one change per file every 50 ms; the kernel's own events (inotify/FSEvents) for
+    // the directory start reads at once. chokidar stays for adds, removals and markers, and as the backstop.
+    this.#raw = rawWatch(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
+    this.#raw.on('error', () => {});
     watcher.on('error', (error) => {
       for (const f of this.#byBase.values()) this.#options.onError?.(f.paneId, error);
     });
@@ -116,6 +133,7 @@ export class PaneLogTail {
       running: null,
       dirty: false,
       checkFile: false,
+      lookNext: true,
       stopped: false,
       closedWaiter: null,
       rereadTimer: undefined,
@@ -143,8 +161,18 @@ export class PaneLogTail {
   }
 
   async close(): Promise<void> {
+    this.#raw.close();
     await Promise.all([...this.#byBase.values()].map((f) => this.unfollow(f.paneId)));
     await this.#watcher.close();
+  }
+
+  #onRawEvent(event: string, name: string | null): void {
+    const file = name === null ? null : classifyLogFile(name);
+    if (file === null || file.kind !== 'chunk') return;
+    const f = this.#byBase.get(file.base);
+    if (f === undefined) return;
+    if (event === 'rename') f.lookNext = true;
+    this.#kick(f);
   }
 
   #onFsEvent(event: string, file: string): void {
@@ -157,6 +185,7 @@ export class PaneLogTail {
       return;
     }
     if (event === 'unlink' && name.name === f.file) f.checkFile = true;
+    if (event === 'add') f.lookNext = true;
     this.#kick(f);
     clearTimeout(f.rereadTimer);
     f.rereadTimer = setTimeout(() => this.#kick(f), this.#options.rereadMs);
@@ -205,8 +234,9 @@ export class PaneLogTail {
       f.checkFile = false;
       if (!(await this.#stillNamed(f))) await this.#reattach(f);
     }
-    // The writer fills a file before it creates the next, so a later file means this one is complete.
-    for (let next = await this.#nextFile(f); next !== undefined && !f.stopped; next = await this.#nextFile(f)) {
+    // The writer fills a file before it creates the next, so a later file means this one is complete. Only look
+    // when a file was added or this one is full: listing the directory on every read is the hot path's cost.
+    for (let next = await this.#maybeNextFile(f); next !== undefined && !f.stopped; next = await this.#maybeNextFile(f)) {
       await this.#readToEof(f);
       if (f.stopped) return;
       await f.fd?.close();
@@ -223,8 +253,13 @@ export class PaneLogTail {
     return names.filter((n) => classifyLogFile(n)?.kind === 'chunk' && classifyLogFile(n)?.base === f.base).sort();
   }
 
-  async #nextFile(f: Followed): Promise<string | undefined> {
-    return (await this.#files(f)).find((n) => n > f.file);
+  async #maybeNextFile(f: Followed): Promise<string | undefined> {
+    if (!f.lookNext && f.offset < this.#options.chunkBytes) return undefined;
+    f.lookNext = false;
+    const next = (await this.#files(f)).find((n) => n > f.file);
+    // Still on this file: another look after the next read, in case the add event came before the listing.
+    if (next !== undefined) f.lookNext = true;
+    return next;
   }
 
   /** Opens the saved file, or the first one after it (the saved one was read to its end and deleted). */
@@ -248,6 +283,7 @@ export class PaneLogTail {
   /** The file being written was removed: new writer, wait for the old one to finish, read the old file to its end. */
   async #reattach(f: Followed): Promise<void> {
     this.#options.onMissing?.(f.paneId);
+    f.lookNext = true;
     await unlink(f.log + CLOSED_SUFFIX).catch(() => {});
     const closed = new Promise<void>((resolve) => {
       f.closedWaiter = resolve;

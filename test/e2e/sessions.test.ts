@@ -1,6 +1,6 @@
 // The daemon's session engine end to end: the built daemon, real tmux on its own socket, IPC as the CLI uses it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
@@ -92,22 +92,25 @@ describe('sessions through the daemon', () => {
     const client = await r.client();
     const before = await collect(client);
     const total = 1000;
-    // About 2.5 s of output in bursts, so the restart lands in the middle of it.
+    const gate = join(r.h.home, 'gate');
+    // The first half streams in bursts while the daemon restarts; the second half waits for the gate, which opens
+    // only once the new daemon runs, so both daemons must deliver their share.
     await client.request('session.new', {
       name: 'seq',
-      command: `i=0; while [ $i -lt ${total} ]; do i=$((i+1)); echo n-$i; [ $((i%40)) = 0 ] && sleep 0.1; done; echo all-done; sleep 600`,
+      command: `i=0; while [ $i -lt ${total} ]; do i=$((i+1)); [ $i = ${total / 2 + 1} ] && while [ ! -e '${gate}' ]; do sleep 0.05; done; echo n-$i; [ $((i%40)) = 0 ] && sleep 0.1; done; echo all-done; sleep 600`,
     });
     await before.until(hasLine('n-150'));
     const restarted = await r.h.run(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
     // The new daemon's events from its start on, including what it read while resuming.
     const after = await collect(await r.client(), true);
+    writeFileSync(gate, '');
     await after.until(hasLine('all-done'));
     const lines = (events: WireSessionEvent[]) => events.filter((e) => e.type === 'output').flatMap((e) => e.lines ?? []).filter((l) => l.startsWith('n-'));
     const firstRun = lines(before.events);
     const secondRun = lines(after.events);
-    expect(firstRun.length).toBeGreaterThan(0);
-    expect(secondRun.length).toBeGreaterThan(0);
+    expect(firstRun.length).toBeGreaterThanOrEqual(150);
+    expect(secondRun.length).toBeGreaterThanOrEqual(total / 2);
     expect([...firstRun, ...secondRun]).toEqual(Array.from({ length: total }, (_, i) => `n-${i + 1}`));
     // And what a person reads with /tail after the restart is whole too.
     const tail = (await (await r.client()).request('session.tail', { session: 'seq', lines: 5000 })).lines.filter((l) => l.startsWith('n-'));

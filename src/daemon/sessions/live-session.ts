@@ -62,9 +62,13 @@ export class LiveSession {
 
   async feed(bytes: Uint8Array): Promise<void> {
     if (this.#disposed) return;
-    await this.renderer.write(bytes);
+    // The terminal keeps a bounded history: a large read fed whole would push lines out before they are taken.
+    const lines: string[] = [];
+    for (const slice of slicesByLines(bytes, LINES_PER_SLICE)) {
+      await this.renderer.write(slice);
+      lines.push(...this.renderer.takeNewLines());
+    }
     const at = this.#clock.now();
-    const lines = this.renderer.takeNewLines();
     if (lines.length > 0) this.#events.output(lines, at);
     this.#apply(this.#tracker.output(at, this.renderer.screen()));
   }
@@ -101,6 +105,30 @@ export class LiveSession {
     if (deadline === null || this.#disposed) return;
     this.#timer = setTimeout(() => this.#apply(this.#tracker.tick(this.#clock.now())), Math.max(0, deadline - this.#clock.now()));
     this.#timer.unref();
+  }
+}
+
+/** Well under the renderer's scrollback (2000 rows), so no line scrolls away between two takes. */
+const LINES_PER_SLICE = 500;
+
+/** Cuts bytes after every `maxLines`-th newline; wrapped long lines are bounded by the byte cap. */
+export function* slicesByLines(bytes: Uint8Array, maxLines: number, maxBytes = 64 * 1024): Generator<Uint8Array> {
+  let start = 0;
+  while (start < bytes.length) {
+    let end = start;
+    let newlines = 0;
+    const limit = Math.min(bytes.length, start + maxBytes);
+    while (end < limit && newlines < maxLines) {
+      const next = bytes.indexOf(0x0a, end);
+      if (next === -1 || next >= limit) {
+        end = limit;
+        break;
+      }
+      end = next + 1;
+      newlines++;
+    }
+    yield bytes.subarray(start, end);
+    start = end;
   }
 }
 

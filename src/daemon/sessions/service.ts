@@ -307,16 +307,23 @@ export class SessionService implements SessionUseCases, DaemonService {
     return live;
   }
 
+  /** A pane event (death marker, closed pipe, quiet): ask tmux once. Never throws: it runs from file events. */
   async #checkPane(paneId: string): Promise<void> {
-    const record = this.#registry.byPane(paneId);
-    if (!record) return;
-    const pane = await this.#o.tmux.pane(paneId).catch(() => undefined);
-    if (pane === undefined || (pane !== null && !pane.dead)) return;
-    await this.#markExited(record, pane?.exitCode ?? null);
+    try {
+      const before = this.#registry.byPane(paneId);
+      if (!before) return;
+      const pane = await this.#o.tmux.pane(paneId).catch(() => undefined);
+      if (pane === undefined || (pane !== null && !pane.dead)) return;
+      // The session may have been killed while tmux answered.
+      const record = this.#registry.get(before.id);
+      if (record) await this.#markExited(record, pane?.exitCode ?? null);
+    } catch (error) {
+      this.#o.log.error('sessions.check_failed', { paneId, error });
+    }
   }
 
   async #markExited(record: SessionRecord, exitCode: number | null): Promise<void> {
-    if (record.exitedAt !== null) return;
+    if (record.exitedAt !== null || this.#registry.get(record.id) === undefined) return;
     this.#registry.update(record.id, { exitCode, exitedAt: new Date(this.#o.clock.now()).toISOString() });
     await this.#persist();
     this.#live.get(record.id)?.exited(exitCode);
