@@ -33,7 +33,8 @@ export class ActivityTracker {
   readonly #settleMs: number;
   readonly #detect: (screen: readonly string[]) => PromptMatch | null;
   #state: SessionState = 'running';
-  #screen: readonly string[] = [];
+  /** Read only when a prompt is looked for: rendering the screen on every chunk of a flood is wasted work. */
+  #screen: () => readonly string[] = () => [];
   #prompt: PromptMatch | null = null;
   #exitCode: number | null = null;
   #lastActivityAt: number | null = null;
@@ -76,12 +77,12 @@ export class ActivityTracker {
     return this.#idleAt === null ? this.#settleAt : Math.min(this.#settleAt, this.#idleAt);
   }
 
-  /** New output arrived; screen is the visible screen after it. */
-  output(at: number, screen: readonly string[]): ActivityUpdate {
+  /** New output arrived; screen is the visible screen after it (or a way to read the current screen later). */
+  output(at: number, screen: readonly string[] | (() => readonly string[])): ActivityUpdate {
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
     this.#state = 'running';
-    this.#screen = screen;
+    this.#screen = typeof screen === 'function' ? screen : () => screen;
     this.#prompt = null;
     this.#lastActivityAt = at;
     this.#outputSinceIdle = true;
@@ -126,7 +127,7 @@ export class ActivityTracker {
     if (this.#settleAt !== null && at >= this.#settleAt) {
       const settledAt = this.#settleAt;
       this.#settleAt = null;
-      const prompt = this.#detect(this.#screen);
+      const prompt = this.#detect(this.#screen());
       if (prompt) {
         this.#state = 'waiting';
         this.#prompt = prompt;

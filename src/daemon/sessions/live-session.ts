@@ -70,7 +70,7 @@ export class LiveSession {
     }
     const at = this.#clock.now();
     if (lines.length > 0) this.#events.output(lines, at);
-    this.#apply(this.#tracker.output(at, this.renderer.screen()));
+    this.#apply(this.#tracker.output(at, () => this.renderer.screen()));
   }
 
   input(): void {
