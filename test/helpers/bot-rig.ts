@@ -4,7 +4,7 @@
 // events, or, for another process's state (tmux panes, files), on a condition with a deadline.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Chat, Update, User } from 'grammy/types';
@@ -206,6 +206,8 @@ export async function startBotRig(options: RigOptions = {}): Promise<BotRig> {
     async close() {
       await h.run(['stop']).catch(() => undefined);
       await tmux('kill-server').catch(() => undefined);
+      // tmux 3.3a leaves the socket file behind after kill-server.
+      rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
       await emu.close();
       await h.cleanup();
     },
