@@ -86,6 +86,8 @@ export function createBotService(
   };
   const delivery = new Delivery(messenger, api, topics, index, log, {
     policy: new OutboxPolicy(options.outboxLimits), clock: { now }, secrets,
+    // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
+    outgoingSecrets: config.redact ? secrets : [token],
   }, save);
   const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);

@@ -47,10 +47,13 @@ export class Delivery {
     private readonly topics: Topics,
     private readonly index: MessageIndex,
     private readonly log: Logger,
-    options: Pick<OutboxRunnerOptions<Payload, number | null>, 'policy' | 'clock' | 'secrets'>,
+    options: Pick<OutboxRunnerOptions<Payload, number | null>, 'policy' | 'clock' | 'secrets'> & {
+      /** What outgoing text is cleaned of; `secrets` when absent. POCKET_REDACT=off narrows it to the bot token. */
+      outgoingSecrets?: readonly string[];
+    },
     private readonly onIndexed: () => void = () => {},
   ) {
-    this.redactor = new Redactor(options.secrets ?? []);
+    this.redactor = new Redactor(options.outgoingSecrets ?? options.secrets ?? []);
     this.runner = new OutboxRunner<Payload, number | null>({
       ...options,
       send: (item) => this.send(item.chatId, item.payload),

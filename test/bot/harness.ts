@@ -46,6 +46,8 @@ export interface HarnessOptions {
   staleSeconds?: number;
   /** Keep the emulator (another harness on the same Telegram); default: a new one. */
   emu?: BotApiEmulator;
+  /** Settings on top of the harness's own (secrets are added to the token's). */
+  config?: Partial<Config>;
 }
 
 export async function startBot(options: HarnessOptions = {}): Promise<BotHarness> {
@@ -62,7 +64,9 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   const config: Config = {
     home, botToken: emu.token, authorizedUserIds: [OWNER_ID], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
     shellEnabled: false, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
-    claudePath: undefined, agentCwd: undefined, secrets: [emu.token],
+    claudePath: undefined, agentCwd: undefined,
+    ...options.config,
+    secrets: [emu.token, ...(options.config?.secrets ?? [])],
   };
   const redactor = new Redactor(config.secrets);
   const log = createFileLogger({ file: paths.daemonLog, redactor, level: 'debug' });
