@@ -42,14 +42,21 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
   }
 }
 
-/** Recent events kept for subscribers that connect late (a restarted daemon reports resumed output at once). */
-const BACKLOG = 2000;
+/**
+ * Recent events kept for subscribers that connect late (a restarted daemon reports resumed output at once), bounded
+ * by events and by output lines: a flood must not turn the backlog into the daemon's biggest allocation.
+ */
+const BACKLOG_EVENTS = 2000;
+const BACKLOG_LINES = 5000;
 
 export function sessionHandlers(sessions: SessionUseCases): SessionHandlers {
   const recent: WireSessionEvent[] = [];
+  let lines = 0;
   sessions.subscribe((event) => {
-    recent.push(toWireEvent(event));
-    if (recent.length > BACKLOG) recent.splice(0, recent.length - BACKLOG);
+    const wire = toWireEvent(event);
+    recent.push(wire);
+    lines += wire.lines?.length ?? 0;
+    while (recent.length > BACKLOG_EVENTS || lines > BACKLOG_LINES) lines -= recent.shift()?.lines?.length ?? 0;
   });
   return {
     events: (params, request, connection) => {

@@ -49,6 +49,8 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#registry = new SessionRegistry(this.#store.readRegistry());
     this.#tail = await PaneLogTail.create({
       dir: this.#o.panesDir,
+      // Small reads keep a flood from holding megabytes per pane in flight at once.
+      readBytes: 128 * 1024,
       repipe: (paneId, file) => this.#o.tmux.ensurePipe(paneId, file, { replace: true }),
       onPaneEvent: (paneId) => void this.#checkPane(paneId),
       onMissing: (paneId) => this.#o.log.warn('sessions.log_removed_reattaching', { paneId }),
