@@ -128,7 +128,8 @@ export async function startDaemon({ settings = {}, nodeOptions } = {}) {
       spawnSync(tmux, ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 10_000 });
       // tmux 3.3a leaves the socket file behind after kill-server.
       rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
-      rmSync(home, { recursive: true, force: true });
+      // The tmux server may still be dropping pipe markers while it exits.
+      rmSync(home, { recursive: true, force: true, maxRetries: 40, retryDelay: 100 });
     },
   };
   live.add(daemon);
