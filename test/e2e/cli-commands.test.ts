@@ -82,7 +82,7 @@ describe('pocket logs', () => {
     expect((await h.run(['start'])).code).toBe(0);
     const last = await h.run(['logs', '-n', '1']);
     expect(last.stdout.trim().split('\n')).toHaveLength(1);
-    expect(last.stdout).toMatch(/^\S+Z INFO  daemon\.started pid=\d+/);
+    expect(last.stdout).toMatch(/^\S+Z INFO {2}daemon\.started pid=\d+/);
 
     const follower = h.spawn(['logs', '-f', '-n', '0']);
     let followed = '';
