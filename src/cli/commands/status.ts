@@ -36,6 +36,10 @@ export async function status(home: string, options: { json?: boolean; watch?: bo
 }
 
 async function runTui(client: IpcClient, initial: StatusSnapshot, home: string): Promise<void> {
+  // Ink draws only the last frame when it believes it runs in CI (it reads $CI when loaded); a person at a terminal
+  // asked for the live view, whatever their shell exports.
+  process.env.CI = 'false';
+  if (process.env.CONTINUOUS_INTEGRATION !== undefined) process.env.CONTINUOUS_INTEGRATION = 'false';
   const { renderStatusTui } = await import('../tui/render.js');
   await renderStatusTui({
     initial,
