@@ -94,8 +94,9 @@ export class PaneLogTail {
     this.#options.dir = path.resolve(options.dir);
     this.#watcher = watcher;
     watcher.on('all', (event, file) => this.#onFsEvent(event, file));
-    // chokidar passes on at most one change per file every 50 ms; the kernel's own events (inotify/FSEvents) for
-    // the directory start reads at once. chokidar stays for adds, removals and markers, and as the backstop.
+    // Chunk files are followed through the kernel's own directory events (inotify/FSEvents): chokidar passes on at
+    // most one change per file every 50 ms and stats the file for each, which at 50 busy panes was most of the
+    // daemon's time. chokidar watches the markers (pane died, pipe closed).
     this.#raw = rawWatch(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
     this.#raw.on('error', () => {});
     watcher.on('error', (error) => {
@@ -111,6 +112,7 @@ export class PaneLogTail {
       atomic: false,
       awaitWriteFinish: false,
       usePolling: false,
+      ignored: (file: string) => classifyLogFile(path.basename(file))?.kind === 'chunk',
     });
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
     return new PaneLogTail(options, watcher);
@@ -171,24 +173,26 @@ export class PaneLogTail {
     if (file === null || file.kind !== 'chunk') return;
     const f = this.#byBase.get(file.base);
     if (f === undefined) return;
-    if (event === 'rename') f.lookNext = true;
+    // 'rename' is a file appearing or going away: a next chunk, or the current one removed.
+    if (event === 'rename') {
+      f.lookNext = true;
+      if (file.name === f.file) f.checkFile = true;
+    }
     this.#kick(f);
+    // One trailing re-read per burst, as a backstop for a write that lands just after a read hit EOF.
+    f.rereadTimer ??= setTimeout(() => {
+      f.rereadTimer = undefined;
+      this.#kick(f);
+    }, this.#options.rereadMs);
   }
 
+  /** chokidar's events: markers only (chunk files are ignored there and followed through #onRawEvent). */
   #onFsEvent(event: string, file: string): void {
     if (path.dirname(file) !== this.#options.dir) return;
     const name = classifyLogFile(path.basename(file));
     const f = name === null ? undefined : this.#byBase.get(name.base);
-    if (name === null || f === undefined) return;
-    if (name.kind !== 'chunk') {
-      if (event === 'add' || event === 'change') void this.#onMarker(f, name.kind);
-      return;
-    }
-    if (event === 'unlink' && name.name === f.file) f.checkFile = true;
-    if (event === 'add') f.lookNext = true;
-    this.#kick(f);
-    clearTimeout(f.rereadTimer);
-    f.rereadTimer = setTimeout(() => this.#kick(f), this.#options.rereadMs);
+    if (name === null || f === undefined || name.kind === 'chunk') return;
+    if (event === 'add' || event === 'change') void this.#onMarker(f, name.kind);
   }
 
   /** Deleting the marker makes each one count once (a stale event finds nothing to delete). */
