@@ -63,7 +63,6 @@ function pipeArgs(target: string, file: string, chunkBytes: number): string[] {
   ];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
   const run = createTmuxRunner(options);
@@ -158,12 +157,16 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
     async sendText(paneId, text, sendOptions = {}) {
       assertPaneId(paneId);
       checkText(text);
-      for (const piece of splitText(text)) {
-        await run(['send-keys', '-t', paneId, '-l', '--', escapeTrailingSemicolon(piece)]);
+      const pieces = splitText(text);
+      const enter = sendOptions.enter !== false;
+      for (const [i, piece] of pieces.entries()) {
+        const args = ['send-keys', '-t', paneId, '-l', '--', escapeTrailingSemicolon(piece)];
+        // The last piece, the gap and the Enter go in one tmux call: tmux's own `run-shell -d` waits between them
+        // (the client returns after it), which saves a process start on every message typed from Telegram.
+        if (enter && i === pieces.length - 1) args.push(';', 'run-shell', '-d', String(enterDelayMs / 1000), ';', 'send-keys', '-t', paneId, 'Enter');
+        await run(args);
       }
-      if (sendOptions.enter === false) return;
-      if (text !== '') await sleep(enterDelayMs);
-      await run(['send-keys', '-t', paneId, 'Enter']);
+      if (enter && pieces.length === 0) await run(['send-keys', '-t', paneId, 'Enter']);
     },
 
     async sendKeys(paneId, keys) {
