@@ -68,6 +68,7 @@ interface Followed {
   checkFile: boolean;
   /** A later chunk file may exist: list the directory on the next pump (not on every read). */
   lookNext: boolean;
+  scratch?: Buffer;
   stopped: boolean;
   closedWaiter: (() => void) | null;
   rereadTimer: NodeJS.Timeout | undefined;
@@ -307,13 +308,17 @@ export class PaneLogTail {
     const fd = f.fd;
     if (fd === null) return;
     let delivered = false;
+    // One scratch buffer per pane (reads of different panes overlap), and only the bytes read copied out: a fresh
+    // readBytes-sized buffer for every short line was most of the garbage at 50 busy panes.
+    const scratch = (f.scratch ??= Buffer.allocUnsafe(this.#options.readBytes));
     while (!f.stopped) {
-      const buffer = Buffer.allocUnsafe(this.#options.readBytes);
-      const { bytesRead } = await fd.read(buffer, 0, buffer.length, f.offset);
+      const { bytesRead } = await fd.read(scratch, 0, scratch.length, f.offset);
       if (bytesRead === 0) break;
       f.offset += bytesRead;
       delivered = true;
-      await f.onData(buffer.subarray(0, bytesRead), { file: f.file, offset: f.offset });
+      await f.onData(Buffer.from(scratch.subarray(0, bytesRead)), { file: f.file, offset: f.offset });
+      // A short read reached the end as it was then; a later write brings its own event (and the trailing re-read).
+      if (bytesRead < scratch.length) break;
     }
     if (delivered) this.#armQuiet(f);
   }
