@@ -310,7 +310,8 @@ export class PaneLogTail {
     let delivered = false;
     // One scratch buffer per pane (reads of different panes overlap), and only the bytes read copied out: a fresh
     // readBytes-sized buffer for every short line was most of the garbage at 50 busy panes.
-    const scratch = (f.scratch ??= Buffer.allocUnsafe(this.#options.readBytes));
+    f.scratch ??= Buffer.allocUnsafe(this.#options.readBytes);
+    const scratch = f.scratch;
     while (!f.stopped) {
       const { bytesRead } = await fd.read(scratch, 0, scratch.length, f.offset);
       if (bytesRead === 0) break;
