@@ -2,22 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
-import { BIN, CANARY_TOKEN, eventually, type TempHome, tempHome } from '../helpers/pocket.js';
+import { BIN, CANARY_TOKEN, eventually, useTempHomes } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
-let homes: TempHome[] = [];
 const sockets: string[] = [];
-const fresh = (): TempHome => {
-  const h = tempHome();
-  homes.push(h);
-  return h;
-};
+const fresh = useTempHomes(afterEach, (logs) => expect(logs).not.toContain(CANARY_TOKEN));
 afterEach(async () => {
-  for (const h of homes) {
-    expect(h.logsText()).not.toContain(CANARY_TOKEN);
-    await h.cleanup();
-  }
-  homes = [];
   for (const socket of sockets.splice(0)) {
     try {
       execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });

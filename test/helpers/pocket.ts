@@ -99,3 +99,24 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Temp homes for one test file: `fresh()` makes one; after each test every home is checked for a leaked canary token
+ * in logs/ and cleaned up (daemon stopped, directory removed).
+ */
+export function useTempHomes(afterEachHook: (fn: () => Promise<void>) => void, check: (logs: string) => void): () => TempHome {
+  let homes: TempHome[] = [];
+  afterEachHook(async () => {
+    const done = homes;
+    homes = [];
+    for (const h of done) {
+      check(h.logsText());
+      await h.cleanup();
+    }
+  });
+  return () => {
+    const h = tempHome();
+    homes.push(h);
+    return h;
+  };
+}
