@@ -2,11 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
-import { BIN, CANARY_TOKEN, eventually, useTempHomes } from '../helpers/pocket.js';
+import { BIN, CANARY_TOKEN, eventually, tempHomesPerTest } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
 const sockets: string[] = [];
-const fresh = useTempHomes(afterEach, (logs) => expect(logs).not.toContain(CANARY_TOKEN));
+const fresh = tempHomesPerTest(afterEach, (logs) => expect(logs).not.toContain(CANARY_TOKEN));
 afterEach(async () => {
   for (const socket of sockets.splice(0)) {
     try {

@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CANARY_TOKEN, eventually, isAlive, useTempHomes } from '../helpers/pocket.js';
+import { CANARY_TOKEN, eventually, isAlive, tempHomesPerTest } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
 
-const fresh = useTempHomes(afterEach, (logs) => expect(logs).not.toContain(CANARY_TOKEN));
+const fresh = tempHomesPerTest(afterEach, (logs) => expect(logs).not.toContain(CANARY_TOKEN));
 
 const pidFromStart = (stdout: string): number => Number(/pid (\d+)/.exec(stdout)?.[1]);
 

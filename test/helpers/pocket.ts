@@ -104,7 +104,7 @@ export function isAlive(pid: number): boolean {
  * Temp homes for one test file: `fresh()` makes one; after each test every home is checked for a leaked canary token
  * in logs/ and cleaned up (daemon stopped, directory removed).
  */
-export function useTempHomes(afterEachHook: (fn: () => Promise<void>) => void, check: (logs: string) => void): () => TempHome {
+export function tempHomesPerTest(afterEachHook: (fn: () => Promise<void>) => void, check: (logs: string) => void): () => TempHome {
   let homes: TempHome[] = [];
   afterEachHook(async () => {
     const done = homes;
