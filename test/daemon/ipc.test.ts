@@ -61,6 +61,21 @@ describe('IPC', () => {
     await server.close();
   });
 
+  it('closes even when a client stopped reading', async () => {
+    const path = socketPath();
+    const server = await startIpcServer(path, { ...handlers(), hello: () => ({ version: 'x'.repeat(20_000_000), protocol: 1, pid: 1 }) }, silentLogger);
+    const socket = connect(path);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // Read the first bytes of the 20 MB reply, then stop reading: the daemon is left mid-write.
+    const firstBytes = new Promise((resolve) => socket.once('data', () => resolve(socket.pause())));
+    socket.write('{"v":1,"id":1,"type":"hello","params":{}}\n');
+    await firstBytes;
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    socket.destroy();
+  });
+
   it('says the daemon is not running when nobody listens', async () => {
     await expect(connectIpc(socketPath())).rejects.toMatchObject({ code: 'DAEMON_NOT_RUNNING' });
   });

@@ -15,8 +15,8 @@ export async function start(home: string, options: { foreground?: boolean }): Pr
     return;
   }
   const started = await startDetached(paths);
-  const bot = started.botUsername ? `, bot @${started.botUsername}` : '';
-  process.stdout.write(`pocket daemon started (pid ${started.pid}${bot}); home ${home}\n`);
+  const bot = started.botUsername ? `bot @${started.botUsername} connected` : 'bot not connected yet (see `pocket status`)';
+  process.stdout.write(`pocket daemon started (pid ${started.pid}, ${bot}); home ${home}\n`);
 }
 
 export async function restart(home: string): Promise<void> {

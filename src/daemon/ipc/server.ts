@@ -51,7 +51,11 @@ export async function startIpcServer(socketPath: string, handlers: Handlers, log
   return {
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.end();
+        for (const socket of sockets) {
+          socket.end();
+          // A client that stopped reading would hold end() (and so the daemon's exit) forever.
+          setTimeout(() => socket.destroy(), 500).unref();
+        }
         server.close(() => resolve());
         rmSync(socketPath, { force: true });
       }),
