@@ -15,11 +15,6 @@ export interface StartResult {
 
 const BIN = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
 
-/**
- * A smaller young generation: under a flood of pane output V8 otherwise grows it to its 3 x 16 MB default, which was
- * most of the daemon's peak memory (bench/tail); scavenges stay cheap at this size.
- */
-const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 /** Spawns `pocket __daemon` detached and resolves once it reports ready (or rejects with its reason). */
 export function startDetached(paths: HomePaths, options: { deadlineMs?: number; extraArgs?: string[] } = {}): Promise<StartResult> {
@@ -30,7 +25,7 @@ export function startDetached(paths: HomePaths, options: { deadlineMs?: number; 
     }));
   }
   const deadlineMs = options.deadlineMs ?? 20_000;
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, '__daemon', '--home', paths.home, ...(options.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [BIN, '__daemon', '--home', paths.home, ...(options.extraArgs ?? [])], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     env: process.env,

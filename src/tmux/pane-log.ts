@@ -27,7 +27,10 @@ export type PaneEventReason = 'died' | 'pipe-closed' | 'quiet';
 
 export interface FollowOptions {
   position?: TailPosition;
-  /** New bytes and the position after them; persist that position once the bytes are handled. */
+  /**
+   * New bytes and the position after them; persist that position once the bytes are handled. The bytes are a view of
+   * the tail's read buffer, valid until the returned promise settles: copy them to keep them longer.
+   */
   onData(bytes: Buffer, position: TailPosition): void | Promise<void>;
 }
 
@@ -73,6 +76,7 @@ interface Followed {
   closedWaiter: (() => void) | null;
   rereadTimer: NodeJS.Timeout | undefined;
   quietTimer: NodeJS.Timeout | undefined;
+  lastDataAt?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -308,8 +312,8 @@ export class PaneLogTail {
     const fd = f.fd;
     if (fd === null) return;
     let delivered = false;
-    // One scratch buffer per pane (reads of different panes overlap), and only the bytes read copied out: a fresh
-    // readBytes-sized buffer for every short line was most of the garbage at 50 busy panes.
+    // One read buffer per pane (reads of different panes overlap), lent to onData until its promise settles: a fresh
+    // buffer (or a copy) per read was most of the garbage at 50 busy panes and under a flood.
     f.scratch ??= Buffer.allocUnsafe(this.#options.readBytes);
     const scratch = f.scratch;
     while (!f.stopped) {
@@ -317,7 +321,7 @@ export class PaneLogTail {
       if (bytesRead === 0) break;
       f.offset += bytesRead;
       delivered = true;
-      await f.onData(Buffer.from(scratch.subarray(0, bytesRead)), { file: f.file, offset: f.offset });
+      await f.onData(scratch.subarray(0, bytesRead), { file: f.file, offset: f.offset });
       // A short read reached the end as it was then; a later write brings its own event (and the trailing re-read).
       if (bytesRead < scratch.length) break;
     }
@@ -327,7 +331,18 @@ export class PaneLogTail {
   /** One check after activity stops, not a poll: only new output or a new follow() arms it again. */
   #armQuiet(f: Followed): void {
     if (this.#options.quietMs <= 0 || f.stopped) return;
-    clearTimeout(f.quietTimer);
-    f.quietTimer = setTimeout(() => this.#options.onPaneEvent?.(f.paneId, 'quiet'), this.#options.quietMs);
+    f.lastDataAt = Date.now();
+    // One timer per quiet period, moved on when it fires early: re-arming on every read of a busy pane cost more.
+    if (f.quietTimer !== undefined) return;
+    const fire = (): void => {
+      const due = (f.lastDataAt ?? 0) + this.#options.quietMs - Date.now();
+      if (due > 0 && !f.stopped) {
+        f.quietTimer = setTimeout(fire, due);
+        return;
+      }
+      f.quietTimer = undefined;
+      if (!f.stopped) this.#options.onPaneEvent?.(f.paneId, 'quiet');
+    };
+    f.quietTimer = setTimeout(fire, this.#options.quietMs);
   }
 }
