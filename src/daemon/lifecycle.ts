@@ -15,7 +15,6 @@ export interface StartResult {
 
 const BIN = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
 
-
 /** Spawns `pocket __daemon` detached and resolves once it reports ready (or rejects with its reason). */
 export function startDetached(paths: HomePaths, options: { deadlineMs?: number; extraArgs?: string[] } = {}): Promise<StartResult> {
   const verdict = inspectLock(paths.lock);
