@@ -43,16 +43,24 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
 }
 
 /**
- * Recent events kept for subscribers that connect late (a restarted daemon reports resumed output at once), bounded
- * by events and by output lines: a flood must not turn the backlog into the daemon's biggest allocation.
+ * Events of the daemon's first minute kept for subscribers that connect late: a restarted daemon reports resumed
+ * output at once, before anyone can subscribe. Bounded by events and lines, and only the start-up window: every
+ * line kept here lives long enough to be promoted to V8's old space, which under a flood was the daemon's peak memory.
  */
-const BACKLOG_EVENTS = 2000;
-const BACKLOG_LINES = 5000;
+const BACKLOG_EVENTS = 500;
+const BACKLOG_LINES = 1000;
+const BACKLOG_WINDOW_MS = 60_000;
 
-export function sessionHandlers(sessions: SessionUseCases): SessionHandlers {
+export function sessionHandlers(sessions: SessionUseCases, now: () => number = Date.now): SessionHandlers {
   const recent: WireSessionEvent[] = [];
+  const until = now() + BACKLOG_WINDOW_MS;
   let lines = 0;
-  sessions.subscribe((event) => {
+  const stopRecording = sessions.subscribe((event) => {
+    if (now() > until) {
+      stopRecording();
+      recent.length = 0;
+      return;
+    }
     const wire = toWireEvent(event);
     recent.push(wire);
     lines += wire.lines?.length ?? 0;
