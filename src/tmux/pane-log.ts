@@ -13,7 +13,8 @@ import { type FSWatcher as RawWatcher, watch as rawWatch } from 'node:fs';
 import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, classifyLogFile } from './pipe-command.js';
+import { mkdirSync } from 'node:fs';
+import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, MARKER_DIR, classifyLogFile, markerBase } from './pipe-command.js';
 
 /** Where reading stands: a file name in the log directory ('' before the first) and the offset in it. */
 export interface TailPosition {
@@ -100,8 +101,8 @@ export class PaneLogTail {
     this.#watcher = watcher;
     watcher.on('all', (event, file) => this.#onFsEvent(event, file));
     // Chunk files are followed through the kernel's own directory events (inotify/FSEvents): chokidar passes on at
-    // most one change per file every 50 ms and stats the file for each, which at 50 busy panes was most of the
-    // daemon's time. chokidar watches the markers (pane died, pipe closed).
+    // most one change per file every 50 ms, and re-reads a changing directory with an lstat per entry, which at 50
+    // busy panes was most of the daemon's time. chokidar watches the markers' own directory (pane died, pipe closed).
     this.#raw = rawWatch(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
     this.#raw.on('error', () => {});
     watcher.on('error', (error) => {
@@ -111,13 +112,14 @@ export class PaneLogTail {
 
   /** Starts the directory watcher; resolves once it is watching. */
   static async create(options: PaneLogTailOptions): Promise<PaneLogTail> {
-    const watcher = watch(path.resolve(options.dir), {
+    const markers = path.join(path.resolve(options.dir), MARKER_DIR);
+    mkdirSync(markers, { recursive: true, mode: 0o700 });
+    const watcher = watch(markers, {
       depth: 0,
       ignoreInitial: true,
       atomic: false,
       awaitWriteFinish: false,
       usePolling: false,
-      ignored: (file: string) => classifyLogFile(path.basename(file))?.kind === 'chunk',
     });
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
     return new PaneLogTail(options, watcher);
@@ -191,9 +193,9 @@ export class PaneLogTail {
     }, this.#options.rereadMs);
   }
 
-  /** chokidar's events: markers only (chunk files are ignored there and followed through #onRawEvent). */
+  /** chokidar's events: the markers directory (chunk files are followed through #onRawEvent). */
   #onFsEvent(event: string, file: string): void {
-    if (path.dirname(file) !== this.#options.dir) return;
+    if (path.dirname(file) !== path.join(this.#options.dir, MARKER_DIR)) return;
     const name = classifyLogFile(path.basename(file));
     const f = name === null ? undefined : this.#byBase.get(name.base);
     if (name === null || f === undefined || name.kind === 'chunk') return;
@@ -203,7 +205,7 @@ export class PaneLogTail {
   /** Deleting the marker makes each one count once (a stale event finds nothing to delete). */
   async #onMarker(f: Followed, kind: 'closed' | 'died'): Promise<void> {
     try {
-      await unlink(f.log + (kind === 'closed' ? CLOSED_SUFFIX : DIED_SUFFIX));
+      await unlink(markerBase(f.log) + (kind === 'closed' ? CLOSED_SUFFIX : DIED_SUFFIX));
     } catch {
       return;
     }
@@ -293,7 +295,7 @@ export class PaneLogTail {
   async #reattach(f: Followed): Promise<void> {
     this.#options.onMissing?.(f.paneId);
     f.lookNext = true;
-    await unlink(f.log + CLOSED_SUFFIX).catch(() => {});
+    await unlink(markerBase(f.log) + CLOSED_SUFFIX).catch(() => {});
     const closed = new Promise<void>((resolve) => {
       f.closedWaiter = resolve;
     });

@@ -19,11 +19,24 @@
 import { PocketError } from '../core/errors.js';
 
 export const LOG_OPTION = '@pocket_log';
+/** The pane option holding where this pane's markers go (`<dir>/markers/<log name>`), read by the died hook. */
+export const MARKER_OPTION = '@pocket_marker';
+/**
+ * Markers live in a directory of their own: chokidar re-reads (and lstat()s every entry of) the directory it watches
+ * when it changes, and the chunk files next to it change with every line a pane prints.
+ */
+export const MARKER_DIR = 'markers';
 export const CLOSED_SUFFIX = '.closed';
 export const DIED_SUFFIX = '.died';
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
-export const DIED_HOOK = `run-shell -b ": > #{q:${LOG_OPTION}}${DIED_SUFFIX}"`;
+export const DIED_HOOK = `run-shell -b ": > #{q:${MARKER_OPTION}}${DIED_SUFFIX}"`;
+
+/** Where the markers of the pane log `file` go (without the .closed / .died suffix). */
+export function markerBase(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return `${file.slice(0, slash)}/${MARKER_DIR}/${file.slice(slash + 1)}`;
+}
 
 const CHUNK = /^(.+)\.(\d{15})\.([a-z]{6})$/;
 const MARKER = /^(.+)\.(closed|died)$/;
@@ -64,6 +77,7 @@ export function pipeCommand(file: string, chunkBytes = DEFAULT_CHUNK_BYTES, gene
   assertPipePath(file);
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new PocketError('INVALID_INPUT', 'Bad chunk size.');
   // umask: pane output is as private as shell history; the tmux server's own umask may be looser.
-  const command = `umask 077; split -b ${chunkBytes} -a 6 - '${file}.${generation}.'; : > '${file}${CLOSED_SUFFIX}'`;
+  const markers = markerBase(file);
+  const command = `umask 077; mkdir -p '${markers.slice(0, markers.lastIndexOf('/'))}'; split -b ${chunkBytes} -a 6 - '${file}.${generation}.'; : > '${markers}${CLOSED_SUFFIX}'`;
   return command.replaceAll('#', '##');
 }

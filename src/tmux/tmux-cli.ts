@@ -5,7 +5,7 @@ import { assertValidName } from '../core/names.js';
 import type { NewSessionOptions, PaneInfo, Tmux } from '../core/ports.js';
 import { PANE_FORMAT, parsePanes } from './format.js';
 import { checkKeys, checkText, escapeTrailingSemicolon, splitText } from './input.js';
-import { DEFAULT_CHUNK_BYTES, DIED_HOOK, LOG_OPTION, assertPipePath, pipeCommand } from './pipe-command.js';
+import { DEFAULT_CHUNK_BYTES, DIED_HOOK, LOG_OPTION, MARKER_OPTION, assertPipePath, markerBase, pipeCommand } from './pipe-command.js';
 import { type TmuxRunnerOptions, TmuxError, createTmuxRunner, isNoServer, isNotFound } from './run.js';
 
 export interface TmuxCliOptions extends TmuxRunnerOptions {
@@ -58,6 +58,7 @@ function assertCwd(cwd: string): string {
 function pipeArgs(target: string, file: string, chunkBytes: number): string[] {
   return [
     'set-option', '-p', '-t', target, LOG_OPTION, file, ';',
+    'set-option', '-p', '-t', target, MARKER_OPTION, markerBase(file), ';',
     'set-hook', '-p', '-t', target, 'pane-died', DIED_HOOK, ';',
     'pipe-pane', '-t', target, escapeTrailingSemicolon(pipeCommand(file, chunkBytes)),
   ];

@@ -125,7 +125,7 @@ describe('sessions through the daemon', () => {
     await client.request('session.send', { session: 'echoer', text: 'one' });
     await stream.until(hasLine('got:one'));
     const panes = join(r.h.home, '.state/panes');
-    for (const file of readdirSync(panes)) rmSync(join(panes, file));
+    for (const file of readdirSync(panes)) if (statSync(join(panes, file)).isFile()) rmSync(join(panes, file));
     await client.request('session.send', { session: 'echoer', text: 'two' });
     await stream.until(hasLine('got:two'));
     await client.request('session.send', { session: 'echoer', text: 'three' });

@@ -3,6 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
+import { markerBase } from '../../src/tmux/pipe-command.js';
 import { type TestTmux, readPaneLog, startTestTmux, waitFor } from '../helpers/tmux.js';
 
 // Reads the tty raw (no line editing, no 4095-byte canonical limit) and appends each line, hex-encoded, to a file.
@@ -160,7 +161,7 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.sendText(pane.paneId, 'once');
     await waitFor(async () => (await readPaneLog(log)).split('once').length === 3, { what: 'echo and output' });
     await t.tmux.ensurePipe(pane.paneId, log, { replace: true });
-    await waitFor(() => existsSync(`${log}.closed`), { what: 'old pipe closed marker' });
+    await waitFor(() => existsSync(`${markerBase(log)}.closed`), { what: 'old pipe closed marker' });
     expect((await t.tmux.pane(pane.paneId))?.piped).toBe(true);
     await t.tmux.sendText(pane.paneId, 'twice');
     await waitFor(async () => (await readPaneLog(log)).split('twice').length === 3, { what: 'output after replace' });

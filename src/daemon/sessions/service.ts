@@ -12,6 +12,7 @@ import type { AdoptablePane, SessionEvent, SessionRecord, SessionSummary, Sessio
 import type { Logger } from '../../log.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
 import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
+import { MARKER_DIR } from '../../tmux/pipe-command.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { DaemonService } from '../main.js';
 import { LiveSession } from './live-session.js';
@@ -346,8 +347,10 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   async #removeLogs(sessionId: string): Promise<void> {
     const prefix = `${sessionId}.log`;
-    const names = await readdir(this.#o.panesDir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n === prefix || n.startsWith(`${prefix}.`)).map((n) => rm(join(this.#o.panesDir, n), { force: true })));
+    for (const dir of [this.#o.panesDir, join(this.#o.panesDir, MARKER_DIR)]) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      await Promise.all(names.filter((n) => n === prefix || n.startsWith(`${prefix}.`)).map((n) => rm(join(dir, n), { force: true })));
+    }
   }
 
   #emit(event: SessionEvent): void {
