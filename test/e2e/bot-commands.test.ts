@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_TOKEN, eventually } from '../helpers/pocket.js';
-import { BOT_TOKEN, type BotRig, fileText, startBotRig } from '../helpers/bot-rig.js';
+import { BOT_TOKEN, type BotRig, fileText, startBotRig, failureReport } from '../helpers/bot-rig.js';
 
 let rig: BotRig;
 
@@ -19,9 +19,7 @@ afterAll(async () => {
 
 afterEach((ctx) => {
   if (ctx.task.result?.state !== 'fail') return;
-  console.log(rig.emu.messages(rig.chat, { from: 'all' }).map((m) => `${m.messageId}${m.fromBot ? ' bot' : ' user'}: ${JSON.stringify(m.text ?? m.caption)}`).join('\n'));
-  console.log(rig.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}`).join('\n'));
-  console.log(rig.h.logsText().slice(-4000));
+  console.log(failureReport(rig));
 });
 
 /** The session's status card: the first bot message headed `<state icon> NAME`. */

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TopicRecord } from '../../src/emulator/index.js';
 import { eventually } from '../helpers/pocket.js';
-import { type BotRig, startBotRig } from '../helpers/bot-rig.js';
+import { type BotRig, startBotRig, failureReport } from '../helpers/bot-rig.js';
 
 let rig: BotRig;
 
@@ -19,9 +19,7 @@ afterAll(async () => {
 
 afterEach((ctx) => {
   if (ctx.task.result?.state !== 'fail') return;
-  console.log(rig.emu.messages(rig.chat, { from: 'all' }).map((m) => `${m.messageId} t${m.threadId ?? '-'}${m.fromBot ? ' bot' : ' user'}: ${JSON.stringify(m.text ?? m.caption)}`).join('\n'));
-  console.log(rig.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}`).join('\n'));
-  console.log(rig.h.logsText().slice(-4000));
+  console.log(failureReport(rig));
 });
 
 const echoLoop = (name: string) => `while IFS= read -r l; do echo "${name}:$l"; done`;

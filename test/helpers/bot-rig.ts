@@ -236,3 +236,12 @@ export function fileText(path: string): string {
 }
 
 export const homeFile = (rig: BotRig, name: string): string => join(rig.h.home, name);
+
+/** What Telegram saw and the daemon logged, printed when a test fails (threads shown in forum chats). */
+export function failureReport(rig: BotRig): string {
+  const messages = rig.emu
+    .messages(rig.chat, { from: 'all' })
+    .map((m) => `${m.messageId}${m.threadId ? ` t${m.threadId}` : ''}${m.fromBot ? ' bot' : ' user'}: ${JSON.stringify(m.text ?? m.caption)}`);
+  const calls = rig.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}`);
+  return [...messages, ...calls, rig.h.logsText().slice(-4000)].join('\n');
+}
