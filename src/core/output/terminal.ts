@@ -7,6 +7,19 @@ import { LineCursor } from './line-cursor.js';
 const { Terminal } = xterm;
 type XTerm = InstanceType<typeof Terminal>;
 
+/** xterm's core terminal: its writeSync parses in the caller's turn (see TerminalRenderer.write). */
+interface SyncWritable {
+  writeSync(data: Uint8Array | string): void;
+}
+
+function coreOf(term: XTerm): SyncWritable {
+  const core = (term as unknown as { _core?: Partial<SyncWritable> })._core;
+  if (typeof core?.writeSync !== 'function') {
+    throw new Error('@xterm/headless without a synchronous write: pocket needs @xterm/headless 6.0 (see package.json).');
+  }
+  return core as SyncWritable;
+}
+
 export interface TerminalRendererOptions {
   cols: number;
   rows: number;
@@ -18,6 +31,7 @@ export const DEFAULT_SCROLLBACK = 2000;
 
 export class TerminalRenderer {
   readonly #term: XTerm;
+  readonly #core: SyncWritable;
   readonly #cursor: LineCursor;
 
   constructor(options: TerminalRendererOptions) {
@@ -30,6 +44,7 @@ export class TerminalRenderer {
       convertEol: false,
       logLevel: 'off',
     });
+    this.#core = coreOf(this.#term);
     this.#cursor = new LineCursor(this.#term, options.scrollback ?? DEFAULT_SCROLLBACK);
   }
 
@@ -51,9 +66,15 @@ export class TerminalRenderer {
     return this.#cursor.lost;
   }
 
-  /** Resolves once xterm has parsed the data; awaiting each chunk keeps xterm's write queue (and memory) bounded. */
-  write(data: Uint8Array | string): Promise<void> {
-    return new Promise((resolve) => this.#term.write(data, resolve));
+  /**
+   * Parses the data now. xterm's public write() queues it and parses in a setTimeout: every pane event paid at least
+   * a 1 ms timer hop plus the timer machinery (~1.1 ms a line against ~1 us, measured), and the daemon had to await
+   * every chunk. Its core's writeSync is marked unreliable because a parser hook that returns a promise cannot run
+   * inside it; this renderer registers none (LineCursor's hooks are synchronous). Pinned in package.json, checked
+   * at construction and by test/core/output/terminal.test.ts, so an xterm without it fails loudly, not slowly.
+   */
+  write(data: Uint8Array | string): void {
+    this.#core.writeSync(data);
   }
 
   /** The visible rows, right-trimmed. */

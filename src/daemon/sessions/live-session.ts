@@ -55,18 +55,20 @@ export class LiveSession {
   }
 
   /** Rebuilds the screen from output that was already reported before a restart, without reporting it again. */
-  async replay(bytes: Uint8Array): Promise<void> {
-    await this.renderer.write(bytes);
+  replay(bytes: Uint8Array): void {
+    this.renderer.write(bytes);
     this.renderer.takeNewLines();
   }
 
-  async feed(bytes: Uint8Array): Promise<void> {
+  /** Synchronous: the pane tail's read buffer is only lent for the call (see PaneLogTail's onData). */
+  feed(bytes: Uint8Array): void {
     if (this.#disposed) return;
     // The terminal keeps a bounded history: a large read fed whole would push lines out before they are taken.
-    const lines: string[] = [];
+    let lines: string[] = [];
     for (const slice of slicesByLines(bytes, LINES_PER_SLICE)) {
-      await this.renderer.write(slice);
-      lines.push(...this.renderer.takeNewLines());
+      this.renderer.write(slice);
+      const taken = this.renderer.takeNewLines();
+      lines = lines.length === 0 ? taken : lines.concat(taken);
     }
     const at = this.#clock.now();
     if (lines.length > 0) this.#events.output(lines, at);

@@ -150,7 +150,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const live = await this.#follow(record, { cols: pane.width, rows: pane.height });
     // What the pane shows now becomes the starting screen, so /tail has something before new output arrives.
     const screen = await this.#o.tmux.capture(pane.paneId, { ansi: true }).catch(() => '');
-    await live.replay(Buffer.from(screen.replace(/\n$/, '').split('\n').join('\r\n')));
+    live.replay(Buffer.from(screen.replace(/\n$/, '').split('\n').join('\r\n')));
     await this.#o.tmux.ensurePipe(pane.paneId, this.#logFile(record.id));
     this.#emit({ type: 'created', session: this.#view(record) });
     this.#o.log.info('sessions.attached', { session: chosen, id: record.id, paneId: pane.paneId });
@@ -298,11 +298,11 @@ export class SessionService implements SessionUseCases, DaemonService {
       },
     });
     this.#live.set(record.id, live);
-    if (position) await live.replay(await readBefore(this.#o.panesDir, position, REPLAY_BYTES));
+    if (position) live.replay(await readBefore(this.#o.panesDir, position, REPLAY_BYTES));
     await this.#tail!.follow(record.paneId, this.#logFile(record.id), {
       position,
-      onData: async (bytes, next) => {
-        await live.feed(bytes);
+      onData: (bytes, next) => {
+        live.feed(bytes);
         this.#store.setPosition(record.id, next);
         this.#o.changes.emit('changed');
       },

@@ -46,3 +46,15 @@ describe('raw fixtures through the terminal', () => {
     });
   }
 });
+
+describe('parsing in the caller turn', () => {
+  // xterm's public write() parses in a setTimeout (a 1 ms hop per pane event); the renderer uses its core's writeSync.
+  // Fails when an xterm upgrade drops it (the renderer refuses to start then).
+  it('has the text on screen as soon as write() returns', () => {
+    const term = new TerminalRenderer({ cols: 20, rows: 5 });
+    term.write('one\r\ntwo\r\n');
+    expect(term.takeNewLines()).toEqual(['one', 'two']);
+    expect(term.screen()[1]).toBe('two');
+    term.dispose();
+  });
+});
