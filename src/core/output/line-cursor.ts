@@ -77,12 +77,17 @@ export class LineCursor {
     return anchor.isDisposed ? this.#base + this.#anchorLine + 1 : this.#base + this.#anchorLine - anchor.line;
   }
 
-  /** Called per scroll: re-anchor on the last history row before trimming gets near the anchor. */
+  /**
+   * Called per scroll: re-anchor on the last history row before trimming gets near the anchor. Trimming reaches it
+   * after the rows still free in the buffer plus the rows above it; counting only the rows above made every scroll
+   * of a filling buffer replace the marker (a new marker and its emitter per line, most of the garbage at 50 panes).
+   */
   #keepAnchor(): void {
-    const anchor = this.#anchor;
-    if (anchor && !anchor.isDisposed && anchor.line > this.#scrollback / 2) return;
     const buffer = this.#normal();
     if (!buffer || buffer.baseY === 0) return;
+    const anchor = this.#anchor;
+    const free = Math.max(0, this.#term.rows + this.#scrollback - buffer.length);
+    if (anchor && !anchor.isDisposed && anchor.line + free > this.#scrollback / 2) return;
     this.#base = this.#trimmed();
     anchor?.dispose();
     this.#anchor = this.#term.registerMarker(-buffer.cursorY - 1);

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import xterm from '@xterm/headless';
+import { describe, expect, it, vi } from 'vitest';
+import { LineCursor } from '../../../src/core/output/line-cursor.js';
 import { TerminalRenderer } from '../../../src/core/output/terminal.js';
 
 const numbered = (from: number, to: number): string[] =>
@@ -162,5 +164,25 @@ describe('TerminalRenderer.lines and screen', () => {
     const bytes = new TextEncoder().encode('é🚀\r\n');
     for (const b of bytes) await t.write(Uint8Array.of(b));
     expect(t.lines(1)).toEqual(['é🚀']);
+  });
+});
+
+describe('LineCursor anchoring', () => {
+  it('re-anchors about twice per scrollback of output, not on every scroll of a filling buffer', async () => {
+    const term = new xterm.Terminal({ cols: 40, rows: 5, scrollback: 100, allowProposedApi: true, logLevel: 'off' });
+    const markers = vi.spyOn(term, 'registerMarker');
+    const cursor = new LineCursor(term, 100);
+    const seen: string[] = [];
+    // One line per write and per take, as a pane printing a line at a time delivers it.
+    for (let i = 0; i < 1000; i++) {
+      await new Promise<void>((resolve) => term.write(`line ${i}\r\n`, resolve));
+      seen.push(...cursor.take());
+    }
+    expect(seen).toEqual(numbered(0, 1000));
+    expect(cursor.lost).toBe(0);
+    // The buffer fills after ~100 lines, then 900 lines of trimming: a new anchor every ~50 of them.
+    expect(markers.mock.calls.length).toBeLessThanOrEqual(25);
+    cursor.dispose();
+    term.dispose();
   });
 });
