@@ -22,6 +22,8 @@ interface CardState {
   dirty: boolean;
   /** Lines were seeded from the session's tail (once per daemon run). */
   seeded: boolean;
+  /** The edit waiting in the outbox, not yet rendered; null when none is. */
+  queuedEdit: object | null;
 }
 
 export class Cards {
@@ -44,7 +46,9 @@ export class Cards {
     switch (event.type) {
       case 'output': {
         const card = this.card(event.sessionId);
-        card.lines = [...card.lines, ...event.lines].slice(-CARD_LINES * 2);
+        // In place: this runs for every line a busy pane prints.
+        for (const line of event.lines) card.lines.push(line);
+        if (card.lines.length > CARD_LINES * 2) card.lines.splice(0, card.lines.length - CARD_LINES * 2);
         this.update(event.sessionId);
         return;
       }
@@ -63,7 +67,7 @@ export class Cards {
   /** Re-reads the last lines from the session and redraws its card (the Refresh button, daemon start). */
   async refresh(sessionId: string): Promise<void> {
     const card = this.card(sessionId);
-    card.lines = await this.sessions.tail(sessionId, CARD_LINES);
+    card.lines = [...(await this.sessions.tail(sessionId, CARD_LINES))];
     card.seeded = true;
     this.update(sessionId);
   }
@@ -85,13 +89,15 @@ export class Cards {
   }
 
   private async draw(sessionId: string): Promise<void> {
-    const view = this.sessions.get(sessionId);
     const card = this.card(sessionId);
-    if (view === undefined) return;
     if (card.creating) {
       card.dirty = true;
       return;
     }
+    // An edit already waiting for its turn renders whatever is newest when it goes: nothing to add.
+    if (card.ref !== null && card.queuedEdit !== null) return;
+    const view = this.sessions.get(sessionId);
+    if (view === undefined) return;
     // Marked before the first await, so two events in a row never send two cards.
     const creating = card.ref === null;
     card.creating = creating;
@@ -100,9 +106,19 @@ export class Cards {
       const seeded = await this.sessions.tail(sessionId, CARD_LINES).catch(() => [] as string[]);
       card.lines = [...seeded, ...card.lines].slice(-CARD_LINES * 2);
     }
-    const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
     if (!creating && card.ref !== null) {
-      const outcome = await this.delivery.edit(card.ref.chatId, `card:${sessionId}`, card.ref.messageId, rendered.text, true, rendered.buttons);
+      if (card.queuedEdit !== null) return;
+      const token = {};
+      card.queuedEdit = token;
+      const ref = card.ref;
+      const outcome = await this.delivery.editLazily(ref.chatId, `card:${sessionId}`, ref.messageId, () => {
+        // Changes from here on need an edit of their own.
+        if (card.queuedEdit === token) card.queuedEdit = null;
+        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        return { text: rendered.text, pre: true, buttons: rendered.buttons };
+      });
+      // Dropped or superseded before its turn: the next change queues a new one.
+      if (card.queuedEdit === token) card.queuedEdit = null;
       if (outcome.status === 'failed' && classifyApiError(outcome.error).kind === 'message_not_found') {
         // Deleted by someone, or with its topic: a new card replaces it.
         card.ref = null;
@@ -111,6 +127,7 @@ export class Cards {
       }
       return;
     }
+    const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
     card.dirty = false;
     try {
       const ids = await this.delivery.text({ chatId: this.chatId, topicOf: sessionId, sessionId }, rendered.text, {
@@ -162,5 +179,5 @@ export class Cards {
 }
 
 function fresh(ref: CardRef | null): CardState {
-  return { ref, lines: [], creating: false, dirty: false, seeded: false };
+  return { ref, lines: [], creating: false, dirty: false, seeded: false, queuedEdit: null };
 }

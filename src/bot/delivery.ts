@@ -31,9 +31,16 @@ export interface TextParams {
   kind?: 'reply' | 'alert';
 }
 
+/** What an edit puts in a message; rendered when the edit's turn comes (see Delivery.editLazily). */
+export interface EditContent {
+  text: string;
+  pre: boolean;
+  buttons: RenderedButton[][];
+}
+
 type Payload =
   | { op: 'text'; place: Place; text: string; params: TextParams }
-  | { op: 'edit'; messageId: number; text: string; pre: boolean; buttons: RenderedButton[][] }
+  | { op: 'edit'; messageId: number; render: () => EditContent }
   | { op: 'document'; place: Place; filename: string; bytes: Uint8Array; caption: string };
 
 export class Delivery {
@@ -79,9 +86,17 @@ export class Delivery {
     return sentIds(await Promise.all(outcomes));
   }
 
-  /** A card edit: coalesced by key, so only the newest content of a burst is sent. */
+  /** An edit: coalesced by key, so only the newest content of a burst is sent. */
   edit(chatId: number, key: string, messageId: number, text: string, pre: boolean, buttons: RenderedButton[][]): Promise<Outcome<number | null>> {
-    return this.runner.enqueue({ chatId, kind: 'edit', key, payload: { op: 'edit', messageId, text: this.redactor.text(text), pre, buttons } });
+    return this.editLazily(chatId, key, messageId, () => ({ text, pre, buttons }));
+  }
+
+  /**
+   * An edit whose content is rendered only when the outbox sends it (again on a retry), so a card that changes with
+   * every line is rendered once per send slot, not once per line. Redacted at that moment like everything else.
+   */
+  editLazily(chatId: number, key: string, messageId: number, render: () => EditContent): Promise<Outcome<number | null>> {
+    return this.runner.enqueue({ chatId, kind: 'edit', key, payload: { op: 'edit', messageId, render } });
   }
 
   async document(place: Place, filename: string, bytes: Uint8Array, caption: string): Promise<number[]> {
@@ -100,7 +115,8 @@ export class Delivery {
 
   private async send(chatId: number, payload: Payload): Promise<number | null> {
     if (payload.op === 'edit') {
-      await this.messenger.editText(chatId, payload.messageId, payload.text, { pre: payload.pre, buttons: payload.buttons });
+      const { text, pre, buttons } = payload.render();
+      await this.messenger.editText(chatId, payload.messageId, this.redactor.text(text), { pre, buttons });
       return payload.messageId;
     }
     const deliver = async (threadId: number | undefined): Promise<number> => {

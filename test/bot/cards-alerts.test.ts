@@ -36,8 +36,11 @@ describe('cards', () => {
     h.sessions.emit({ type: 'created', session: s });
     const card = await botSaid(h, h.chat, /build — running/);
     const since = h.emu.calls.length;
+    const readsBefore = h.sessions.reads;
     for (let i = 1; i <= 200; i++) h.sessions.print(s.id, `line ${i}`);
     await h.emu.waitFor(() => /line 200$/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''), { timeoutMs: 8000 });
+    // The card is rendered when its edit goes, not per line: a busy pane must not cost a render per line.
+    expect(h.sessions.reads - readsBefore).toBeLessThanOrEqual(10);
     const edits = h.emu.calls.slice(since).filter((c) => c.method === 'editMessageText' && c.ok);
     expect(edits.length).toBeLessThanOrEqual(2);
     expect(h.emu.rateLimitHits()).toBe(0);

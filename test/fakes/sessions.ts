@@ -18,6 +18,8 @@ export class FakeSessions implements SessionUseCases {
   readonly calls: FakeCall[] = [];
   readonly output = new Map<string, string[]>();
   adoptablePanes: AdoptablePane[] = [];
+  /** get() calls: what a card render costs (get is not in `calls`, it is not worth a record each). */
+  reads = 0;
   /** Make the next call of a method throw this. */
   failNext = new Map<string, Error>();
   private views = new Map<string, SessionView>();
@@ -91,6 +93,7 @@ export class FakeSessions implements SessionUseCases {
     return found;
   }
   get(sessionId: string): SessionView | undefined {
+    this.reads++;
     return this.views.get(sessionId);
   }
   async create(name: string, command?: string): Promise<SessionView> {
