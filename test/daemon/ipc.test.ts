@@ -1,8 +1,8 @@
 import { mkdtempSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { notRunningSnapshot } from '../../src/core/status.js';
 import { connectIpc } from '../../src/daemon/ipc/client.js';
 import { checkRequest } from '../../src/daemon/ipc/protocol.js';
@@ -73,6 +73,72 @@ describe('IPC', () => {
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(5000);
+    socket.destroy();
+  });
+
+  it('sends the messages of one turn in one write, in order', async () => {
+    const path = socketPath();
+    const server = await startIpcServer(path, {
+      ...handlers(),
+      subscribe: (_p, request, connection) => {
+        setImmediate(() => {
+          for (let i = 0; i < 100; i++) connection.push(request.id, { event: 'status', data: notRunningSnapshot(`v${i}`) });
+        });
+        return { subscribed: true };
+      },
+    }, silentLogger);
+    const writes = vi.spyOn(Socket.prototype, 'write');
+    try {
+      const client = await connectIpc(path);
+      const versions: string[] = [];
+      await new Promise<void>((resolve) => {
+        void client.subscribe((s) => {
+          versions.push(s.daemon.version);
+          if (versions.length === 100) resolve();
+        }, () => {});
+      });
+      expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => `v${i}`));
+      const eventWrites = writes.mock.calls.filter(([chunk]) => typeof chunk === 'string' && chunk.includes('"event":"status"'));
+      expect(eventWrites).toHaveLength(1);
+      client.close();
+    } finally {
+      writes.mockRestore();
+      await server.close();
+    }
+  });
+
+  it('cuts off a subscriber that stopped reading instead of buffering for it without end', async () => {
+    const path = socketPath();
+    const big = 'x'.repeat(1024 * 1024);
+    let pushed = 0;
+    const cutOff = new Promise<void>((resolve) => {
+      void startIpcServer(path, {
+        ...handlers(),
+        subscribe: (_p, request, connection) => {
+          let open = true;
+          connection.onClose(() => {
+            open = false;
+            resolve();
+          });
+          // One 1 MB event per turn, as a busy daemon would push; stops once the server gives up on the client.
+          const next = (): void => {
+            if (!open || pushed >= 200) return;
+            pushed++;
+            connection.push(request.id, { event: 'status', data: notRunningSnapshot(big) });
+            setImmediate(next);
+          };
+          setImmediate(next);
+          return { subscribed: true };
+        },
+      }, silentLogger).then((server) => cutOff.finally(() => server.close()));
+    });
+    const socket = connect(path);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause();
+    socket.write('{"v":1,"id":1,"type":"subscribe","params":{}}\n');
+    await cutOff;
+    // 16 MB unread, plus what the kernel's socket buffers took.
+    expect(pushed).toBeLessThan(40);
     socket.destroy();
   });
 

@@ -32,11 +32,10 @@ export interface IpcServer {
 }
 
 export async function startIpcServer(socketPath: string, handlers: Handlers, log: Logger): Promise<IpcServer> {
-  const sockets = new Set<Socket>();
+  const sockets = new Map<Socket, () => void>();
   const server: Server = createServer((socket) => {
-    sockets.add(socket);
+    sockets.set(socket, serveConnection(socket, handlers, log));
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, handlers, log);
   });
   // Only the lock holder gets here, so a socket file left by a killed daemon is ours to remove.
   rmSync(socketPath, { force: true });
@@ -51,7 +50,8 @@ export async function startIpcServer(socketPath: string, handlers: Handlers, log
   return {
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) {
+        for (const [socket, flush] of sockets) {
+          flush();
           socket.end();
           // A client that stopped reading would hold end() (and so the daemon's exit) forever.
           setTimeout(() => socket.destroy(), 500).unref();
@@ -62,12 +62,41 @@ export async function startIpcServer(socketPath: string, handlers: Handlers, log
   };
 }
 
-function serveConnection(socket: Socket, handlers: Handlers, log: Logger): void {
+/**
+ * Output a client has not read yet, beyond which it is cut off: a subscriber that stopped reading (a suspended
+ * `pocket status`) would otherwise grow the daemon's memory with every line any pane prints.
+ */
+export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+
+/** Serves one client; returns what writes out its queued messages at once (before the server ends it). */
+function serveConnection(socket: Socket, handlers: Handlers, log: Logger): () => void {
   socket.setEncoding('utf8');
   const lines = new LineBuffer();
   const closeListeners: (() => void)[] = [];
+  // Messages of one turn of the event loop leave in one write: at 50 busy panes a write per event was a syscall
+  // (and a wake-up of the reader) per line. Nothing waits for a timer: a quiet daemon sends each at once.
+  let queued: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const text = queued.length === 0 ? '' : `${queued.join('\n')}\n`;
+    queued = [];
+    if (text === '' || socket.destroyed || !socket.writable) return;
+    // Judged before writing, so one large reply still goes; more on top of an unread backlog does not.
+    if (socket.writableLength > MAX_UNREAD_BYTES) {
+      log.warn('ipc.client_cut_off', { unreadBytes: socket.writableLength, reason: 'the client stopped reading' });
+      socket.destroy();
+      return;
+    }
+    socket.write(text);
+  };
   const send = (message: DaemonMessage): void => {
-    if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(message)}\n`);
+    if (socket.destroyed || !socket.writable) return;
+    queued.push(JSON.stringify(message));
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
   const connection: Connection = {
     push: (id, event) => send({ v: PROTOCOL_VERSION, id, ...event } as EventMessage),
@@ -87,6 +116,7 @@ function serveConnection(socket: Socket, handlers: Handlers, log: Logger): void 
     }
     for (const line of received) void handleLine(line, handlers, connection, send, log);
   });
+  return flush;
 }
 
 async function handleLine(
