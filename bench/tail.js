@@ -6,7 +6,8 @@
 // 3. Flood: one pane printing ~50 MB of numbered lines as fast as it can: peak RSS (VmHWM), time to drain, every
 //    line reported exactly once, disk used by .state/panes (sampled every 200 ms).
 // Figures are reported, not asserted: the exit code is non-zero only when the benchmark itself fails.
-// Env: BENCH_TAIL_PHASES=latency,idle,flood (default all; latency1, latency50 for one run); BENCH_TAIL_PROFILE=DIR writes daemon CPU profiles there.
+// Env: BENCH_TAIL_PHASES=latency,idle,flood (default all; latency1, latency50 for one run); BENCH_TAIL_PROFILE=DIR writes daemon CPU profiles there;
+// BENCH_TAIL_NODE_OPTIONS adds to the daemon's NODE_OPTIONS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -23,7 +24,10 @@ const TARGETS = { p50: 30, p95: 100, spawnsPerS: 0, cpuPct: 1, rssMb: 150 };
 
 const phases = new Set((process.env.BENCH_TAIL_PHASES ?? 'latency,idle,flood').split(',').map((s) => s.trim()));
 const profileDir = process.env.BENCH_TAIL_PROFILE;
-const nodeOptions = profileDir ? `--import=${new URL('./lib/cpu-profile.js', import.meta.url).pathname}` : undefined;
+// BENCH_TAIL_NODE_OPTIONS: extra NODE_OPTIONS for the daemon (e.g. `--import=/tmp/probe.mjs` to watch its event loop).
+const nodeOptions = [profileDir ? `--import=${new URL('./lib/cpu-profile.js', import.meta.url).pathname}` : '', process.env.BENCH_TAIL_NODE_OPTIONS ?? '']
+  .filter(Boolean)
+  .join(' ') || undefined;
 const now = () => performance.timeOrigin + performance.now();
 const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
