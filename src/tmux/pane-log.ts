@@ -81,6 +81,7 @@ interface Followed {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PaneLogTail {
   readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError'>> & PaneLogTailOptions;
@@ -329,6 +330,9 @@ export class PaneLogTail {
       if (handled !== undefined) await handled;
       // A short read reached the end as it was then; a later write brings its own event (and the trailing re-read).
       if (bytesRead < scratch.length) break;
+      // More to read: a flooding pane hands the event loop back between reads, so the other panes, IPC writes
+      // (subscribers fell 30 MB behind a flood without this) and timers get their turn.
+      await yieldToLoop();
     }
     if (delivered) this.#armQuiet(f);
   }

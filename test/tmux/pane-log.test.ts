@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PaneEventReason, PaneLogTail, type PaneLogTailOptions, type TailPosition } from '../../src/tmux/pane-log.js';
@@ -170,5 +171,31 @@ describe('PaneLogTail on real pipe-pane logs', () => {
     await waitFor(() => events.includes('quiet'), { what: 'quiet event' });
     await t.tmux.killPane(pane.paneId);
     await waitFor(() => events.includes('pipe-closed'), { what: 'pipe-closed event' });
+  });
+});
+
+describe('PaneLogTail fairness', () => {
+  it('hands the event loop back between reads of a long backlog', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pocket-tail-'));
+    const total = 4 * 1024 * 1024;
+    await writeFile(path.join(dir, 'p.log.000000000000001.aaaaaa'), Buffer.alloc(total, 0x61));
+    const tail = await PaneLogTail.create({ dir, repipe: async () => {}, quietMs: 0, readBytes: 64 * 1024 });
+    let received = 0;
+    let receivedWhenOthersRan = -1;
+    const done = new Promise<void>((resolve) => {
+      void tail.follow('%1', path.join(dir, 'p.log'), {
+        onData: (bytes) => {
+          // Something else the loop has to do (another pane's event, an IPC write), queued behind the first read.
+          if (received === 0) setImmediate(() => (receivedWhenOthersRan = received));
+          received += bytes.length;
+          if (received === total) resolve();
+        },
+      });
+    });
+    await done;
+    await tail.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(receivedWhenOthersRan).toBeGreaterThan(0);
+    expect(receivedWhenOthersRan).toBeLessThan(total);
   });
 });

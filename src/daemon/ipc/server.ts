@@ -64,9 +64,10 @@ export async function startIpcServer(socketPath: string, handlers: Handlers, log
 
 /**
  * Output a client has not read yet, beyond which it is cut off: a subscriber that stopped reading (a suspended
- * `pocket status`) would otherwise grow the daemon's memory with every line any pane prints.
+ * `pocket demo`) would otherwise grow the daemon's memory with every line any pane prints. Large enough that a
+ * client still reading, but slower than a 50 MB flood (bench/tail's), keeps up and loses nothing.
  */
-export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 /** Serves one client; returns what writes out its queued messages at once (before the server ends it). */
 function serveConnection(socket: Socket, handlers: Handlers, log: Logger): () => void {
