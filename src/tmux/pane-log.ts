@@ -1,6 +1,7 @@
-// Durable tails of pane logs: one chokidar watcher for the log directory, reads from a saved position to EOF on
-// every event plus one trailing re-read (chokidar throttles change events and can drop the last one), and pane
-// events (death, closed pipe, quiet) for the caller. File layout and markers: pipe-command.ts.
+// Durable tails of pane logs: the kernel's directory events (fs.watch) for the chunk files, chokidar for the
+// death/closed markers; reads from a saved position to EOF on every event plus one trailing re-read per burst (a
+// backstop for an event a platform's watcher coalesces away), and pane events (death, closed pipe, quiet) for the
+// caller. File layout and markers: pipe-command.ts.
 //
 // What the caller persists: the TailPosition passed with each onData, once it has handled those bytes. onData may
 // return a promise; the tail waits for it before reading on or deleting a file, so a restart from the last persisted
