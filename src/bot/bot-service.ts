@@ -42,6 +42,8 @@ const stateSchema = z.object({
   cards: z.record(z.string(), z.object({ chatId: z.number(), messageId: z.number() })),
   messages: z.object({ v: z.literal(1), entries: z.array(z.tuple([z.number(), z.number(), z.string()])) }),
   callbacks: z.object({ v: z.literal(1), entries: z.array(z.any()) }),
+  /** /mute without a session: sessions created later start muted too, until /unmute. Absent in older files. */
+  muteNew: z.boolean().optional(),
 });
 type BotState = z.output<typeof stateSchema>;
 
@@ -91,7 +93,8 @@ export function createBotService(
   }, save);
   const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
-  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON() });
+  let muteNew = saved.muteNew ?? false;
+  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
 
   let poller: Poller;
   const guard = createGuard({
@@ -132,6 +135,13 @@ export function createBotService(
     daemonLogFile: paths.daemonLog,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
+    muteNewSessions: {
+      get: () => muteNew,
+      set: (on) => {
+        muteNew = on;
+        save();
+      },
+    },
   };
   const bot = poller.bot;
   bot.use(guard.middleware);
@@ -145,6 +155,11 @@ export function createBotService(
     async start() {
       stopped = false;
       unsubscribe = sessions.subscribe((event) => {
+        if (event.type === 'created' && muteNew && !event.session.muted) {
+          void sessions.setMuted(event.session.id, true).catch((error: unknown) => {
+            log.warn('bot.mute_new_failed', { sessionId: event.session.id, error });
+          });
+        }
         cards.handle(event);
         alerts.handle(event);
         if (event.type === 'removed') index.forgetSession(event.sessionId);

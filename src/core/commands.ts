@@ -46,7 +46,7 @@ export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; descri
   { command: 'alias', args: 'SESSION NAME', description: 'Another name for a session' },
   { command: 'kill', args: 'SESSION', description: 'Kill a session (asks first)' },
   { command: 'logs', args: '', description: 'The daemon log as a document' },
-  { command: 'mute', args: '[SESSION]', description: 'Alerts off (all sessions without SESSION)' },
+  { command: 'mute', args: '[SESSION]', description: 'Alerts off (without SESSION: all, new ones too)' },
   { command: 'unmute', args: '[SESSION]', description: 'Alerts on' },
   { command: 'help', args: '', description: 'This help' },
 ];

@@ -141,4 +141,32 @@ describe('alerts', () => {
     expect(exit.disableNotification).toBe(false);
     expect(h.emu.messages(h.chat).filter((m) => /gone quiet/.test(m.text ?? ''))).toHaveLength(1);
   });
+
+  it('/mute without a session also mutes sessions created later, across a restart, until /unmute', async () => {
+    h = await running(await startBot());
+    const mutedCalls = () => h.sessions.calls.filter((c) => c.method === 'setMuted').map((c) => c.args);
+    const create = (name: string) => {
+      const view = h.sessions.add(name);
+      h.sessions.emit({ type: 'created', session: view });
+      return view;
+    };
+    h.emu.sendText(h.chat, h.owner, '/mute');
+    await botSaid(h, h.chat, /Muted alerts of all 0 sessions, and of new sessions until \/unmute/);
+    const later = create('later');
+    await h.emu.waitFor(() => h.sessions.get(later.id)?.muted === true);
+    h.sessions.emit({ type: 'alert', session: h.sessions.get(later.id)!, kind: 'exited', at: Date.now() });
+
+    await h.restart();
+    const afterRestart = create('again');
+    await h.emu.waitFor(() => h.sessions.get(afterRestart.id)?.muted === true);
+
+    h.emu.sendText(h.chat, h.owner, '/unmute');
+    await botSaid(h, h.chat, /Unmuted alerts of all 2 sessions; new sessions alert again/);
+    const loud = create('loud');
+    h.sessions.emit({ type: 'alert', session: h.sessions.get(loud.id)!, kind: 'exited', at: Date.now() });
+    await botSaid(h, h.chat, /loud exited/);
+    expect(h.sessions.get(loud.id)?.muted).toBe(false);
+    expect(h.emu.messages(h.chat).filter((m) => /later exited/.test(m.text ?? ''))).toHaveLength(0);
+    expect(mutedCalls()).toEqual(expect.arrayContaining([[afterRestart.id, true], [later.id, false], [afterRestart.id, false]]));
+  });
 });

@@ -29,6 +29,8 @@ export interface Kit {
   daemonLogFile: string;
   answerCallback: (queryId: string, text?: string) => Promise<void>;
   react: (chatId: number, messageId: number, emoji: string) => Promise<void>;
+  /** Whether sessions created from now on start muted (/mute without a session); persisted with the bot's state. */
+  muteNewSessions: { get(): boolean; set(on: boolean): void };
 }
 
 /** The session a message is about through its topic or the message it replies to. */
