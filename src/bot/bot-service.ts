@@ -17,7 +17,7 @@ import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
 import { callbackFeature } from './callbacks.js';
 import { Cards } from './cards.js';
-import { Poller } from './create-bot.js';
+import { Poller, requestTimeoutSeconds } from './create-bot.js';
 import { Delivery } from './delivery.js';
 import { helpFeature } from './features/help.js';
 import { inputFeature } from './features/input.js';
@@ -26,13 +26,15 @@ import { muteFeature } from './features/mute.js';
 import { outputFeature } from './features/output.js';
 import { sessionsFeature } from './features/sessions.js';
 import { createGuard } from './guard.js';
-import { Messenger } from './messenger.js';
+import { Messenger, type MessengerApi } from './messenger.js';
 import { Topics } from './topics.js';
 
 export interface BotServiceOptions {
   /** Outbox pacing; tests shorten it. */
   outboxLimits?: Partial<OutboxLimits>;
   pollTimeoutS?: number;
+  /** Deadline of each Bot API call, in seconds (default pollTimeoutS + 15); uploads get at least UPLOAD_TIMEOUT_S. */
+  requestTimeoutS?: number;
   backoffMs?: { first: number; max: number };
   now?: () => number;
 }
@@ -46,6 +48,9 @@ const stateSchema = z.object({
   muteNew: z.boolean().optional(),
 });
 type BotState = z.output<typeof stateSchema>;
+
+/** A /logs upload is up to 20 MB: at this deadline that still goes through an uplink of about 0.6 Mbit/s. */
+const UPLOAD_TIMEOUT_S = 300;
 
 export function createBotService(
   context: DaemonContext,
@@ -67,8 +72,18 @@ export function createBotService(
   const audit = fileAuditLog(paths.auditLog, redactor, log, now);
 
   // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.
-  const api = new Api(token, { apiRoot: config.apiRoot });
-  const messenger = new Messenger(api, { secrets });
+  const timeoutSeconds = requestTimeoutSeconds(options);
+  const api = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds });
+  // Uploads alone get a longer deadline: the short one would fail a big file on a slow uplink on every retry.
+  const uploads = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds: Math.max(timeoutSeconds, UPLOAD_TIMEOUT_S) });
+  const messengerApi: MessengerApi = {
+    sendMessage: api.sendMessage.bind(api),
+    editMessageText: api.editMessageText.bind(api),
+    setMessageReaction: api.setMessageReaction.bind(api),
+    answerCallbackQuery: api.answerCallbackQuery.bind(api),
+    sendDocument: uploads.sendDocument.bind(uploads),
+  };
+  const messenger = new Messenger(messengerApi, { secrets });
   const topics = new Topics(api, config.chatId, sessions, log);
   let saveQueued = false;
   let stopped = false;
@@ -121,6 +136,7 @@ export function createBotService(
     log,
     secrets,
     pollTimeoutS: options.pollTimeoutS,
+    requestTimeoutS: timeoutSeconds,
     backoffMs: options.backoffMs,
     initialOffset: () => guard.nextOffset(),
     onConfirmed: (offset) => guard.confirm(offset),

@@ -2,6 +2,9 @@
 // network does without taking the daemon down. 429 waits retry_after; 5xx and network errors back off (capped) and
 // keep trying, so the bot recovers by itself; 401 (bad token) and 409 (another poller) stop polling with one log
 // line and a status, because retrying would only spin. Updates run one at a time, in order.
+// Every call has a deadline: a network that drops packets without a reset would otherwise hold a long poll for
+// grammY's default 500 s, and the bot would look dead. grammY reports a call that hits it as an HttpError, so it
+// backs off and retries like any network error.
 import { Bot, type Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { BotStatus } from '../core/status.js';
@@ -15,6 +18,8 @@ export interface PollerOptions {
   secrets: readonly string[];
   /** Seconds a getUpdates call waits on the server. */
   pollTimeoutS?: number;
+  /** Deadline of each Bot API call, in seconds; default pollTimeoutS + 15. Must exceed pollTimeoutS. */
+  requestTimeoutS?: number;
   /** First and maximum back-off after a failure, in ms. */
   backoffMs?: { first: number; max: number };
   /** Where to start (the guard's ledger); re-read on every (re)connect. */
@@ -24,6 +29,19 @@ export interface PollerOptions {
   /** Once per successful getMe (first connect and after a stop): menu registration and the like. */
   onConnected: (me: UserFromGetMe) => Promise<void>;
   onStatus: () => void;
+}
+
+export const DEFAULT_POLL_TIMEOUT_S = 30;
+/** Room for the answer to a long poll that waited its full time to travel back before the deadline hits. */
+const REQUEST_TIMEOUT_MARGIN_S = 15;
+
+/** The deadline of a Bot API call, in seconds, for polls of `pollTimeoutS` (shared by the other clients). */
+export function requestTimeoutSeconds(options: { pollTimeoutS?: number; requestTimeoutS?: number }): number {
+  const poll = options.pollTimeoutS ?? DEFAULT_POLL_TIMEOUT_S;
+  const deadline = options.requestTimeoutS ?? poll + REQUEST_TIMEOUT_MARGIN_S;
+  // A deadline inside the poll would cut every idle poll and report a healthy bot as unreachable.
+  if (!(deadline > poll)) throw new Error(`requestTimeoutS (${deadline}) must exceed pollTimeoutS (${poll})`);
+  return deadline;
 }
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'callback_query'] as const;
@@ -37,7 +55,9 @@ export class Poller {
   private settleFirst: () => void = () => {};
 
   constructor(private readonly options: PollerOptions) {
-    this.bot = new Bot<Context>(options.token, { client: { apiRoot: options.apiRoot } });
+    this.bot = new Bot<Context>(options.token, {
+      client: { apiRoot: options.apiRoot, timeoutSeconds: requestTimeoutSeconds(options) },
+    });
     this.bot.catch((error) => {
       options.log.error('bot.handler_failed', { error: redactedErrorText(error.error, options.secrets) });
     });
@@ -86,7 +106,7 @@ export class Poller {
           });
         }
         const updates: Update[] = await this.bot.api.getUpdates(
-          { offset, limit: 100, timeout: this.options.pollTimeoutS ?? 30, allowed_updates: [...ALLOWED_UPDATES] },
+          { offset, limit: 100, timeout: this.options.pollTimeoutS ?? DEFAULT_POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] },
           // grammY types its signal with the abort-controller polyfill; Node's AbortSignal is what it uses at runtime.
           signal as never,
         );

@@ -83,7 +83,7 @@ export class BotApiEmulator {
     this.url = `http://${host}:${this.port}`;
   }
 
-  /** Ends waiting long polls with an empty answer, then closes every connection. */
+  /** Ends waiting long polls with an empty answer, then closes every connection (hung calls included). */
   async close(): Promise<void> {
     this.updates.release();
     await new Promise((resolve) => setImmediate(resolve));
@@ -168,6 +168,9 @@ export class BotApiEmulator {
 
   /** True while a getUpdates long poll is waiting. */
   get polling(): boolean { return this.updates.polling; }
+
+  /** Calls a hang fault holds (see Faults.hangNext) whose clients have not given up yet. */
+  get hanging(): number { return this.http.hanging(); }
 
   /** 429s given so far, to one chat or to all. */
   rateLimitHits(chat?: ChatRef): number {

@@ -1,4 +1,5 @@
-// Failures on demand, so tests can show how pocket lives through 5xx, dropped connections, 401, 409 and outages.
+// Failures on demand, so tests can show how pocket lives through 5xx, dropped connections, 401, 409, outages and
+// calls that hang (a network that drops packets without a reset: the request goes out, no answer ever comes back).
 
 export interface InjectedError {
   error_code: number;
@@ -8,12 +9,13 @@ export interface InjectedError {
   times?: number;
 }
 
-export type FaultVerdict = { kind: 'none' } | { kind: 'drop' } | { kind: 'fail'; error: InjectedError };
+export type FaultVerdict = { kind: 'none' } | { kind: 'drop' } | { kind: 'hang' } | { kind: 'fail'; error: InjectedError };
 
 /** `method` is a Bot API method name (any case) or '*' for every method. */
 export class Faults {
   private readonly failures: { method: string; error: InjectedError; left: number }[] = [];
   private readonly drops: { method: string; left: number }[] = [];
+  private readonly hangs: { method: string; left: number }[] = [];
   private offline = false;
 
   /** `onOffline` lets the server cut the connections already open when the network "goes away". */
@@ -26,6 +28,15 @@ export class Faults {
   /** The next call of the method gets its socket destroyed with no answer. */
   dropNextConnection(method: string, times = 1): void {
     this.drops.push({ method: method.toLowerCase(), left: times });
+  }
+
+  /**
+   * The next `times` calls of the method (Infinity: every call until clear()) are read and never answered. A call
+   * caught stays silent even after clear(), as a connection lost to dropped packets does: only the client giving
+   * up, going offline or closing the emulator ends it.
+   */
+  hangNext(method: string, times = 1): void {
+    this.hangs.push({ method: method.toLowerCase(), left: times });
   }
 
   /** While offline every request, and every connection already open, is destroyed. */
@@ -41,6 +52,7 @@ export class Faults {
   clear(): void {
     this.failures.length = 0;
     this.drops.length = 0;
+    this.hangs.length = 0;
     this.offline = false;
   }
 
@@ -52,6 +64,11 @@ export class Faults {
     if (drop !== undefined) {
       drop.left--;
       return { kind: 'drop' };
+    }
+    const hang = this.hangs.find((h) => h.left > 0 && (h.method === name || h.method === '*'));
+    if (hang !== undefined) {
+      hang.left--;
+      return { kind: 'hang' };
     }
     const failure = this.failures.find((f) => f.left > 0 && (f.method === name || f.method === '*'));
     if (failure !== undefined) {

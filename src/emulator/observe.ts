@@ -9,8 +9,11 @@ export interface CallRecord {
   ok: boolean;
   result?: unknown;
   error?: { error_code: number; description: string; parameters?: unknown };
-  /** 'dropped' when fault injection or offline mode destroyed the connection. */
-  outcome: 'answered' | 'dropped';
+  /**
+   * 'dropped' when fault injection or offline mode destroyed the connection; 'hung' when a hang fault took the call
+   * (logged when it was read: it is never answered).
+   */
+  outcome: 'answered' | 'dropped' | 'hung';
 }
 
 export interface WaitOptions {

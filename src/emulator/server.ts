@@ -25,8 +25,10 @@ export interface HttpDeps {
 
 export interface HttpServer {
   server: Server;
-  /** Destroys every open connection (offline mode, shutdown). */
+  /** Destroys every open connection (offline mode, shutdown), hung calls included. */
   dropConnections(): void;
+  /** Calls a hang fault holds that their clients have not given up on yet. */
+  hanging(): number;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -56,7 +58,7 @@ function loggable(params: Params): Record<string, unknown> {
   return logged;
 }
 
-async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HttpDeps, hung: Set<ServerResponse>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (deps.faults.isOffline) {
     req.socket.destroy();
     return;
@@ -89,6 +91,16 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   if (fault.kind === 'drop') {
     req.socket.destroy();
     deps.observer.record({ method, params: loggable(params), atMs, ok: false, outcome: 'dropped' });
+    return;
+  }
+  if (fault.kind === 'hang') {
+    // Tracked only so tests can see when the client gives up; the socket stays in `sockets`, so shutdown ends it.
+    hung.add(res);
+    res.on('close', () => {
+      hung.delete(res);
+      deps.observer.changed();
+    });
+    deps.observer.record({ method, params: loggable(params), atMs, ok: false, outcome: 'hung' });
     return;
   }
   if (fault.kind === 'fail') {
@@ -133,8 +145,9 @@ function answer(
 
 export function createHttpServer(deps: HttpDeps): HttpServer {
   const sockets = new Set<Socket>();
+  const hung = new Set<ServerResponse>();
   const server = createServer((req, res) => {
-    handle(deps, req, res).catch((error: unknown) => {
+    handle(deps, hung, req, res).catch((error: unknown) => {
       send(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` });
     });
   });
@@ -149,5 +162,6 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     dropConnections: () => {
       for (const socket of sockets) socket.destroy();
     },
+    hanging: () => hung.size,
   };
 }

@@ -1,7 +1,8 @@
-// Faults injected at the emulator: 429s, 5xx, dropped connections, an outage, 409, 401, parse errors. Nothing is
-// lost, nothing duplicated, nothing crashes, and the token never reaches the log.
+// Faults injected at the emulator: 429s, 5xx, dropped connections, an outage, 409, 401, parse errors, calls that
+// hang. Nothing is lost, nothing duplicated, nothing crashes, and the token never reaches the log.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestTimeoutSeconds } from '../../src/bot/create-bot.js';
 import { type BotHarness, botSaid, drained, running, startBot, statusWhere } from './harness.js';
 
 let h: BotHarness;
@@ -94,5 +95,57 @@ describe('polling through faults', () => {
     expect(h.emu.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);
     expect(h.emu.calls.filter((c) => c.method === 'getUpdates')).toHaveLength(0);
     expect(logText(h)).not.toContain(secretPart(h));
+  });
+});
+
+describe('calls that hang (packets dropped without a reset)', () => {
+  // Polls of 1 s so that a 2 s deadline can exceed them; in production it is 30 s and 45 s.
+  const quick = { bot: { pollTimeoutS: 1, requestTimeoutS: 2 } };
+  const outcomes = (h: BotHarness, method: string) => h.emu.calls.filter((c) => c.method === method).map((c) => c.outcome);
+  const sentTexts = (h: BotHarness) => h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args[1]);
+
+  it('the deadline exceeds the long poll by a margin, and a deadline inside the poll is refused', () => {
+    expect(requestTimeoutSeconds({})).toBe(45);
+    expect(requestTimeoutSeconds({ pollTimeoutS: 10 })).toBe(25);
+    expect(requestTimeoutSeconds({ pollTimeoutS: 1, requestTimeoutS: 2 })).toBe(2);
+    expect(() => requestTimeoutSeconds({ pollTimeoutS: 30, requestTimeoutS: 30 })).toThrow(/must exceed/);
+  });
+
+  it('a hung long poll hits the deadline, and polling recovers by itself once calls are answered again', async () => {
+    h = await running(await startBot(quick));
+    h.sessions.add('job');
+    h.emu.faults.hangNext('getUpdates', Number.POSITIVE_INFINITY);
+    // Ends the poll waiting now, which the fault does not take; the polls after it hang.
+    h.emu.sendText(h.chat, h.owner, '/send job before');
+    // The poller makes one call at a time: a second hung poll means it gave up on the first by itself.
+    await h.emu.waitFor(() => outcomes(h, 'getUpdates').filter((o) => o === 'hung').length >= 2, {
+      timeoutMs: 10_000, description: 'the bot to give up on a hung poll and poll again',
+    });
+    expect(h.status().connected).toBe(false);
+    expect(h.status().lastError).toMatch(/unreachable \(network\).*timed out after 2 seconds/);
+    h.emu.faults.clear();
+    h.emu.sendText(h.chat, h.owner, '/send job after');
+    await h.emu.waitFor(() => sentTexts(h).length === 2, { timeoutMs: 10_000, description: 'both messages handled' });
+    await statusWhere(h, (s) => s.connected && s.lastError === null);
+    expect(sentTexts(h)).toEqual(['before', 'after']);
+    // One warning for the whole episode, not one per timed-out poll.
+    expect(logText(h).split('\n').filter((l) => l.includes('bot.poll_failed'))).toHaveLength(1);
+    expect(logText(h)).not.toContain(secretPart(h));
+  });
+
+  it('a hung send and a hung card edit hit the deadline and go again: nothing lost, nothing doubled', async () => {
+    h = await running(await startBot(quick));
+    const s = h.sessions.add('job', { command: 'make' });
+    h.emu.faults.hangNext('sendMessage');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /job — running/);
+    expect(outcomes(h, 'sendMessage')).toEqual(['hung', 'answered']);
+    h.emu.faults.hangNext('editMessageText');
+    h.sessions.emit({ type: 'state', session: h.sessions.patch(s.id, { state: 'exited', exitCode: 2 }), previous: 'running', at: Date.now() });
+    await h.emu.waitFor(() => /exited \(code 2\)/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''));
+    expect(outcomes(h, 'editMessageText')).toEqual(['hung', 'answered']);
+    expect(h.emu.messages(h.chat).filter((m) => /job —/.test(m.text ?? ''))).toHaveLength(1);
+    // Polling was never held up by the outbox: the bot is still connected.
+    expect(h.status()).toMatchObject({ connected: true, lastError: null });
   });
 });

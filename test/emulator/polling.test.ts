@@ -171,4 +171,37 @@ describe('transport failures surface as grammY errors', () => {
     await h.emu.waitFor(() => !h.emu.polling);
     expect(GrammyError).toBeDefined();
   });
+
+  it('a hang fault reads calls and never answers them, even after clear(); close() still ends them', async () => {
+    h = await startHarness();
+    h.emu.faults.hangNext('getUpdates', Number.POSITIVE_INFINITY);
+    const first = h.api.getUpdates({ timeout: 0 }).catch((error: unknown) => error);
+    const second = h.api.getUpdates({ timeout: 0 }).catch((error: unknown) => error);
+    await h.emu.waitFor(() => h.emu.calls.filter((c) => c.method === 'getUpdates' && c.outcome === 'hung').length === 2);
+    expect(h.emu.hanging).toBe(2);
+    // Other methods are still answered while those hang.
+    await expect(h.api.getMe()).resolves.toMatchObject({ is_bot: true });
+    h.emu.faults.clear();
+    await expect(h.api.getUpdates({ timeout: 0 })).resolves.toEqual([]);
+    // Calls already caught stay silent: a connection lost to dropped packets does not come back.
+    expect(h.emu.hanging).toBe(2);
+    // close() resolves only once the server has no connection left.
+    await h.emu.close();
+    expect(await first).toBeInstanceOf(HttpError);
+    expect(await second).toBeInstanceOf(HttpError);
+    expect(h.emu.hanging).toBe(0);
+  });
+
+  it('a hung call ends when its client gives up: grammY reports the deadline as an HttpError', async () => {
+    h = await startHarness();
+    h.emu.faults.hangNext('sendMessage');
+    const impatient = new Api(h.emu.token, { apiRoot: h.emu.url, timeoutSeconds: 1 });
+    const error = await impatient.sendMessage(1, 'lost').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(String((error as HttpError).error)).toMatch(/timed out after 1 seconds/);
+    expect(h.emu.calls.filter((c) => c.method === 'sendMessage').map((c) => c.outcome)).toEqual(['hung']);
+    await h.emu.waitFor(() => h.emu.hanging === 0, { description: 'the server to see the client give up' });
+    // The fault was used up: the next call is answered (with the error a chat nobody created gets).
+    expect((await apiError(h.api.sendMessage(1, 'answered'))).error_code).toBe(400);
+  });
 });
