@@ -15,8 +15,19 @@ export interface StartResult {
 
 const BIN = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
 
+export interface StartDetachedOptions {
+  deadlineMs?: number;
+  extraArgs?: string[];
+  /**
+   * Keep the IPC channel open (but not holding this process's event loop) for as long as this process lives, so that
+   * the daemon sees it close when this process exits, however it dies (daemon/owner-link.ts). Only for a daemon that
+   * should not outlive its starter (`pocket demo`).
+   */
+  keepChannel?: boolean;
+}
+
 /** Spawns `pocket __daemon` detached and resolves once it reports ready (or rejects with its reason). */
-export function startDetached(paths: HomePaths, options: { deadlineMs?: number; extraArgs?: string[] } = {}): Promise<StartResult> {
+export function startDetached(paths: HomePaths, options: StartDetachedOptions = {}): Promise<StartResult> {
   const verdict = inspectLock(paths.lock);
   if (verdict.kind === 'held') {
     return Promise.reject(new PocketError('DAEMON_RUNNING', `A pocket daemon is already running for ${paths.home} (pid ${verdict.record.pid}).`, {
@@ -33,7 +44,10 @@ export function startDetached(paths: HomePaths, options: { deadlineMs?: number; 
     const done = (): void => {
       clearTimeout(timer);
       child.removeAllListeners();
-      if (child.connected) child.disconnect();
+      // Kept even on failure or timeout: a daemon that sees its channel close takes it as this process's death and
+      // cleans up after it, which this process is about to do itself.
+      if (options.keepChannel) child.channel?.unref();
+      else if (child.connected) child.disconnect();
       child.unref();
     };
     const timer = setTimeout(() => {

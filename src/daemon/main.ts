@@ -47,6 +47,10 @@ export interface RunDaemonOptions {
   buildServices?: (context: DaemonContext) => Promise<{ services: DaemonService[]; status: StatusSources; sessions?: SessionUseCases }>;
   /** Also write log lines to stderr (foreground mode). */
   echoLog?: boolean;
+  /** Stop (the same clean way as `pocket stop`) when this aborts; its reason is logged as the stop reason. */
+  stopSignal?: AbortSignal;
+  /** Leave the readiness channel open: an owner link watches it (owner-link.ts). */
+  keepChannel?: boolean;
 }
 
 const runtimeSchema = z.object({
@@ -82,7 +86,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   } catch (error) {
     const pocketError = toPocketError(error, 'DAEMON_START_FAILED');
     log?.error('daemon.failed', { code: pocketError.code, error });
-    await signalReadiness({ type: 'failed', error: pocketError.toJSON() });
+    await signalReadiness({ type: 'failed', error: pocketError.toJSON() }, { keepChannel: options.keepChannel });
     throw pocketError;
   } finally {
     lock?.release();
@@ -109,6 +113,10 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
   });
+  const onStopSignal = (): void => stopRequested(String(options.stopSignal?.reason));
+  // Before the services start: an owner that dies during start-up still gets its daemon stopped once it is up.
+  if (options.stopSignal?.aborted) onStopSignal();
+  else options.stopSignal?.addEventListener('abort', onStopSignal, { once: true });
 
   const started: DaemonService[] = [];
   for (const service of built.services) {
@@ -151,7 +159,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
 
   runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: null, cleanShutdown: false });
   log.info('daemon.started', { pid: process.pid, version: pocketVersion(), home: paths.home, lockStartKey: lock.record.startKey });
-  await signalReadiness({ type: 'ready', pid: process.pid, botUsername: built.status.bot?.().username ?? null });
+  await signalReadiness({ type: 'ready', pid: process.pid, botUsername: built.status.bot?.().username ?? null }, { keepChannel: options.keepChannel });
 
   const reason = await stopped;
   log.info('daemon.stopping', { reason });
@@ -169,6 +177,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   process.off('SIGHUP', onSignal);
+  options.stopSignal?.removeEventListener('abort', onStopSignal);
   runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: new Date().toISOString(), cleanShutdown: true });
   log.info('daemon.stopped', { reason });
 }

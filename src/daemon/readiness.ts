@@ -5,13 +5,14 @@ export type ReadinessMessage =
   | { type: 'ready'; pid: number; botUsername: string | null }
   | { type: 'failed'; error: { code: string; message: string; hint?: string } };
 
-export function signalReadiness(message: ReadinessMessage): Promise<void> {
+/** `keepChannel`: the channel goes on telling the daemon whether its owner lives (owner-link.ts), whatever the outcome. */
+export function signalReadiness(message: ReadinessMessage, options: { keepChannel?: boolean } = {}): Promise<void> {
   const send = process.send?.bind(process);
   if (!send || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
     send(message, undefined, {}, () => {
       // The channel would keep the parent's event loop alive; the daemon lives on without it.
-      if (process.connected) process.disconnect();
+      if (!options.keepChannel && process.connected) process.disconnect();
       resolve();
     });
   });

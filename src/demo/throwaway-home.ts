@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type HomePaths, homePaths } from '../state/paths.js';
 import { ensurePrivateDir } from '../state/private-dirs.js';
 
@@ -20,9 +20,12 @@ export const DEMO_ENV_KEYS = [
   'TELEGRAM_BOT_TOKEN', 'AUTHORIZED_USER_IDS', 'TELEGRAM_CHAT_ID', 'TELEGRAM_API_ROOT', 'POCKET_TMUX_SOCKET',
 ] as const;
 
+/** How the demo names its throwaway homes and its tmux servers. */
+const DEMO_PREFIX = 'pocket-demo-';
+
 export function createThrowawayHome(): HomePaths {
   // mkdtemp already creates 0700 and a name nobody else can predict; the explicit modes survive odd umasks.
-  const home = mkdtempSync(join(tmpdir(), 'pocket-demo-'));
+  const home = mkdtempSync(join(tmpdir(), DEMO_PREFIX));
   const paths = homePaths(home);
   ensurePrivateDir(paths.home);
   ensurePrivateDir(paths.state);
@@ -49,12 +52,22 @@ export function writeDemoEnv(paths: HomePaths, settings: DemoSettings): void {
 }
 
 export function removeHome(paths: HomePaths): void {
-  rmSync(paths.home, { recursive: true, force: true });
+  // Pipe-pane shells may still write their markers just after kill-server; retries ride out ENOTEMPTY.
+  rmSync(paths.home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+}
+
+/**
+ * Whether a home and tmux server are ones the demo made, judged by their names alone: a daemon cleaning up after a
+ * vanished demo deletes a directory and ends a tmux server, and must never do that to a user's ~/.pocket or tmux.
+ */
+export function isDemoMade(home: string, tmuxSocket: string): boolean {
+  const resolved = resolve(home);
+  return dirname(resolved) === resolve(tmpdir()) && basename(resolved).startsWith(DEMO_PREFIX) && tmuxSocket.startsWith(DEMO_PREFIX);
 }
 
 /** A tmux server name of the demo's own (`tmux -L`), short enough for the socket path limit. */
 export function demoTmuxSocket(): string {
-  return `pocket-demo-${randomBytes(4).toString('hex')}`;
+  return `${DEMO_PREFIX}${randomBytes(4).toString('hex')}`;
 }
 
 /** A token of the shape BotFather gives; only the embedded server accepts it. */

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { realDemoDeps, tmuxSocketPath } from '../../src/demo/real-deps.js';
 import { DEMO_USER_ID, type DemoDeps, startDemo } from '../../src/demo/run-demo.js';
+import { isDemoMade } from '../../src/demo/throwaway-home.js';
 import { fakeDaemon } from './fake-daemon.js';
 
 const run = promisify(execFile);
@@ -89,5 +92,17 @@ describe('startDemo', () => {
     expect(daemon.stopped).toHaveLength(1);
     await expect(fetch(`${url}/bot${demo.emulator.token}/getMe`)).rejects.toThrow();
     expect(existsSync(demo.paths.home)).toBe(false);
+  });
+});
+
+describe('isDemoMade (what a daemon may remove after its demo vanished)', () => {
+  it('accepts only a pocket-demo- home directly in the temp dir together with a pocket-demo- tmux server', () => {
+    const home = join(tmpdir(), 'pocket-demo-AbC123');
+    expect(isDemoMade(home, 'pocket-demo-0a1b2c3d')).toBe(true);
+    expect(isDemoMade(home, 'default')).toBe(false);
+    expect(isDemoMade(home, '')).toBe(false);
+    expect(isDemoMade(join(homedir(), '.pocket'), 'pocket-demo-0a1b2c3d')).toBe(false);
+    expect(isDemoMade(join(tmpdir(), 'elsewhere', 'pocket-demo-AbC123'), 'pocket-demo-0a1b2c3d')).toBe(false);
+    expect(isDemoMade(join(tmpdir(), 'pocket-demo-AbC123', '..'), 'pocket-demo-0a1b2c3d')).toBe(false);
   });
 });

@@ -1,23 +1,30 @@
 // `pocket demo` as the README's quick start runs it without a terminal: the built binary, a script on stdin, the real
 // daemon and bot against the embedded Bot API, real tmux. Skipped until the daemon runs the bot (see botWired).
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { tmuxSocketPath } from '../../src/demo/real-deps.js';
-import { BIN } from '../helpers/pocket.js';
+import { BIN, eventually, isAlive } from '../helpers/pocket.js';
+
+const run = promisify(execFile);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // The bot service exists and the daemon's composition root builds it.
 const botWired = existsSync(resolve(ROOT, 'src/bot/bot-service.ts'))
   && /bot-service/.test(readFileSync(resolve(ROOT, 'src/daemon/compose.ts'), 'utf8'));
 
-function runDemo(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function demoEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (key.startsWith('TELEGRAM_') || key.startsWith('POCKET_') || key === 'AUTHORIZED_USER_IDS' || key === 'TMUX') delete env[key];
   }
+  return env;
+}
+
+function runDemo(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = demoEnv();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, 'demo'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -57,5 +64,61 @@ describe('pocket demo (built binary, no terminal)', () => {
     expect(existsSync(where![1]!)).toBe(false);
     expect(existsSync(tmuxSocketPath(where![2]!))).toBe(false);
     await expect(promisify(execFile)('tmux', ['-L', where![2]!, 'list-sessions'])).rejects.toThrow();
+  }, 120_000);
+});
+
+/** Whether the tmux server named `socket` answers; only ever the demo's own `-L` server. */
+async function tmuxServerUp(socket: string): Promise<boolean> {
+  try {
+    await run('tmux', ['-L', socket, 'list-sessions'], { env: demoEnv(), timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('pocket demo killed with SIGKILL', () => {
+  // What the test itself must not leave behind should the daemon fail to clean up after its demo.
+  let leftovers: { demo?: ChildProcess; daemonPid?: number; home?: string; socket?: string } = {};
+  afterEach(async () => {
+    const { demo, daemonPid, home, socket } = leftovers;
+    leftovers = {};
+    if (demo?.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
+    if (daemonPid !== undefined && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
+    if (socket !== undefined) {
+      await run('tmux', ['-L', socket, 'kill-server'], { env: demoEnv() }).catch(() => undefined);
+      rmSync(tmuxSocketPath(socket), { force: true });
+    }
+    if (home !== undefined) rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  });
+
+  it.skipIf(!botWired)('leaves a daemon that stops itself, ends the demo tmux server and removes the home', async () => {
+    const demo = spawn(process.execPath, [BIN, 'demo'], { env: demoEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    leftovers.demo = demo;
+    let stderr = '';
+    demo.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    demo.stdout.resume();
+    // Stdin stays open, so the demo waits for more lines with a session running in its tmux server.
+    demo.stdin.write('/new keep sleep 600\n');
+
+    const where = await eventually(() => /throwaway home (\S+), tmux socket (\S+)/.exec(stderr), { timeoutMs: 30_000, what: 'the demo to start' });
+    const home = where[1]!;
+    const socket = where[2]!;
+    leftovers.home = home;
+    leftovers.socket = socket;
+    const status = await eventually(async () => {
+      const out = await run(process.execPath, [BIN, 'status', '--json', '--home', home], { env: demoEnv() }).catch(() => undefined);
+      return out === undefined ? undefined : (JSON.parse(out.stdout) as { daemon: { pid: number }; sessions: unknown[] });
+    }, { timeoutMs: 30_000, what: 'the demo daemon to answer' });
+    const daemonPid = status.daemon.pid;
+    leftovers.daemonPid = daemonPid;
+    expect(isAlive(daemonPid)).toBe(true);
+    await eventually(() => tmuxServerUp(socket), { timeoutMs: 30_000, what: `the session in tmux server ${socket}\n${stderr}` });
+
+    demo.kill('SIGKILL');
+
+    await eventually(() => !isAlive(daemonPid), { timeoutMs: 30_000, what: 'the demo daemon to stop after its demo died' });
+    await eventually(async () => !(await tmuxServerUp(socket)), { timeoutMs: 10_000, what: `tmux server ${socket} to end` });
+    await eventually(() => !existsSync(home) && !existsSync(tmuxSocketPath(socket)), { timeoutMs: 10_000, what: 'the home and socket file to go' });
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { assertEnvFilePrivate, loadConfig } from '../../config.js';
 import { buildServices } from '../../daemon/compose.js';
 import { startDetached, stopDaemon } from '../../daemon/lifecycle.js';
 import { runDaemon } from '../../daemon/main.js';
+import { linkToOwner } from '../../daemon/owner-link.js';
 import { homePaths } from '../../state/paths.js';
 
 export async function start(home: string, options: { foreground?: boolean }): Promise<void> {
@@ -26,5 +27,20 @@ export async function restart(home: string): Promise<void> {
 }
 
 export async function daemon(home: string, options: { demo?: boolean }): Promise<void> {
-  await runDaemon({ home, buildServices, requireToken: !options.demo });
+  if (!options.demo) {
+    await runDaemon({ home, buildServices, requireToken: true });
+    return;
+  }
+  // A demo daemon lives only as long as the `pocket demo` that spawned it (see owner-link.ts).
+  const owner = linkToOwner();
+  try {
+    await runDaemon({ home, buildServices, requireToken: false, stopSignal: owner.signal, keepChannel: owner.linked });
+  } finally {
+    owner.close();
+    // Only when the demo is gone: a living demo runs its own teardown once this daemon has stopped.
+    if (owner.signal.aborted) {
+      const { cleanUpAfterVanishedDemo } = await import('../../demo/real-deps.js');
+      await cleanUpAfterVanishedDemo(homePaths(home));
+    }
+  }
 }
