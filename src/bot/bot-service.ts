@@ -36,6 +36,8 @@ export interface BotServiceOptions {
   /** Deadline of each Bot API call, in seconds (default pollTimeoutS + 15); uploads get at least UPLOAD_TIMEOUT_S. */
   requestTimeoutS?: number;
   backoffMs?: { first: number; max: number };
+  /** How long start() waits for Telegram's first answer (Poller's startWaitMs). */
+  startWaitMs?: number;
   now?: () => number;
 }
 
@@ -137,6 +139,7 @@ export function createBotService(
     secrets,
     pollTimeoutS: options.pollTimeoutS,
     requestTimeoutS: timeoutSeconds,
+    startWaitMs: options.startWaitMs,
     backoffMs: options.backoffMs,
     initialOffset: () => guard.nextOffset(),
     onConfirmed: (offset) => guard.confirm(offset),

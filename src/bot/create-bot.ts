@@ -20,6 +20,8 @@ export interface PollerOptions {
   pollTimeoutS?: number;
   /** Deadline of each Bot API call, in seconds; default pollTimeoutS + 15. Must exceed pollTimeoutS. */
   requestTimeoutS?: number;
+  /** How long start() waits for the first getMe before it returns anyway (default START_WAIT_MS). */
+  startWaitMs?: number;
   /** First and maximum back-off after a failure, in ms. */
   backoffMs?: { first: number; max: number };
   /** Where to start (the guard's ledger); re-read on every (re)connect. */
@@ -45,6 +47,9 @@ export function requestTimeoutSeconds(options: { pollTimeoutS?: number; requestT
 }
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'callback_query'] as const;
+
+/** start() waits this long at most for Telegram's first answer, well inside `pocket start`'s readiness deadline. */
+export const START_WAIT_MS = 5_000;
 
 export class Poller {
   readonly bot: Bot<Context>;
@@ -75,7 +80,16 @@ export class Poller {
     if (this.loop !== null) return;
     this.abort = new AbortController();
     this.loop = this.run(this.abort.signal);
-    await this.firstAttempt;
+    // Not for longer than startWaitMs: a getMe that hangs until its deadline (45 s) would outlast `pocket start`'s
+    // wait for the daemon (20 s) and fail a start that is fine; the status then says "connecting" until it answers.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.firstAttempt,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.startWaitMs ?? START_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Ends the long poll and waits for the update being handled to finish. */

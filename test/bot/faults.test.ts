@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestTimeoutSeconds } from '../../src/bot/create-bot.js';
+import { startBotApiServer } from '../../src/emulator/emulator.js';
 import { type BotHarness, botSaid, drained, running, startBot, statusWhere } from './harness.js';
 
 let h: BotHarness;
@@ -131,6 +132,22 @@ describe('calls that hang (packets dropped without a reset)', () => {
     // One warning for the whole episode, not one per timed-out poll.
     expect(logText(h).split('\n').filter((l) => l.includes('bot.poll_failed'))).toHaveLength(1);
     expect(logText(h)).not.toContain(secretPart(h));
+  });
+
+  it('a getMe that hangs does not hold the start: the bot starts, says it is not connected, and connects later', async () => {
+    const emu = await startBotApiServer({ rate: false });
+    emu.faults.hangNext('getMe');
+    try {
+      h = await startBot({ emu, bot: { ...quick.bot, startWaitMs: 200 } });
+      await h.service.start();
+      // start() returned while getMe was still hanging (its deadline is 2 s, the wait 0.2 s).
+      expect(emu.hanging).toBe(1);
+      expect(h.status().connected).toBe(false);
+      await statusWhere(h, (s) => s.connected && s.username !== null);
+    } finally {
+      await h.close();
+      await emu.close();
+    }
   });
 
   it('a hung send and a hung card edit hit the deadline and go again: nothing lost, nothing doubled', async () => {
