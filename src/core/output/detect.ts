@@ -82,7 +82,9 @@ function matchMenu(rule: MenuRule, lines: string[]): Found | null {
     const line = lines[i] ?? '';
     const m = rule.option.exec(line.trim());
     if (m) {
-      const label = [m[3] ?? '', ...held].join(' ').replace(/\s+/g, ' ').trim();
+      // A described option's own text ends at a wide gap; the lines held under it describe it rather than wrap it.
+      const own = rule.described ? (m[3] ?? '').split(/\s{2,}/)[0] : m[3];
+      const label = [own ?? '', ...(rule.described ? [] : held)].join(' ').replace(/\s+/g, ' ').trim();
       options.unshift({ marked: (m[1] ?? '') !== '', number: Number(m[2]), label });
       held = [];
     } else if (/^\s{2,}\S/.test(line) && held.length < 2) {
@@ -91,8 +93,10 @@ function matchMenu(rule: MenuRule, lines: string[]): Found | null {
   }
   if (!isMenu(options, rule)) return null;
 
+  // Held lines left above the first option are context (the question itself when everything is indented): they are
+  // looked at first and do not count against questionWithin.
   let question: string | undefined;
-  for (let j = i; j >= 0 && j > i - rule.questionWithin; j--) {
+  for (let j = i + held.length; j >= 0 && j > i - rule.questionWithin; j--) {
     const line = (lines[j] ?? '').trim();
     if (rule.question.test(line)) {
       question = line;

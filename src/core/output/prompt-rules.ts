@@ -2,7 +2,7 @@
 // one more entry here plus a fixture, not new code. Bump PROMPT_RULES_VERSION whenever a rule changes what matches.
 // Rules see the last non-blank screen lines with box borders (│ ╭ ─ ╰) already removed; first match wins.
 
-export const PROMPT_RULES_VERSION = 1;
+export const PROMPT_RULES_VERSION = 2;
 
 /** Text is typed literally, then Enter; keys are SPECIAL_KEYS names or single characters. */
 export type PromptInput = { text: string } | { keys: string[] };
@@ -38,7 +38,7 @@ export interface LineRule extends RuleBase {
 
 /**
  * A block of at least two numbered options at the bottom of the screen (only trailer lines may follow it), with the
- * question at most `questionWithin` lines above the block.
+ * question at most `questionWithin` lines above the block (up to two indented lines right above it do not count).
  */
 export interface MenuRule extends RuleBase {
   kind: 'menu';
@@ -48,6 +48,11 @@ export interface MenuRule extends RuleBase {
   option: RegExp;
   /** Lines allowed below the options: hints, an input prompt. */
   trailer?: RegExp;
+  /**
+   * Options carry a description, on indented lines under them or after a gap of two or more spaces on their line;
+   * the answer's label is the option's own text alone.
+   */
+  described?: boolean;
   /** Some option label must match (tells one tool's menu from another). */
   someOption?: RegExp;
   /** One option must carry the highlight marker (an arrow-key menu is live). */
@@ -63,23 +68,64 @@ const yes = (text: string): PromptAnswer => ({ label: 'Yes', input: { text } });
 const no = (text: string): PromptAnswer => ({ label: 'No', input: { text } });
 
 const MARKED_OPTION = /^([❯›>▸▶→●◉*]?)\s*(\d{1,2})[.)]\s+(.+)$/;
-const HINTS = /^(esc to (cancel|interrupt)|enter to (confirm|select)|press enter to confirm|tab to |↑\/?↓|use arrow keys|\(use arrow keys\))/i;
+const HINTS = /^(esc to (cancel|interrupt)|enter to (confirm|select)|press enter to confirm|enter continue|tab to |↑\/?↓|use arrow keys|\(use arrow keys\))/i;
 
+// The Claude Code and Codex CLI rules follow screens captured from the real programs (claude 2.1.197, codex 0.169.0;
+// scripts/capture-agent-screens), and their answers are the keys that were seen to work there: a digit answers any
+// Claude Code menu at once; Codex takes the letter shown after an option, Esc for "No", a digit in its question
+// menu, but only arrows and Enter in its trust menu (a digit there moves the highlight without confirming).
 export const PROMPT_RULES: readonly PromptRule[] = [
   {
     id: 'claude-permission',
-    description: 'Claude Code asks before running a tool: "Do you want to proceed?" with a numbered menu',
+    description:
+      'Claude Code asks before it uses a tool (or an API key from the environment): "Do you want to …?", numbered options',
     kind: 'menu',
     question: /^Do you want to .+\?$/,
     questionWithin: 2,
     option: MARKED_OPTION,
-    someOption: /tell Claude what to do differently/i,
+    // "Yes, and don't ask again …", "Yes, allow all edits …"; older versions: "No, and tell Claude …"; the API key.
+    someOption: /tell Claude what to do differently|^Yes, (and|allow) |^No \(recommended\)$/i,
+    trailer: HINTS,
+    press: 'digit',
+  },
+  {
+    id: 'claude-question',
+    description: 'Claude Code asks the user a question of its own (AskUserQuestion): options, "Type something.", "Chat about this"',
+    kind: 'menu',
+    question: /\S/,
+    questionWithin: 1,
+    option: MARKED_OPTION,
+    someOption: /^Chat about this$/,
+    described: true,
+    trailer: HINTS,
+    press: 'digit',
+  },
+  {
+    id: 'claude-plan',
+    description: 'Claude Code has a plan ready: "Would you like to proceed?", auto mode / approve edits / tell Claude',
+    kind: 'menu',
+    question: /Would you like to proceed\?$/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    someOption: /^Tell Claude what to change$/,
+    described: true,
+    trailer: /^ctrl\+g to edit\b|^esc to cancel\b/i,
+    press: 'digit',
+  },
+  {
+    id: 'claude-trust',
+    description: 'Claude Code on a folder for the first time: "Quick safety check: Is this a project you … trust?"',
+    kind: 'menu',
+    question: /^Quick safety check:/,
+    questionWithin: 8,
+    option: MARKED_OPTION,
+    someOption: /^Yes, I trust this folder$/,
     trailer: HINTS,
     press: 'digit',
   },
   {
     id: 'codex-approval',
-    description: 'Codex CLI asks to approve a command or an edit, options with (y)/(a)/(esc) shortcuts',
+    description: 'Codex CLI asks to approve a command or an edit, options with (y)/(a)/(p)/(esc) shortcuts',
     kind: 'menu',
     question: /^(Would you like to (run the following command|make the following edits|.+)\?|Allow (command|edits?)\?)/,
     questionWithin: 12,
@@ -87,6 +133,29 @@ export const PROMPT_RULES: readonly PromptRule[] = [
     someOption: /tell Codex what to do differently|\((y|a|p|n|esc)\)$/i,
     trailer: HINTS,
     press: 'shortcut',
+  },
+  {
+    id: 'codex-question',
+    description: 'Codex CLI asks the user a question (request_user_input, Plan mode): options, "None of the above"',
+    kind: 'menu',
+    question: /\S/,
+    questionWithin: 1,
+    option: MARKED_OPTION,
+    someOption: /^None of the above\b/,
+    described: true,
+    trailer: HINTS,
+    press: 'digit',
+  },
+  {
+    id: 'codex-trust',
+    description: 'Codex CLI on a folder for the first time: "Trust this folder?"; digits only move its highlight',
+    kind: 'menu',
+    question: /^Trust this folder\?/,
+    questionWithin: 6,
+    option: MARKED_OPTION,
+    someOption: /^Trust and continue$/,
+    trailer: HINTS,
+    press: 'arrows',
   },
   {
     id: 'password',
