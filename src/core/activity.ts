@@ -2,19 +2,25 @@
 // timestamps, arms one timer for nextDeadline() and sends the alerts it gets back.
 //
 // running: output is flowing. waiting: a prompt is on screen and output has paused for settleMs (a prompt seen
-// mid-stream is not one yet). idle: quiet for idleMs. exited: final. Each alert is raised once per episode: a TUI
+// mid-stream is not one yet), or output never pauses but the same prompt was on screen at two looks lookMs apart (a
+// TUI redrawing a spinner or a counter beside its prompt). idle: quiet for idleMs. exited: final. While waiting,
+// output that leaves the same prompt on screen (Codex CLI rewrites its window title every second at an approval)
+// keeps the session waiting; anything else makes it running again. Each alert is raised once per episode: a TUI
 // repainting the same prompt does not alert again; the same prompt after the person answered does.
 import { detectPrompt, type PromptMatch } from './output/detect.js';
 import type { SessionState } from './status.js';
 
 export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_SETTLE_MS = 300;
+export const DEFAULT_LOOK_MS = 1_000;
 
 export interface ActivityOptions {
   /** When the tracker starts, epoch ms. */
   now: number;
   idleMs?: number;
   settleMs?: number;
+  /** While output never pauses, look for a prompt at most once per lookMs of it. */
+  lookMs?: number;
   detect?: (screen: readonly string[]) => PromptMatch | null;
 }
 
@@ -31,15 +37,21 @@ export interface ActivityUpdate {
 export class ActivityTracker {
   readonly #idleMs: number;
   readonly #settleMs: number;
+  readonly #lookMs: number;
   readonly #detect: (screen: readonly string[]) => PromptMatch | null;
   #state: SessionState = 'running';
   /** Read only when a prompt is looked for: rendering the screen on every chunk of a flood is wasted work. */
   #screen: () => readonly string[] = () => [];
   #prompt: PromptMatch | null = null;
+  /** The screen #prompt was found on, while waiting: output that leaves it as it is changes nothing. */
+  #promptScreen: readonly string[] | null = null;
   #exitCode: number | null = null;
   #lastActivityAt: number | null = null;
   /** Look for a prompt on the screen at this time; null when the screen has been looked at. */
   #settleAt: number | null = null;
+  /** While output flows without a pause: when to look at the screen next, and the prompt the last look found. */
+  #lookAt: number | null = null;
+  #lookedKey: string | null = null;
   #idleAt: number | null;
   /** Idle alerts only follow output, not a quiet start or a keystroke that printed nothing. */
   #outputSinceIdle = false;
@@ -49,6 +61,7 @@ export class ActivityTracker {
   constructor(options: ActivityOptions) {
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.#lookMs = options.lookMs ?? DEFAULT_LOOK_MS;
     if (!(this.#settleMs < this.#idleMs)) throw new RangeError('settleMs must be shorter than idleMs');
     this.#detect = options.detect ?? detectPrompt;
     this.#idleAt = options.now + this.#idleMs;
@@ -79,16 +92,57 @@ export class ActivityTracker {
 
   /** New output arrived; screen is the visible screen after it (or a way to read the current screen later). */
   output(at: number, screen: readonly string[] | (() => readonly string[])): ActivityUpdate {
+    // Unsettled output before this one: the stream has not paused since.
+    const flowing = this.#settleAt !== null;
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
-    this.#state = 'running';
     this.#screen = typeof screen === 'function' ? screen : () => screen;
+    if (this.#state === 'waiting' && this.#stillWaiting()) return this.#update(alerts);
+    this.#state = 'running';
     this.#prompt = null;
+    this.#promptScreen = null;
     this.#lastActivityAt = at;
     this.#outputSinceIdle = true;
     this.#settleAt = at + this.#settleMs;
     this.#idleAt = at + this.#idleMs;
+    if (!flowing || this.#lookAt === null) {
+      this.#lookAt = at + this.#lookMs;
+      this.#lookedKey = null;
+    } else if (at >= this.#lookAt) {
+      // Output that never pauses still gets looked at, at most once per lookMs: the same prompt at two looks in a
+      // row is a prompt being redrawn, not one scrolling past.
+      this.#lookAt = at + this.#lookMs;
+      const screenNow = this.#screen();
+      const prompt = this.#detect(screenNow);
+      const key = prompt ? promptKey(prompt) : null;
+      if (prompt && key === this.#lookedKey) this.#wait(at, prompt, screenNow, alerts);
+      else this.#lookedKey = key;
+    }
     return this.#update(alerts);
+  }
+
+  /** Output while waiting: true when the prompt is still what the screen shows (a repaint, a title, a spinner). */
+  #stillWaiting(): boolean {
+    const screen = this.#screen();
+    if (this.#promptScreen !== null && sameLines(screen, this.#promptScreen)) return true;
+    const prompt = this.#detect(screen);
+    if (prompt === null || this.#prompt === null || promptKey(prompt) !== promptKey(this.#prompt)) return false;
+    this.#prompt = prompt;
+    this.#promptScreen = screen;
+    return true;
+  }
+
+  /** A prompt was found on screen: waiting, with an alert unless this episode already had one. */
+  #wait(at: number, prompt: PromptMatch, screen: readonly string[], alerts: ActivityAlert[]): void {
+    this.#state = 'waiting';
+    this.#prompt = prompt;
+    this.#promptScreen = screen;
+    this.#settleAt = null;
+    this.#lookAt = null;
+    this.#idleAt = null;
+    const key = promptKey(prompt);
+    if (key !== this.#alerted) alerts.push({ kind: 'waiting', at, prompt });
+    this.#alerted = key;
   }
 
   tick(at: number): ActivityUpdate {
@@ -102,6 +156,7 @@ export class ActivityTracker {
     this.#lastActivityAt = at;
     this.#alerted = null;
     this.#prompt = null;
+    this.#promptScreen = null;
     this.#outputSinceIdle = false;
     // The screen still shows the prompt until the program reacts: look again only after new output.
     this.#settleAt = null;
@@ -117,7 +172,9 @@ export class ActivityTracker {
     this.#state = 'exited';
     this.#exitCode = exitCode;
     this.#prompt = null;
+    this.#promptScreen = null;
     this.#settleAt = null;
+    this.#lookAt = null;
     this.#idleAt = null;
     return this.#update([{ kind: 'exited', at, exitCode }]);
   }
@@ -127,14 +184,11 @@ export class ActivityTracker {
     if (this.#settleAt !== null && at >= this.#settleAt) {
       const settledAt = this.#settleAt;
       this.#settleAt = null;
-      const prompt = this.#detect(this.#screen());
+      this.#lookAt = null;
+      const screen = this.#screen();
+      const prompt = this.#detect(screen);
       if (prompt) {
-        this.#state = 'waiting';
-        this.#prompt = prompt;
-        this.#idleAt = null;
-        const key = promptKey(prompt);
-        if (key !== this.#alerted) alerts.push({ kind: 'waiting', at: settledAt, prompt });
-        this.#alerted = key;
+        this.#wait(settledAt, prompt, screen, alerts);
       } else {
         // The prompt is gone from the screen: the next one is a new episode even if it reads the same.
         this.#alerted = null;
@@ -152,6 +206,12 @@ export class ActivityTracker {
   #update(alerts: ActivityAlert[]): ActivityUpdate {
     return { state: this.#state, alerts };
   }
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function promptKey(prompt: PromptMatch): string {

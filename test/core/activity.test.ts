@@ -47,13 +47,78 @@ describe('ActivityTracker', () => {
     expect(a.tick(100_000)).toEqual({ state: 'waiting', alerts: [] });
   });
 
-  it('does not alert again when the same prompt is repainted', () => {
+  it('does not alert again when the same prompt is repainted, and stays waiting through the repaint', () => {
     const a = make();
     a.output(1_000, PROMPT);
     expect(a.tick(1_300).alerts).toHaveLength(1);
-    a.output(5_000, PROMPT);
+    // The same text (a window title, a redraw of the same cells), or another screen with the same prompt on it.
+    expect(a.output(5_000, PROMPT)).toEqual({ state: 'waiting', alerts: [] });
+    expect(a.output(6_000, ['Removing 3 files (1s)', 'Continue? [y/N] '])).toEqual({ state: 'waiting', alerts: [] });
+    expect(a.nextDeadline()).toBeNull();
+    expect(a.lastActivityAt).toBe(1_000);
+    // Something else on screen: running again; the prompt back after that is a new episode.
+    expect(a.output(7_000, LOG).state).toBe('running');
+    expect(a.prompt).toBeNull();
+    a.output(8_000, PROMPT);
+    expect(a.tick(8_300).alerts).toMatchObject([{ kind: 'waiting', at: 8_300 }]);
+  });
+
+  it('keeps a prompt waiting while its TUI rewrites the same screen every second (Codex CLI\'s title)', () => {
+    const a = make();
+    const states: string[] = [];
+    a.output(1_000, PROMPT);
+    expect(a.tick(1_300).alerts).toHaveLength(1);
+    for (let at = 2_000; at <= 20_000; at += 1_000) {
+      states.push(a.output(at, PROMPT).state, a.tick(at + 300).state);
+      expect(a.nextDeadline()).toBeNull();
+    }
+    expect(new Set(states)).toEqual(new Set(['waiting']));
+  });
+
+  it('finds a prompt under output that never pauses, once the same prompt was there at two looks', () => {
+    const a = make();
+    const alerts: unknown[] = [];
+    let at = 1_000;
+    // A spinner beside the prompt, redrawn every 100 ms: never settleMs of quiet.
+    for (; at < 3_000; at += 100) alerts.push(...a.output(at, [`${'|/-\\'[(at / 100) % 4]} working`, ...PROMPT]).alerts);
+    // Looked at 2_000 (remembered) and 3_000 (the same prompt again).
     expect(a.state).toBe('running');
-    expect(a.tick(5_300)).toEqual({ state: 'waiting', alerts: [] });
+    alerts.push(...a.output(at, ['| working', ...PROMPT]).alerts);
+    expect(a.state).toBe('waiting');
+    expect(alerts).toMatchObject([{ kind: 'waiting', at: 3_000, prompt: { ruleId: 'yes-no-short' } }]);
+    expect(a.prompt?.question).toBe('Continue? [y/N]');
+    // The spinner goes on: still waiting, no second alert.
+    for (at += 100; at < 6_000; at += 100) expect(a.output(at, [`${'|/-\\'[(at / 100) % 4]} working`, ...PROMPT])).toEqual({ state: 'waiting', alerts: [] });
+    // Answered: the stale screen decides nothing, new output does.
+    a.input(6_000);
+    expect(a.output(6_050, LOG).state).toBe('running');
+  });
+
+  it('does not take a prompt scrolling past in a flood for one, and reads the screen about once a second of it', () => {
+    let reads = 0;
+    let detections = 0;
+    const a = new ActivityTracker({
+      now: 0,
+      idleMs: 10_000,
+      settleMs: 300,
+      detect: (screen) => {
+        detections++;
+        return screen.at(-1)?.endsWith('[y/N] ')
+          ? { ruleId: 'test', question: screen.at(-1) ?? '', answers: [], secret: false, rulesVersion: 0 }
+          : null;
+      },
+    });
+    for (let at = 1_000; at < 11_000; at += 10) {
+      // Every 50th chunk ends on a prompt-looking line, different each time.
+      const screen = at % 500 === 0 ? [`Continue ${at}? [y/N] `] : [`line ${at}`];
+      const update = a.output(at, () => {
+        reads++;
+        return screen;
+      });
+      expect(update).toEqual({ state: 'running', alerts: [] });
+    }
+    expect(reads).toBeLessThanOrEqual(10);
+    expect(detections).toBe(reads);
   });
 
   it('alerts for a new prompt, and for the same prompt after it was answered', () => {
