@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveSession, slicesByLines } from '../../src/daemon/sessions/live-session.js';
 
 const enc = new TextEncoder();
+const PANES = join(import.meta.dirname, '../fixtures/agent-panes');
+const raw = (name: string) => new Uint8Array(readFileSync(join(PANES, `${name}.raw`)));
 
 describe('slicesByLines', () => {
   it('cuts after every n-th newline and bounds bytes, losing nothing', () => {
@@ -29,5 +33,94 @@ describe('LiveSession', () => {
     live.feed(bytes);
     live.dispose();
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `n-${i + 1}`));
+  });
+});
+
+// Bytes the real CLIs wrote to their pane (tmux pipe-pane, 120x40, through the daemon) up to their command approval,
+// and, for Codex CLI 0.169.0, what it wrote while the approval waited: its window title, `[ . ] Action Required` and
+// `[ ! ] Action Required` in turn, once a second (37 bytes/s). Claude Code 2.1.197 wrote nothing while waiting.
+describe('LiveSession on real agent prompts', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function session() {
+    const log: string[] = [];
+    const live = new LiveSession({
+      cols: 120,
+      rows: 40,
+      idleMs: 30_000,
+      clock: { now: () => Date.now() },
+      events: {
+        output: () => {},
+        state: (state, previous, at) => log.push(`${at} ${previous}->${state}`),
+        alert: (kind, at) => log.push(`${at} alert ${kind}`),
+      },
+    });
+    return { live, log };
+  }
+
+  /** The Codex title rewrites, one write each, as they came. */
+  function titleWrites(): Uint8Array[] {
+    const bytes = raw('codex-real-approval-waiting');
+    const writes: Uint8Array[] = [];
+    for (let start = 0; start < bytes.length; ) {
+      const end = bytes.indexOf(0x07, start) + 1;
+      writes.push(bytes.subarray(start, end));
+      start = end;
+    }
+    return writes;
+  }
+
+  it('Claude Code: waits at its Bash permission with the claude-permission answers', () => {
+    const { live, log } = session();
+    live.feed(raw('claude-real-permission'));
+    vi.advanceTimersByTime(299);
+    expect(live.state).toBe('running');
+    vi.advanceTimersByTime(1);
+    expect(live.state).toBe('waiting');
+    expect(live.prompt).toMatchObject({ ruleId: 'claude-permission', question: 'Do you want to proceed?' });
+    expect(live.prompt?.answers.map((a) => a.label)).toEqual(['Yes', 'Yes, and always allow access to demo-app/ from …', 'No']);
+    expect(live.prompt?.answers[0]?.input).toEqual({ keys: ['1'] });
+    vi.advanceTimersByTime(60_000);
+    expect(log).toEqual(['300 running->waiting', '300 alert waiting']);
+    live.dispose();
+  });
+
+  it('Codex CLI: stays waiting at its command approval while it rewrites its window title every second', () => {
+    const { live, log } = session();
+    live.feed(raw('codex-real-approval'));
+    vi.advanceTimersByTime(300);
+    expect(live.prompt).toMatchObject({ ruleId: 'codex-approval', question: 'Would you like to run the following command?' });
+    expect(live.prompt?.answers[0]).toMatchObject({ label: 'Yes, proceed', input: { keys: ['y'] } });
+    for (const write of titleWrites()) {
+      vi.advanceTimersByTime(1_000);
+      live.feed(write);
+      // An answer button pressed at any moment finds the session waiting.
+      expect(live.state).toBe('waiting');
+      vi.advanceTimersByTime(10);
+      expect(live.state).toBe('waiting');
+    }
+    expect(log).toEqual(['300 running->waiting', '300 alert waiting']);
+    live.input();
+    expect(live.state).toBe('running');
+    live.dispose();
+  });
+
+  it('finds the approval even when the title is rewritten faster than output can pause', () => {
+    const { live, log } = session();
+    live.feed(raw('codex-real-approval'));
+    const writes = titleWrites();
+    for (let i = 0; i < 40; i++) {
+      vi.advanceTimersByTime(100);
+      live.feed(writes[i % writes.length] as Uint8Array);
+    }
+    expect(live.state).toBe('waiting');
+    expect(live.prompt?.ruleId).toBe('codex-approval');
+    expect(log).toEqual(['2000 running->waiting', '2000 alert waiting']);
+    live.dispose();
   });
 });
