@@ -33,6 +33,8 @@ export class TerminalRenderer {
   readonly #term: XTerm;
   readonly #core: SyncWritable;
   readonly #cursor: LineCursor;
+  /** The first bytes of a UTF-8 character the last write ended inside (see write). */
+  #carry: Uint8Array | null = null;
 
   constructor(options: TerminalRendererOptions) {
     this.#term = new Terminal({
@@ -74,7 +76,25 @@ export class TerminalRenderer {
    * at construction and by test/core/output/terminal.test.ts, so an xterm without it fails loudly, not slowly.
    */
   write(data: Uint8Array | string): void {
-    this.#core.writeSync(data);
+    if (typeof data === 'string') {
+      this.#core.writeSync(data);
+      return;
+    }
+    // A UTF-8 character cut in two by a read is held back and written whole with the next bytes: xterm 6.0's decoder
+    // drops a three-byte character cut right after its second byte (E2 80 | A6: "…", "•", "›", curly quotes), and
+    // pane logs are read in pieces that end anywhere.
+    let bytes = data;
+    if (this.#carry !== null) {
+      bytes = concat(this.#carry, data);
+      this.#carry = null;
+    }
+    const cut = incompleteUtf8Tail(bytes);
+    if (cut > 0) {
+      // A copy (a Buffer's slice() is a view): the caller's buffer is only lent, the pane tail reuses it.
+      this.#carry = new Uint8Array(bytes.subarray(bytes.length - cut));
+      bytes = bytes.subarray(0, bytes.length - cut);
+    }
+    if (bytes.length > 0) this.#core.writeSync(bytes);
   }
 
   /** The visible rows, right-trimmed. */
@@ -119,4 +139,24 @@ export class TerminalRenderer {
     this.#cursor.dispose();
     this.#term.dispose();
   }
+}
+
+/** How many bytes at the end of `bytes` start a UTF-8 character that is not complete yet (0-3). */
+export function incompleteUtf8Tail(bytes: Uint8Array): number {
+  // Walk back over continuation bytes (10xxxxxx) to the byte that starts the last character.
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  // Only continuation bytes: not the start of anything to hold back.
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

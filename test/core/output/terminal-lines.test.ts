@@ -1,7 +1,7 @@
 import xterm from '@xterm/headless';
 import { describe, expect, it, vi } from 'vitest';
 import { LineCursor } from '../../../src/core/output/line-cursor.js';
-import { TerminalRenderer } from '../../../src/core/output/terminal.js';
+import { incompleteUtf8Tail, TerminalRenderer } from '../../../src/core/output/terminal.js';
 
 const numbered = (from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
@@ -164,6 +164,33 @@ describe('TerminalRenderer.lines and screen', () => {
     const bytes = new TextEncoder().encode('é🚀\r\n');
     for (const b of bytes) await t.write(Uint8Array.of(b));
     expect(t.lines(1)).toEqual(['é🚀']);
+  });
+
+  it('keeps every character whatever byte a read ends on (xterm alone drops "…" cut after E2 80)', () => {
+    const text = 'a…b•c›d“e”fé🚀g';
+    const bytes = Buffer.from(`${text}\r\n`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const t = new TerminalRenderer({ cols: 40, rows: 3 });
+      // A reused buffer, as the pane tail lends it: the renderer must copy what it holds back.
+      const lent = Buffer.from(bytes.subarray(0, cut));
+      t.write(lent);
+      lent.fill(0x58);
+      t.write(bytes.subarray(cut));
+      expect({ cut, lines: t.takeNewLines() }).toEqual({ cut, lines: [text] });
+      t.dispose();
+    }
+  });
+
+  it('finds the incomplete UTF-8 character at the end of a read', () => {
+    const enc = (s: string) => Buffer.from(s);
+    expect(incompleteUtf8Tail(enc('abc'))).toBe(0);
+    expect(incompleteUtf8Tail(enc('a…'))).toBe(0);
+    expect(incompleteUtf8Tail(enc('a…').subarray(0, 3))).toBe(2);
+    expect(incompleteUtf8Tail(enc('a…').subarray(0, 2))).toBe(1);
+    expect(incompleteUtf8Tail(enc('🚀').subarray(0, 3))).toBe(3);
+    expect(incompleteUtf8Tail(enc('é').subarray(0, 1))).toBe(1);
+    expect(incompleteUtf8Tail(Uint8Array.of(0x80, 0x80))).toBe(0);
+    expect(incompleteUtf8Tail(new Uint8Array(0))).toBe(0);
   });
 });
 
