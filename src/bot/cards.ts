@@ -95,7 +95,7 @@ export class Cards {
       return;
     }
     // An edit already waiting for its turn renders whatever is newest when it goes: nothing to add.
-    if (card.ref !== null && card.queuedEdit !== null) return;
+    if (card.queuedEdit !== null) return;
     const view = this.sessions.get(sessionId);
     if (view === undefined) return;
     // Marked before the first await, so two events in a row never send two cards.
@@ -107,6 +107,7 @@ export class Cards {
       card.lines = [...seeded, ...card.lines].slice(-CARD_LINES * 2);
     }
     if (!creating && card.ref !== null) {
+      // Checked again: seeding above may have awaited while another change queued the edit.
       if (card.queuedEdit !== null) return;
       const token = {};
       card.queuedEdit = token;

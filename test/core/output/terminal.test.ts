@@ -24,11 +24,11 @@ describe('raw fixtures through the terminal', () => {
   it('has fixtures', () => expect(fixtures.length).toBeGreaterThanOrEqual(8));
 
   for (const name of fixtures) {
-    it(name, async () => {
+    it(name, () => {
       const raw = readFileSync(join(RAW, `${name}.raw`));
       const want = JSON.parse(readFileSync(join(RAW, `${name}.expect.json`), 'utf8')) as RawExpect;
       const term = new TerminalRenderer({ cols: want.cols, rows: want.rows });
-      await term.write(new Uint8Array(raw));
+      term.write(new Uint8Array(raw));
       if (want.screen) expect(term.screen()).toEqual(want.screen);
       if (want.lines) expect(term.lines(100)).toEqual(want.lines);
       if (want.newLines) expect(term.takeNewLines()).toEqual(want.newLines);
@@ -36,11 +36,11 @@ describe('raw fixtures through the terminal', () => {
       if (want.clean !== undefined) expect(cleanText(raw.toString('utf8'))).toBe(want.clean);
     });
 
-    it(`${name}, fed one byte at a time`, async () => {
+    it(`${name}, fed one byte at a time`, () => {
       const raw = readFileSync(join(RAW, `${name}.raw`));
       const want = JSON.parse(readFileSync(join(RAW, `${name}.expect.json`), 'utf8')) as RawExpect;
       const term = new TerminalRenderer({ cols: want.cols, rows: want.rows });
-      for (const byte of raw) await term.write(Uint8Array.of(byte));
+      for (const byte of raw) term.write(Uint8Array.of(byte));
       if (want.screen) expect(term.screen()).toEqual(want.screen);
       if (want.lines) expect(term.lines(100)).toEqual(want.lines);
     });
