@@ -25,6 +25,11 @@ export interface PaneInfo {
   piped: boolean;
   /** True while the pane shows the alternate screen (a full-screen TUI). */
   alternateScreen: boolean;
+  /**
+   * The identity mark pocket set on the pane (an opaque string, see core/pane-mark.ts), null on any other pane.
+   * Pane ids are reused by a new tmux server (%0 again after a reboot): only the mark says a pane is still ours.
+   */
+  mark: string | null;
 }
 
 export interface NewSessionOptions {
@@ -36,6 +41,8 @@ export interface NewSessionOptions {
   width?: number;
   height?: number;
   env?: Record<string, string>;
+  /** Identity mark set on the new pane in the same tmux call that creates it. */
+  mark?: string;
 }
 
 /** Keys pocket may send as keys (not text). Anything else is a single printable character. */
@@ -60,6 +67,8 @@ export interface Tmux {
   capture(paneId: string, options?: { ansi?: boolean; history?: boolean }): Promise<string>;
   /** Makes sure the pane pipes its output into file (appending). Idempotent: never toggles an existing pipe off. */
   ensurePipe(paneId: string, file: string): Promise<void>;
+  /** Sets (or with null, clears) the pane's identity mark. */
+  setMark(paneId: string, mark: string | null): Promise<void>;
   killPane(paneId: string): Promise<void>;
   killSession(name: string): Promise<void>;
 }

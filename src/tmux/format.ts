@@ -5,6 +5,8 @@
 import type { PaneInfo } from '../core/ports.js';
 
 export const FIELD_SEP = '\x1f';
+/** The pane option holding pocket's identity mark of a pane (set by TmuxCli.setMark / newSession). */
+export const MARK_OPTION = '@pocket_session';
 export const RECORD_SEP = '\x1e';
 
 export const PANE_FIELDS = [
@@ -22,6 +24,8 @@ export const PANE_FIELDS = [
   'alternate_on',
   'pane_current_command',
   'pane_start_command',
+  // Empty on a pane pocket never marked. JSON.stringify escapes control characters, so a mark holds no separator.
+  MARK_OPTION,
   'pane_current_path',
 ] as const;
 
@@ -60,7 +64,7 @@ function exitCodeOf(status: string, signal: string): number | null {
 }
 
 export function toPaneInfo(fields: readonly string[]): PaneInfo | null {
-  const [id, session, win, pane, width, height, pid, dead, status, signal, pipe, alt, command, start, cwd] = fields;
+  const [id, session, win, pane, width, height, pid, dead, status, signal, pipe, alt, command, start, mark, cwd] = fields;
   if (id === undefined || !/^%\d+$/.test(id) || cwd === undefined) return null;
   const windowIndex = int(win ?? '', 0);
   const paneIndex = int(pane ?? '', 0);
@@ -82,6 +86,7 @@ export function toPaneInfo(fields: readonly string[]): PaneInfo | null {
     exitCode: isDead ? exitCodeOf(status ?? '', signal ?? '') : null,
     piped: pipe === '1',
     alternateScreen: alt === '1',
+    mark: mark === undefined || mark === '' ? null : mark,
   };
 }
 

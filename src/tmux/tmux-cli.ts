@@ -3,7 +3,7 @@
 import { PocketError } from '../core/errors.js';
 import { assertValidName } from '../core/names.js';
 import type { NewSessionOptions, PaneInfo, Tmux } from '../core/ports.js';
-import { PANE_FORMAT, parsePanes } from './format.js';
+import { MARK_OPTION, PANE_FORMAT, parsePanes } from './format.js';
 import { checkKeys, checkText, escapeTrailingSemicolon, splitText } from './input.js';
 import { DEFAULT_CHUNK_BYTES, DIED_HOOK, LOG_OPTION, MARKER_OPTION, assertPipePath, markerBase, pipeCommand } from './pipe-command.js';
 import { type TmuxRunnerOptions, TmuxError, createTmuxRunner, isNoServer, isNotFound } from './run.js';
@@ -64,6 +64,13 @@ function pipeArgs(target: string, file: string, chunkBytes: number): string[] {
   ];
 }
 
+/** A mark is data for tmux, never parsed as a command: no control characters, and a trailing `;` escaped. */
+function markArgs(target: string, mark: string): string[] {
+  if (mark === '' || /[\x00-\x1f\x7f]/.test(mark)) {
+    throw new PocketError('INVALID_INPUT', 'A pane mark must be non-empty text without control characters.');
+  }
+  return ['set-option', '-p', '-t', target, MARK_OPTION, escapeTrailingSemicolon(mark)];
+}
 
 export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
   const run = createTmuxRunner(options);
@@ -121,6 +128,7 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       // that exits at once keeps its status, and the pipe sees its first byte.
       const first = `=${name}:`;
       args.push(';', 'set-option', '-p', '-t', first, 'remain-on-exit', 'on');
+      if (opts.mark !== undefined) args.push(';', ...markArgs(first, opts.mark));
       if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile, chunkBytes));
       args.push(';', 'display-message', '-p', '-t', first, '#{pane_id}');
       let out: string;
@@ -195,6 +203,11 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       }
       // Without -o, pipe-pane closes any existing pipe and opens ours in one step of tmux's event loop.
       await run(pipeArgs(paneId, file, chunkBytes));
+    },
+
+    async setMark(paneId, mark) {
+      assertPaneId(paneId);
+      await run(mark === null ? ['set-option', '-p', '-u', '-t', paneId, MARK_OPTION] : markArgs(paneId, mark));
     },
 
     async killPane(paneId) {

@@ -180,6 +180,35 @@ describe('createTmuxCli on a real tmux server', () => {
   });
 });
 
+describe('pane identity marks', () => {
+  it('sets a mark with the session, reads it back, changes and clears it; hostile text stays data', async () => {
+    const hostile = `{"id":"s9","name":"#(touch ${path.join(t.dir, 'marked')}) $(x) 'q' \\"}`;
+    const pane = await t.tmux.newSession({ name: 'marked', command: 'sleep 30', mark: 'first;' });
+    expect(pane.mark).toBe('first;');
+    await t.tmux.setMark(pane.paneId, hostile);
+    expect((await t.tmux.pane(pane.paneId))?.mark).toBe(hostile);
+    expect((await t.tmux.listPanes()).find((p) => p.paneId === pane.paneId)?.mark).toBe(hostile);
+    expect(existsSync(path.join(t.dir, 'marked'))).toBe(false);
+    await t.tmux.setMark(pane.paneId, null);
+    expect((await t.tmux.pane(pane.paneId))?.mark).toBeNull();
+    await expect(t.tmux.setMark(pane.paneId, 'a\nb')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await t.tmux.killSession('marked');
+  });
+
+  it('a new tmux server reuses pane ids but not marks', async () => {
+    const other = await startTestTmux();
+    try {
+      const first = await other.tmux.newSession({ name: 'r1', command: 'sleep 30', mark: 'pocket-r1' });
+      await other.raw(['kill-server']);
+      const mine = await other.tmux.newSession({ name: 'mine', command: 'sleep 30' });
+      expect(mine.paneId).toBe(first.paneId);
+      expect(mine.mark).toBeNull();
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
 describe('tmux failures', () => {
   it('times out a send that never returns and kills the client', async () => {
     const fake = path.join(t.dir, 'stuck-tmux');
