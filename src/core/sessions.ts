@@ -22,6 +22,8 @@ export interface SessionRecord {
   muted: boolean;
   exitCode: number | null;
   exitedAt: string | null;
+  /** The random part of the pane's identity mark (core/pane-mark.ts); absent in records saved before marks. */
+  nonce?: string;
 }
 
 export interface PromptView {
