@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '../../../src/core/output/clean.js';
-import { TerminalRenderer } from '../../../src/core/output/terminal.js';
+import { cleanText } from '../../src/core/output/clean.js';
+import { TerminalRenderer } from '../../src/terminal/terminal.js';
 
-const RAW = join(import.meta.dirname, '../../fixtures/raw');
+const RAW = join(import.meta.dirname, '../fixtures/raw');
 
 interface RawExpect {
   cols: number;
