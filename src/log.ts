@@ -1,17 +1,12 @@
 // The daemon log: one JSON object per line, size-capped with rotation, redacted at the logger so that no
 // caller can leak the token by logging an error object (grammY's HttpError carries the URL with the token).
 import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { Logger } from './core/ports.js';
 import type { Redactor } from './core/redact.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { Logger };
 
-export interface Logger {
-  debug(event: string, fields?: Record<string, unknown>): void;
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
-}
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface FileLoggerOptions {
   file: string;

@@ -4,7 +4,7 @@
 import type { CallbackRegistry } from '../core/callback-registry.js';
 import { renderAlert } from '../core/cards.js';
 import type { SessionEvent } from '../core/sessions.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 import type { Delivery } from './delivery.js';
 
 export class Alerts {

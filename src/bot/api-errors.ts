@@ -22,8 +22,6 @@ export type ApiErrorInfo =
   /** Not a Bot API error at all (a bug, a thrown string): do not retry. */
   | { kind: 'unknown' };
 
-export type ApiErrorKind = ApiErrorInfo['kind'];
-
 /** A failed Bot API call as pocket reports it: a redacted message, the classification, and no token anywhere. */
 export class TelegramApiError extends PocketError {
   readonly api: ApiErrorInfo;

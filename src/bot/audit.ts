@@ -3,7 +3,7 @@
 // log, and user text is clipped, because hostile text must not grow the file without bound.
 import { appendFileSync } from 'node:fs';
 import type { Redactor } from '../core/redact.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 
 export interface AuditEntry {
   /** What was attempted: a command name, `text`, `button:<action>`, or `update` for refusals. */

@@ -1,8 +1,8 @@
 // The bot as a daemon service: builds the poller, guard, outbox delivery, topics, cards, alerts and the feature
 // composers around one SessionUseCases, and keeps the bot's own state (card message ids, which message belongs to
 // which session, button ids) in .state/bot.json so a restart edits the same cards and old buttons still work.
+// The composition root (daemon/compose.ts) opens the stores and hands in only what the bot needs.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { Api } from 'grammy';
 import { z } from 'zod';
 import { CallbackRegistry } from '../core/callback-registry.js';
@@ -10,9 +10,10 @@ import { COMMAND_HELP } from '../core/commands.js';
 import { OutboxPolicy, type OutboxLimits } from '../core/outbox.js';
 import { MessageIndex } from '../core/routing.js';
 import type { SessionUseCases } from '../core/sessions.js';
+import type { DaemonService, Logger, Store } from '../core/ports.js';
+import type { Redactor } from '../core/redact.js';
 import type { BotStatus } from '../core/status.js';
-import type { DaemonContext, DaemonService } from '../daemon/main.js';
-import { jsonStore } from '../state/json-store.js';
+import type { UpdateLedgerJSON } from '../core/update-guard.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
 import { callbackFeature } from './callbacks.js';
@@ -25,7 +26,7 @@ import type { Kit } from './features/kit.js';
 import { muteFeature } from './features/mute.js';
 import { outputFeature } from './features/output.js';
 import { sessionsFeature } from './features/sessions.js';
-import { createGuard } from './guard.js';
+import { createGuard, ledgerSchema } from './guard.js';
 import { Messenger, type MessengerApi } from './messenger.js';
 import { Topics } from './topics.js';
 
@@ -41,6 +42,36 @@ export interface BotServiceOptions {
   now?: () => number;
 }
 
+/** The settings the bot reads (a part of the daemon's Config). */
+export interface BotSettings {
+  botToken: string | undefined;
+  apiRoot: string;
+  chatId: number;
+  authorizedUserIds: readonly number[];
+  staleSeconds: number;
+  /** POCKET_REDACT: off lets the other .env secrets through to Telegram. */
+  redact: boolean;
+  secrets: readonly string[];
+}
+
+export interface BotDeps {
+  settings: BotSettings;
+  log: Logger;
+  redactor: Redactor;
+  stores: BotStores;
+  /** .logs/audit.log, written by the bot; .logs/daemon.log, which /logs uploads. */
+  files: { auditLog: string; daemonLog: string };
+  /** Something `pocket status` shows changed (the poller's connection). */
+  onStatusChange: () => void;
+}
+
+export interface BotStores {
+  /** .state/bot.json: cards, message index, buttons; written behind. */
+  state: Store<BotState>;
+  /** .state/updates.json: the update ledger; written ahead of each update (guard.ts). */
+  ledger: Store<UpdateLedgerJSON>;
+}
+
 const stateSchema = z.object({
   v: z.literal(1),
   cards: z.record(z.string(), z.object({ chatId: z.number(), messageId: z.number() })),
@@ -49,29 +80,32 @@ const stateSchema = z.object({
   /** /mute without a session: sessions created later start muted too, until /unmute. Absent in older files. */
   muteNew: z.boolean().optional(),
 });
-type BotState = z.output<typeof stateSchema>;
+export type BotState = z.output<typeof stateSchema>;
+
+/** The files of BotStores, for the composition root to open: name in .state/, schema, value when absent. */
+export const BOT_STATE_FILES = {
+  state: { name: 'bot.json', schema: stateSchema, empty: (): BotState => ({ v: 1, cards: {}, messages: { v: 1, entries: [] }, callbacks: { v: 1, entries: [] } }) },
+  ledger: { name: 'updates.json', schema: ledgerSchema, empty: (): UpdateLedgerJSON => ({ v: 1, floor: 0, recent: [] }) },
+} as const;
 
 /** A /logs upload is up to 20 MB: at this deadline that still goes through an uplink of about 0.6 Mbit/s. */
 const UPLOAD_TIMEOUT_S = 300;
 
 export function createBotService(
-  context: DaemonContext,
+  deps: BotDeps,
   sessions: SessionUseCases,
   options: BotServiceOptions = {},
 ): { service: DaemonService; status: () => BotStatus } {
-  const { config, paths, redactor } = context;
-  const log = context.log.child({ component: 'bot' });
+  const { settings: config, redactor, stores } = deps;
+  const log = deps.log.child({ component: 'bot' });
   const now = options.now ?? Date.now;
   const token = config.botToken ?? '';
   const secrets = [...config.secrets, token];
-  const store = jsonStore(join(paths.state, 'bot.json'), stateSchema, (): BotState => ({
-    v: 1, cards: {}, messages: { v: 1, entries: [] }, callbacks: { v: 1, entries: [] },
-  }), log);
-  const saved = store.read();
+  const saved = stores.state.read();
   const newId = () => randomBytes(6).toString('base64url');
   const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
   const index = MessageIndex.fromJSON(saved.messages);
-  const audit = fileAuditLog(paths.auditLog, redactor, log, now);
+  const audit = fileAuditLog(deps.files.auditLog, redactor, log, now);
 
   // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.
   const timeoutSeconds = requestTimeoutSeconds(options);
@@ -87,22 +121,8 @@ export function createBotService(
   };
   const messenger = new Messenger(messengerApi, { secrets });
   const topics = new Topics(api, config.chatId, sessions, log);
-  let saveQueued = false;
-  let stopped = false;
-  let writing: Promise<void> = Promise.resolve();
-  // Coalesced: a burst of sends costs one write. stop() waits for the write in flight, then writes the final
-  // state synchronously, so an older snapshot never lands after the last one.
-  const save = (): void => {
-    if (saveQueued || stopped) return;
-    saveQueued = true;
-    setImmediate(() => {
-      saveQueued = false;
-      if (stopped) return;
-      writing = writing.then(() => store.write(snapshot())).catch((error: unknown) => {
-        if (!stopped) log.warn('bot.state_write_failed', { error });
-      });
-    });
-  };
+  // Written behind: a burst of sends costs one write; stop() writes the final state (Store.close).
+  const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
     policy: new OutboxPolicy(options.outboxLimits), clock: { now }, secrets,
     // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
@@ -118,7 +138,7 @@ export function createBotService(
     allowedUserIds: config.authorizedUserIds,
     botUsername: () => (poller.bot.isInited() ? poller.bot.botInfo.username : ''),
     staleSeconds: config.staleSeconds,
-    ledgerFile: join(paths.state, 'updates.json'),
+    ledger: stores.ledger,
     audit,
     log,
     now,
@@ -146,12 +166,12 @@ export function createBotService(
     onConnected: async () => {
       await api.setMyCommands(COMMAND_HELP.map((c) => ({ command: c.command, description: c.description })));
     },
-    onStatus: () => context.changes.emit('changed'),
+    onStatus: deps.onStatusChange,
   });
 
   const kit: Kit = {
     chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
-    daemonLogFile: paths.daemonLog,
+    daemonLogFile: deps.files.daemonLog,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
     muteNewSessions: {
@@ -172,7 +192,6 @@ export function createBotService(
   const service: DaemonService = {
     name: 'bot',
     async start() {
-      stopped = false;
       unsubscribe = sessions.subscribe((event) => {
         if (event.type === 'created' && muteNew && !event.session.muted) {
           void sessions.setMuted(event.session.id, true).catch((error: unknown) => {
@@ -192,9 +211,7 @@ export function createBotService(
       await delivery.runner.flush(3000);
       delivery.runner.stop();
       registry.prune(now());
-      stopped = true;
-      await writing;
-      store.writeSync(snapshot());
+      await stores.state.close(snapshot);
     },
   };
   return { service, status: () => poller.status() };

@@ -5,7 +5,7 @@
 import type { CallbackRegistry } from '../core/callback-registry.js';
 import { CARD_LINES, type CardButtonIds, renderCard } from '../core/cards.js';
 import type { SessionEvent, SessionUseCases } from '../core/sessions.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
 import type { Delivery } from './delivery.js';
 

@@ -8,7 +8,7 @@
 import { Bot, type Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { BotStatus } from '../core/status.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 import { classifyApiError, redactedErrorText } from './api-errors.js';
 
 export interface PollerOptions {

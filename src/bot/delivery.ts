@@ -7,7 +7,7 @@ import type { RenderedButton } from '../core/cards.js';
 import type { Settlement } from '../core/outbox.js';
 import { Redactor } from '../core/redact.js';
 import type { MessageIndex } from '../core/routing.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
 import { type Messenger, textChunks } from './messenger.js';
 import { type Outcome, OutboxRunner, type OutboxRunnerOptions } from './outbox-runner.js';

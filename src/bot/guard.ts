@@ -4,19 +4,18 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import { z } from 'zod';
 import { authorizeUpdate, type TgUpdate } from '../core/auth.js';
-import { UpdateLedger, updateDate } from '../core/update-guard.js';
-import type { Logger } from '../log.js';
-import { jsonStore } from '../state/json-store.js';
+import type { Logger, Store } from '../core/ports.js';
+import { UpdateLedger, type UpdateLedgerJSON, updateDate } from '../core/update-guard.js';
 import type { AuditLog } from './audit.js';
 
-const ledgerSchema = z.object({ v: z.literal(1), floor: z.number().int(), recent: z.array(z.number().int()) });
+export const ledgerSchema = z.object({ v: z.literal(1), floor: z.number().int(), recent: z.array(z.number().int()) });
 
 export interface GuardOptions {
   allowedUserIds: readonly number[];
   botUsername: () => string;
   staleSeconds: number;
   /** .state/updates.json */
-  ledgerFile: string;
+  ledger: Store<UpdateLedgerJSON>;
   audit: AuditLog;
   log: Logger;
   now: () => number;
@@ -34,17 +33,11 @@ export interface Guard {
 
 export function createGuard(options: GuardOptions): Guard {
   const allowed = new Set(options.allowedUserIds);
-  const store = jsonStore(options.ledgerFile, ledgerSchema, () => ({ v: 1 as const, floor: 0, recent: [] }), options.log);
-  const loaded = UpdateLedger.fromJSON(store.read(), { staleSeconds: options.staleSeconds });
+  const loaded = UpdateLedger.fromJSON(options.ledger.read(), { staleSeconds: options.staleSeconds });
   if (loaded.problem !== null) options.log.warn('bot.ledger.problem', { problem: loaded.problem });
   const ledger = loaded.ledger;
-  // Writes are chained so an older snapshot never lands after a newer one.
-  let writing: Promise<void> = Promise.resolve();
-  const persist = (): Promise<void> => {
-    const snapshot = ledger.toJSON();
-    writing = writing.catch(() => {}).then(() => store.write(snapshot));
-    return writing;
-  };
+  // Resolves once this snapshot is on disk (the store lands writes in order), rejects when it could not be written.
+  const persist = (): Promise<void> => options.ledger.write(ledger.toJSON());
 
   const middleware: MiddlewareFn<Context> = async (ctx, next) => {
     const update = ctx.update as unknown as TgUpdate;

@@ -4,7 +4,7 @@
 import type { Api } from 'grammy';
 import { sessionLabel } from '../core/cards.js';
 import type { SessionUseCases } from '../core/sessions.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
 
 export type TopicsApi = Pick<Api, 'getChat' | 'createForumTopic'>;

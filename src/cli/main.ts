@@ -66,7 +66,7 @@ function buildProgram(): Command {
   program
     .command('__daemon', { hidden: true })
     .option('--demo', 'run without a token against the embedded Bot API')
-    .action(async (opts: { demo?: boolean }) => (await import('./commands/start.js')).daemon(home(), opts));
+    .action(async (opts: { demo?: boolean }) => (await import('./commands/daemon.js')).daemon(home(), opts));
   return program;
 }
 

@@ -51,15 +51,6 @@ export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; descri
   { command: 'help', args: '', description: 'This help' },
 ];
 
-/** `/cmd@bot rest` split up; null when the text is not a command (or is addressed to another bot). */
-export function splitCommand(text: string, botUsername: string): { name: string; rest: string } | null {
-  const match = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]+))?(?:[ \t\n]([\s\S]*))?$/.exec(text);
-  if (match === null) return null;
-  const addressee = match[2];
-  if (addressee !== undefined && addressee.toLowerCase() !== botUsername.replace(/^@/, '').toLowerCase()) return null;
-  return { name: match[1]!.toLowerCase(), rest: match[3] ?? '' };
-}
-
 /** Whitespace-separated tokens; quotes group. An unbalanced quote is taken as a literal character. */
 export function tokenize(input: string): string[] {
   const tokens: string[] = [];

@@ -50,7 +50,6 @@ export const SPECIAL_KEYS = [
   'C-c', 'C-d', 'C-z', 'Enter', 'Esc', 'Tab', 'BSpace', 'Up', 'Down', 'Left', 'Right',
   'PageUp', 'PageDown', 'Home', 'End',
 ] as const;
-export type SpecialKey = (typeof SPECIAL_KEYS)[number];
 
 export interface Tmux {
   /** Starts a detached session and returns its first pane (remain-on-exit on, so the exit code is kept). */
@@ -78,3 +77,41 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+/** Something the daemon runs: started in order, stopped in reverse, each finishing its in-flight work. */
+export interface DaemonService {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One value kept on disk (src/state/json-store.ts). Writes land in the order they were asked for: an older value
+ * never overwrites a newer one.
+ */
+export interface Store<T> {
+  /** The stored value, or the fallback when there is none (or it was unreadable and moved aside). */
+  read(): T;
+  /** Write-ahead: resolves once value is on disk, rejects when that write failed. */
+  write(value: T): Promise<void>;
+  /**
+   * Write-behind: writes what snapshot() returns at write time, within the store's delay; a burst of calls costs
+   * one write. A failure is logged (there is no caller left to tell).
+   */
+  writeSoon(snapshot: () => T): void;
+  /** Writes a pending writeSoon now and waits for every write asked for so far. */
+  flush(): Promise<void>;
+  /**
+   * The last word at stop: waits for the writes in flight, then writes what snapshot() returns then, synchronously.
+   * Later writeSoon calls are dropped.
+   */
+  close(snapshot: () => T): Promise<void>;
+}

@@ -1,4 +1,5 @@
 // The status snapshot the daemon serves over IPC; `pocket status --json` prints it as is (PRODUCT.md).
+import type { SessionView } from './sessions.js';
 
 export type SessionKind = 'tmux' | 'codex' | 'claude' | 'terminal';
 export type SessionState = 'running' | 'idle' | 'waiting' | 'exited';
@@ -44,5 +45,20 @@ export function notRunningSnapshot(version: string): StatusSnapshot {
     daemon: { running: false, pid: null, uptimeS: null, version },
     bot: { username: null, connected: false, lastPollAt: null, lastError: null },
     sessions: [],
+  };
+}
+
+/** A session as `pocket status` shows it. */
+export function toSessionStatus(view: SessionView): SessionStatus {
+  return {
+    id: view.id,
+    name: view.name,
+    alias: view.alias,
+    kind: view.kind,
+    target: view.paneId,
+    state: view.state,
+    exitCode: view.exitCode,
+    lastActivityAt: view.lastActivityAt,
+    topicId: view.topicId,
   };
 }

@@ -1,9 +1,12 @@
-// Wires the daemon's services: what runs inside `pocket __daemon`.
-import type { SessionStatus } from '../core/status.js';
-import type { SessionView } from '../core/sessions.js';
-import { createBotService } from '../bot/bot-service.js';
+// Wires the daemon's services: what runs inside `pocket __daemon`. Adapters meet only here: the bot gets its
+// stores (src/state) and settings handed in, never reaching for them itself.
+import { join } from 'node:path';
+import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import type { DaemonService, Logger } from '../core/ports.js';
+import { toSessionStatus } from '../core/status.js';
+import { jsonStore } from '../state/json-store.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
-import type { DaemonContext, DaemonService, StatusSources } from './main.js';
+import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
 
 export interface BuiltServices {
@@ -27,23 +30,25 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
   if (config.botToken !== undefined) {
-    const bot = createBotService(context, sessions);
+    const bot = createBotService({
+      settings: config,
+      log,
+      redactor: context.redactor,
+      stores: openBotStores(paths.state, log),
+      files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
+      onStatusChange: () => context.changes.emit('changed'),
+    }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
   }
   return { services, status, sessions };
 }
 
-export function toSessionStatus(view: SessionView): SessionStatus {
+/** The bot's files in stateDir. */
+export function openBotStores(stateDir: string, log: Logger): BotStores {
+  const { state, ledger } = BOT_STATE_FILES;
   return {
-    id: view.id,
-    name: view.name,
-    alias: view.alias,
-    kind: view.kind,
-    target: view.paneId,
-    state: view.state,
-    exitCode: view.exitCode,
-    lastActivityAt: view.lastActivityAt,
-    topicId: view.topicId,
+    state: jsonStore(join(stateDir, state.name), state.schema, state.empty, log),
+    ledger: jsonStore(join(stateDir, ledger.name), ledger.schema, ledger.empty, log),
   };
 }

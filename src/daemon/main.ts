@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { assertEnvFilePrivate, type Config, loadConfig } from '../config.js';
 import { PocketError, toPocketError } from '../core/errors.js';
 import { Redactor } from '../core/redact.js';
+import type { DaemonService, Logger } from '../core/ports.js';
 import type { BotStatus, SessionStatus, StatusSnapshot } from '../core/status.js';
-import { createFileLogger, type Logger } from '../log.js';
+import { createFileLogger } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { homePaths, type HomePaths } from '../state/paths.js';
@@ -17,12 +18,7 @@ import { sessionHandlers } from './ipc/session-handlers.js';
 import type { SessionUseCases } from '../core/sessions.js';
 import { signalReadiness } from './readiness.js';
 
-/** Something the daemon runs: started in order, stopped in reverse, each finishing its in-flight work. */
-export interface DaemonService {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type { DaemonService };
 
 export interface DaemonContext {
   config: Config;

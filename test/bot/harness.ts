@@ -8,7 +8,8 @@ import { type BotServiceOptions, createBotService } from '../../src/bot/bot-serv
 import type { Config } from '../../src/config.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { BotStatus } from '../../src/core/status.js';
-import type { DaemonService } from '../../src/daemon/main.js';
+import type { DaemonService } from '../../src/core/ports.js';
+import { openBotStores } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
 import { homePaths, type HomePaths } from '../../src/state/paths.js';
@@ -73,7 +74,14 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   const sessionsFile = join(paths.state, 'fake-sessions.json');
   const botOptions: BotServiceOptions = { outboxLimits: FAST, backoffMs: { first: 50, max: 400 }, ...options.bot };
   const changes = new EventEmitter();
-  const build = () => createBotService({ config, paths, log, redactor, changes }, h.sessions, botOptions);
+  const build = () => createBotService({
+    settings: config,
+    log,
+    redactor,
+    stores: openBotStores(paths.state, log),
+    files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
+    onStatusChange: () => changes.emit('changed'),
+  }, h.sessions, botOptions);
 
   const h: BotHarness = {
     emu, home, paths, owner, stranger, dm, chat, changes,

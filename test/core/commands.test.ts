@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type ParseContext, parseCommand, splitCommand, tokenize } from '../../src/core/commands.js';
+import { type ParseContext, parseCommand, tokenize } from '../../src/core/commands.js';
 
 const known = new Set(['build', 'web', 'b']);
 const plain: ParseContext = { implied: null, isSession: (w) => known.has(w) };
 const inTopic: ParseContext = { implied: 's9', isSession: (w) => known.has(w) };
 
+/** `/name rest` as grammY's command() hands it to the bot: the name, and ctx.match (the text after one blank). */
 function parse(text: string, context: ParseContext = plain) {
-  const split = splitCommand(text, 'pocket_bot');
+  const split = /^\/([a-z_]+)(?:[ \t\n]([\s\S]*))?$/.exec(text);
   if (split === null) return null;
-  return parseCommand(split.name, split.rest, context);
+  return parseCommand(split[1]!, split[2] ?? '', context);
 }
-
-describe('splitCommand', () => {
-  it.each([
-    ['/help', { name: 'help', rest: '' }],
-    ['/HELP', { name: 'help', rest: '' }],
-    ['/send@pocket_bot build hi', { name: 'send', rest: 'build hi' }],
-    ['/send@Pocket_Bot build hi', { name: 'send', rest: 'build hi' }],
-    ['/send build\nline two', { name: 'send', rest: 'build\nline two' }],
-  ])('%j', (text, expected) => {
-    expect(splitCommand(text, '@pocket_bot')).toEqual(expected);
-  });
-
-  it.each(['hello', ' /help', '/send@other_bot x', '/', '/bad-name x'])('not ours: %j', (text) => {
-    expect(splitCommand(text, 'pocket_bot')).toBeNull();
-  });
-});
 
 describe('tokenize', () => {
   it.each([

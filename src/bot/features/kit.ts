@@ -7,7 +7,7 @@ import { isPocketError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
 import { type MessageIndex, type Route, routeMessage } from '../../core/routing.js';
 import type { SessionUseCases, SessionView } from '../../core/sessions.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../core/ports.js';
 import type { AuditEntry, AuditLog } from '../audit.js';
 import type { Cards } from '../cards.js';
 import type { Delivery, Place, TextParams } from '../delivery.js';

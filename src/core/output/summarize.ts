@@ -86,18 +86,3 @@ export function formatDuration(seconds: number): string {
   if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${s}s`;
 }
-
-/** Plain text; the messenger escapes and splits it. */
-export function formatDigest(digest: SessionDigest, name?: string): string {
-  const head = [
-    name === undefined ? null : `Session ${name}`,
-    `State: ${digest.state}${digest.exitCode === null ? '' : ` (exit code ${digest.exitCode})`}`,
-    `Runtime: ${formatDuration(digest.runtimeS)}`,
-  ].filter((l): l is string => l !== null);
-  const errors =
-    digest.errorLines.length === 0
-      ? ['Errors seen: none']
-      : [`Errors seen (${digest.errorLines.length}):`, ...digest.errorLines.map((l) => `  ${l}`)];
-  const last = digest.lastLines.length === 0 ? ['No output yet.'] : ['Last lines:', ...digest.lastLines];
-  return [...head, '', ...errors, '', ...last].join('\n');
-}

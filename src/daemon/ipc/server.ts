@@ -2,7 +2,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PocketError, toPocketError } from '../../core/errors.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../core/ports.js';
 import {
   checkRequest,
   type DaemonMessage,

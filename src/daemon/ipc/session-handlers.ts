@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PocketError } from '../../core/errors.js';
 import type { SessionEvent, SessionUseCases } from '../../core/sessions.js';
-import { toSessionStatus } from '../compose.js';
+import { toSessionStatus } from '../../core/status.js';
 import type { WireSessionEvent } from './protocol.js';
 import type { Handlers } from './server.js';
 

@@ -3,7 +3,7 @@
 import { ActivityTracker, type ActivityUpdate } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
-import { TerminalRenderer } from '../../core/output/terminal.js';
+import { TerminalRenderer } from '../../terminal/terminal.js';
 import type { AlertKind, PromptView } from '../../core/sessions.js';
 import type { SessionState } from '../../core/status.js';
 

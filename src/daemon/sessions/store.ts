@@ -2,7 +2,7 @@
 // position. Positions change with every read, so they are written behind (coalesced) and flushed on stop.
 import { z } from 'zod';
 import type { RegistryData } from '../../core/session-registry.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../core/ports.js';
 import { type JsonStore, jsonStore } from '../../state/json-store.js';
 import type { TailPosition } from '../../tmux/pane-log.js';
 
@@ -36,19 +36,9 @@ export interface SessionStore {
 
 export function createSessionStore(stateDir: string, log: Logger, delayMs = 200): SessionStore {
   const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log);
-  const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log);
+  const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log, { delayMs });
   const positions: Record<string, TailPosition> = positionsFile.read();
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-
-  const writeNow = (): Promise<void> => {
-    clearTimeout(timer);
-    timer = undefined;
-    const snapshot = { ...positions };
-    // Writes are chained so an older snapshot never lands after a newer one.
-    writing = writing.then(() => positionsFile.write(snapshot)).catch((error) => log.error('sessions.positions_write_failed', { error }));
-    return writing;
-  };
+  const snapshot = (): Record<string, TailPosition> => ({ ...positions });
 
   return {
     readRegistry: () => registry.read(),
@@ -56,12 +46,16 @@ export function createSessionStore(stateDir: string, log: Logger, delayMs = 200)
     position: (id) => positions[id],
     setPosition(id, position) {
       positions[id] = position;
-      timer ??= setTimeout(() => void writeNow(), delayMs);
+      positionsFile.writeSoon(snapshot);
     },
     forget(id) {
       delete positions[id];
-      void writeNow();
+      positionsFile.writeSoon(snapshot);
+      void positionsFile.flush();
     },
-    flush: () => writeNow(),
+    flush: () => {
+      positionsFile.writeSoon(snapshot);
+      return positionsFile.flush();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDigest, formatDuration, isErrorLine, summarize } from '../../../src/core/output/summarize.js';
+import { formatDuration, isErrorLine, summarize } from '../../../src/core/output/summarize.js';
 
 const base = { state: 'exited' as const, startedAt: 1_000_000, endedAt: 1_000_000 + 125_400, now: 9_999_999, exitCode: 1 };
 
@@ -55,26 +55,7 @@ describe('summarize', () => {
   });
 });
 
-describe('formatDigest', () => {
-  it('renders the digest as plain text', () => {
-    const d = summarize({ ...base, lines: ['building', 'error: boom', 'exit'] });
-    expect(formatDigest(d, 'build')).toBe(
-      [
-        'Session build',
-        'State: exited (exit code 1)',
-        'Runtime: 2m 05s',
-        '',
-        'Errors seen (1):',
-        '  error: boom',
-        '',
-        'Last lines:',
-        'building',
-        'error: boom',
-        'exit',
-      ].join('\n'),
-    );
-  });
-
+describe('formatDuration', () => {
   it('formats durations', () => {
     expect([formatDuration(5), formatDuration(65), formatDuration(3_700), formatDuration(90_000)]).toEqual([
       '5s',

@@ -1,7 +1,7 @@
 import xterm from '@xterm/headless';
 import { describe, expect, it, vi } from 'vitest';
-import { LineCursor } from '../../../src/core/output/line-cursor.js';
-import { incompleteUtf8Tail, TerminalRenderer } from '../../../src/core/output/terminal.js';
+import { LineCursor } from '../../src/terminal/line-cursor.js';
+import { incompleteUtf8Tail, TerminalRenderer } from '../../src/terminal/terminal.js';
 
 const numbered = (from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => `line ${from + i}`);

@@ -73,7 +73,7 @@ export class TerminalRenderer {
    * a 1 ms timer hop plus the timer machinery (~1.1 ms a line against ~1 us, measured), and the daemon had to await
    * every chunk. Its core's writeSync is marked unreliable because a parser hook that returns a promise cannot run
    * inside it; this renderer registers none (LineCursor's hooks are synchronous). Pinned in package.json, checked
-   * at construction and by test/core/output/terminal.test.ts, so an xterm without it fails loudly, not slowly.
+   * at construction and by test/terminal/terminal.test.ts, so an xterm without it fails loudly, not slowly.
    */
   write(data: Uint8Array | string): void {
     if (typeof data === 'string') {
