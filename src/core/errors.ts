@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'IPC_FAILED'
   | 'IPC_PROTOCOL'
   | 'STATE_CORRUPT'
+  | 'STATE_UNREADABLE'
   | 'TMUX_MISSING'
   | 'TMUX_FAILED'
   | 'TMUX_TIMEOUT'

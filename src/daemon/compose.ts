@@ -48,7 +48,8 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
 export function openBotStores(stateDir: string, log: Logger): BotStores {
   const { state, ledger } = BOT_STATE_FILES;
   return {
-    state: jsonStore(join(stateDir, state.name), state.schema, state.empty, log),
+    // With a last good copy: without bot.json every card would be posted again and the old ones orphaned.
+    state: jsonStore(join(stateDir, state.name), state.schema, state.empty, log, { backup: true }),
     ledger: jsonStore(join(stateDir, ledger.name), ledger.schema, ledger.empty, log),
   };
 }

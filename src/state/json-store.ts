@@ -1,9 +1,12 @@
 // State files under .state/: validated on read and write (zod), written atomically and privately (0600).
-// A corrupt file is moved aside with a clear log line and treated as absent: never a crash loop.
+// A file that is not valid state (truncated, empty, garbage, a directory) is moved aside with one clear log line,
+// then the last good copy (`<file>.bak`, for stores that keep one) is used, else the fallback: never a crash loop and
+// never a raw errno. A file that cannot be read at all (permissions) stops the start with a message that says how
+// to fix it, because guessing would lose the state that is still there.
 // The one write path of every .state/ JSON file (bot.json, updates.json, tails.json, sessions.json, daemon.json):
 // writes are chained, so an older value never lands after a newer one, whether asked for ahead (write) or behind
 // (writeSoon, coalesced).
-import { readFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, statSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import { PocketError } from '../core/errors.js';
@@ -20,6 +23,12 @@ export interface JsonStoreOptions {
   delayMs?: number;
   /** Writes the text to the file; tests hold a write here to see the order. Default: write-file-atomic, 0600. */
   writeFile?: (path: string, text: string) => Promise<void>;
+  /**
+   * Also keep `<file>.bak`, a second copy written after each successful write, read when the file itself is lost or
+   * not valid. For the files whose loss a person would notice (cards posted again, sessions forgotten); not for those
+   * written on every output line (tail positions) or ahead of every update (the ledger).
+   */
+  backup?: boolean;
 }
 
 const atomicPrivate = (path: string, text: string): Promise<void> => writeFileAtomic(path, text, { mode: 0o600 });
@@ -49,9 +58,14 @@ export function jsonStore<S extends z.ZodType>(
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
+  const backupPath = `${path}.bak`;
   const enqueue = (value: T): Promise<void> => {
     const text = serialize(value);
-    const written = chain.then(() => writeFile(path, text));
+    // The copy follows the file, so it is always a state that was written whole (at worst one write behind).
+    const written = chain.then(async () => {
+      await writeFile(path, text);
+      if (options.backup) await writeFile(backupPath, text);
+    });
     chain = written.catch(() => {});
     return written;
   };
@@ -75,24 +89,15 @@ export function jsonStore<S extends z.ZodType>(
   return {
     path,
     read() {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback();
-        throw error;
+      const found = readValid(path, schema, log);
+      if (found.ok) return found.value;
+      if (options.backup) {
+        const copy = readValid(backupPath, schema, log);
+        if (copy.ok) {
+          log.warn('state.restored_from_backup', { file: path, from: backupPath, because: found.why });
+          return copy.value;
+        }
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = Symbol('not json');
-      }
-      const checked = schema.safeParse(parsed);
-      if (checked.success) return checked.data;
-      const aside = `${path}.corrupt-${Date.now()}`;
-      renameSync(path, aside);
-      log.warn('state.corrupt_moved_aside', { file: path, movedTo: aside });
       return fallback();
     },
     write(value) {
@@ -118,10 +123,67 @@ export function jsonStore<S extends z.ZodType>(
       pending = undefined;
       await chain;
       // Synchronous: nothing of this store is in flight once close() returns, even if the process exits next.
-      writeFileAtomic.sync(path, serialize(snapshot()), { mode: 0o600 });
+      writeNowSync(snapshot());
     },
     writeSync(value) {
-      writeFileAtomic.sync(path, serialize(value), { mode: 0o600 });
+      writeNowSync(value);
     },
   };
+
+  function writeNowSync(value: T): void {
+    const text = serialize(value);
+    writeFileAtomic.sync(path, text, { mode: 0o600 });
+    if (options.backup) writeFileAtomic.sync(backupPath, text, { mode: 0o600 });
+  }
+}
+
+type ReadResult<T> = { ok: true; value: T } | { ok: false; why: 'missing' | 'invalid' };
+
+/** Reads one state file; a file that is there but not valid state is moved aside (and said so) first. */
+function readValid<S extends z.ZodType>(path: string, schema: S, log: Logger): ReadResult<z.output<S>> {
+  // undefined: a directory stands where the file should be, which is no state either.
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, why: 'missing' };
+    if (code !== 'EISDIR' && !isDirectory(path)) {
+      throw new PocketError('STATE_UNREADABLE', `Cannot read the state file ${path} (${code ?? 'error'}).`, {
+        hint: `pocket keeps it as the user that runs it, mode 0600: check \`ls -l ${path}\`, fix it, then start again.`,
+        cause: error,
+      });
+    }
+  }
+  if (text !== undefined) {
+    const checked = schema.safeParse(parseJson(text));
+    if (checked.success) return { ok: true, value: checked.data };
+  }
+  const aside = `${path}.corrupt-${Date.now()}`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    throw new PocketError('STATE_UNREADABLE', `The state file ${path} is not valid state and cannot be moved aside.`, {
+      hint: 'Move or remove it yourself, then start again.',
+      cause: error,
+    });
+  }
+  log.warn('state.corrupt_moved_aside', { file: path, movedTo: aside, found: text === undefined ? 'a directory' : 'not valid state' });
+  return { ok: false, why: 'invalid' };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Symbol('not json');
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -159,5 +159,53 @@ describe('jsonStore', () => {
     await store.flush();
     expect(onDisk()).toEqual({ n: 2 });
     expect(writer.started).toHaveLength(1);
+  });
+});
+
+describe('every way a state file can be broken', () => {
+  const good = JSON.stringify({ n: 1 });
+  const breakages: Array<[string, (file: string) => void]> = [
+    ['truncated', (file) => writeFileSync(file, good.slice(0, 4))],
+    ['empty', (file) => writeFileSync(file, '')],
+    ['garbage', (file) => writeFileSync(file, '\u0000\u00ff not json at all')],
+    ['valid JSON of the wrong shape', (file) => writeFileSync(file, '{"n":"one"}')],
+    ['a directory', (file) => mkdirSync(join(file, 'inside'), { recursive: true })],
+  ];
+
+  for (const [what, breakIt] of breakages) {
+    it(`${what}: moved aside with one log line, the last good copy read back`, async () => {
+      const file = join(dir, 'x.json');
+      const log = recordingLogger();
+      await jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).write({ n: 7 });
+      rmSync(file, { recursive: true, force: true });
+      breakIt(file);
+      expect(jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).read()).toEqual({ n: 7 });
+      expect(log.lines.filter((l) => l.event === 'state.corrupt_moved_aside')).toHaveLength(1);
+      expect(log.lines).toContainEqual(expect.objectContaining({ event: 'state.restored_from_backup' }));
+      expect(readdirSync(dir).filter((name) => name.startsWith('x.json.corrupt-'))).toHaveLength(1);
+      // Without a copy: the fallback, never a throw.
+      rmSync(`${file}.bak`);
+      breakIt(file);
+      expect(jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).read()).toEqual({ n: 0 });
+    });
+  }
+
+  it('lost: the last good copy is read back; sync writes keep the copy too', () => {
+    const file = join(dir, 'x.json');
+    const log = recordingLogger();
+    jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).writeSync({ n: 3 });
+    rmSync(file);
+    expect(jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).read()).toEqual({ n: 3 });
+    expect(statSync(`${file}.bak`).mode & 0o777).toBe(0o600);
+  });
+
+  it('unreadable: a clear error naming the file and how to fix it, and the file left as it was', () => {
+    const file = join(dir, 'x.json');
+    symlinkSync(file, file);
+    const log = recordingLogger();
+    expect(() => jsonStore(file, schema, () => ({ n: 0 }), log).read()).toThrow(
+      expect.objectContaining({ code: 'STATE_UNREADABLE', message: expect.stringContaining(file), hint: expect.stringContaining('ls -l') }),
+    );
+    expect(readdirSync(dir)).toEqual(['x.json']);
   });
 });

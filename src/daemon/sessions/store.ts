@@ -35,7 +35,8 @@ export interface SessionStore {
 }
 
 export function createSessionStore(stateDir: string, log: Logger, delayMs = 200): SessionStore {
-  const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log);
+  // With a last good copy; what even that cannot give back is rebuilt from the panes' marks (core/pane-mark.ts).
+  const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log, { backup: true });
   const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log, { delayMs });
   const positions: Record<string, TailPosition> = positionsFile.read();
   const snapshot = (): Record<string, TailPosition> => ({ ...positions });
