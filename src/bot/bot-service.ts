@@ -3,7 +3,7 @@
 // which session, button ids) in .state/bot.json so a restart edits the same cards and old buttons still work.
 // The composition root (daemon/compose.ts) opens the stores and hands in only what the bot needs.
 import { randomBytes } from 'node:crypto';
-import { Api } from 'grammy';
+import { Api, type Context } from 'grammy';
 import { z } from 'zod';
 import { CallbackRegistry } from '../core/callback-registry.js';
 import { COMMAND_HELP } from '../core/commands.js';
@@ -144,14 +144,26 @@ export function createBotService(
     now,
     onStale: (ctx, ageS) => {
       const minutes = Math.max(1, Math.round(ageS / 60));
-      const where = ctx.chat?.id;
-      if (where === undefined) return;
-      const threadId = ctx.msg?.is_topic_message === true ? ctx.msg.message_thread_id : undefined;
-      void delivery.text({ chatId: where, ...(threadId === undefined ? {} : { threadId }) },
-        `Not run: this message is ${minutes} min old (limit ${config.staleSeconds} s). Send it again if you still want it.`,
-        ctx.msg === undefined ? {} : { replyTo: ctx.msg.message_id });
+      tellSender(ctx, `Not run: this message is ${minutes} min old (limit ${config.staleSeconds} s). Send it again if you still want it.`);
+    },
+    onNotRun: (ctx, why) => {
+      tellSender(ctx, `Not run: pocket cannot write its state (${why}), so it cannot make sure this runs only once. `
+        + 'Free space or fix .state/ on the machine, then send it again; `pocket status` shows what is wrong.');
     },
   });
+  /** Answers the person behind an update that was not run: on the button they pressed, or under their message. */
+  const tellSender = (ctx: Context, text: string): void => {
+    const callbackId = ctx.callbackQuery?.id;
+    if (callbackId !== undefined) {
+      void messenger.answerCallback(callbackId, text);
+      return;
+    }
+    const where = ctx.chat?.id;
+    if (where === undefined) return;
+    const threadId = ctx.msg?.is_topic_message === true ? ctx.msg.message_thread_id : undefined;
+    void delivery.text({ chatId: where, ...(threadId === undefined ? {} : { threadId }) }, text,
+      ctx.msg === undefined ? {} : { replyTo: ctx.msg.message_id });
+  };
   poller = new Poller({
     token,
     apiRoot: config.apiRoot,

@@ -4,6 +4,7 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import { z } from 'zod';
 import { authorizeUpdate, type TgUpdate } from '../core/auth.js';
+import { describeWriteError } from '../core/health.js';
 import type { Logger, Store } from '../core/ports.js';
 import { UpdateLedger, type UpdateLedgerJSON, updateDate } from '../core/update-guard.js';
 import type { AuditLog } from './audit.js';
@@ -21,6 +22,8 @@ export interface GuardOptions {
   now: () => number;
   /** Tells an authorized user that their old message was not run. */
   onStale: (ctx: Context, ageS: number) => void;
+  /** Tells an authorized user that their message was not run because its record could not be written (why). */
+  onNotRun: (ctx: Context, why: string) => void;
 }
 
 export interface Guard {
@@ -56,9 +59,11 @@ export function createGuard(options: GuardOptions): Guard {
     try {
       await persist();
     } catch (error) {
-      // Without the record on disk a crash could run it twice: better not to run it at all.
+      // Without the record on disk a crash could run it twice: better not to run it at all, and say so. It stays
+      // marked as handled in memory, so a redelivery does not run it later behind the person's back.
       options.log.error('bot.ledger.write_failed', { error });
       options.audit.record({ action: 'update', outcome: 'failed', reason: 'ledger not persisted', updateId: update.update_id, ...who });
+      options.onNotRun(ctx, describeWriteError(error));
       return;
     }
     if (decision === 'stale') {

@@ -79,12 +79,17 @@ export function botLine(s: StatusSnapshot, now: number): string {
   return `bot: ${parts.join(', ')}`;
 }
 
+/** One line per degraded part ("degraded: cannot write .state/updates.json: no space left on device (since 5s ago)"). */
+export function degradedLines(s: StatusSnapshot, now: number): string[] {
+  return s.daemon.degraded.map((p) => `degraded: ${oneLine(p.message)} (since ${formatAgo(p.since, now)})`);
+}
+
 /** The whole plain-text view, newline-terminated. `now` is epoch milliseconds. */
 export function formatStatusText(s: StatusSnapshot, now: number, home: string): string {
   if (!s.daemon.running) {
     return `${daemonLine(s, home)}\nStart it with: pocket start\n`;
   }
-  const lines = [daemonLine(s, home), botLine(s, now), ''];
+  const lines = [daemonLine(s, home), ...degradedLines(s, now), botLine(s, now), ''];
   if (s.sessions.length === 0) {
     lines.push('no sessions');
   } else {

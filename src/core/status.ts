@@ -1,4 +1,5 @@
 // The status snapshot the daemon serves over IPC; `pocket status --json` prints it as is (PRODUCT.md).
+import type { Problem } from './health.js';
 import type { SessionView } from './sessions.js';
 
 export type SessionKind = 'tmux' | 'codex' | 'claude' | 'terminal';
@@ -23,6 +24,8 @@ export interface DaemonStatus {
   pid: number | null;
   uptimeS: number | null;
   version: string;
+  /** What works only partly now and why (a state file that cannot be written, a pane whose pipe died). */
+  degraded: Problem[];
 }
 
 export interface BotStatus {
@@ -42,7 +45,7 @@ export interface StatusSnapshot {
 /** What `status --json` prints when no daemon answers. */
 export function notRunningSnapshot(version: string): StatusSnapshot {
   return {
-    daemon: { running: false, pid: null, uptimeS: null, version },
+    daemon: { running: false, pid: null, uptimeS: null, version, degraded: [] },
     bot: { username: null, connected: false, lastPollAt: null, lastError: null },
     sessions: [],
   };

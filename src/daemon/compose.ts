@@ -2,6 +2,7 @@
 // stores (src/state) and settings handed in, never reaching for them itself.
 import { join } from 'node:path';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import { describeWriteError, type Health } from '../core/health.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
@@ -34,7 +35,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       settings: config,
       log,
       redactor: context.redactor,
-      stores: openBotStores(paths.state, log),
+      stores: openBotStores(paths.state, log, context.health),
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
       onStatusChange: () => context.changes.emit('changed'),
     }, sessions);
@@ -44,12 +45,22 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
   return { services, status, sessions };
 }
 
-/** The bot's files in stateDir. */
-export function openBotStores(stateDir: string, log: Logger): BotStores {
+/** The bot's files in stateDir; a file that cannot be written is a degraded-state problem until it can again. */
+export function openBotStores(stateDir: string, log: Logger, health?: Health): BotStores {
   const { state, ledger } = BOT_STATE_FILES;
   return {
     // With a last good copy: without bot.json every card would be posted again and the old ones orphaned.
-    state: jsonStore(join(stateDir, state.name), state.schema, state.empty, log, { backup: true }),
-    ledger: jsonStore(join(stateDir, ledger.name), ledger.schema, ledger.empty, log),
+    state: jsonStore(join(stateDir, state.name), state.schema, state.empty, log, { backup: true, onWriteResult: reportWrites(health, state.name) }),
+    ledger: jsonStore(join(stateDir, ledger.name), ledger.schema, ledger.empty, log, { onWriteResult: reportWrites(health, ledger.name) }),
+  };
+}
+
+/** A store's write outcomes as a degraded-state problem keyed by its file. */
+export function reportWrites(health: Health | undefined, file: string): ((error: unknown) => void) | undefined {
+  if (health === undefined) return undefined;
+  const key = `state:${file}`;
+  return (error) => {
+    if (error === null) health.clear(key);
+    else health.set(key, `cannot write .state/${file}: ${describeWriteError(error)}`);
   };
 }

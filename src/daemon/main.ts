@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { assertEnvFilePrivate, type Config, loadConfig } from '../config.js';
 import { PocketError, toPocketError } from '../core/errors.js';
+import { Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import type { BotStatus, SessionStatus, StatusSnapshot } from '../core/status.js';
@@ -27,6 +28,8 @@ export interface DaemonContext {
   redactor: Redactor;
   /** Emit 'changed' whenever something `pocket status` shows has changed. */
   changes: EventEmitter;
+  /** What is degraded now (state writes, pane pipes): shown by `pocket status`. */
+  health: Health;
 }
 
 /** What the services contribute to the status snapshot. */
@@ -78,7 +81,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       });
     }
     lock = acquired;
-    await serve({ config, paths, log, redactor, changes: new EventEmitter() }, options, lock);
+    const changes = new EventEmitter();
+    const health = new Health({ onChange: () => changes.emit('changed') });
+    await serve({ config, paths, log, redactor, changes, health }, options, lock);
   } catch (error) {
     const pocketError = toPocketError(error, 'DAEMON_START_FAILED');
     log?.error('daemon.failed', { code: pocketError.code, error });
@@ -100,7 +105,10 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   const handlersForSessions = sessionHandlers(sessions);
 
   const snapshot = (): StatusSnapshot => ({
-    daemon: { running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion() },
+    daemon: {
+      running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion(),
+      degraded: context.health.list(),
+    },
     bot: built.status.bot?.() ?? { username: null, connected: false, lastPollAt: null, lastError: null },
     sessions: built.status.sessions?.() ?? [],
   });

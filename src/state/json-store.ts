@@ -29,6 +29,11 @@ export interface JsonStoreOptions {
    * written on every output line (tail positions) or ahead of every update (the ledger).
    */
   backup?: boolean;
+  /**
+   * Told after every write of the file: null when it landed, the error when not. The daemon turns this into a
+   * degraded-state problem (disk full, read-only) that `pocket status` shows and that clears on the next good write.
+   */
+  onWriteResult?: (error: unknown) => void;
 }
 
 const atomicPrivate = (path: string, text: string): Promise<void> => writeFileAtomic(path, text, { mode: 0o600 });
@@ -63,7 +68,13 @@ export function jsonStore<S extends z.ZodType>(
     const text = serialize(value);
     // The copy follows the file, so it is always a state that was written whole (at worst one write behind).
     const written = chain.then(async () => {
-      await writeFile(path, text);
+      try {
+        await writeFile(path, text);
+      } catch (error) {
+        options.onWriteResult?.(error);
+        throw error;
+      }
+      options.onWriteResult?.(null);
       if (options.backup) await writeFile(backupPath, text);
     });
     chain = written.catch(() => {});

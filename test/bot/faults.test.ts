@@ -1,9 +1,14 @@
 // Faults injected at the emulator: 429s, 5xx, dropped connections, an outage, 409, 401, parse errors, calls that
 // hang. Nothing is lost, nothing duplicated, nothing crashes, and the token never reaches the log.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BOT_STATE_FILES } from '../../src/bot/bot-service.js';
 import { requestTimeoutSeconds } from '../../src/bot/create-bot.js';
+import { openBotStores } from '../../src/daemon/compose.js';
 import { startBotApiServer } from '../../src/emulator/emulator.js';
+import { jsonStore } from '../../src/state/json-store.js';
 import { type BotHarness, botSaid, drained, running, startBot, statusWhere } from './harness.js';
 
 let h: BotHarness;
@@ -164,5 +169,32 @@ describe('calls that hang (packets dropped without a reset)', () => {
     expect(h.emu.messages(h.chat).filter((m) => /job —/.test(m.text ?? ''))).toHaveLength(1);
     // Polling was never held up by the outbox: the bot is still connected.
     expect(h.status()).toMatchObject({ connected: true, lastError: null });
+  });
+});
+
+describe('a state file that cannot be written', () => {
+  it('answers "not run" with the cause, runs nothing now or later, and runs again once writes work', async () => {
+    let diskFull = true;
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    h = await running(await startBot({
+      stores: (stateDir, log) => {
+        const stores = openBotStores(stateDir, log);
+        const { ledger } = BOT_STATE_FILES;
+        const writeFile = (path: string, text: string) => (diskFull ? Promise.reject(full) : writeFileAtomic(path, text, { mode: 0o600 }));
+        return { ...stores, ledger: jsonStore(join(stateDir, ledger.name), ledger.schema, ledger.empty, log, { writeFile }) };
+      },
+    }));
+    h.sessions.add('job');
+    const asked = h.emu.sendText(h.chat, h.owner, '/send job rm -rf build');
+    const refusal = await botSaid(h, h.chat, /Not run: pocket cannot write its state \(no space left on device\)/);
+    expect(refusal.replyToMessageId).toBe(asked.message?.message_id);
+    expect(h.audit()).toContainEqual(expect.objectContaining({ outcome: 'failed', reason: 'ledger not persisted' }));
+
+    diskFull = false;
+    h.emu.sendText(h.chat, h.owner, '/send job ls');
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendText'), { timeoutMs: 8000 });
+    await drained(h);
+    // Only the command sent once writes worked again ran: the refused one never runs behind the person's back.
+    expect(h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args[1])).toEqual(['ls']);
   });
 });

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Chat, User } from 'grammy/types';
-import { type BotServiceOptions, createBotService } from '../../src/bot/bot-service.js';
+import { type BotServiceOptions, type BotStores, createBotService } from '../../src/bot/bot-service.js';
 import type { Config } from '../../src/config.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { BotStatus } from '../../src/core/status.js';
-import type { DaemonService } from '../../src/core/ports.js';
+import type { DaemonService, Logger } from '../../src/core/ports.js';
 import { openBotStores } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
@@ -49,6 +49,8 @@ export interface HarnessOptions {
   emu?: BotApiEmulator;
   /** Settings on top of the harness's own (secrets are added to the token's). */
   config?: Partial<Config>;
+  /** The bot's stores; default: the daemon's own (openBotStores) in the harness's home. */
+  stores?: (stateDir: string, log: Logger) => BotStores;
 }
 
 export async function startBot(options: HarnessOptions = {}): Promise<BotHarness> {
@@ -78,7 +80,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     settings: config,
     log,
     redactor,
-    stores: openBotStores(paths.state, log),
+    stores: (options.stores ?? openBotStores)(paths.state, log),
     files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
     onStatusChange: () => changes.emit('changed'),
   }, h.sessions, botOptions);

@@ -34,6 +34,20 @@ describe('formatStatusText', () => {
     );
   });
 
+  it('shows each degraded part with its cause under the daemon line', () => {
+    const s = snapshot([], {
+      daemon: {
+        running: true, pid: 4242, uptimeS: 7530, version: '0.1.0',
+        degraded: [{ key: 'state:updates.json', message: 'cannot write .state/updates.json: no space left on device', since: secondsAgo(12) }],
+      },
+    });
+    expect(formatStatusText(s, NOW, '/h').split('\n').slice(0, 3)).toEqual([
+      'daemon: running, pid 4242, up 2h 5m, version 0.1.0',
+      'degraded: cannot write .state/updates.json: no space left on device (since 12s ago)',
+      'bot: @pocket_bot, connected, last poll 3s ago',
+    ]);
+  });
+
   it('says clearly that the daemon is not running, naming the home', () => {
     expect(formatStatusText(notRunningSnapshot('0.1.0'), NOW, '/home/u/.pocket')).toBe(
       'pocket daemon is not running (home: /home/u/.pocket)\nStart it with: pocket start\n',

@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/log.js';
 const handlers = (): Handlers => ({
   ...sessionHandlers(unavailableSessions()),
   hello: () => ({ version: 't', protocol: 1, pid: 1 }),
-  status: () => ({ ...notRunningSnapshot('t'), daemon: { running: true, pid: 1, uptimeS: 0, version: 't' } }),
+  status: () => ({ ...notRunningSnapshot('t'), daemon: { running: true, pid: 1, uptimeS: 0, version: 't', degraded: [] } }),
   stop: () => ({ stopping: true }),
   subscribe: (_p, request, connection) => {
     setImmediate(() => connection.push(request.id, { event: 'status', data: notRunningSnapshot('pushed') }));

@@ -2,22 +2,27 @@
 
 import { Box, Text } from 'ink';
 import type { StatusSnapshot } from '../../core/status.js';
-import { formatAgo, formatDuration, oneLine } from '../status-text.js';
+import { degradedLines, formatAgo, formatDuration, oneLine } from '../status-text.js';
 import type { ConnectionState } from './status-reducer.js';
 
-export function DaemonPane(props: { snapshot: StatusSnapshot; home: string; elapsedS: number }) {
+export function DaemonPane(props: { snapshot: StatusSnapshot; home: string; elapsedS: number; now: number }) {
   const d = props.snapshot.daemon;
   return (
-    <Box borderStyle="round" paddingX={1}>
-      <Text bold>daemon </Text>
-      {d.running ? (
-        <Text>
-          <Text color="green">running</Text>
-          {`  pid ${d.pid ?? '?'}  up ${d.uptimeS === null ? '?' : formatDuration(d.uptimeS + props.elapsedS)}  v${d.version}`}
-        </Text>
-      ) : (
-        <Text color="red">{`not running (home: ${props.home})`}</Text>
-      )}
+    <Box borderStyle="round" paddingX={1} flexDirection="column">
+      <Box>
+        <Text bold>daemon </Text>
+        {d.running ? (
+          <Text>
+            <Text color="green">running</Text>
+            {`  pid ${d.pid ?? '?'}  up ${d.uptimeS === null ? '?' : formatDuration(d.uptimeS + props.elapsedS)}  v${d.version}`}
+          </Text>
+        ) : (
+          <Text color="red">{`not running (home: ${props.home})`}</Text>
+        )}
+      </Box>
+      {degradedLines(props.snapshot, props.now).map((line) => (
+        <Text key={line} color="yellow">{line}</Text>
+      ))}
     </Box>
   );
 }

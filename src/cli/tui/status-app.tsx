@@ -71,7 +71,7 @@ export function StatusApp({ initial, subscribe, home, now: clock = Date.now, onQ
   return (
     <Box flexDirection="column">
       <ConnectionBanner connection={state.connection} />
-      <DaemonPane snapshot={state.snapshot} home={home} elapsedS={elapsedS} />
+      <DaemonPane snapshot={state.snapshot} home={home} elapsedS={elapsedS} now={state.now} />
       <BotPane snapshot={state.snapshot} now={state.now} />
       <SessionsPane sessions={state.snapshot.sessions} selectedId={state.selectedId} now={state.now} />
       <Footer />

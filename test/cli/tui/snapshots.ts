@@ -23,7 +23,7 @@ export function session(over: Partial<SessionStatus> & Pick<SessionStatus, 'id' 
 
 export function snapshot(sessions: SessionStatus[], over: Partial<StatusSnapshot> = {}): StatusSnapshot {
   return {
-    daemon: { running: true, pid: 4242, uptimeS: 7530, version: '0.1.0' },
+    daemon: { running: true, pid: 4242, uptimeS: 7530, version: '0.1.0', degraded: [] },
     bot: { username: 'pocket_bot', connected: true, lastPollAt: secondsAgo(3), lastError: null },
     sessions,
     ...over,

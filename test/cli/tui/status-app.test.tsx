@@ -52,8 +52,17 @@ describe('StatusApp', () => {
     unmount();
   });
 
+  it('shows what is degraded, with its cause, in the daemon pane', () => {
+    const degraded = [{ key: 'pipe:s1', message: 'build: output pipe lost (no space left on device)', since: new Date(NOW - 7000).toISOString() }];
+    const { lastFrame, unmount } = mount(snapshot(THREE_SESSIONS, {
+      daemon: { running: true, pid: 4242, uptimeS: 7530, version: '0.1.0', degraded },
+    }));
+    expect(frameOf(lastFrame)).toContain('degraded: build: output pipe lost (no space left on device) (since 7s ago)');
+    unmount();
+  });
+
   it('says "no sessions" and names the home when the daemon is not running', () => {
-    const down = snapshot([], { daemon: { running: false, pid: null, uptimeS: null, version: '0.1.0' } });
+    const down = snapshot([], { daemon: { running: false, pid: null, uptimeS: null, version: '0.1.0', degraded: [] } });
     const { lastFrame, unmount } = mount(down);
     const frame = frameOf(lastFrame);
     expect(frame).toContain('not running (home: /home/u/.pocket)');

@@ -41,7 +41,7 @@ describe('statusReducer', () => {
   });
 
   it('treats a snapshot that says the daemon is not running as "daemon stopped"', () => {
-    const down = snapshot([], { daemon: { running: false, pid: null, uptimeS: null, version: '0.1.0' } });
+    const down = snapshot([], { daemon: { running: false, pid: null, uptimeS: null, version: '0.1.0', degraded: [] } });
     expect(statusReducer(start(), { type: 'snapshotReceived', snapshot: down, now: NOW }).connection).toEqual({
       kind: 'daemonStopped',
     });
