@@ -39,7 +39,14 @@ export default defineConfig({
         test: { ...common, name: 'tmux', include: [`${NEEDS_TMUX}/*.test.ts`], provide: { tmux: true } },
       },
       {
-        test: { ...common, name: 'e2e', include: [`${NEEDS_DIST}/*.test.ts`], provide: { tmux: true, dist: true } },
+        test: {
+          ...common,
+          name: 'e2e',
+          include: [`${NEEDS_DIST}/*.test.ts`],
+          provide: { tmux: true },
+          // Builds dist/ from the current src/ and then provides `dist`.
+          globalSetup: ['test/setup/build-dist.ts'],
+        },
       },
     ],
   },

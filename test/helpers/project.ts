@@ -7,7 +7,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Provided by the tmux and e2e projects: tests may start tmux servers (on private `-L` sockets). */
     tmux: boolean;
-    /** Provided by the e2e project: tests may run the built CLI. */
+    /** Provided by the e2e project's global setup (test/setup/build-dist.ts) once dist/ is built from src/. */
     dist: boolean;
   }
 }
