@@ -22,6 +22,8 @@ export default defineConfig({
     maxWorkers: 2,
     // CI=true makes Ink print only its final frame; the TUI tests assert on live frames.
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
+    // Every run gets its own temp root (TMPDIR, TMUX_TMPDIR) and fails if a test leaves anything in it.
+    globalSetup: ['test/setup/temp-root.ts'],
     projects: [
       {
         test: {
