@@ -1,14 +1,55 @@
 import { defineConfig } from 'vitest/config';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+// What a test needs decides the folder it lives in, and the folder decides its project:
+//   unit  everything outside the two folders below: in-process, no tmux, no dist/, no daemon (`npm run test:fast`).
+//   tmux  test/tmux/: real tmux servers on private `-L` sockets.
+//   e2e   test/e2e/: the built CLI (bin/pocket.js → dist/) with real daemons and tmux; its global setup builds dist/.
+// test/helpers/tmux.ts and test/helpers/pocket.ts refuse to load outside the projects that provide what they need, so a
+// test in the wrong folder fails with a message naming the right one.
+const NEEDS_TMUX = 'test/tmux/**';
+const NEEDS_DIST = 'test/e2e/**';
+
+const common: NonNullable<TestProjectInlineConfiguration['test']> = {
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+  pool: 'forks',
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
     // Real tmux servers and daemons per test: keep the 2-core machine from thrashing.
     maxWorkers: 2,
-    pool: 'forks',
     // CI=true makes Ink print only its final frame; the TUI tests assert on live frames.
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
+    // Every run gets its own temp root (TMPDIR, TMUX_TMPDIR) and fails if a test leaves anything in it.
+    globalSetup: ['test/setup/temp-root.ts'],
+    projects: [
+      {
+        test: {
+          ...common,
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: [NEEDS_TMUX, NEEDS_DIST],
+          // One module graph per worker instead of one per file: re-importing grammy, ink and xterm for each of the
+          // ~45 files cost ~25 s of CPU (53 s of CPU for the project isolated, 16 s shared). Unit tests keep their
+          // state in what they create, not in modules (status-colors.test.tsx sets chalk's level itself).
+          isolate: false,
+        },
+      },
+      {
+        test: { ...common, name: 'tmux', include: [`${NEEDS_TMUX}/*.test.ts`], provide: { tmux: true } },
+      },
+      {
+        test: {
+          ...common,
+          name: 'e2e',
+          include: [`${NEEDS_DIST}/*.test.ts`],
+          provide: { tmux: true },
+          // Builds dist/ from the current src/ and then provides `dist`.
+          globalSetup: ['test/setup/build-dist.ts'],
+        },
+      },
+    ],
   },
 });

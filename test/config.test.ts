@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertEnvFilePrivate, loadConfig } from '../src/config.js';
 import { PocketError } from '../src/core/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef';
 
 function envFile(text: string, mode = 0o600): { home: string; file: string } {
-  const home = mkdtempSync(join(tmpdir(), 'pocket-config-'));
+  const home = tempDir('pocket-config-');
   const file = join(home, '.env');
   writeFileSync(file, text, { mode });
   return { home, file };

@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../src/core/redact.js';
 import { createFileLogger, formatLogLine } from '../src/log.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const SECRET = '555555:SECRETsecretSECRETsecretSECRET12';
 
 describe('file logger', () => {
   it('redacts secrets in fields, error messages, stacks and causes', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pocket-log-')), 'pocket.log');
+    const file = join(tempDir('pocket-log-'), 'pocket.log');
     const log = createFileLogger({ file, redactor: new Redactor([SECRET, 'hunter2hunter2']) });
     const inner = new Error(`fetch failed for https://api.telegram.org/bot${SECRET}/getUpdates`);
     const outer = new Error('Network request failed', { cause: inner });
@@ -29,7 +29,7 @@ describe('file logger', () => {
   });
 
   it('rotates by size and keeps a bounded number of files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pocket-log-'));
+    const dir = tempDir('pocket-log-');
     const file = join(dir, 'pocket.log');
     const log = createFileLogger({ file, redactor: new Redactor(), maxBytes: 2000, keep: 2 });
     for (let i = 0; i < 200; i++) log.info('line', { i, pad: 'x'.repeat(50) });

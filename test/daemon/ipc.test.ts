@@ -1,6 +1,5 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { notRunningSnapshot } from '../../src/core/status.js';
@@ -10,6 +9,7 @@ import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
 import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
 import { unavailableSessions } from '../../src/daemon/main.js';
 import { silentLogger } from '../../src/log.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const handlers = (): Handlers => ({
   ...sessionHandlers(unavailableSessions()),
@@ -22,7 +22,7 @@ const handlers = (): Handlers => ({
   },
 });
 
-const socketPath = () => join(mkdtempSync(join(tmpdir(), 'pocket-ipc-')), 's.sock');
+const socketPath = () => join(tempDir('pocket-ipc-'), 's.sock');
 
 describe('IPC', () => {
   it('serves typed requests over a private socket', async () => {

@@ -3,6 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { requireBuiltCli } from './project.js';
+
+requireBuiltCli('test/helpers/pocket.ts');
 
 export const BIN = resolve(import.meta.dirname, '../../bin/pocket.js');
 export const CANARY_TOKEN = '987654321:CANARYcanaryCANARYcanaryCANARYcanary42';

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { type TmuxCli, type TmuxCliOptions, createTmuxCli } from '../../src/tmux/tmux-cli.js';
+import { requireTmux } from './project.js';
+
+requireTmux('test/helpers/tmux.ts');
 
 export interface TestTmux {
   socket: string;

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, judgeLock, type LockRecord } from '../../src/state/lock.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const record: LockRecord = { pid: 100, startKey: '555', version: '1', startedAt: '' };
 
@@ -26,7 +26,7 @@ describe('judgeLock (pure)', () => {
 
 describe('acquireLock', () => {
   it('takes a free lock, refuses a held one, and releases', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pocket-lock-'));
+    const dir = tempDir('pocket-lock-');
     const path = join(dir, 'daemon.lock');
     const first = acquireLock(path, '1');
     expect('release' in first).toBe(true);
@@ -38,7 +38,7 @@ describe('acquireLock', () => {
   });
 
   it('replaces a corrupt or stale lock', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pocket-lock-'));
+    const dir = tempDir('pocket-lock-');
     const path = join(dir, 'daemon.lock');
     writeFileSync(path, 'garbage');
     const taken = acquireLock(path, '1');

@@ -1,22 +1,23 @@
-// Colours need chalk to believe the terminal has them; it decides at import time, so this file imports ink late.
+// Ink colours through chalk's default instance, whose level chalk decides once, at its first import, from the
+// terminal. Another test file in the same worker (the unit project shares modules between files) may have imported it
+// already, so this file sets the level itself for its test and restores it.
 
+import chalk from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NOW, snapshot, THREE_SESSIONS } from './snapshots.js';
+import { render } from 'ink-testing-library';
+import { StatusApp } from '../../../src/cli/tui/status-app.js';
+import { NOW, session, snapshot, THREE_SESSIONS } from './snapshots.js';
 
-const previous = process.env.FORCE_COLOR;
-process.env.FORCE_COLOR = '1';
+const previousLevel = chalk.level;
+chalk.level = 1;
 afterAll(() => {
-  if (previous === undefined) delete process.env.FORCE_COLOR;
-  else process.env.FORCE_COLOR = previous;
+  chalk.level = previousLevel;
 });
 
 const SGR = { green: '\u001b[32m', gray: '\u001b[90m', yellow: '\u001b[33m', red: '\u001b[31m' };
 
 describe('StatusApp colours', () => {
-  it('colours each state: running green, idle grey, waiting yellow, exited red with its exit code', async () => {
-    const { render } = await import('ink-testing-library');
-    const { StatusApp } = await import('../../../src/cli/tui/status-app.js');
-    const { session } = await import('./snapshots.js');
+  it('colours each state: running green, idle grey, waiting yellow, exited red with its exit code', () => {
     const sessions = [...THREE_SESSIONS, session({ id: 's4', name: 'shell', state: 'idle' })];
     const { lastFrame, unmount } = render(
       <StatusApp initial={snapshot(sessions)} subscribe={() => () => {}} home="/h" now={() => NOW} onQuit={() => {}} />,

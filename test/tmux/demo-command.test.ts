@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demo } from '../../../src/cli/commands/demo.js';
-import type { DemoDeps } from '../../../src/demo/run-demo.js';
-import { fakeDaemon } from '../../demo/fake-daemon.js';
+import { demo } from '../../src/cli/commands/demo.js';
+import type { DemoDeps } from '../../src/demo/run-demo.js';
+import { fakeDaemon } from '../demo/fake-daemon.js';
 
 let dir: string;
 let stdout: string;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { realDemoDeps, tmuxSocketPath } from '../../src/demo/real-deps.js';
 import { DEMO_USER_ID, type DemoDeps, startDemo } from '../../src/demo/run-demo.js';
 import { isDemoMade } from '../../src/demo/throwaway-home.js';
-import { fakeDaemon } from './fake-daemon.js';
+import { fakeDaemon } from '../demo/fake-daemon.js';
 
 const run = promisify(execFile);
 const mode = (path: string) => statSync(path).mode & 0o777;
