@@ -200,6 +200,8 @@ describe('pane identity marks', () => {
     try {
       const first = await other.tmux.newSession({ name: 'r1', command: 'sleep 30', mark: 'pocket-r1' });
       await other.raw(['kill-server']);
+      // The old server may still be exiting on its socket ("server exited unexpectedly"): wait until none answers.
+      await waitFor(async () => (await other.tmux.listPanes()).length === 0, { what: 'the old server gone' });
       const mine = await other.tmux.newSession({ name: 'mine', command: 'sleep 30' });
       expect(mine.paneId).toBe(first.paneId);
       expect(mine.mark).toBeNull();
