@@ -91,6 +91,8 @@ export async function stopDaemon(paths: HomePaths, deadlines = { ipcMs: 15_000, 
     return identity.alive && (startKey === null || identity.startKey === startKey);
   };
   try {
+    // A stopped daemon would accept the connection and never answer: go straight to the signals.
+    if (processIdentity(pid).stopped) throw new Error('stopped');
     const client = await connectIpc(paths.socket, 2000);
     try {
       await client.request('stop', {}, 3000);
@@ -101,7 +103,12 @@ export async function stopDaemon(paths: HomePaths, deadlines = { ipcMs: 15_000, 
   } catch {
     // The daemon does not answer: fall through to signals.
   }
-  if (isOurs()) process.kill(pid, 'SIGTERM');
+  if (isOurs()) {
+    process.kill(pid, 'SIGTERM');
+    // A stopped daemon (SIGSTOP, Ctrl-Z) would hold SIGTERM pending until SIGKILL: resume it so that it handles
+    // SIGTERM like any other, saving its state and removing its lock on the way out.
+    if (processIdentity(pid).stopped) process.kill(pid, 'SIGCONT');
+  }
   if (await waitUntil(() => !isOurs(), deadlines.termMs)) return 'terminated';
   if (isOurs()) process.kill(pid, 'SIGKILL');
   if (await waitUntil(() => !isOurs(), deadlines.killMs)) return 'killed';

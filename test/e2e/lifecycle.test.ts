@@ -178,3 +178,64 @@ describe('signals', () => {
     expect(await watchEnded).toBe(1);
   });
 });
+
+describe('a frozen daemon (SIGSTOP): every CLI command that waits on it ends with a clear message', () => {
+  const frozen = async (): Promise<{ h: ReturnType<typeof fresh>; pid: number }> => {
+    const h = fresh();
+    h.writeEnv(GOOD_ENV);
+    const pid = pidFromStart((await h.run(['start'])).stdout);
+    return { h, pid };
+  };
+  const thaw = (pid: number): void => {
+    if (isAlive(pid)) process.kill(pid, 'SIGCONT');
+  };
+
+  it('status, status --json and status --watch exit 1 naming the pid and how to resume or stop it', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const runs = await Promise.all([['status'], ['status', '--json'], ['status', '--watch']].map((args) => h.run(args, { timeoutMs: 20_000 })));
+      for (const run of runs) {
+        expect(run.code, run.stdout + run.stderr).toBe(1);
+        expect(run.stderr).toContain(`pid ${pid}`);
+        expect(run.stderr).toMatch(/stopped \(SIGSTOP/);
+        expect(run.stderr).toContain(`kill -CONT ${pid}`);
+        expect(run.stderr).toContain('pocket stop');
+      }
+    } finally {
+      thaw(pid);
+    }
+  });
+
+  it('status --watch ends when the daemon freezes while it watches', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    const watcher = h.spawn(['status', '--watch']);
+    let stderr = '';
+    watcher.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const watchEnded = new Promise<number | null>((resolve) => watcher.on('exit', resolve));
+    try {
+      await new Promise((resolve) => watcher.stdout!.once('data', resolve));
+      process.kill(pid, 'SIGSTOP');
+      expect(await watchEnded).toBe(1);
+      expect(stderr).toContain(`kill -CONT ${pid}`);
+    } finally {
+      watcher.kill('SIGKILL');
+      thaw(pid);
+    }
+  });
+
+  it('stop lets a frozen daemon shut down cleanly instead of killing it', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const stopped = await h.run(['stop'], { timeoutMs: 20_000 });
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stdout).toContain('SIGTERM');
+      expect(isAlive(pid)).toBe(false);
+      const runtime = JSON.parse(readFileSync(join(h.home, '.state/daemon.json'), 'utf8'));
+      expect(runtime).toMatchObject({ pid, cleanShutdown: true });
+    } finally {
+      thaw(pid);
+    }
+  });
+});

@@ -8,15 +8,15 @@ const record: LockRecord = { pid: 100, startKey: '555', version: '1', startedAt:
 
 describe('judgeLock (pure)', () => {
   it('held only by a live pocket daemon with the recorded start time', () => {
-    expect(judgeLock(record, { alive: true, startKey: '555', commandLine: 'node /x/bin/pocket.js __daemon --home /h' }).kind).toBe('held');
+    expect(judgeLock(record, { alive: true, startKey: '555', commandLine: 'node /x/bin/pocket.js __daemon --home /h', stopped: false }).kind).toBe('held');
   });
   it('stale when the owner is gone, a zombie, reused, or not pocket', () => {
-    expect(judgeLock(record, { alive: false, startKey: null, commandLine: '' })).toMatchObject({ kind: 'stale' });
-    expect(judgeLock(record, { alive: true, startKey: '999', commandLine: 'node pocket.js __daemon' })).toMatchObject({
+    expect(judgeLock(record, { alive: false, startKey: null, commandLine: '', stopped: false })).toMatchObject({ kind: 'stale' });
+    expect(judgeLock(record, { alive: true, startKey: '999', commandLine: 'node pocket.js __daemon', stopped: false })).toMatchObject({
       kind: 'stale',
       reason: expect.stringContaining('reused'),
     });
-    expect(judgeLock(record, { alive: true, startKey: '555', commandLine: 'sleep 100' })).toMatchObject({
+    expect(judgeLock(record, { alive: true, startKey: '555', commandLine: 'sleep 100', stopped: false })).toMatchObject({
       kind: 'stale',
       reason: expect.stringContaining('not a pocket daemon'),
     });
