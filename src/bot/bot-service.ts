@@ -184,7 +184,16 @@ export function createBotService(
         if (event.type === 'removed') index.forgetSession(event.sessionId);
       });
       for (const view of sessions.list()) void cards.refresh(view.id).catch(() => {});
-      await poller.start();
+      try {
+        await poller.start();
+      } catch (error) {
+        // Not started, so the daemon will not stop() this service: leave nothing running behind the refusal.
+        unsubscribe();
+        delivery.runner.stop();
+        stopped = true;
+        await writing;
+        throw error;
+      }
     },
     async stop() {
       unsubscribe();

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBotApiServer } from '../../src/emulator/index.js';
 import { CANARY_TOKEN, eventually, isAlive, tempHomesPerTest } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
@@ -236,6 +237,38 @@ describe('a frozen daemon (SIGSTOP): every CLI command that waits on it ends wit
       expect(runtime).toMatchObject({ pid, cleanShutdown: true });
     } finally {
       thaw(pid);
+    }
+  });
+});
+
+describe('a token Telegram refuses (401)', () => {
+  // The embedded Bot API accepts only its own token: any other gets 401 Unauthorized, as a revoked token does.
+  const refusing = () => startBotApiServer({ token: '7000000001:someOTHERtokenSOMEotherTOKENsomeOTHER12' });
+
+  it('start and restart exit 1 naming the refusal, and leave no daemon running', async () => {
+    const emulator = await refusing();
+    try {
+      const h = fresh();
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const started = await h.run(['start']);
+      expect(started.code, started.stdout).toBe(1);
+      expect(started.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\)/);
+      expect(started.stderr).toMatch(/hint: .*TELEGRAM_BOT_TOKEN/);
+      expect(existsSync(join(h.home, '.state/daemon.lock'))).toBe(false);
+      expect((await h.run(['status', '--json'])).code).toBe(1);
+
+      // A daemon that ran with an unreachable API, restarted once the API refuses the token.
+      h.writeEnv(GOOD_ENV);
+      const pid = pidFromStart((await h.run(['start'])).stdout);
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const restarted = await h.run(['restart']);
+      expect(restarted.code, restarted.stdout).toBe(1);
+      expect(restarted.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\)/);
+      expect(isAlive(pid)).toBe(false);
+      expect(existsSync(join(h.home, '.state/daemon.lock'))).toBe(false);
+      for (const out of [started, restarted]) expect(out.stdout + out.stderr).not.toContain(CANARY_TOKEN);
+    } finally {
+      await emulator.close();
     }
   });
 });
