@@ -27,7 +27,7 @@ describe('LiveSession', () => {
       rows: 24,
       idleMs: 10_000,
       clock: { now: () => 0 },
-      events: { output: (lines) => seen.push(...lines), state: () => {}, alert: () => {} },
+      events: { output: (lines) => seen.push(...lines), screen: () => {}, state: () => {}, alert: () => {} },
     });
     const total = 30_000;
     const bytes = enc.encode(Array.from({ length: total }, (_, i) => `n-${i + 1}\r\n`).join(''));
@@ -57,6 +57,7 @@ describe('LiveSession on real agent prompts', () => {
       clock: { now: () => Date.now() },
       events: {
         output: () => {},
+        screen: () => {},
         state: (state, previous, at) => log.push(`${at} ${previous}->${state}`),
         alert: (kind, at) => log.push(`${at} alert ${kind}`),
       },
@@ -144,7 +145,7 @@ describe('LiveSession when the daemon itself was not running', () => {
     const alerts: string[] = [];
     const live = new LiveSession({
       cols: 80, rows: 24, idleMs: 30_000, clock, stalls,
-      events: { output: () => {}, state: () => {}, alert: (kind, at) => alerts.push(`${kind}@${at}`) },
+      events: { output: () => {}, screen: () => {}, state: () => {}, alert: (kind, at) => alerts.push(`${kind}@${at}`) },
     });
     return { live, alerts };
   }

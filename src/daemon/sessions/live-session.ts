@@ -10,6 +10,8 @@ import type { StallClock } from '../stall-watch.js';
 
 export interface LiveSessionEvents {
   output(lines: string[], at: number): void;
+  /** The screen of a full-screen program (alternate screen) changed, or the program left it. */
+  screen(): void;
   state(state: SessionState, previous: SessionState, at: number): void;
   alert(kind: AlertKind, at: number): void;
 }
@@ -40,6 +42,7 @@ export class LiveSession {
   readonly #stalls: StallClock | undefined;
   #timer: NodeJS.Timeout | undefined;
   #disposed = false;
+  #wasFullScreen = false;
 
   constructor(options: LiveSessionOptions) {
     this.renderer = new TerminalRenderer({ cols: Math.max(options.cols, 20), rows: Math.max(options.rows, 5) });
@@ -84,6 +87,9 @@ export class LiveSession {
     }
     const at = this.#clock.now();
     if (lines.length > 0) this.#events.output(lines, at);
+    const fullScreen = this.renderer.alternateScreen;
+    if (fullScreen || this.#wasFullScreen) this.#events.screen();
+    this.#wasFullScreen = fullScreen;
     this.#apply(this.#tracker.output(at, () => this.renderer.screen()));
   }
 

@@ -241,6 +241,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       state: record.exitedAt !== null ? 'exited' : (live?.state ?? 'idle'),
       lastActivityAt: lastActivity === null ? record.exitedAt : new Date(lastActivity).toISOString(),
       prompt: record.exitedAt === null ? (live?.prompt ?? null) : null,
+      ...(record.exitedAt === null && live?.renderer.alternateScreen ? { screen: { lines: trimBlank(live.renderer.screen()), cursorRow: live.renderer.cursorRow } } : {}),
     };
   }
 
@@ -296,6 +297,8 @@ export class SessionService implements SessionUseCases, DaemonService {
       stalls: this.#stalls,
       events: {
         output: (lines, at) => this.#emit({ type: 'output', sessionId: record.id, lines, at }),
+        // The card shows the screen of a full-screen program (the view carries it): redraw it as the screen changes.
+        screen: () => this.#emit({ type: 'updated', session: this.#view(this.#need(record.id)) }),
         state: (_state, previous, at) => {
           this.#emit({ type: 'state', session: this.#view(this.#need(record.id)), previous, at });
           this.#o.changes.emit('changed');
