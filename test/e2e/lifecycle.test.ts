@@ -98,6 +98,26 @@ describe('pocket start / status / stop', () => {
     }
   });
 
+  it('never signals a daemon-looking process named in a lock without a start key (another home\'s daemon)', async () => {
+    const h = fresh();
+    h.writeEnv(GOOD_ENV);
+    // Its command line passes for a pocket daemon's; nothing says it is this home's.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'pocket', '__daemon', '--home', '/elsewhere'], { stdio: 'ignore' });
+    try {
+      await eventually(() => /__daemon/.test(readFileSync(`/proc/${other.pid}/cmdline`, 'utf8')), { what: 'the process to run' });
+      (await import('node:fs')).mkdirSync(join(h.home, '.state'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(h.home, '.state/daemon.lock'), JSON.stringify({ pid: other.pid, version: '0.0.0', startedAt: '' }));
+      const stopped = await h.run(['stop']);
+      expect(stopped.code, stopped.stdout).toBe(1);
+      expect(stopped.stderr).toContain(`pid ${other.pid}`);
+      expect(stopped.stderr).toMatch(/no start key|not signalled/);
+      expect(stopped.stderr).toContain('hint:');
+      expect(isAlive(other.pid!)).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('a pid reused by another process (start time differs) is a stale lock', async () => {
     const h = fresh();
     h.writeEnv(GOOD_ENV);
