@@ -88,6 +88,13 @@ export const BOT_STATE_FILES = {
   ledger: { name: 'updates.json', schema: ledgerSchema, empty: (): UpdateLedgerJSON => ({ v: 1, floor: 0, recent: [] }) },
 } as const;
 
+/**
+ * How long stop() lets queued messages go out before dropping them. Replies wait their turn at Telegram's pace (one
+ * message per group every 3 s, core/outbox.ts): the earlier 3 s window sent two of four replies queued in a group
+ * and dropped the rest. 10 s sends four, and stays inside the 15 s `pocket stop` waits before it signals.
+ */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
 /** A /logs upload is up to 20 MB: at this deadline that still goes through an uplink of about 0.6 Mbit/s. */
 const UPLOAD_TIMEOUT_S = 300;
 
@@ -215,12 +222,21 @@ export function createBotService(
         if (event.type === 'removed') index.forgetSession(event.sessionId);
       });
       for (const view of sessions.list()) void cards.refresh(view.id).catch(() => {});
-      await poller.start();
+      try {
+        await poller.start();
+      } catch (error) {
+        // Not started, so the daemon will not stop() this service: leave nothing running behind the refusal.
+        unsubscribe();
+        delivery.runner.stop();
+        await stores.state.close(snapshot);
+        throw error;
+      }
     },
     async stop() {
       unsubscribe();
       await poller.stop();
-      await delivery.runner.flush(3000);
+      const drained = await delivery.runner.flush(SHUTDOWN_DRAIN_MS);
+      if (!drained.complete) log.warn('bot.shutdown_unsent', { dropped: drained.dropped, inFlight: drained.inFlight, windowMs: SHUTDOWN_DRAIN_MS });
       delivery.runner.stop();
       registry.prune(now());
       await stores.state.close(snapshot);

@@ -7,6 +7,7 @@
 // backs off and retries like any network error.
 import { Bot, type Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { PocketError } from '../core/errors.js';
 import type { BotStatus } from '../core/status.js';
 import type { Logger } from '../core/ports.js';
 import { classifyApiError, redactedErrorText } from './api-errors.js';
@@ -58,6 +59,8 @@ export class Poller {
   private loop: Promise<void> | null = null;
   private readonly firstAttempt: Promise<void>;
   private settleFirst: () => void = () => {};
+  /** Set when the first getMe was refused with 401: start() fails rather than run a bot that cannot connect. */
+  private refusedAtStart = false;
 
   constructor(private readonly options: PollerOptions) {
     this.bot = new Bot<Context>(options.token, {
@@ -75,7 +78,11 @@ export class Poller {
     return { ...this.state };
   }
 
-  /** Starts polling; resolves after the first getMe attempt (the username is then known if Telegram answered). */
+  /**
+   * Starts polling; resolves after the first getMe attempt (the username is then known if Telegram answered).
+   * Rejects when Telegram refused the token (401): the token is read once at start, so only a restart with another
+   * token can help, and a daemon without its bot would look healthy in `pocket status` while reaching nobody.
+   */
   async start(): Promise<void> {
     if (this.loop !== null) return;
     this.abort = new AbortController();
@@ -90,6 +97,12 @@ export class Poller {
       }),
     ]);
     clearTimeout(timer);
+    if (this.refusedAtStart) {
+      await this.stop();
+      throw new PocketError('TELEGRAM_FAILED', 'Telegram refused the bot token (401 Unauthorized): it is wrong or was revoked.', {
+        hint: 'Check TELEGRAM_BOT_TOKEN in .env against @BotFather (/mybots, API Token), then run `pocket start` again; `pocket doctor` checks it.',
+      });
+    }
   }
 
   /** Ends the long poll and waits for the update being handled to finish. */
@@ -110,6 +123,9 @@ export class Poller {
         if (!this.bot.isInited()) {
           try {
             this.bot.botInfo = await this.bot.api.getMe(signal as never);
+          } catch (error) {
+            if (classifyApiError(error).kind === 'unauthorized') this.refusedAtStart = true;
+            throw error;
           } finally {
             this.settleFirst();
           }

@@ -145,6 +145,17 @@ export class ActivityTracker {
     this.#alerted = key;
   }
 
+  /**
+   * The daemon did not run for `ms` (stopped, or its event loop stalled): output may have arrived unseen meanwhile,
+   * so that time does not count as quiet. Every pending deadline moves later by `ms`.
+   */
+  paused(ms: number): void {
+    if (!(ms > 0)) return;
+    if (this.#settleAt !== null) this.#settleAt += ms;
+    if (this.#lookAt !== null) this.#lookAt += ms;
+    if (this.#idleAt !== null) this.#idleAt += ms;
+  }
+
   tick(at: number): ActivityUpdate {
     return this.#update(this.#advance(at));
   }

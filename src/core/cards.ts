@@ -1,6 +1,6 @@
 // What a status card and an alert say. Pure: the bot renders with these and sends through the outbox. Text is plain
 // (the messenger escapes it; cards are sent as one <pre> block so the terminal lines keep their columns).
-import type { AlertKind, SessionView } from './sessions.js';
+import type { AlertKind, FullScreen, SessionView } from './sessions.js';
 
 export interface CardButtonIds {
   refresh: string;
@@ -45,7 +45,8 @@ export function renderCard(view: SessionView, lines: readonly string[], ids: Car
     `$ ${clipLine(view.command || '(shell)')}`,
   ];
   if (view.state === 'waiting' && view.prompt !== null) head.push(`? ${clipLine(view.prompt.question)}`);
-  const body = fitLines(lines.slice(-CARD_LINES).map((line) => clipLine(line)), CARD_BUDGET - head.join('\n').length);
+  const shown = view.screen === undefined ? lines.slice(-CARD_LINES) : screenExcerpt(view.screen);
+  const body = fitLines(shown.map((line) => clipLine(line)), CARD_BUDGET - head.join('\n').length);
   const text = [...head, '─'.repeat(24), ...(body.length === 0 ? ['(no output yet)'] : body)].join('\n');
   const buttons: RenderedButton[][] =
     view.state === 'exited'
@@ -91,6 +92,15 @@ function rows<T>(items: T[], width: number): T[][] {
 function clipLine(line: string, max = LINE_MAX): string {
   const chars = [...line];
   return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * A full-screen program's screen in a card's lines: the rows down to the cursor, which is where the program is (the
+ * line being edited in vim, the prompt under the page in less), or the top rows when the cursor is near the top.
+ */
+function screenExcerpt(screen: FullScreen): string[] {
+  const end = Math.min(screen.lines.length, Math.max(screen.cursorRow + 1, CARD_LINES));
+  return screen.lines.slice(Math.max(0, end - CARD_LINES), end);
 }
 
 /** The newest lines that fit the budget (escaped length counted generously). */

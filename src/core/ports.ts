@@ -50,6 +50,7 @@ export const SPECIAL_KEYS = [
   'C-c', 'C-d', 'C-z', 'Enter', 'Esc', 'Tab', 'BSpace', 'Up', 'Down', 'Left', 'Right',
   'PageUp', 'PageDown', 'Home', 'End',
 ] as const;
+export type SpecialKey = (typeof SPECIAL_KEYS)[number];
 
 export interface Tmux {
   /** Starts a detached session and returns its first pane (remain-on-exit on, so the exit code is kept). */

@@ -40,6 +40,18 @@ export interface SessionView extends SessionRecord {
   lastActivityAt: string | null;
   /** The prompt it waits at, when state is 'waiting'. */
   prompt: PromptView | null;
+  /**
+   * The visible screen, while a full-screen program (vim, less, top: the terminal's alternate screen) runs: it
+   * redraws in place and completes no lines, so the screen is all there is to show. Absent otherwise.
+   */
+  screen?: FullScreen;
+}
+
+export interface FullScreen {
+  /** The visible rows, trailing blank rows dropped. */
+  lines: string[];
+  /** The row of the cursor (0 at the top): where the program is, the line being edited or its prompt. */
+  cursorRow: number;
 }
 
 export type AlertKind = 'exited' | 'idle' | 'waiting';

@@ -86,11 +86,17 @@ export async function stopDaemon(paths: HomePaths, deadlines = { ipcMs: 15_000, 
   const verdict = inspectLock(paths.lock);
   if (verdict.kind !== 'held') return 'not-running';
   const { pid, startKey } = verdict.record;
+  // Only a start key ties the pid to the process that wrote this lock: a lock without one (written by hand, by an old
+  // version, or where the start time could not be read) may name another home's daemon, whose command line looks
+  // just like ours. Such a daemon is asked over this home's socket, never signalled.
+  if (startKey === null) return stopUnverified(paths, pid);
   const isOurs = (): boolean => {
     const identity = processIdentity(pid);
-    return identity.alive && (startKey === null || identity.startKey === startKey);
+    return identity.alive && identity.startKey === startKey;
   };
   try {
+    // A stopped daemon would accept the connection and never answer: go straight to the signals.
+    if (processIdentity(pid).stopped) throw new Error('stopped');
     const client = await connectIpc(paths.socket, 2000);
     try {
       await client.request('stop', {}, 3000);
@@ -101,12 +107,35 @@ export async function stopDaemon(paths: HomePaths, deadlines = { ipcMs: 15_000, 
   } catch {
     // The daemon does not answer: fall through to signals.
   }
-  if (isOurs()) process.kill(pid, 'SIGTERM');
+  if (isOurs()) {
+    process.kill(pid, 'SIGTERM');
+    // A stopped daemon (SIGSTOP, Ctrl-Z) would hold SIGTERM pending until SIGKILL: resume it so that it handles
+    // SIGTERM like any other, saving its state and removing its lock on the way out.
+    if (processIdentity(pid).stopped) process.kill(pid, 'SIGCONT');
+  }
   if (await waitUntil(() => !isOurs(), deadlines.termMs)) return 'terminated';
   if (isOurs()) process.kill(pid, 'SIGKILL');
   if (await waitUntil(() => !isOurs(), deadlines.killMs)) return 'killed';
   throw new PocketError('DAEMON_STOP_FAILED', `The daemon (pid ${pid}) did not stop, even after SIGKILL.`, {
     hint: `Check the process with \`ps -p ${pid}\`.`,
+  });
+}
+
+async function stopUnverified(paths: HomePaths, pid: number): Promise<StopOutcome> {
+  try {
+    const client = await connectIpc(paths.socket, 2000);
+    try {
+      await client.request('stop', {}, 3000);
+    } finally {
+      client.close();
+    }
+    // The daemon that answered on this home's socket releases this home's lock on its way out.
+    if (await waitUntil(() => inspectLock(paths.lock).kind !== 'held', 15_000)) return 'stopped';
+  } catch {
+    // Nobody answers on this home's socket: whatever pid the lock names, it is not shown to be ours.
+  }
+  throw new PocketError('DAEMON_STOP_FAILED', `The lock names pid ${pid}, which looks like a pocket daemon, but has no start key: pocket cannot tell it is this home's daemon, so it was not signalled.`, {
+    hint: `Check it with \`ps -o pid,lstart,args -p ${pid}\`. If it is this home's daemon, stop it with \`kill ${pid}\`; if not, remove ${paths.lock}.`,
   });
 }
 

@@ -123,10 +123,16 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   else options.stopSignal?.addEventListener('abort', onStopSignal, { once: true });
 
   const started: DaemonService[] = [];
-  for (const service of built.services) {
-    await service.start();
-    started.push(service);
-    log.info('service.started', { service: service.name });
+  try {
+    for (const service of built.services) {
+      await service.start();
+      started.push(service);
+      log.info('service.started', { service: service.name });
+    }
+  } catch (error) {
+    // A service that cannot start fails the whole start: the ones already running finish their work first.
+    await stopServices(started, log);
+    throw error;
   }
 
   const ipc = await startIpcServer(paths.socket, {
@@ -169,14 +175,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   log.info('daemon.stopping', { reason });
   // Each service finishes its in-flight work, newest first; subscribers keep receiving what that work produces,
   // so the control socket closes last.
-  for (const service of started.reverse()) {
-    try {
-      await service.stop();
-      log.info('service.stopped', { service: service.name });
-    } catch (error) {
-      log.error('service.stop_failed', { service: service.name, error });
-    }
-  }
+  await stopServices(started, log);
   await ipc.close();
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
@@ -184,6 +183,18 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   options.stopSignal?.removeEventListener('abort', onStopSignal);
   runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: new Date().toISOString(), cleanShutdown: true });
   log.info('daemon.stopped', { reason });
+}
+
+/** Newest first, each finishing its in-flight work; one that fails to stop does not keep the others running. */
+async function stopServices(started: readonly DaemonService[], log: Logger): Promise<void> {
+  for (const service of [...started].reverse()) {
+    try {
+      await service.stop();
+      log.info('service.stopped', { service: service.name });
+    } catch (error) {
+      log.error('service.stop_failed', { service: service.name, error });
+    }
+  }
 }
 
 /** Sessions for a daemon built without them (tests of the lifecycle alone): every use says so clearly. */

@@ -2,6 +2,7 @@
 // written) holding the owner's pid and start key. A lock left by a killed daemon is recovered; one held by a live
 // daemon is respected; a pid that now belongs to someone else is never mistaken for ours.
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { PocketError } from '../core/errors.js';
 import { processIdentity, type ProcessIdentity } from './process-identity.js';
 
 export interface LockRecord {
@@ -93,17 +94,33 @@ export function acquireLock(path: string, version: string): HeldLock | { heldBy:
   });
 }
 
+/** A mutex older than this belonged to a starter that died mid-attempt, whoever its pid names now. */
 const MUTEX_STALE_MS = 10_000;
+/** Attempts 10 ms apart: a starter holds the mutex for a few ms, so 2 s means it is stuck, not busy. */
+const MUTEX_ATTEMPTS = 200;
 
 function withMutex<T>(mutexPath: string, body: () => T): T {
+  const me = processIdentity(process.pid);
   for (let attempt = 0; ; attempt++) {
     try {
-      linkWhole(mutexPath, String(process.pid));
+      // The holder's pid and start key: a mutex left by a starter that died is recognised at once, not after
+      // MUTEX_STALE_MS (it used to fail every start meanwhile with a raw EEXIST).
+      linkWhole(mutexPath, `${process.pid} ${me.startKey ?? ''}`);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 200) throw error;
-      if (mutexAgeMs(mutexPath) > MUTEX_STALE_MS) rmSync(mutexPath, { force: true });
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // another starter holds it for ms
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = mutexHolder(mutexPath);
+      if (holder === 'released') continue;
+      if (holder === 'gone' || mutexAgeMs(mutexPath) > MUTEX_STALE_MS) {
+        rmSync(mutexPath, { force: true });
+        continue;
+      }
+      if (attempt >= MUTEX_ATTEMPTS) {
+        throw new PocketError('LOCK_HELD', `Another pocket process (pid ${holder.pid}) has been starting or stopping the daemon for this home for over 2 s.`, {
+          hint: `Wait for it and try again; if \`ps -p ${holder.pid}\` shows no pocket, remove ${mutexPath}.`,
+        });
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // another starter holds it for ms
     }
   }
   try {
@@ -111,6 +128,24 @@ function withMutex<T>(mutexPath: string, body: () => T): T {
   } finally {
     rmSync(mutexPath, { force: true });
   }
+}
+
+/** Who holds the mutex: 'gone' when its process no longer runs (or its pid now belongs to another process). */
+function mutexHolder(path: string): { pid: number } | 'gone' | 'released' {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // Released between our attempt and this read: try again at once.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'released';
+    throw error;
+  }
+  const [pidText = '', startKey = ''] = text.trim().split(' ');
+  const pid = Number(pidText);
+  const identity = processIdentity(pid);
+  if (!identity.alive) return 'gone';
+  if (startKey !== '' && identity.startKey !== null && identity.startKey !== startKey) return 'gone';
+  return { pid };
 }
 
 function mutexAgeMs(path: string): number {

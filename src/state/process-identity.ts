@@ -11,9 +11,11 @@ export interface ProcessIdentity {
   startKey: string | null;
   /** The command line, NUL-joined args as spaces; empty when unknown. */
   commandLine: string;
+  /** Stopped by a signal (SIGSTOP, Ctrl-Z) or a debugger: alive but running no code until SIGCONT. */
+  stopped: boolean;
 }
 
-const GONE: ProcessIdentity = { alive: false, startKey: null, commandLine: '' };
+const GONE: ProcessIdentity = { alive: false, startKey: null, commandLine: '', stopped: false };
 
 export function processIdentity(pid: number): ProcessIdentity {
   if (!Number.isInteger(pid) || pid <= 0) return GONE;
@@ -38,7 +40,7 @@ function linuxIdentity(pid: number): ProcessIdentity {
   } catch {
     // A process may hide its cmdline; identity then rests on the start time alone.
   }
-  return { alive: true, startKey: startTime ?? null, commandLine };
+  return { alive: true, startKey: startTime ?? null, commandLine, stopped: state === 'T' || state === 't' };
 }
 
 function psIdentity(pid: number): ProcessIdentity {
@@ -50,9 +52,9 @@ function psIdentity(pid: number): ProcessIdentity {
     }).trim();
     if (out === '') return GONE;
     const match = /^(\S+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(out);
-    if (!match) return { alive: true, startKey: null, commandLine: out };
+    if (!match) return { alive: true, startKey: null, commandLine: out, stopped: out.startsWith('T') };
     if (match[1]!.startsWith('Z')) return { ...GONE, startKey: match[2]! };
-    return { alive: true, startKey: match[2]!, commandLine: match[3]! };
+    return { alive: true, startKey: match[2]!, commandLine: match[3]!, stopped: match[1]!.startsWith('T') };
   } catch {
     return GONE;
   }

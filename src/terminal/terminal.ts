@@ -63,6 +63,11 @@ export class TerminalRenderer {
     return this.#term.buffer.active.type === 'alternate';
   }
 
+  /** The cursor's row on the visible screen, 0 at the top. */
+  get cursorRow(): number {
+    return this.#term.buffer.active.cursorY;
+  }
+
   /** Lines that left the scrollback before takeNewLines saw them (a flood larger than the scrollback); only grows. */
   get lostLines(): number {
     return this.#cursor.lost;

@@ -1,6 +1,6 @@
 // Pure checks and shaping for what pocket types into a pane.
 import { PocketError } from '../core/errors.js';
-import { SPECIAL_KEYS } from '../core/ports.js';
+import { SPECIAL_KEYS, type SpecialKey } from '../core/ports.js';
 
 // C0 and C1 controls and DEL: a newline would press Enter, ESC starts sequences, C-c would interrupt. Multi-line
 // input and keys are the caller's job (sendText per line, sendKeys for keys).
@@ -49,12 +49,22 @@ export interface CheckedKey {
   literal: boolean;
 }
 
-const SPECIAL: ReadonlySet<string> = new Set(SPECIAL_KEYS);
+/**
+ * The names PRODUCT.md gives the keys, as tmux's send-keys knows them. tmux types a name it does not know as
+ * letters (`Esc` arrived as "E", "s", "c"), so every name is mapped here and checked against a real pane in
+ * test/tmux/tmux-cli.test.ts.
+ */
+const TMUX_KEY_NAMES: Readonly<Record<SpecialKey, string>> = {
+  'C-c': 'C-c', 'C-d': 'C-d', 'C-z': 'C-z', Enter: 'Enter', Esc: 'Escape', Tab: 'Tab', BSpace: 'BSpace',
+  Up: 'Up', Down: 'Down', Left: 'Left', Right: 'Right', PageUp: 'PageUp', PageDown: 'PageDown', Home: 'Home', End: 'End',
+};
+
+const isSpecialKey = (key: string): key is SpecialKey => Object.hasOwn(TMUX_KEY_NAMES, key);
 
 /** Every key must be allowlisted or one printable character; nothing is sent unless all are. */
 export function checkKeys(keys: readonly string[]): CheckedKey[] {
   return keys.map((key) => {
-    if (SPECIAL.has(key)) return { key, literal: false };
+    if (isSpecialKey(key)) return { key: TMUX_KEY_NAMES[key], literal: false };
     if ([...key].length === 1 && !CONTROL.test(key) && !LONE_SURROGATE.test(key)) {
       return { key, literal: true };
     }

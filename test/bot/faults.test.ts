@@ -99,10 +99,14 @@ describe.concurrent('polling through faults', () => {
     await h.service.stop();
   });
 
-  it('a rejected token (401) stops with a clear status and does not take the daemon start down', async () => {
+  it('a token Telegram refuses (401) at start fails the start, naming the refusal, and polls no more', async () => {
     const h = await started();
     h.emu.faults.failNext('getMe', { error_code: 401, description: 'Unauthorized' });
-    await h.service.start();
+    await expect(h.service.start()).rejects.toMatchObject({
+      code: 'TELEGRAM_FAILED',
+      message: expect.stringMatching(/Telegram refused the bot token \(401 Unauthorized\)/),
+      hint: expect.stringContaining('TELEGRAM_BOT_TOKEN'),
+    });
     expect(h.status()).toMatchObject({ connected: false, username: null });
     expect(h.status().lastError).toMatch(/401/);
     expect(h.emu.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);

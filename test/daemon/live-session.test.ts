@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveSession, slicesByLines } from '../../src/daemon/sessions/live-session.js';
+import { StallWatch } from '../../src/daemon/stall-watch.js';
 
 const enc = new TextEncoder();
 const PANES = join(import.meta.dirname, '../fixtures/agent-panes');
@@ -26,7 +27,7 @@ describe('LiveSession', () => {
       rows: 24,
       idleMs: 10_000,
       clock: { now: () => 0 },
-      events: { output: (lines) => seen.push(...lines), state: () => {}, alert: () => {} },
+      events: { output: (lines) => seen.push(...lines), screen: () => {}, state: () => {}, alert: () => {} },
     });
     const total = 30_000;
     const bytes = enc.encode(Array.from({ length: total }, (_, i) => `n-${i + 1}\r\n`).join(''));
@@ -56,6 +57,7 @@ describe('LiveSession on real agent prompts', () => {
       clock: { now: () => Date.now() },
       events: {
         output: () => {},
+        screen: () => {},
         state: (state, previous, at) => log.push(`${at} ${previous}->${state}`),
         alert: (kind, at) => log.push(`${at} alert ${kind}`),
       },
@@ -123,4 +125,50 @@ describe('LiveSession on real agent prompts', () => {
     expect(log).toEqual(['2000 running->waiting', '2000 alert waiting']);
     live.dispose();
   });
+});
+
+// The daemon stopped (SIGSTOP, then SIGCONT) or its event loop stalled: every timer fires late at once, and what the
+// pane printed meanwhile is still unread in its log. The clock jumps while no timer runs, as it does for a stopped
+// process; timers then fire at their (now overdue) turn.
+describe('LiveSession when the daemon itself was not running', () => {
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  beforeEach(() => {
+    offset = 0;
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function session(stalls: StallWatch) {
+    const alerts: string[] = [];
+    const live = new LiveSession({
+      cols: 80, rows: 24, idleMs: 30_000, clock, stalls,
+      events: { output: () => {}, screen: () => {}, state: () => {}, alert: (kind, at) => alerts.push(`${kind}@${at}`) },
+    });
+    return { live, alerts };
+  }
+
+  for (const [order, intervalMs] of [['the stall watch notices first', 500], ['the idle timer fires first', 7_000]] as const) {
+    it(`raises no "gone quiet" alert for the time it was stopped (${order}); a real quiet spell still alerts`, () => {
+      const stalls = new StallWatch(clock, { intervalMs });
+      const { live, alerts } = session(stalls);
+      live.feed(enc.encode('building...\r\n'));
+      vi.advanceTimersByTime(29_900);
+      // Stopped 0.1 s before the pane would have counted as quiet, for a minute, while the pane kept printing.
+      offset += 60_000;
+      vi.advanceTimersByTime(200);
+      expect(alerts).toEqual([]);
+      // Resumed: the pane log's watcher reads what was printed meanwhile.
+      live.feed(enc.encode('step 2 of 3\r\n'));
+      vi.advanceTimersByTime(29_000);
+      expect(alerts).toEqual([]);
+      vi.advanceTimersByTime(1_500);
+      // Quiet for 30 s of the daemon's own running time after the last line: that alert is due.
+      expect(alerts).toEqual([`idle@${clock.now() - 500}`]);
+      live.dispose();
+      stalls.stop();
+    });
+  }
 });

@@ -1,7 +1,7 @@
 // The bot end to end in a private chat: the built daemon (`pocket start`), the embedded Bot API as Telegram, real
 // tmux on its own socket. One daemon for the file; each test has its own sessions. Every check is on what Telegram
 // saw (the emulator) and on tmux itself (capture-pane, list-sessions) or `pocket status --json`.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_TOKEN, eventually } from '../helpers/pocket.js';
@@ -99,6 +99,21 @@ describe('sessions from a private chat', () => {
     expect(summary.text).toContain('errors seen: 1\n  ! error: boom');
     expect(summary.text).toMatch(/last lines:\n[\s\S]*tail-line-2\nerror: boom$/);
     expect((await rig.session('failing')).state).toBe('exited');
+  });
+
+  it('a full-screen program (less, on the alternate screen): its card shows the screen and follows it, as /tail does', async () => {
+    const file = join(rig.h.home, 'pager.txt');
+    writeFileSync(file, Array.from({ length: 200 }, (_, i) => `pager-row-${i + 1}`).join('\n'));
+    rig.say(`/new pager less ${file}`);
+    const pagerCard = await card('pager');
+    // The card shows the rows down to the cursor: the first page, down to the prompt under it.
+    expect((await rig.edited(pagerCard.messageId, /pager-row-\d+\n.*pager\.txt/)).text).not.toContain('(no output yet)');
+    // G: less jumps to the end. Nothing prints a completed line, the screen alone changes.
+    rig.say('/keys pager G');
+    const atEnd = await rig.edited(pagerCard.messageId, 'pager-row-200');
+    expect(atEnd.text).not.toContain('(no output yet)');
+    const tailAsked = rig.say('/tail pager');
+    expect((await answer(/pager-row-200/, tailAsked)).text).toContain('pager-row-199\npager-row-200');
   });
 
   it('an alert with answer buttons: pressing y answers the [y/N] prompt in the pane', async () => {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBotApiServer } from '../../src/emulator/index.js';
 import { CANARY_TOKEN, eventually, isAlive, tempHomesPerTest } from '../helpers/pocket.js';
 
 const GOOD_ENV = { TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
@@ -97,6 +98,26 @@ describe('pocket start / status / stop', () => {
     }
   });
 
+  it('never signals a daemon-looking process named in a lock without a start key (another home\'s daemon)', async () => {
+    const h = fresh();
+    h.writeEnv(GOOD_ENV);
+    // Its command line passes for a pocket daemon's; nothing says it is this home's.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'pocket', '__daemon', '--home', '/elsewhere'], { stdio: 'ignore' });
+    try {
+      await eventually(() => /__daemon/.test(readFileSync(`/proc/${other.pid}/cmdline`, 'utf8')), { what: 'the process to run' });
+      (await import('node:fs')).mkdirSync(join(h.home, '.state'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(h.home, '.state/daemon.lock'), JSON.stringify({ pid: other.pid, version: '0.0.0', startedAt: '' }));
+      const stopped = await h.run(['stop']);
+      expect(stopped.code, stopped.stdout).toBe(1);
+      expect(stopped.stderr).toContain(`pid ${other.pid}`);
+      expect(stopped.stderr).toMatch(/no start key|not signalled/);
+      expect(stopped.stderr).toContain('hint:');
+      expect(isAlive(other.pid!)).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('a pid reused by another process (start time differs) is a stale lock', async () => {
     const h = fresh();
     h.writeEnv(GOOD_ENV);
@@ -176,5 +197,98 @@ describe('signals', () => {
     expect(runtime).toMatchObject({ pid: daemon.pid, cleanShutdown: true, stoppedAt: expect.any(String) });
     expect(existsSync(join(h.home, '.state/daemon.lock'))).toBe(false);
     expect(await watchEnded).toBe(1);
+  });
+});
+
+describe('a frozen daemon (SIGSTOP): every CLI command that waits on it ends with a clear message', () => {
+  const frozen = async (): Promise<{ h: ReturnType<typeof fresh>; pid: number }> => {
+    const h = fresh();
+    h.writeEnv(GOOD_ENV);
+    const pid = pidFromStart((await h.run(['start'])).stdout);
+    return { h, pid };
+  };
+  const thaw = (pid: number): void => {
+    if (isAlive(pid)) process.kill(pid, 'SIGCONT');
+  };
+
+  it('status, status --json and status --watch exit 1 naming the pid and how to resume or stop it', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const runs = await Promise.all([['status'], ['status', '--json'], ['status', '--watch']].map((args) => h.run(args, { timeoutMs: 20_000 })));
+      for (const run of runs) {
+        expect(run.code, run.stdout + run.stderr).toBe(1);
+        expect(run.stderr).toContain(`pid ${pid}`);
+        expect(run.stderr).toMatch(/stopped \(SIGSTOP/);
+        expect(run.stderr).toContain(`kill -CONT ${pid}`);
+        expect(run.stderr).toContain('pocket stop');
+      }
+    } finally {
+      thaw(pid);
+    }
+  });
+
+  it('status --watch ends when the daemon freezes while it watches', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    const watcher = h.spawn(['status', '--watch']);
+    let stderr = '';
+    watcher.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const watchEnded = new Promise<number | null>((resolve) => watcher.on('exit', resolve));
+    try {
+      await new Promise((resolve) => watcher.stdout!.once('data', resolve));
+      process.kill(pid, 'SIGSTOP');
+      expect(await watchEnded).toBe(1);
+      expect(stderr).toContain(`kill -CONT ${pid}`);
+    } finally {
+      watcher.kill('SIGKILL');
+      thaw(pid);
+    }
+  });
+
+  it('stop lets a frozen daemon shut down cleanly instead of killing it', { timeout: 40_000 }, async () => {
+    const { h, pid } = await frozen();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const stopped = await h.run(['stop'], { timeoutMs: 20_000 });
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stdout).toContain('SIGTERM');
+      expect(isAlive(pid)).toBe(false);
+      const runtime = JSON.parse(readFileSync(join(h.home, '.state/daemon.json'), 'utf8'));
+      expect(runtime).toMatchObject({ pid, cleanShutdown: true });
+    } finally {
+      thaw(pid);
+    }
+  });
+});
+
+describe('a token Telegram refuses (401)', () => {
+  // The embedded Bot API accepts only its own token: any other gets 401 Unauthorized, as a revoked token does.
+  const refusing = () => startBotApiServer({ token: '7000000001:someOTHERtokenSOMEotherTOKENsomeOTHER12' });
+
+  it('start and restart exit 1 naming the refusal, and leave no daemon running', async () => {
+    const emulator = await refusing();
+    try {
+      const h = fresh();
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const started = await h.run(['start']);
+      expect(started.code, started.stdout).toBe(1);
+      expect(started.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\)/);
+      expect(started.stderr).toMatch(/hint: .*TELEGRAM_BOT_TOKEN/);
+      expect(existsSync(join(h.home, '.state/daemon.lock'))).toBe(false);
+      expect((await h.run(['status', '--json'])).code).toBe(1);
+
+      // A daemon that ran with an unreachable API, restarted once the API refuses the token.
+      h.writeEnv(GOOD_ENV);
+      const pid = pidFromStart((await h.run(['start'])).stdout);
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const restarted = await h.run(['restart']);
+      expect(restarted.code, restarted.stdout).toBe(1);
+      expect(restarted.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\)/);
+      expect(isAlive(pid)).toBe(false);
+      expect(existsSync(join(h.home, '.state/daemon.lock'))).toBe(false);
+      for (const out of [started, restarted]) expect(out.stdout + out.stderr).not.toContain(CANARY_TOKEN);
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPECIAL_KEYS, type SpecialKey } from '../../src/core/ports.js';
 import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
 import { markerBase } from '../../src/tmux/pipe-command.js';
 import { type TestTmux, readPaneLog, startTestTmux, waitFor } from '../helpers/tmux.js';
@@ -95,6 +96,24 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.sendKeys(pane.paneId, ['y', 'Enter']);
     await waitFor(async () => (await lines()).length === 2, { what: 'second keys line' });
     expect((await lines())[1]).toBe('79');
+  });
+
+  it('presses every key PRODUCT.md names as that key: what the pane reads is the key, never its name', async () => {
+    // What a program in the pane reads for each key (tmux writes the sequences of its own terminal, TERM=screen).
+    const received: Record<SpecialKey, string> = {
+      'C-c': '03', 'C-d': '04', 'C-z': '1a', Enter: '', Esc: '1b', Tab: '09', BSpace: '7f',
+      Up: '1b5b41', Down: '1b5b42', Left: '1b5b44', Right: '1b5b43',
+      PageUp: '1b5b357e', PageDown: '1b5b367e', Home: '1b5b317e', End: '1b5b347e',
+    };
+    expect(Object.keys(received).sort()).toEqual([...SPECIAL_KEYS].sort());
+    const { pane, lines } = await startEcho('named-keys');
+    const keys = SPECIAL_KEYS.filter((key) => key !== 'Enter');
+    for (const key of keys) await t.tmux.sendKeys(pane.paneId, [key, 'Enter']);
+    const got = await waitFor(async () => {
+      const l = await lines();
+      return l.length >= keys.length && l;
+    }, { what: 'one line per key' });
+    expect(Object.fromEntries(keys.map((key, i) => [key, got[i]]))).toEqual(Object.fromEntries(keys.map((key) => [key, received[key]])));
   });
 
   it('refuses control characters, newlines and broken unicode in text', async () => {

@@ -83,7 +83,7 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new PocketError('IPC_FAILED', `The daemon did not answer "${type}" within ${timeout} ms.`, {
+        reject(new PocketError('DAEMON_UNRESPONSIVE', `The daemon did not answer "${type}" within ${timeout} ms.`, {
           hint: 'Check `pocket logs`; `pocket restart` if it is stuck.',
         }));
       }, timeout);
@@ -113,7 +113,11 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
         closeListeners.delete(onClose);
       };
     },
-    close: () => socket.end(),
+    // end() alone would wait for the daemon to close its side, which a stopped daemon never does, and the open
+    // socket would keep this process alive: close for good once our last bytes are handed to the kernel.
+    close: () => {
+      socket.end(() => socket.destroy());
+    },
   };
 }
 

@@ -6,9 +6,12 @@ import type { PromptMatch } from '../../core/output/detect.js';
 import { TerminalRenderer } from '../../terminal/terminal.js';
 import type { AlertKind, PromptView } from '../../core/sessions.js';
 import type { SessionState } from '../../core/status.js';
+import type { StallClock } from '../stall-watch.js';
 
 export interface LiveSessionEvents {
   output(lines: string[], at: number): void;
+  /** The screen of a full-screen program (alternate screen) changed, or the program left it. */
+  screen(): void;
   state(state: SessionState, previous: SessionState, at: number): void;
   alert(kind: AlertKind, at: number): void;
 }
@@ -20,20 +23,32 @@ export interface LiveSessionOptions {
   settleMs?: number;
   clock: Clock;
   events: LiveSessionEvents;
+  /** Time the daemon did not run, which must not count as the pane being quiet (see stall-watch.ts). */
+  stalls?: StallClock;
 }
+
+/**
+ * After the daemon was not running, deadlines move by that time plus this much, so that the pane log watchers read
+ * what the panes printed meanwhile before anything is judged quiet (the events queued while stopped are handled
+ * within milliseconds of resuming; a second leaves room on a loaded machine).
+ */
+const RESUME_GRACE_MS = 1_000;
 
 export class LiveSession {
   readonly renderer: TerminalRenderer;
   readonly #tracker: ActivityTracker;
   readonly #clock: Clock;
   readonly #events: LiveSessionEvents;
+  readonly #stalls: StallClock | undefined;
   #timer: NodeJS.Timeout | undefined;
   #disposed = false;
+  #wasFullScreen = false;
 
   constructor(options: LiveSessionOptions) {
     this.renderer = new TerminalRenderer({ cols: Math.max(options.cols, 20), rows: Math.max(options.rows, 5) });
     this.#clock = options.clock;
     this.#events = options.events;
+    this.#stalls = options.stalls;
     this.#tracker = new ActivityTracker({
       now: options.clock.now(),
       idleMs: options.idleMs,
@@ -72,6 +87,9 @@ export class LiveSession {
     }
     const at = this.#clock.now();
     if (lines.length > 0) this.#events.output(lines, at);
+    const fullScreen = this.renderer.alternateScreen;
+    if (fullScreen || this.#wasFullScreen) this.#events.screen();
+    this.#wasFullScreen = fullScreen;
     this.#apply(this.#tracker.output(at, () => this.renderer.screen()));
   }
 
@@ -105,7 +123,18 @@ export class LiveSession {
     this.#timer = undefined;
     const deadline = this.#tracker.nextDeadline();
     if (deadline === null || this.#disposed) return;
-    this.#timer = setTimeout(() => this.#apply(this.#tracker.tick(this.#clock.now())), Math.max(0, deadline - this.#clock.now()));
+    const armedAt = this.#clock.now();
+    const stalledBefore = this.#stalls?.stalledMs(armedAt) ?? 0;
+    this.#timer = setTimeout(() => {
+      const now = this.#clock.now();
+      const notRunning = (this.#stalls?.stalledMs(now) ?? 0) - stalledBefore;
+      if (notRunning > 0) {
+        this.#tracker.paused(notRunning + RESUME_GRACE_MS);
+        this.#schedule();
+        return;
+      }
+      this.#apply(this.#tracker.tick(now));
+    }, Math.max(0, deadline - armedAt));
     this.#timer.unref();
   }
 }

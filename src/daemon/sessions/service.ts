@@ -15,6 +15,7 @@ import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
 import { MARKER_DIR } from '../../tmux/pipe-command.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { DaemonService } from '../main.js';
+import { StallWatch } from '../stall-watch.js';
 import { LiveSession } from './live-session.js';
 import { createSessionStore, type SessionStore } from './store.js';
 
@@ -39,6 +40,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   readonly #live = new Map<string, LiveSession>();
   readonly #listeners = new Set<(event: SessionEvent) => void>();
   #tail: PaneLogTail | undefined;
+  /** One for all sessions: the time the daemon did not run is the same for every pane. */
+  #stalls: StallWatch | undefined;
 
   constructor(options: SessionServiceOptions) {
     this.#o = { clock: systemClock, ...options };
@@ -47,6 +50,7 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   async start(): Promise<void> {
     ensurePrivateDir(this.#o.panesDir);
+    this.#stalls = new StallWatch(this.#o.clock);
     this.#registry = new SessionRegistry(this.#store.readRegistry());
     this.#tail = await PaneLogTail.create({
       dir: this.#o.panesDir,
@@ -73,6 +77,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     await this.#persist();
     for (const live of this.#live.values()) live.dispose();
     this.#live.clear();
+    this.#stalls?.stop();
   }
 
   list(): SessionView[] {
@@ -236,6 +241,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       state: record.exitedAt !== null ? 'exited' : (live?.state ?? 'idle'),
       lastActivityAt: lastActivity === null ? record.exitedAt : new Date(lastActivity).toISOString(),
       prompt: record.exitedAt === null ? (live?.prompt ?? null) : null,
+      ...(record.exitedAt === null && live?.renderer.alternateScreen ? { screen: { lines: trimBlank(live.renderer.screen()), cursorRow: live.renderer.cursorRow } } : {}),
     };
   }
 
@@ -288,8 +294,11 @@ export class SessionService implements SessionUseCases, DaemonService {
       ...size,
       idleMs: this.#o.idleMs,
       clock: this.#o.clock,
+      stalls: this.#stalls,
       events: {
         output: (lines, at) => this.#emit({ type: 'output', sessionId: record.id, lines, at }),
+        // The card shows the screen of a full-screen program (the view carries it): redraw it as the screen changes.
+        screen: () => this.#emit({ type: 'updated', session: this.#view(this.#need(record.id)) }),
         state: (_state, previous, at) => {
           this.#emit({ type: 'state', session: this.#view(this.#need(record.id)), previous, at });
           this.#o.changes.emit('changed');

@@ -1,0 +1,29 @@
+// Stopping the bot while replies wait their turn in the outbox (Telegram's pace: one message per chat each second,
+// one per group every 3 s): the replies to commands the bot already took are sent before the service stops, within
+// its drain window (10 s: four replies in a group at that pace).
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/core/outbox.js';
+import { type BotHarness, drained, running, startBot } from './harness.js';
+
+let h: BotHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('stopping with replies queued', () => {
+  it('sends every reply the bot owes before it stops, at the pace Telegram allows', { timeout: 40_000 }, async () => {
+    h = await running(await startBot({ forum: true, bot: { outboxLimits: DEFAULT_LIMITS } }));
+    const group = h.chat;
+    const commands = ['/help', '/sessions', '/mute', '/unmute'];
+    for (const command of commands) h.emu.sendText(group, h.owner, command);
+    await drained(h);
+    await h.service.stop();
+    const replies = h.emu.messages(group).filter((m) => m.from?.is_bot === true);
+    expect(replies.map((m) => (m.text ?? '').split('\n')[0])).toEqual([
+      'Pocket Operator: your tmux sessions, from here.',
+      'No sessions yet. Start one with /new NAME [COMMAND].',
+      expect.stringMatching(/^Muted alerts/),
+      expect.stringMatching(/^Unmuted alerts/),
+    ]);
+  });
+});
