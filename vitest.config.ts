@@ -20,7 +20,9 @@ export default defineConfig({
   test: {
     // Real tmux servers and daemons per test: keep the 2-core machine from thrashing.
     maxWorkers: 2,
-    // CI=true makes Ink print only its final frame; the TUI tests assert on live frames.
+    // CI=true makes Ink print only its final frame; the TUI tests assert on live frames. This env reaches the workers
+    // and every CLI or daemon they spawn; the runner itself keeps CI=true (in CI it refuses `.only`, as it should).
+    // Checked: `CI=true npm test` passes all three projects.
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     // Every run gets its own temp root (TMPDIR, TMUX_TMPDIR) and fails if a test leaves anything in it.
     globalSetup: ['test/setup/temp-root.ts'],
@@ -38,13 +40,13 @@ export default defineConfig({
         },
       },
       {
-        test: { ...common, name: 'tmux', include: [`${NEEDS_TMUX}/*.test.ts`], provide: { tmux: true } },
+        test: { ...common, name: 'tmux', include: [`${NEEDS_TMUX}/*.test.{ts,tsx}`], provide: { tmux: true } },
       },
       {
         test: {
           ...common,
           name: 'e2e',
-          include: [`${NEEDS_DIST}/*.test.ts`],
+          include: [`${NEEDS_DIST}/*.test.{ts,tsx}`],
           provide: { tmux: true },
           // Builds dist/ from the current src/ and then provides `dist`.
           globalSetup: ['test/setup/build-dist.ts'],

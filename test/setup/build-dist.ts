@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-export default async function buildDist(project: TestProject): Promise<void> {
+async function build(): Promise<void> {
   const started = performance.now();
   try {
     await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
@@ -20,5 +20,11 @@ export default async function buildDist(project: TestProject): Promise<void> {
     throw new Error(`the e2e tests run dist/, and building it failed (tsc -p tsconfig.build.json):\n${stdout}${stderr}`);
   }
   console.log(`e2e: built dist/ from src/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export default async function buildDist(project: TestProject): Promise<void> {
+  await build();
+  // In watch mode the global setup runs once; a rerun after an edit of src/ must not test the old build either.
+  project.onTestsRerun(build);
   project.provide('dist', true);
 }
