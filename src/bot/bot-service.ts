@@ -7,10 +7,10 @@ import { Api } from 'grammy';
 import { z } from 'zod';
 import { CallbackRegistry } from '../core/callback-registry.js';
 import { COMMAND_HELP } from '../core/commands.js';
-import { OutboxPolicy, type OutboxLimits } from '../core/outbox.js';
+import type { OutboxLimits } from '../core/outbox.js';
 import { MessageIndex } from '../core/routing.js';
 import type { SessionUseCases } from '../core/sessions.js';
-import type { BotStatus } from '../core/status.js';
+import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { DaemonContext, DaemonService } from '../daemon/main.js';
 import { jsonStore } from '../state/json-store.js';
 import { Alerts } from './alerts.js';
@@ -104,7 +104,7 @@ export function createBotService(
     });
   };
   const delivery = new Delivery(messenger, api, topics, index, log, {
-    policy: new OutboxPolicy(options.outboxLimits), clock: { now }, secrets,
+    limits: options.outboxLimits, clock: { now }, secrets,
     // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
     outgoingSecrets: config.redact ? secrets : [token],
   }, save);
@@ -197,5 +197,9 @@ export function createBotService(
       store.writeSync(snapshot());
     },
   };
-  return { service, status: () => poller.status() };
+  const outbox = (): OutboxCounters => {
+    const { sent, merged, superseded, unchanged, dropped, failed, retried } = delivery.runner.stats;
+    return { pending: delivery.runner.pendingCount, sent, merged, superseded, unchanged, dropped, failed, retried };
+  };
+  return { service, status: () => ({ ...poller.status(), outbox: outbox() }) };
 }
