@@ -9,7 +9,7 @@
 //  - messages the chat received, the daemon's peak RSS, and the outbox counters `pocket status --json` shows
 //
 // Usage: npm run build && node bench/burst.js   (BENCH_BURST=N commands, BENCH_BURST_CARDS_S=S how long to wait for
-// the cards, BENCH_KEEP=1 keeps the temp home, BENCH_BURST_PROFILE=DIR writes the daemon's CPU profile there)
+// the cards, BENCH_BURST_ACK_S=S how long for the answers, BENCH_KEEP=1 keeps the temp home, BENCH_BURST_PROFILE=DIR writes the daemon's CPU profile there)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { startBotApiServer } from '../dist/emulator/index.js';
 const BIN = resolve(import.meta.dirname, '../bin/pocket.js');
 const BURST = Number(process.env.BENCH_BURST ?? 150);
 const CARDS_TIMEOUT_S = Number(process.env.BENCH_BURST_CARDS_S ?? 900);
+const ACK_TIMEOUT_S = Number(process.env.BENCH_BURST_ACK_S ?? 300);
 const SESSIONS_TARGET_S = 10;
 const OWNER = 5001;
 const TOKEN = `7000000003:BENCH${randomBytes(30).toString('hex').slice(0, 30)}`;
@@ -117,7 +118,8 @@ async function main() {
   let cardsAt = null;
   const onCall = (call) => {
     if (!call.ok || Number(call.params.chat_id) !== dm.id) return;
-    const text = String(call.params.text ?? '');
+    // The message as Telegram stored it (plain text): the request's text is HTML (`<pre>` around a card).
+    const text = String(call.result?.text ?? '');
     if (call.method === 'sendMessage') {
       for (const m of text.matchAll(/^Started (b\d+)\b/gm)) acked.add(m[1]);
       const card = /^[▶⏸❓■] (b\d+)\b.* — /.exec(text);
@@ -132,7 +134,7 @@ async function main() {
   };
   emu.on('call', onCall);
   try {
-    await emu.waitFor(() => ackedAt !== null && sessionsAt !== null, { timeoutMs: 300_000, description: 'every /new acknowledged and /sessions answered' });
+    await emu.waitFor(() => ackedAt !== null && sessionsAt !== null, { timeoutMs: ACK_TIMEOUT_S * 1000, description: 'every /new acknowledged and /sessions answered' });
   } catch (error) {
     console.log(`(${error.message}: ${acked.size}/${BURST} acknowledged, /sessions ${sessionsAt === null ? 'unanswered' : 'answered'})`);
   }
@@ -156,12 +158,19 @@ async function main() {
   const minutes = Math.max(1, endAt - t0) / 60_000;
   const status = JSON.parse(await r.pocket('status', '--json'));
   const dropped = (readFileSync(join(r.home, 'logs', 'pocket.log'), 'utf8').match(/"status":"dropped"/g) ?? []).length;
+  // When the daemon handled the commands (its audit lines), to tell the handling's share of the wait from the outbox's.
+  const audit = readFileSync(join(r.home, 'logs', 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const handledNew = audit.filter((e) => e.action === 'new').map((e) => Date.parse(e.t) - t0);
+  const handledSessions = audit.find((e) => e.action === 'sessions');
+  const sessionsHandledAt = handledSessions === undefined ? null : Date.parse(handledSessions.t) - t0;
   const botMessages = emu.messages(dm).length;
   await r.stop();
 
   const verdict = (ok) => (ok ? 'ok' : 'MISSED');
   console.log(`every /new acknowledged        ${seconds(ackedAt)}  (${acked.size}/${BURST})`);
   console.log(`/sessions answered             ${seconds(sessionsAt)}  (target ${SESSIONS_TARGET_S} s: ${verdict(sessionsAt !== null && sessionsAt <= SESSIONS_TARGET_S * 1000)})`);
+  console.log(`  the daemon handled the /new   from ${seconds(handledNew[0] ?? null)} to ${seconds(handledNew.at(-1) ?? null)} (${handledNew.length} ok; ${handledNew.length > 1 ? ((handledNew.at(-1) - handledNew[0]) / (handledNew.length - 1)).toFixed(0) : '?'} ms each)`);
+  console.log(`  and /sessions                 at ${seconds(sessionsHandledAt)}: answered ${sessionsAt === null || sessionsHandledAt === null ? '?' : seconds(sessionsAt - sessionsHandledAt)} after it was handled`);
   console.log(`every card posted              ${seconds(cardsAt)}  (${carded.size}/${BURST}; the chat's budget allows no less than ~${BURST} s for ${BURST} cards)`);
   console.log(`bot messages in the chat       ${botMessages}`);
   console.log(`Bot API calls to the chat      ${calls.length} in ${seconds(endAt - t0)}: ${(calls.length / minutes).toFixed(0)}/min on average, max ${maxIn60s} in any 60 s (budget 60/min)`);
