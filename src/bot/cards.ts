@@ -132,18 +132,17 @@ export class Cards {
     // when its turn comes: in a burst of 150 /new it shows the session as it is then, not as it was when queued.
     try {
       const outcome = await this.delivery.post({ chatId: this.chatId, topicOf: sessionId, sessionId }, `card:${sessionId}`, () => {
+        if (this.cards.get(sessionId) !== card) return null; // removed while its card waited: nothing to post
         card.dirty = false; // what changes from here on needs an edit
         const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
       // Failed or dropped: Delivery has logged it; the next change of the session tries again.
       const messageId = outcome.status === 'sent' ? outcome.value : null;
-      if (messageId !== null) {
-        if (this.cards.get(sessionId) !== card) {
-          // Removed while its card waited for its turn: the card says so, with no buttons left to act on it.
-          void this.delivery.edit(this.chatId, `card:${sessionId}`, messageId, '— session removed —', true, []);
-          return;
-        }
+      if (messageId !== null && this.cards.get(sessionId) !== card) {
+        // Removed while its post was in flight: the card says so, with no buttons left to act on the session.
+        void this.delivery.edit(this.chatId, `card:${sessionId}`, messageId, '— session removed —', true, []);
+      } else if (messageId !== null) {
         card.ref = { chatId: this.chatId, messageId };
         this.onChange();
         await this.delivery.pin(this.chatId, messageId);

@@ -45,8 +45,8 @@ export interface EditContent {
 
 export type Payload =
   | { op: 'text'; place: Place; text: string; params: TextParams }
-  /** A new message that holds a slot (a session's card), rendered when it is sent. */
-  | { op: 'post'; place: Place; render: () => EditContent }
+  /** A new message that holds a slot (a session's card), rendered when it is sent; null then means "no longer". */
+  | { op: 'post'; place: Place; render: () => EditContent | null }
   | { op: 'edit'; messageId: number; render: () => EditContent }
   | { op: 'document'; place: Place; filename: string; bytes: Uint8Array; caption: string };
 
@@ -122,7 +122,7 @@ export class Delivery {
    * A message that holds the slot `key` in its chat's queue (a session's card): rendered when its turn comes, after
    * every reply to a person; a newer item of the same key would replace it.
    */
-  post(place: Place, key: string, render: () => EditContent): Promise<Outcome<number | null>> {
+  post(place: Place, key: string, render: () => EditContent | null): Promise<Outcome<number | null>> {
     return this.runner.enqueue({ chatId: place.chatId, kind: 'card', key, payload: { op: 'post', place, render } });
   }
 
@@ -150,18 +150,23 @@ export class Delivery {
       this.remember(chatId, payload.messageId, content);
       return payload.messageId;
     }
-    let posted: string | undefined;
+    let post: (EditContent & { key: string }) | undefined;
+    if (payload.op === 'post') {
+      // Rendered before the topic is looked up: a card whose session is gone by its turn gets neither.
+      const content = payload.render();
+      if (content === null) return UNCHANGED;
+      const text = this.redactor.text(content.text);
+      post = { ...content, text, key: contentKey(text, content.pre, content.buttons) };
+    }
     const deliver = async (threadId: number | undefined): Promise<number> => {
       if (payload.op === 'document') {
         return this.messenger.sendDocument(chatId, payload.filename, payload.bytes, { caption: payload.caption, ...thread(threadId) });
       }
-      if (payload.op === 'post') {
-        const { text, pre, buttons } = payload.render();
-        const redacted = this.redactor.text(text);
-        posted = contentKey(redacted, pre, buttons);
-        const ids = await this.messenger.sendText(chatId, redacted, { pre, buttons, silent: true, ...thread(threadId) });
+      if (post !== undefined) {
+        const ids = await this.messenger.sendText(chatId, post.text, { pre: post.pre, buttons: post.buttons, silent: true, ...thread(threadId) });
         return ids[ids.length - 1]!;
       }
+      if (payload.op !== 'text') throw new Error(`unexpected outbox payload ${payload.op}`);
       const { pre, buttons, replyTo, silent } = payload.params;
       const ids = await this.messenger.sendText(chatId, payload.text, { pre, buttons, replyTo, silent, ...thread(threadId) });
       return ids[ids.length - 1]!;
@@ -177,7 +182,7 @@ export class Delivery {
       const fresh = place.topicOf === undefined ? undefined : await this.topics.recreate(place.topicOf, threadId);
       id = await deliver(fresh);
     }
-    if (posted !== undefined) this.remember(chatId, id, posted);
+    if (post !== undefined) this.remember(chatId, id, post.key);
     if (place.sessionId !== undefined) {
       this.index.add(chatId, id, place.sessionId);
       this.onIndexed();

@@ -111,4 +111,10 @@ describe('Delivery', () => {
     ]);
     expect(r.delivery.runner.stats).toMatchObject({ unchanged: 2, sent: 3 });
   });
+
+  it('posts nothing, and looks up no topic, for a card whose render says it is no longer wanted', async () => {
+    const r = rig();
+    expect(await r.delivery.post({ chatId: CHAT, topicOf: 's9', sessionId: 's9' }, 'card:s9', () => null)).toEqual({ status: 'unchanged' });
+    expect(r.calls).toEqual([]);
+  });
 });
