@@ -7,12 +7,12 @@ import { Api, type Context } from 'grammy';
 import { z } from 'zod';
 import { CallbackRegistry } from '../core/callback-registry.js';
 import { COMMAND_HELP } from '../core/commands.js';
-import { OutboxPolicy, type OutboxLimits } from '../core/outbox.js';
+import type { OutboxLimits } from '../core/outbox.js';
 import { MessageIndex } from '../core/routing.js';
 import type { SessionUseCases } from '../core/sessions.js';
 import type { DaemonService, Logger, Store } from '../core/ports.js';
 import type { Redactor } from '../core/redact.js';
-import type { BotStatus } from '../core/status.js';
+import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
@@ -131,7 +131,7 @@ export function createBotService(
   // Written behind: a burst of sends costs one write; stop() writes the final state (Store.close).
   const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
-    policy: new OutboxPolicy(options.outboxLimits), clock: { now }, secrets,
+    limits: options.outboxLimits, clock: { now }, secrets,
     // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
     outgoingSecrets: config.redact ? secrets : [token],
   }, save);
@@ -242,5 +242,9 @@ export function createBotService(
       await stores.state.close(snapshot);
     },
   };
-  return { service, status: () => poller.status() };
+  const outbox = (): OutboxCounters => {
+    const { sent, merged, superseded, unchanged, dropped, failed, retried } = delivery.runner.stats;
+    return { pending: delivery.runner.pendingCount, sent, merged, superseded, unchanged, dropped, failed, retried };
+  };
+  return { service, status: () => ({ ...poller.status(), outbox: outbox() }) };
 }

@@ -1,6 +1,6 @@
 // Status cards: one message per session, in its topic when there is one, pinned where possible, edited in place as
-// output and state change. Edits go through the outbox keyed by session, so a burst of output costs one edit per
-// rate slot and the newest content always wins. Rendering is pure (core/cards.ts); this file keeps the message ids
+// output and state change. A card's post and its edits go through the outbox in one slot keyed by session, so a
+// burst of output costs one edit per rate slot, the newest content always wins, and replies to people go first. Rendering is pure (core/cards.ts); this file keeps the message ids
 // and the last lines.
 import type { CallbackRegistry } from '../core/callback-registry.js';
 import { CARD_LINES, type CardButtonIds, renderCard } from '../core/cards.js';
@@ -128,16 +128,21 @@ export class Cards {
       }
       return;
     }
-    const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
-    card.dirty = false;
+    // The card's first post holds its session's slot in the outbox, behind every reply to a person, and is rendered
+    // when its turn comes: in a burst of 150 /new it shows the session as it is then, not as it was when queued.
     try {
-      const ids = await this.delivery.text({ chatId: this.chatId, topicOf: sessionId, sessionId }, rendered.text, {
-        pre: true,
-        buttons: rendered.buttons,
-        silent: true,
+      const outcome = await this.delivery.post({ chatId: this.chatId, topicOf: sessionId, sessionId }, `card:${sessionId}`, () => {
+        if (this.cards.get(sessionId) !== card) return null; // removed while its card waited: nothing to post
+        card.dirty = false; // what changes from here on needs an edit
+        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
-      const messageId = ids.at(-1);
-      if (messageId !== undefined) {
+      // Failed or dropped: Delivery has logged it; the next change of the session tries again.
+      const messageId = outcome.status === 'sent' ? outcome.value : null;
+      if (messageId !== null && this.cards.get(sessionId) !== card) {
+        // Removed while its post was in flight: the card says so, with no buttons left to act on the session.
+        void this.delivery.edit(this.chatId, `card:${sessionId}`, messageId, '— session removed —', true, []);
+      } else if (messageId !== null) {
         card.ref = { chatId: this.chatId, messageId };
         this.onChange();
         await this.delivery.pin(this.chatId, messageId);

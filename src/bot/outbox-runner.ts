@@ -1,19 +1,25 @@
 // Runs the outbox policy (src/core/outbox.ts) against real time: one timer for the next deadline, never a busy
 // loop; a send per item; the result fed back. Callers get a promise per item that always resolves, with how the
-// item left the outbox, so a fire-and-forget card edit can never become an unhandled rejection.
+// item left the outbox, so a fire-and-forget card edit can never become an unhandled rejection. A reply merged into
+// another resolves with that message's outcome; a send that found nothing to change returns UNCHANGED and costs no
+// budget.
 import { isPocketError, type PocketError } from '../core/errors.js';
 import { type OutboxItem, OutboxPolicy, type OutboxStats, type Queued, type SendResult, type Settlement } from '../core/outbox.js';
 import { type Clock, systemClock } from '../core/ports.js';
 import { classifyApiError, toTelegramApiError } from './api-errors.js';
 
+/** What `send` returns when the message already shows this content: nothing was sent, no budget spent. */
+export const UNCHANGED: unique symbol = Symbol('unchanged');
+
 export type Outcome<R> =
   | { status: 'sent'; value: R }
+  | { status: 'unchanged' }
   | { status: 'superseded' | 'dropped'; reason: string }
   /** The error is a PocketError whose message is already redacted: safe to log and show. */
   | { status: 'failed'; reason: string; error: PocketError };
 
 export interface OutboxRunnerOptions<P, R> {
-  send: (item: Queued<P>) => Promise<R>;
+  send: (item: Queued<P>) => Promise<R | typeof UNCHANGED>;
   policy?: OutboxPolicy<P>;
   clock?: Clock;
   /** Secrets to strip from failure reasons (token-shaped text is always stripped). */
@@ -34,6 +40,8 @@ export class OutboxRunner<P, R> {
   private readonly policy: OutboxPolicy<P>;
   private readonly clock: Clock;
   private readonly waiters = new Map<number, Waiter<R>>();
+  /** Waiters of replies merged into a queued one (by its id): they share its outcome. */
+  private readonly followers = new Map<number, Waiter<R>[]>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -46,6 +54,11 @@ export class OutboxRunner<P, R> {
 
   get stats(): Readonly<OutboxStats> {
     return this.policy.stats;
+  }
+
+  /** Items waiting for their turn (not counting those in flight). */
+  get pendingCount(): number {
+    return this.policy.pendingCount;
   }
 
   enqueue(item: OutboxItem<P>): Promise<Outcome<R>> {
@@ -107,8 +120,11 @@ export class OutboxRunner<P, R> {
     const waiter = this.waiters.get(item.id);
     try {
       const value = await this.options.send(item);
-      if (waiter !== undefined) waiter.value = value;
-      result = { kind: 'ok' };
+      if (value === UNCHANGED) result = { kind: 'unchanged' };
+      else {
+        if (waiter !== undefined) waiter.value = value;
+        result = { kind: 'ok' };
+      }
     } catch (err) {
       result = this.toResult(err, item);
       if (waiter !== undefined) waiter.error = isPocketError(err) ? err : toTelegramApiError('send', err, this.options.secrets ?? []);
@@ -132,13 +148,23 @@ export class OutboxRunner<P, R> {
   private finish(s: Settlement<P>): void {
     const waiter = this.waiters.get(s.item.id);
     this.waiters.delete(s.item.id);
-    if (s.status !== 'sent') this.options.onUnsent?.(s);
-    if (waiter === undefined) return;
-    if (s.status === 'sent') waiter.resolve({ status: 'sent', value: waiter.value as R });
+    if (s.status === 'merged') {
+      if (waiter !== undefined) this.followers.set(s.into.id, [...(this.followers.get(s.into.id) ?? []), waiter]);
+      return;
+    }
+    const followers = this.followers.get(s.item.id) ?? [];
+    this.followers.delete(s.item.id);
+    if (s.status !== 'sent' && s.status !== 'unchanged') this.options.onUnsent?.(s);
+    if (waiter === undefined && followers.length === 0) return;
+    let outcome: Outcome<R>;
+    if (s.status === 'sent') outcome = { status: 'sent', value: waiter?.value as R };
+    else if (s.status === 'unchanged') outcome = { status: 'unchanged' };
     else if (s.status === 'failed') {
-      const error = waiter.error ?? toTelegramApiError('send', new Error(s.reason), this.options.secrets ?? []);
-      waiter.resolve({ status: 'failed', reason: error.message, error });
-    } else waiter.resolve({ status: s.status, reason: s.reason });
+      const error = waiter?.error ?? toTelegramApiError('send', new Error(s.reason), this.options.secrets ?? []);
+      outcome = { status: 'failed', reason: error.message, error };
+    } else outcome = { status: s.status, reason: s.reason };
+    waiter?.resolve(outcome);
+    for (const follower of followers) follower.resolve(outcome);
   }
 
   private armTimer(at: number, now: number): void {

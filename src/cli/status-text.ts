@@ -84,12 +84,20 @@ export function degradedLines(s: StatusSnapshot, now: number): string[] {
   return s.daemon.degraded.map((p) => `degraded: ${oneLine(p.message)} (since ${formatAgo(p.since, now)})`);
 }
 
+/** The outbox in one line; what was given up (dropped, failed) is always named, even at 0. */
+export function outboxLine(s: StatusSnapshot): string | null {
+  const o = s.bot.outbox;
+  if (o === undefined) return null;
+  return `outbox: ${o.sent} sent, ${o.pending} waiting, ${o.merged} merged, ${o.unchanged} unchanged skipped, ${o.dropped} dropped, ${o.failed} failed`;
+}
+
 /** The whole plain-text view, newline-terminated. `now` is epoch milliseconds. */
 export function formatStatusText(s: StatusSnapshot, now: number, home: string): string {
   if (!s.daemon.running) {
     return `${daemonLine(s, home)}\nStart it with: pocket start\n`;
   }
-  const lines = [daemonLine(s, home), ...degradedLines(s, now), botLine(s, now), ''];
+  const outbox = outboxLine(s);
+  const lines = [daemonLine(s, home), ...degradedLines(s, now), botLine(s, now), ...(outbox === null ? [] : [outbox]), ''];
   if (s.sessions.length === 0) {
     lines.push('no sessions');
   } else {

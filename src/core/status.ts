@@ -34,6 +34,27 @@ export interface BotStatus {
   /** ISO-8601 time of the last successful getUpdates, null before the first. */
   lastPollAt: string | null;
   lastError: string | null;
+  /** What the outbox did since the daemon started; absent where no bot runs (and from older daemons). */
+  outbox?: OutboxCounters;
+}
+
+/**
+ * Counts of messages leaving for Telegram. Everything given up is here: `dropped` (card updates cut on overflow, or
+ * still queued at shutdown) and `failed` (Telegram refused, or still rate limited after every retry). `merged`
+ * replies went out inside another message, `superseded` card states were replaced by newer ones, `unchanged` edits
+ * were skipped because the message already showed them: none of those three lost anything.
+ */
+export interface OutboxCounters {
+  /** Waiting now. */
+  pending: number;
+  sent: number;
+  merged: number;
+  superseded: number;
+  unchanged: number;
+  dropped: number;
+  failed: number;
+  /** Sends tried again after a 429 or a network error. */
+  retried: number;
 }
 
 export interface StatusSnapshot {

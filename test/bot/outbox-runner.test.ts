@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutboxRunner, type Outcome } from '../../src/bot/outbox-runner.js';
+import { OutboxRunner, type Outcome, UNCHANGED } from '../../src/bot/outbox-runner.js';
 import { OutboxPolicy, type Queued } from '../../src/core/outbox.js';
 
 const CHAT = 111;
@@ -160,5 +160,47 @@ describe('OutboxRunner', () => {
     expect((await first).status).toBe('sent');
     expect(await second).toEqual({ status: 'dropped', reason: 'outbox stopped' });
     expect(await runner.enqueue({ chatId: CHAT, kind: 'reply', payload: 'c' })).toEqual({ status: 'dropped', reason: 'outbox stopped' });
+  });
+
+  it('replies merged into a queued one resolve with its outcome, and only it is sent', async () => {
+    const sent: string[] = [];
+    const policy = new OutboxPolicy<string>({}, (into, next) => `${into}\n${next}`);
+    const runner = new OutboxRunner<string, string>({
+      clock,
+      policy,
+      send: async (item) => {
+        sent.push(item.payload);
+        return `id:${item.payload}`;
+      },
+    });
+    const outcomes = ['a', 'b', 'c', 'd'].map((p) => runner.enqueue({ chatId: CHAT, kind: 'reply', mergeKey: 'here', payload: p }));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent).toEqual(['a', 'b\nc\nd']);
+    expect(await Promise.all(outcomes)).toEqual([
+      { status: 'sent', value: 'id:a' },
+      { status: 'sent', value: 'id:b\nc\nd' },
+      { status: 'sent', value: 'id:b\nc\nd' },
+      { status: 'sent', value: 'id:b\nc\nd' },
+    ]);
+    expect(runner.stats).toMatchObject({ sent: 2, merged: 2 });
+  });
+
+  it('a send that returns UNCHANGED resolves as unchanged and frees the chat for the next item at once', async () => {
+    const sent: Array<{ at: number; payload: string }> = [];
+    const runner = new OutboxRunner<string, number>({
+      clock,
+      send: async (item) => {
+        if (item.payload === 'same') return UNCHANGED;
+        sent.push({ at: Date.now(), payload: item.payload });
+        return 1;
+      },
+    });
+    const unchanged = runner.enqueue({ chatId: CHAT, kind: 'edit', key: 'card:a', payload: 'same' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await unchanged).toEqual({ status: 'unchanged' });
+    void runner.enqueue({ chatId: CHAT, kind: 'reply', payload: 'next' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toEqual([{ at: 1_000_000, payload: 'next' }]);
+    expect(runner.stats).toMatchObject({ unchanged: 1, sent: 1 });
   });
 });

@@ -48,6 +48,18 @@ describe('formatStatusText', () => {
     ]);
   });
 
+  it('shows the outbox counters on one line, what was given up included', () => {
+    const s = snapshot([], {
+      bot: {
+        username: 'pocket_bot', connected: true, lastPollAt: null, lastError: null,
+        outbox: { pending: 4, sent: 160, merged: 140, superseded: 3, unchanged: 12, dropped: 1, failed: 0, retried: 0 },
+      },
+    });
+    expect(formatStatusText(s, NOW, '/h').split('\n')[2]).toBe(
+      'outbox: 160 sent, 4 waiting, 140 merged, 12 unchanged skipped, 1 dropped, 0 failed',
+    );
+  });
+
   it('says clearly that the daemon is not running, naming the home', () => {
     expect(formatStatusText(notRunningSnapshot('0.1.0'), NOW, '/home/u/.pocket')).toBe(
       'pocket daemon is not running (home: /home/u/.pocket)\nStart it with: pocket start\n',

@@ -175,23 +175,23 @@ describe('OutboxPolicy 429 handling', () => {
 });
 
 describe('OutboxPolicy bounded memory', () => {
-  it('drops the oldest edits first and counts them; urgent items survive', () => {
+  it('drops the oldest slot items first and counts them; urgent items do not take their room', () => {
     const policy = new OutboxPolicy<string>({ maxPendingPerChat: 3 });
     const settled: Settlement<string>[] = [];
     settled.push(...policy.enqueue(reply(PRIVATE, 'r'), 0).settled);
-    for (const k of ['a', 'b', 'c']) settled.push(...policy.enqueue(edit(PRIVATE, k, k), 0).settled);
+    for (const k of ['a', 'b', 'c', 'd']) settled.push(...policy.enqueue(edit(PRIVATE, k, k), 0).settled);
     expect(settled.map((s) => [s.status, s.item.payload])).toEqual([['dropped', 'a']]);
-    expect(policy.stats).toMatchObject({ dropped: 1, droppedUrgent: 0 });
-    expect(policy.pendingCount).toBe(3);
+    expect(policy.stats).toMatchObject({ dropped: 1 });
+    expect(policy.pendingCount).toBe(4);
   });
 
-  it('drops an urgent item only when no edit is left, and reports it', () => {
+  it('never drops a reply or an alert for want of room: 500 of them with room for 2 are all sent', () => {
     const policy = new OutboxPolicy<string>({ maxPendingPerChat: 2 });
-    policy.enqueue(alert(PRIVATE, 'a1'), 0);
-    policy.enqueue(alert(PRIVATE, 'a2'), 0);
-    const { settled } = policy.enqueue(alert(PRIVATE, 'a3'), 0);
-    expect(settled).toEqual([expect.objectContaining({ status: 'dropped', item: expect.objectContaining({ payload: 'a1' }) })]);
-    expect(policy.stats.droppedUrgent).toBe(1);
+    const arrivals = Array.from({ length: 500 }, (_, n) => ({ at: n, item: n % 2 === 0 ? reply(PRIVATE, `r${n}`) : alert(PRIVATE, `a${n}`) }));
+    const { sent, settled } = simulate(policy, arrivals);
+    expect(sent.map((s) => s.payload)).toEqual(arrivals.map((a) => a.item.payload));
+    expect(settled.every((s) => s.status === 'sent')).toBe(true);
+    expect(policy.stats.dropped).toBe(0);
   });
 
   it('drain settles every pending item and forgets it', () => {
@@ -204,5 +204,87 @@ describe('OutboxPolicy bounded memory', () => {
     ]);
     expect(policy.pendingCount).toBe(0);
     expect(policy.next(0)).toBeNull();
+  });
+});
+
+/** Joins two strings on a line when the result stays within `limit` characters (the test's "one message"). */
+const joinUpTo = (limit: number) => (into: string, next: string): string | null => (into.length + 1 + next.length <= limit ? `${into}\n${next}` : null);
+const joinLines = joinUpTo(100);
+const answer = (chatId: number, payload: string, mergeKey = 'here'): OutboxItem<string> => ({ chatId, kind: 'reply', mergeKey, payload });
+const cardPost = (chatId: number, key: string, payload: string): OutboxItem<string> => ({ chatId, kind: 'card', key, payload });
+
+describe('OutboxPolicy bursts: replies merge, cards hold one slot each', () => {
+  it('150 /new in a burst then /sessions: every confirmation sent in a few merged messages, /sessions answered at once, cards after', () => {
+    // The daemon handles a /new every 40 ms: its card is queued, then its confirmation; /sessions comes last.
+    const arrivals: Array<{ at: number; item: OutboxItem<string> }> = [];
+    for (let n = 1; n <= 150; n++) {
+      arrivals.push({ at: n * 40, item: cardPost(PRIVATE, `card:s${n}`, `card s${n}`) }, { at: n * 40, item: answer(PRIVATE, `ok s${n}`) });
+    }
+    arrivals.push({ at: 151 * 40, item: { chatId: PRIVATE, kind: 'reply', payload: 'Sessions: all 150' } });
+    // 4096 characters hold ~150 "Started bN: sleep 100000." lines; 500 here holds ~70 of these shorter ones.
+    const policy = new OutboxPolicy<string>({}, joinUpTo(500));
+    const { sent, settled } = simulate(policy, arrivals);
+
+    const confirmations = sent.filter((s) => s.payload.startsWith('ok '));
+    expect(confirmations.flatMap((s) => s.payload.split('\n'))).toEqual(Array.from({ length: 150 }, (_, n) => `ok s${n + 1}`));
+    expect(confirmations.length).toBeLessThanOrEqual(20);
+    const sessions = sent.find((s) => s.payload === 'Sessions: all 150');
+    expect(sessions!.at - 151 * 40).toBeLessThanOrEqual(1000);
+    // Every card, each once, all after the last answer to a person.
+    const cards = sent.filter((s) => s.kind === 'card');
+    expect(cards.map((s) => s.payload).sort()).toEqual(Array.from({ length: 150 }, (_, n) => `card s${n + 1}`).sort());
+    expect(Math.min(...cards.map((c) => c.at))).toBeGreaterThan(sessions!.at);
+    // Within budget: a send a second in the private chat; nothing dropped, every merge counted.
+    for (let n = 1; n < sent.length; n++) expect(sent[n]!.at - sent[n - 1]!.at).toBeGreaterThanOrEqual(1000);
+    expect(policy.stats).toMatchObject({ dropped: 0, failed: 0, merged: 150 - confirmations.length });
+    expect(settled.filter((s) => s.status === 'merged')).toHaveLength(150 - confirmations.length);
+  });
+
+  it('merges only into the reply waiting at the tail, with the same mergeKey, when the merge function agrees', () => {
+    const policy = new OutboxPolicy<string>({}, joinLines);
+    const arrivals = [
+      { at: 0, item: answer(PRIVATE, 'first') }, // goes at once
+      { at: 1, item: answer(PRIVATE, 'a') },
+      { at: 2, item: answer(PRIVATE, 'b') }, // joins a
+      { at: 3, item: alert(PRIVATE, 'alert') },
+      { at: 4, item: answer(PRIVATE, 'c') }, // not over the alert: order stays as queued
+      { at: 5, item: answer(PRIVATE, 'other thread', 'there') },
+      { at: 6, item: answer(PRIVATE, 'x'.repeat(99)) }, // too long to join 'other thread'... and another key
+      { at: 7, item: answer(PRIVATE, 'y'.repeat(99)) }, // would not fit with the 99 x's
+      { at: 8, item: answer(222, 'd') }, // another chat
+    ];
+    const { sent } = simulate(policy, arrivals);
+    expect(sent.filter((s) => s.chatId === PRIVATE).map((s) => s.payload)).toEqual([
+      'first', 'a\nb', 'alert', 'c', 'other thread', 'x'.repeat(99), 'y'.repeat(99),
+    ]);
+    expect(policy.stats.merged).toBe(1);
+  });
+
+  it('a card\'s newer state replaces its queued post in place; other cards keep their turn', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(reply(PRIVATE, 'busy'), 0);
+    policy.next(0);
+    policy.enqueue(cardPost(PRIVATE, 'card:s1', 's1 v1'), 1);
+    policy.enqueue(cardPost(PRIVATE, 'card:s2', 's2 v1'), 2);
+    const { settled } = policy.enqueue(cardPost(PRIVATE, 'card:s1', 's1 v2'), 3);
+    expect(settled).toEqual([expect.objectContaining({ status: 'superseded', item: expect.objectContaining({ payload: 's1 v1' }) })]);
+    expect(policy.pendingCount).toBe(2);
+  });
+
+  it('a send that found nothing to change is counted and gives its slot back', () => {
+    const policy = new OutboxPolicy<string>();
+    policy.enqueue(edit(PRIVATE, 'card:s1', 'same as shown'), 0);
+    policy.enqueue(reply(PRIVATE, 'next'), 0);
+    const first = policy.next(0);
+    if (first === null || !('item' in first)) throw new Error('expected an item');
+    expect(first.item.payload).toBe('next');
+    policy.onResult(first.item, { kind: 'ok' }, 0);
+    const second = policy.next(1000);
+    if (second === null || !('item' in second)) throw new Error('expected an item');
+    expect(policy.onResult(second.item, { kind: 'unchanged' }, 1000)).toMatchObject({ status: 'unchanged' });
+    policy.enqueue(reply(PRIVATE, 'after'), 1001);
+    // Not at 2000: the unchanged edit cost nothing, so the chat's slot is free again.
+    expect(policy.next(1001)).toMatchObject({ item: { payload: 'after' } });
+    expect(policy.stats).toMatchObject({ unchanged: 1, sent: 1 });
   });
 });

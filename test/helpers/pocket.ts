@@ -76,7 +76,8 @@ export function tempHome(prefix = 'pocket-e2e-'): TempHome {
     },
     async cleanup() {
       await self.run(['stop']).catch(() => undefined);
-      rmSync(home, { recursive: true, force: true });
+      // Pipes of many panes may still drop their last files while the tmux server exits.
+      rmSync(home, { recursive: true, force: true, maxRetries: 40, retryDelay: 100 });
     },
   };
   return self;

@@ -2,7 +2,7 @@
 
 import { Box, Text } from 'ink';
 import type { StatusSnapshot } from '../../core/status.js';
-import { degradedLines, formatAgo, formatDuration, oneLine } from '../status-text.js';
+import { degradedLines, formatAgo, formatDuration, oneLine, outboxLine } from '../status-text.js';
 import type { ConnectionState } from './status-reducer.js';
 
 export function DaemonPane(props: { snapshot: StatusSnapshot; home: string; elapsedS: number; now: number }) {
@@ -39,6 +39,9 @@ export function BotPane(props: { snapshot: StatusSnapshot; now: number }) {
         {`  last poll ${formatAgo(b.lastPollAt, props.now, 'never')}`}
       </Text>
       {b.lastError === null ? null : <Text color="red">{`last error: ${oneLine(b.lastError)}`}</Text>}
+      {b.outbox === undefined ? null : (
+        <Text color={b.outbox.dropped + b.outbox.failed > 0 ? 'yellow' : undefined}>{outboxLine(props.snapshot)}</Text>
+      )}
     </Box>
   );
 }
