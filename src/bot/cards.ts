@@ -130,6 +130,8 @@ export class Cards {
     }
     // The card's first post holds its session's slot in the outbox, behind every reply to a person, and is rendered
     // when its turn comes: in a burst of 150 /new it shows the session as it is then, not as it was when queued.
+    card.dirty = false;
+    let posted = false;
     try {
       const outcome = await this.delivery.post({ chatId: this.chatId, topicOf: sessionId, sessionId }, `card:${sessionId}`, () => {
         if (this.cards.get(sessionId) !== card) return null; // removed while its card waited: nothing to post
@@ -137,12 +139,13 @@ export class Cards {
         const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
-      // Failed or dropped: Delivery has logged it; the next change of the session tries again.
+      // Failed or dropped: Delivery has logged it; the next change of the session (or the next start) tries again.
       const messageId = outcome.status === 'sent' ? outcome.value : null;
       if (messageId !== null && this.cards.get(sessionId) !== card) {
         // Removed while its post was in flight: the card says so, with no buttons left to act on the session.
         void this.delivery.edit(this.chatId, `card:${sessionId}`, messageId, '— session removed —', true, []);
       } else if (messageId !== null) {
+        posted = true;
         card.ref = { chatId: this.chatId, messageId };
         this.onChange();
         await this.delivery.pin(this.chatId, messageId);
@@ -150,7 +153,9 @@ export class Cards {
     } finally {
       card.creating = false;
     }
-    if (card.dirty && this.cards.get(sessionId) === card) await this.draw(sessionId);
+    // Only after a post that went out: redrawing after one that was dropped (the outbox stopping) or failed would
+    // post again at once, and again, in a loop that never yields to the event loop.
+    if (posted && card.dirty && this.cards.get(sessionId) === card) await this.draw(sessionId);
   }
 
   private remove(sessionId: string): void {

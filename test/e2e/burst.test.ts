@@ -48,10 +48,10 @@ it(`${BURST} /new in a burst, then /sessions: every command acknowledged in a fe
   const answerCall = calls().find((c) => c.method === 'sendMessage' && c.ok && (c.result as { message_id: number }).message_id === answer.messageId);
   expect(answerCall!.atMs - Date.parse(handled!.t)).toBeLessThan(10_000);
 
-  // Collapsed: the confirmations share messages (about one per second the burst's handling lasted) instead of
-  // costing 150 of the chat's ~1/s budget.
+  // Collapsed: the confirmations share messages (one per second the burst's handling lasted: 47-59 seen, for 50-60
+  // s of handling) instead of costing 150 of the chat's ~1/s budget. Bounded by what the 90 s wait above allows.
   const confirmations = rig.emu.messages(rig.chat).filter((m) => /^Started b\d+:/m.test(m.text ?? ''));
-  expect(confirmations.length).toBeLessThanOrEqual(BURST / 2);
+  expect(confirmations.length).toBeLessThanOrEqual((2 * BURST) / 3);
   expect(rig.emu.rateLimitHits()).toBe(0);
   expect(calls().filter((c) => /not modified/.test(c.error?.description ?? ''))).toEqual([]);
   const status = JSON.parse((await rig.h.run(['status', '--json'])).stdout) as { bot: { outbox?: Record<string, number> } };
