@@ -11,17 +11,14 @@
 // the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
 // the new files.
 import { type FSWatcher as RawWatcher, watch as rawWatch, readSync } from 'node:fs';
-import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { mkdirSync } from 'node:fs';
+import { type TailPosition, chunkFiles } from './pane-log-files.js';
 import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, MARKER_DIR, classifyLogFile, markerBase } from './pipe-command.js';
 
-/** Where reading stands: a file name in the log directory ('' before the first) and the offset in it. */
-export interface TailPosition {
-  file: string;
-  offset: number;
-}
+export type { TailPosition };
 
 export const START: TailPosition = { file: '', offset: 0 };
 
@@ -261,15 +258,10 @@ export class PaneLogTail {
     }
   }
 
-  async #files(f: Followed): Promise<string[]> {
-    const names = await readdir(this.#options.dir);
-    return names.filter((n) => classifyLogFile(n)?.kind === 'chunk' && classifyLogFile(n)?.base === f.base).sort();
-  }
-
   async #maybeNextFile(f: Followed): Promise<string | undefined> {
     if (!f.lookNext && f.offset < this.#options.chunkBytes) return undefined;
     f.lookNext = false;
-    const next = (await this.#files(f)).find((n) => n > f.file);
+    const next = (await chunkFiles(this.#options.dir, f.base)).find((n) => n > f.file);
     // Still on this file: another look after the next read, in case the add event came before the listing.
     if (next !== undefined) f.lookNext = true;
     return next;
@@ -277,7 +269,7 @@ export class PaneLogTail {
 
   /** Opens the saved file, or the first one after it (the saved one was read to its end and deleted). */
   async #openFirst(f: Followed): Promise<boolean> {
-    const files = await this.#files(f);
+    const files = await chunkFiles(this.#options.dir, f.base);
     for (const done of files.filter((n) => n < f.file)) await unlink(path.join(this.#options.dir, done)).catch(() => {});
     const file = files.includes(f.file) ? f.file : files.find((n) => n > f.file);
     if (file === undefined) return false;

@@ -54,6 +54,16 @@ export class LiveSession {
     return toPromptView(this.#tracker.prompt);
   }
 
+  /** The last `count` lines of output; a full-screen program's screen instead, as its lines are not a history. */
+  tailLines(count: number): string[] {
+    return this.renderer.alternateScreen ? withoutTrailingBlanks(this.renderer.screen()) : this.renderer.lines(count);
+  }
+
+  /** The visible screen without the empty rows below the last text. */
+  screenLines(): string[] {
+    return withoutTrailingBlanks(this.renderer.screen());
+  }
+
   /** Rebuilds the screen from output that was already reported before a restart, without reporting it again. */
   replay(bytes: Uint8Array): void {
     this.renderer.write(bytes);
@@ -132,6 +142,12 @@ export function* slicesByLines(bytes: Uint8Array, maxLines: number, maxBytes = 6
     yield bytes.subarray(start, end);
     start = end;
   }
+}
+
+function withoutTrailingBlanks(lines: string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
+  return lines.slice(0, end);
 }
 
 function toPromptView(match: PromptMatch | null): PromptView | null {
