@@ -54,7 +54,32 @@ export interface PaneLogTailOptions {
   readBytes?: number;
   /** Size of each chunk file the writer fills (tmux-cli's logChunkBytes): a full file means a next one exists. */
   chunkBytes?: number;
+  /**
+   * A directory watcher failed (inotify limits, the directory removed, ...): it is re-created, and every followed pane
+   * read up to date and its markers checked, so nothing written meanwhile is lost. Without this, onError per pane.
+   */
+  onWatcherError?(watcher: WatcherKind, error: unknown, paneIds: string[]): void;
+  /** First delay before re-creating a failed watcher; doubles on each failure, up to 30 s. */
+  rewatchMs?: number;
+  /** How the watchers are made; a test replaces them to make one fail. */
+  watchers?: Partial<DirectoryWatchers>;
 }
+
+export type WatcherKind = 'chunks' | 'markers';
+
+export interface DirectoryWatchers {
+  /** Kernel directory events for the chunk files (node's fs.watch). */
+  chunks(dir: string, listener: (event: string, name: string | null) => void): RawWatcher;
+  /** chokidar over the markers directory. */
+  markers(dir: string): FSWatcher;
+}
+
+const defaultWatchers: DirectoryWatchers = {
+  chunks: (dir, listener) => rawWatch(dir, listener),
+  markers: (dir) => watch(dir, { depth: 0, ignoreInitial: true, atomic: false, awaitWriteFinish: false, usePolling: false }),
+};
+
+const MAX_REWATCH_MS = 30_000;
 
 interface Followed {
   paneId: string;
@@ -82,46 +107,105 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PaneLogTail {
-  readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError'>> & PaneLogTailOptions;
-  readonly #watcher: FSWatcher;
-  readonly #raw: RawWatcher;
+  readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError' | 'onWatcherError' | 'watchers'>> &
+    PaneLogTailOptions;
+  readonly #watchers: DirectoryWatchers;
+  readonly #markersDir: string;
+  #markers: FSWatcher | undefined;
+  #raw: RawWatcher | undefined;
+  readonly #rewatch: Record<WatcherKind, { timer: NodeJS.Timeout | undefined; delayMs: number }>;
+  #closed = false;
   readonly #byBase = new Map<string, Followed>();
 
-  private constructor(options: PaneLogTailOptions, watcher: FSWatcher) {
+  private constructor(options: PaneLogTailOptions) {
     this.#options = {
       rereadMs: 100,
       quietMs: 3_000,
       closeWaitMs: 2_000,
       readBytes: 1024 * 1024,
       chunkBytes: DEFAULT_CHUNK_BYTES,
+      rewatchMs: 100,
       ...options,
     };
     this.#options.dir = path.resolve(options.dir);
-    this.#watcher = watcher;
-    watcher.on('all', (event, file) => this.#onFsEvent(event, file));
+    this.#markersDir = path.join(this.#options.dir, MARKER_DIR);
+    this.#watchers = { ...defaultWatchers, ...options.watchers };
+    const first = { timer: undefined, delayMs: this.#options.rewatchMs };
+    this.#rewatch = { chunks: { ...first }, markers: { ...first } };
+  }
+
+  /** Starts the directory watchers; resolves once they are watching. */
+  static async create(options: PaneLogTailOptions): Promise<PaneLogTail> {
+    mkdirSync(path.join(path.resolve(options.dir), MARKER_DIR), { recursive: true, mode: 0o700 });
+    const tail = new PaneLogTail(options);
     // Chunk files are followed through the kernel's own directory events (inotify/FSEvents): chokidar passes on at
     // most one change per file every 50 ms, and re-reads a changing directory with an lstat per entry, which at 50
     // busy panes was most of the daemon's time. chokidar watches the markers' own directory (pane died, pipe closed).
-    this.#raw = rawWatch(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
-    this.#raw.on('error', () => {});
-    watcher.on('error', (error) => {
-      for (const f of this.#byBase.values()) this.#options.onError?.(f.paneId, error);
-    });
+    tail.#watchChunks();
+    await tail.#watchMarkers();
+    return tail;
   }
 
-  /** Starts the directory watcher; resolves once it is watching. */
-  static async create(options: PaneLogTailOptions): Promise<PaneLogTail> {
-    const markers = path.join(path.resolve(options.dir), MARKER_DIR);
-    mkdirSync(markers, { recursive: true, mode: 0o700 });
-    const watcher = watch(markers, {
-      depth: 0,
-      ignoreInitial: true,
-      atomic: false,
-      awaitWriteFinish: false,
-      usePolling: false,
-    });
-    await new Promise<void>((resolve) => watcher.once('ready', resolve));
-    return new PaneLogTail(options, watcher);
+  #watchChunks(): void {
+    const raw = this.#watchers.chunks(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
+    raw.on('error', (error) => this.#watcherFailed('chunks', error));
+    this.#raw = raw;
+  }
+
+  async #watchMarkers(): Promise<void> {
+    const markers = this.#watchers.markers(this.#markersDir);
+    markers.on('all', (event, file) => this.#onFsEvent(event, file));
+    markers.on('error', (error) => this.#watcherFailed('markers', error));
+    this.#markers = markers;
+    await new Promise<void>((resolve) => markers.once('ready', resolve));
+  }
+
+  /**
+   * A dead watcher would stop a pane's output (or its exit) without a word: report it, close it, and re-create it
+   * after a delay that doubles while re-creating fails (a full inotify table does not free itself at once).
+   */
+  #watcherFailed(kind: WatcherKind, error: unknown): void {
+    if (this.#closed) return;
+    const paneIds = [...this.#byBase.values()].map((f) => f.paneId);
+    if (this.#options.onWatcherError) this.#options.onWatcherError(kind, error, paneIds);
+    else for (const paneId of paneIds) this.#options.onError?.(paneId, error);
+    const rewatch = this.#rewatch[kind];
+    if (rewatch.timer !== undefined) return;
+    if (kind === 'chunks') {
+      this.#raw?.close();
+      this.#raw = undefined;
+    } else {
+      void this.#markers?.close().catch(() => {});
+      this.#markers = undefined;
+    }
+    rewatch.timer = setTimeout(() => void this.#rewatchNow(kind), rewatch.delayMs);
+  }
+
+  async #rewatchNow(kind: WatcherKind): Promise<void> {
+    const rewatch = this.#rewatch[kind];
+    rewatch.timer = undefined;
+    if (this.#closed) return;
+    try {
+      // The directory itself may be what went away; the writers' open files are unaffected.
+      mkdirSync(this.#markersDir, { recursive: true, mode: 0o700 });
+      if (kind === 'chunks') this.#watchChunks();
+      else await this.#watchMarkers();
+      rewatch.delayMs = this.#options.rewatchMs;
+    } catch (error) {
+      rewatch.delayMs = Math.min(rewatch.delayMs * 2, MAX_REWATCH_MS);
+      this.#watcherFailed(kind, error);
+    }
+    // Catch up on what arrived while nothing watched: from each pane's own offset, so no byte is read twice. Also
+    // while re-creating fails, so output keeps coming at the back-off's pace.
+    for (const f of this.#byBase.values()) {
+      if (kind === 'chunks') {
+        f.lookNext = true;
+        f.checkFile = true;
+        this.#kick(f);
+      } else {
+        for (const marker of ['died', 'closed'] as const) void this.#onMarker(f, marker);
+      }
+    }
   }
 
   /** Follows the pane whose pipe writes LOG (`file`); resumes at `position`. */
@@ -169,9 +253,11 @@ export class PaneLogTail {
   }
 
   async close(): Promise<void> {
-    this.#raw.close();
+    this.#closed = true;
+    for (const rewatch of Object.values(this.#rewatch)) clearTimeout(rewatch.timer);
+    this.#raw?.close();
     await Promise.all([...this.#byBase.values()].map((f) => this.unfollow(f.paneId)));
-    await this.#watcher.close();
+    await this.#markers?.close();
   }
 
   #onRawEvent(event: string, name: string | null): void {
@@ -194,7 +280,7 @@ export class PaneLogTail {
 
   /** chokidar's events: the markers directory (chunk files are followed through #onRawEvent). */
   #onFsEvent(event: string, file: string): void {
-    if (path.dirname(file) !== path.join(this.#options.dir, MARKER_DIR)) return;
+    if (path.dirname(file) !== this.#markersDir) return;
     const name = classifyLogFile(path.basename(file));
     const f = name === null ? undefined : this.#byBase.get(name.base);
     if (name === null || f === undefined || name.kind === 'chunk') return;

@@ -62,6 +62,14 @@ export class PaneFollower {
       onPaneEvent: (paneId) => void this.#checkPane(paneId),
       onMissing: (paneId) => log.warn('sessions.log_removed_reattaching', { paneId }),
       onError: (paneId, error) => log.error('sessions.tail_failed', { paneId, error }),
+      // The tail re-creates the watcher and catches up by itself; the line says output may have paused.
+      onWatcherError: (watcher, error, paneIds) =>
+        log.error('sessions.watcher_failed_rewatching', {
+          watcher,
+          paneIds,
+          sessions: paneIds.map((paneId) => this.#options.runningSessionOn(paneId) ?? null),
+          error,
+        }),
     });
   }
 
