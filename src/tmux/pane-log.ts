@@ -1,7 +1,7 @@
 // Durable tails of pane logs: the kernel's directory events (fs.watch) for the chunk files, chokidar for the
 // death/closed markers; reads from a saved position to EOF on every event plus one trailing re-read per burst (a
 // backstop for an event a platform's watcher coalesces away), and pane events (death, closed pipe, quiet) for the
-// caller. File layout and markers: pipe-command.ts.
+// caller. File layout and markers: pipe-command.ts; keeping the directory watched: log-dir-watch.ts.
 //
 // What the caller persists: the TailPosition passed with each onData, once it has handled those bytes. onData may
 // return a promise; the tail waits for it before reading on or deleting a file, so a restart from the last persisted
@@ -10,15 +10,14 @@
 // A removed log file: the tail still holds it open, so it re-pipes the pane (a new generation of files), waits for
 // the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
 // the new files.
-import { type FSWatcher as RawWatcher, watch as rawWatch, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
-import { mkdirSync } from 'node:fs';
+import { type DirectoryWatchers, LogDirectoryWatch, type WatcherKind } from './log-dir-watch.js';
 import { type TailPosition, chunkFiles } from './pane-log-files.js';
 import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, MARKER_DIR, classifyLogFile, markerBase } from './pipe-command.js';
 
-export type { TailPosition };
+export type { DirectoryWatchers, TailPosition, WatcherKind };
 
 export const START: TailPosition = { file: '', offset: 0 };
 
@@ -65,21 +64,6 @@ export interface PaneLogTailOptions {
   watchers?: Partial<DirectoryWatchers>;
 }
 
-export type WatcherKind = 'chunks' | 'markers';
-
-export interface DirectoryWatchers {
-  /** Kernel directory events for the chunk files (node's fs.watch). */
-  chunks(dir: string, listener: (event: string, name: string | null) => void): RawWatcher;
-  /** chokidar over the markers directory. */
-  markers(dir: string): FSWatcher;
-}
-
-const defaultWatchers: DirectoryWatchers = {
-  chunks: (dir, listener) => rawWatch(dir, listener),
-  markers: (dir) => watch(dir, { depth: 0, ignoreInitial: true, atomic: false, awaitWriteFinish: false, usePolling: false }),
-};
-
-const MAX_REWATCH_MS = 30_000;
 
 interface Followed {
   paneId: string;
@@ -109,12 +93,8 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class PaneLogTail {
   readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError' | 'onWatcherError' | 'watchers'>> &
     PaneLogTailOptions;
-  readonly #watchers: DirectoryWatchers;
   readonly #markersDir: string;
-  #markers: FSWatcher | undefined;
-  #raw: RawWatcher | undefined;
-  readonly #rewatch: Record<WatcherKind, { timer: NodeJS.Timeout | undefined; delayMs: number }>;
-  #closed = false;
+  #watch: LogDirectoryWatch | undefined;
   readonly #byBase = new Map<string, Followed>();
 
   private constructor(options: PaneLogTailOptions) {
@@ -129,74 +109,31 @@ export class PaneLogTail {
     };
     this.#options.dir = path.resolve(options.dir);
     this.#markersDir = path.join(this.#options.dir, MARKER_DIR);
-    this.#watchers = { ...defaultWatchers, ...options.watchers };
-    const first = { timer: undefined, delayMs: this.#options.rewatchMs };
-    this.#rewatch = { chunks: { ...first }, markers: { ...first } };
   }
 
   /** Starts the directory watchers; resolves once they are watching. */
   static async create(options: PaneLogTailOptions): Promise<PaneLogTail> {
-    mkdirSync(path.join(path.resolve(options.dir), MARKER_DIR), { recursive: true, mode: 0o700 });
     const tail = new PaneLogTail(options);
-    // Chunk files are followed through the kernel's own directory events (inotify/FSEvents): chokidar passes on at
-    // most one change per file every 50 ms, and re-reads a changing directory with an lstat per entry, which at 50
-    // busy panes was most of the daemon's time. chokidar watches the markers' own directory (pane died, pipe closed).
-    tail.#watchChunks();
-    await tail.#watchMarkers();
+    tail.#watch = await LogDirectoryWatch.start({
+      dir: tail.#options.dir,
+      watchers: options.watchers,
+      rewatchMs: tail.#options.rewatchMs,
+      onChunkEvent: (event, name) => tail.#onRawEvent(event, name),
+      onMarkerEvent: (event, file) => tail.#onFsEvent(event, file),
+      onFailed: (kind, error) => tail.#watcherFailed(kind, error),
+      onCatchUp: (kind) => tail.#catchUp(kind),
+    });
     return tail;
   }
 
-  #watchChunks(): void {
-    const raw = this.#watchers.chunks(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
-    raw.on('error', (error) => this.#watcherFailed('chunks', error));
-    this.#raw = raw;
-  }
-
-  async #watchMarkers(): Promise<void> {
-    const markers = this.#watchers.markers(this.#markersDir);
-    markers.on('all', (event, file) => this.#onFsEvent(event, file));
-    markers.on('error', (error) => this.#watcherFailed('markers', error));
-    this.#markers = markers;
-    await new Promise<void>((resolve) => markers.once('ready', resolve));
-  }
-
-  /**
-   * A dead watcher would stop a pane's output (or its exit) without a word: report it, close it, and re-create it
-   * after a delay that doubles while re-creating fails (a full inotify table does not free itself at once).
-   */
   #watcherFailed(kind: WatcherKind, error: unknown): void {
-    if (this.#closed) return;
     const paneIds = [...this.#byBase.values()].map((f) => f.paneId);
     if (this.#options.onWatcherError) this.#options.onWatcherError(kind, error, paneIds);
     else for (const paneId of paneIds) this.#options.onError?.(paneId, error);
-    const rewatch = this.#rewatch[kind];
-    if (rewatch.timer !== undefined) return;
-    if (kind === 'chunks') {
-      this.#raw?.close();
-      this.#raw = undefined;
-    } else {
-      void this.#markers?.close().catch(() => {});
-      this.#markers = undefined;
-    }
-    rewatch.timer = setTimeout(() => void this.#rewatchNow(kind), rewatch.delayMs);
   }
 
-  async #rewatchNow(kind: WatcherKind): Promise<void> {
-    const rewatch = this.#rewatch[kind];
-    rewatch.timer = undefined;
-    if (this.#closed) return;
-    try {
-      // The directory itself may be what went away; the writers' open files are unaffected.
-      mkdirSync(this.#markersDir, { recursive: true, mode: 0o700 });
-      if (kind === 'chunks') this.#watchChunks();
-      else await this.#watchMarkers();
-      rewatch.delayMs = this.#options.rewatchMs;
-    } catch (error) {
-      rewatch.delayMs = Math.min(rewatch.delayMs * 2, MAX_REWATCH_MS);
-      this.#watcherFailed(kind, error);
-    }
-    // Catch up on what arrived while nothing watched: from each pane's own offset, so no byte is read twice. Also
-    // while re-creating fails, so output keeps coming at the back-off's pace.
+  /** Reads what arrived while nothing watched: from each pane's own offset, so no byte is read twice. */
+  #catchUp(kind: WatcherKind): void {
     for (const f of this.#byBase.values()) {
       if (kind === 'chunks') {
         f.lookNext = true;
@@ -253,11 +190,9 @@ export class PaneLogTail {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const rewatch of Object.values(this.#rewatch)) clearTimeout(rewatch.timer);
-    this.#raw?.close();
+    const closing = this.#watch?.close();
     await Promise.all([...this.#byBase.values()].map((f) => this.unfollow(f.paneId)));
-    await this.#markers?.close();
+    await closing;
   }
 
   #onRawEvent(event: string, name: string | null): void {
