@@ -4,7 +4,6 @@ import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Logger } from './core/ports.js';
 import type { Redactor } from './core/redact.js';
 
-export type { Logger };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

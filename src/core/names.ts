@@ -15,3 +15,20 @@ export function assertValidName(name: string, what = 'name'): string {
   }
   return name;
 }
+
+/** Longest base kept from a raw name, so that a `-N` suffix still fits within the 32-character limit. */
+const FREE_NAME_BASE = 28;
+
+/**
+ * A valid name made from `raw` (a tmux target such as `work:1.0`) for which `isTaken` is false: `raw` with unsafe
+ * characters replaced, or that plus `-2`, `-3`, ... The suffix shortens the base instead of growing past the limit.
+ */
+export function freeNameFrom(raw: string, isTaken: (name: string) => boolean): string {
+  const base = raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, FREE_NAME_BASE) || 'pane';
+  if (!isTaken(base)) return base;
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const candidate = `${base.slice(0, 32 - suffix.length)}${suffix}`;
+    if (!isTaken(candidate)) return candidate;
+  }
+}

@@ -1,11 +1,26 @@
 // The known sessions and their names: lookups by name, alias or id, and the uniqueness rules. Pure data.
 import { PocketError } from './errors.js';
-import { assertValidName } from './names.js';
+import { assertValidName, freeNameFrom } from './names.js';
 import type { SessionRecord } from './sessions.js';
 
 export interface RegistryData {
   nextId: number;
   sessions: SessionRecord[];
+}
+
+/** What a new session starts from; everything else in its record starts empty. */
+export interface NewSession {
+  id: string;
+  name: string;
+  paneId: string;
+  command: string;
+  adopted: boolean;
+  createdAt: string;
+}
+
+/** The one place a SessionRecord is built: a fresh session has no alias, topic, mute or exit yet. */
+export function newSessionRecord(start: NewSession): SessionRecord {
+  return { ...start, alias: null, kind: 'tmux', topicId: null, muted: false, exitCode: null, exitedAt: null };
 }
 
 export class SessionRegistry {
@@ -54,13 +69,18 @@ export class SessionRegistry {
     return name;
   }
 
+  /** A free name derived from `raw` (an adopted pane's `session-window-pane`); no name or alias uses it yet. */
+  freeNameFrom(raw: string): string {
+    const taken = new Set(this.all().flatMap((r) => [r.name, r.alias]));
+    return freeNameFrom(raw, (name) => taken.has(name));
+  }
+
   /** Takes the next id now, for resources (log files) that must be named before the record exists. */
   reserveId(): string {
     return `s${this.#nextId++}`;
   }
 
-  add(fields: Omit<SessionRecord, 'id'>, id = this.reserveId()): SessionRecord {
-    const record: SessionRecord = { id, ...fields };
+  add(record: SessionRecord): SessionRecord {
     this.#byId.set(record.id, record);
     return record;
   }

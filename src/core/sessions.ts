@@ -105,3 +105,28 @@ export interface SessionUseCases {
   /** Every event, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }
+
+/** What a running session's live reading knows beyond its record. */
+export interface LiveFacts {
+  state: SessionState;
+  /** Epoch milliseconds of the last output or input; null before any. */
+  lastActivityAt: number | null;
+  prompt: PromptView | null;
+  /** The screen while a full-screen program runs (alternate screen), else null. */
+  fullScreen: FullScreen | null;
+}
+
+/**
+ * A record as shown: its live state when it is read, 'idle' when not (yet); an exited session is 'exited', shows no
+ * prompt, and reports its exit as last activity when nothing was seen since the restart.
+ */
+export function sessionView(record: SessionRecord, live: LiveFacts | undefined): SessionView {
+  const lastActivity = live?.lastActivityAt ?? null;
+  return {
+    ...record,
+    state: record.exitedAt !== null ? 'exited' : (live?.state ?? 'idle'),
+    lastActivityAt: lastActivity === null ? record.exitedAt : new Date(lastActivity).toISOString(),
+    prompt: record.exitedAt === null ? (live?.prompt ?? null) : null,
+    ...(record.exitedAt === null && live?.fullScreen ? { screen: live.fullScreen } : {}),
+  };
+}

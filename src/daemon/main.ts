@@ -19,7 +19,6 @@ import { sessionHandlers } from './ipc/session-handlers.js';
 import type { SessionUseCases } from '../core/sessions.js';
 import { signalReadiness } from './readiness.js';
 
-export type { DaemonService };
 
 export interface DaemonContext {
   config: Config;

@@ -1,7 +1,7 @@
 // Durable tails of pane logs: the kernel's directory events (fs.watch) for the chunk files, chokidar for the
 // death/closed markers; reads from a saved position to EOF on every event plus one trailing re-read per burst (a
 // backstop for an event a platform's watcher coalesces away), and pane events (death, closed pipe, quiet) for the
-// caller. File layout and markers: pipe-command.ts.
+// caller. File layout and markers: pipe-command.ts; keeping the directory watched: log-dir-watch.ts.
 //
 // What the caller persists: the TailPosition passed with each onData, once it has handled those bytes. onData may
 // return a promise; the tail waits for it before reading on or deleting a file, so a restart from the last persisted
@@ -10,18 +10,14 @@
 // A removed log file: the tail still holds it open, so it re-pipes the pane (a new generation of files), waits for
 // the old writer to finish (LOG.closed), reads the removed file to its end through its descriptor, and goes on with
 // the new files.
-import { type FSWatcher as RawWatcher, watch as rawWatch, readSync } from 'node:fs';
-import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
-import { mkdirSync } from 'node:fs';
+import { type DirectoryWatchers, LogDirectoryWatch, type WatcherKind } from './log-dir-watch.js';
+import { type TailPosition, chunkFiles } from './pane-log-files.js';
 import { CLOSED_SUFFIX, DEFAULT_CHUNK_BYTES, DIED_SUFFIX, MARKER_DIR, classifyLogFile, markerBase } from './pipe-command.js';
 
-/** Where reading stands: a file name in the log directory ('' before the first) and the offset in it. */
-export interface TailPosition {
-  file: string;
-  offset: number;
-}
+export type { DirectoryWatchers, TailPosition, WatcherKind };
 
 export const START: TailPosition = { file: '', offset: 0 };
 
@@ -57,7 +53,17 @@ export interface PaneLogTailOptions {
   readBytes?: number;
   /** Size of each chunk file the writer fills (tmux-cli's logChunkBytes): a full file means a next one exists. */
   chunkBytes?: number;
+  /**
+   * A directory watcher failed (inotify limits, the directory removed, ...): it is re-created, and every followed pane
+   * read up to date and its markers checked, so nothing written meanwhile is lost. Without this, onError per pane.
+   */
+  onWatcherError?(watcher: WatcherKind, error: unknown, paneIds: string[]): void;
+  /** First delay before re-creating a failed watcher; doubles on each failure, up to 30 s. */
+  rewatchMs?: number;
+  /** How the watchers are made; a test replaces them to make one fail. */
+  watchers?: Partial<DirectoryWatchers>;
 }
+
 
 interface Followed {
   paneId: string;
@@ -85,46 +91,58 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PaneLogTail {
-  readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError'>> & PaneLogTailOptions;
-  readonly #watcher: FSWatcher;
-  readonly #raw: RawWatcher;
+  readonly #options: Required<Omit<PaneLogTailOptions, 'onPaneEvent' | 'onMissing' | 'onError' | 'onWatcherError' | 'watchers'>> &
+    PaneLogTailOptions;
+  readonly #markersDir: string;
+  #watch: LogDirectoryWatch | undefined;
   readonly #byBase = new Map<string, Followed>();
 
-  private constructor(options: PaneLogTailOptions, watcher: FSWatcher) {
+  private constructor(options: PaneLogTailOptions) {
     this.#options = {
       rereadMs: 100,
       quietMs: 3_000,
       closeWaitMs: 2_000,
       readBytes: 1024 * 1024,
       chunkBytes: DEFAULT_CHUNK_BYTES,
+      rewatchMs: 100,
       ...options,
     };
     this.#options.dir = path.resolve(options.dir);
-    this.#watcher = watcher;
-    watcher.on('all', (event, file) => this.#onFsEvent(event, file));
-    // Chunk files are followed through the kernel's own directory events (inotify/FSEvents): chokidar passes on at
-    // most one change per file every 50 ms, and re-reads a changing directory with an lstat per entry, which at 50
-    // busy panes was most of the daemon's time. chokidar watches the markers' own directory (pane died, pipe closed).
-    this.#raw = rawWatch(this.#options.dir, (event, name) => this.#onRawEvent(event, name));
-    this.#raw.on('error', () => {});
-    watcher.on('error', (error) => {
-      for (const f of this.#byBase.values()) this.#options.onError?.(f.paneId, error);
-    });
+    this.#markersDir = path.join(this.#options.dir, MARKER_DIR);
   }
 
-  /** Starts the directory watcher; resolves once it is watching. */
+  /** Starts the directory watchers; resolves once they are watching. */
   static async create(options: PaneLogTailOptions): Promise<PaneLogTail> {
-    const markers = path.join(path.resolve(options.dir), MARKER_DIR);
-    mkdirSync(markers, { recursive: true, mode: 0o700 });
-    const watcher = watch(markers, {
-      depth: 0,
-      ignoreInitial: true,
-      atomic: false,
-      awaitWriteFinish: false,
-      usePolling: false,
+    const tail = new PaneLogTail(options);
+    tail.#watch = await LogDirectoryWatch.start({
+      dir: tail.#options.dir,
+      watchers: options.watchers,
+      rewatchMs: tail.#options.rewatchMs,
+      onChunkEvent: (event, name) => tail.#onRawEvent(event, name),
+      onMarkerEvent: (event, file) => tail.#onFsEvent(event, file),
+      onFailed: (kind, error) => tail.#watcherFailed(kind, error),
+      onCatchUp: (kind) => tail.#catchUp(kind),
     });
-    await new Promise<void>((resolve) => watcher.once('ready', resolve));
-    return new PaneLogTail(options, watcher);
+    return tail;
+  }
+
+  #watcherFailed(kind: WatcherKind, error: unknown): void {
+    const paneIds = [...this.#byBase.values()].map((f) => f.paneId);
+    if (this.#options.onWatcherError) this.#options.onWatcherError(kind, error, paneIds);
+    else for (const paneId of paneIds) this.#options.onError?.(paneId, error);
+  }
+
+  /** Reads what arrived while nothing watched: from each pane's own offset, so no byte is read twice. */
+  #catchUp(kind: WatcherKind): void {
+    for (const f of this.#byBase.values()) {
+      if (kind === 'chunks') {
+        f.lookNext = true;
+        f.checkFile = true;
+        this.#kick(f);
+      } else {
+        for (const marker of ['died', 'closed'] as const) void this.#onMarker(f, marker);
+      }
+    }
   }
 
   /** Follows the pane whose pipe writes LOG (`file`); resumes at `position`. */
@@ -172,9 +190,9 @@ export class PaneLogTail {
   }
 
   async close(): Promise<void> {
-    this.#raw.close();
+    const closing = this.#watch?.close();
     await Promise.all([...this.#byBase.values()].map((f) => this.unfollow(f.paneId)));
-    await this.#watcher.close();
+    await closing;
   }
 
   #onRawEvent(event: string, name: string | null): void {
@@ -197,7 +215,7 @@ export class PaneLogTail {
 
   /** chokidar's events: the markers directory (chunk files are followed through #onRawEvent). */
   #onFsEvent(event: string, file: string): void {
-    if (path.dirname(file) !== path.join(this.#options.dir, MARKER_DIR)) return;
+    if (path.dirname(file) !== this.#markersDir) return;
     const name = classifyLogFile(path.basename(file));
     const f = name === null ? undefined : this.#byBase.get(name.base);
     if (name === null || f === undefined || name.kind === 'chunk') return;
@@ -261,15 +279,10 @@ export class PaneLogTail {
     }
   }
 
-  async #files(f: Followed): Promise<string[]> {
-    const names = await readdir(this.#options.dir);
-    return names.filter((n) => classifyLogFile(n)?.kind === 'chunk' && classifyLogFile(n)?.base === f.base).sort();
-  }
-
   async #maybeNextFile(f: Followed): Promise<string | undefined> {
     if (!f.lookNext && f.offset < this.#options.chunkBytes) return undefined;
     f.lookNext = false;
-    const next = (await this.#files(f)).find((n) => n > f.file);
+    const next = (await chunkFiles(this.#options.dir, f.base)).find((n) => n > f.file);
     // Still on this file: another look after the next read, in case the add event came before the listing.
     if (next !== undefined) f.lookNext = true;
     return next;
@@ -277,7 +290,7 @@ export class PaneLogTail {
 
   /** Opens the saved file, or the first one after it (the saved one was read to its end and deleted). */
   async #openFirst(f: Followed): Promise<boolean> {
-    const files = await this.#files(f);
+    const files = await chunkFiles(this.#options.dir, f.base);
     for (const done of files.filter((n) => n < f.file)) await unlink(path.join(this.#options.dir, done)).catch(() => {});
     const file = files.includes(f.file) ? f.file : files.find((n) => n > f.file);
     if (file === undefined) return false;

@@ -1,7 +1,8 @@
-import { statSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { type FSWatcher, statSync, watch } from 'node:fs';
+import { appendFile, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type FSWatcher as ChokidarWatcher, watch as chokidarWatch } from 'chokidar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PaneEventReason, PaneLogTail, type PaneLogTailOptions, type TailPosition } from '../../src/tmux/pane-log.js';
 import { createTmuxCli } from '../../src/tmux/tmux-cli.js';
@@ -197,5 +198,102 @@ describe('PaneLogTail fairness', () => {
     await rm(dir, { recursive: true, force: true });
     expect(receivedWhenOthersRan).toBeGreaterThan(0);
     expect(receivedWhenOthersRan).toBeLessThan(total);
+  });
+});
+
+describe('PaneLogTail when a directory watcher dies', () => {
+  /** Real watchers, recorded so the test can kill one the way node does on a watcher error: closed, then 'error'. */
+  function recordingWatchers() {
+    const made = { chunks: [] as FSWatcher[], markers: [] as ChokidarWatcher[] };
+    let refuse = false;
+    const watchers = {
+      chunks(dir: string, listener: (event: string, name: string | null) => void) {
+        if (refuse) throw Object.assign(new Error('inotify watch limit reached (simulated)'), { code: 'ENOSPC' });
+        const w = watch(dir, listener);
+        made.chunks.push(w);
+        return w;
+      },
+      markers(dir: string) {
+        const w = chokidarWatch(dir, { depth: 0, ignoreInitial: true });
+        made.markers.push(w);
+        return w;
+      },
+    };
+    const setRefuse = (value: boolean): void => {
+      refuse = value;
+    };
+    return { made, watchers, setRefuse };
+  }
+
+  it('logs a dead chunk watcher, re-watches, and delivers every line exactly once', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pocket-tail-'));
+    const chunk = path.join(dir, 'p.log.000000000000001.aaaaaa');
+    await writeFile(chunk, '');
+    const { made, watchers, setRefuse } = recordingWatchers();
+    const errors: string[] = [];
+    const tail = await PaneLogTail.create({
+      dir,
+      repipe: async () => {},
+      quietMs: 0,
+      rewatchMs: 20,
+      watchers,
+      onWatcherError: (kind, error, paneIds) => errors.push(`${kind}:${paneIds.join(',')}:${(error as Error).message}`),
+    });
+    let text = '';
+    await tail.follow('%7', path.join(dir, 'p.log'), {
+      onData: (bytes) => {
+        text += bytes.toString();
+      },
+    });
+    await appendFile(chunk, 'one\n');
+    await waitFor(() => text === 'one\n', { what: 'first line' });
+
+    // The watcher dies, and re-creating it fails once (as under a full inotify table) before it succeeds.
+    setRefuse(true);
+    made.chunks[0]!.close();
+    made.chunks[0]!.emit('error', new Error('watcher died (simulated)'));
+    await appendFile(chunk, 'two\n');
+    await waitFor(() => errors.length >= 2, { what: 'the failed re-watch reported' });
+    setRefuse(false);
+    await waitFor(() => made.chunks.length === 2, { what: 'a new watcher' });
+    await waitFor(() => text === 'one\ntwo\n', { what: 'the line written while nothing watched' });
+    await appendFile(chunk, 'three\n');
+    await waitFor(() => text.includes('three'), { what: 'a line after the re-watch' });
+
+    await tail.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(text).toBe('one\ntwo\nthree\n');
+    expect(errors[0]).toBe('chunks:%7:watcher died (simulated)');
+    expect(errors[1]).toBe('chunks:%7:inotify watch limit reached (simulated)');
+  });
+
+  it('logs a dead marker watcher, re-watches, and still reports a death marker', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pocket-tail-'));
+    const { made, watchers } = recordingWatchers();
+    const errors: string[] = [];
+    const events: PaneEventReason[] = [];
+    const tail = await PaneLogTail.create({
+      dir,
+      repipe: async () => {},
+      quietMs: 0,
+      rewatchMs: 20,
+      watchers,
+      onPaneEvent: (_, reason) => events.push(reason),
+      onWatcherError: (kind, error, paneIds) => errors.push(`${kind}:${paneIds.join(',')}:${(error as Error).message}`),
+    });
+    await tail.follow('%8', path.join(dir, 'q.log'), { onData: () => {} });
+
+    // chokidar drops its listeners on close, so the error comes first; the tail closes the failed watcher itself.
+    made.markers[0]!.emit('error', new Error('marker watcher died (simulated)'));
+    expect(made.markers[0]!.closed).toBe(true);
+    await waitFor(() => made.markers.length === 2, { what: 'a new marker watcher' });
+    await waitFor(() => made.markers[1]!.getWatched()[path.join(dir, 'markers')] !== undefined, { what: 'it watching' });
+    await writeFile(path.join(dir, 'markers', 'q.log.died'), '');
+    await waitFor(() => events.includes('died'), { what: 'the death marker reported' });
+
+    await tail.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(events).toEqual(['died']);
+    expect(errors).toEqual(['markers:%8:marker watcher died (simulated)']);
   });
 });

@@ -4,7 +4,7 @@ import { ActivityTracker, type ActivityUpdate } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
 import { TerminalRenderer } from '../../terminal/terminal.js';
-import type { AlertKind, PromptView } from '../../core/sessions.js';
+import type { AlertKind, FullScreen, PromptView } from '../../core/sessions.js';
 import type { SessionState } from '../../core/status.js';
 import type { StallClock } from '../stall-watch.js';
 
@@ -67,6 +67,20 @@ export class LiveSession {
 
   get prompt(): PromptView | null {
     return toPromptView(this.#tracker.prompt);
+  }
+
+  get fullScreen(): FullScreen | null {
+    return this.renderer.alternateScreen ? { lines: this.screenLines(), cursorRow: this.renderer.cursorRow } : null;
+  }
+
+  /** The last `count` lines of output; a full-screen program's screen instead, as its lines are not a history. */
+  tailLines(count: number): string[] {
+    return this.renderer.alternateScreen ? withoutTrailingBlanks(this.renderer.screen()) : this.renderer.lines(count);
+  }
+
+  /** The visible screen without the empty rows below the last text. */
+  screenLines(): string[] {
+    return withoutTrailingBlanks(this.renderer.screen());
   }
 
   /** Rebuilds the screen from output that was already reported before a restart, without reporting it again. */
@@ -161,6 +175,12 @@ export function* slicesByLines(bytes: Uint8Array, maxLines: number, maxBytes = 6
     yield bytes.subarray(start, end);
     start = end;
   }
+}
+
+function withoutTrailingBlanks(lines: string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
+  return lines.slice(0, end);
 }
 
 function toPromptView(match: PromptMatch | null): PromptView | null {

@@ -1,0 +1,164 @@
+// Following the panes of sessions: one PaneLogTail over the panes directory feeds a LiveSession (terminal renderer +
+// activity) per session, which turns the bytes into session events, and saves how far it read. It also detects
+// exits: the tail's pane events (death marker, closed pipe, quiet) are checked with tmux once, and a dead pane is
+// reported to the service, which owns the records.
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/ports.js';
+import type { SessionEvent, SessionView } from '../../core/sessions.js';
+import type { Logger } from '../../core/ports.js';
+import { readLogBefore, sessionLogPath } from '../../tmux/pane-log-files.js';
+import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
+import type { TmuxCli } from '../../tmux/tmux-cli.js';
+import { StallWatch } from '../stall-watch.js';
+import { LiveSession } from './live-session.js';
+
+export interface PaneFollowerOptions {
+  tmux: TmuxCli;
+  panesDir: string;
+  idleMs: number;
+  clock: Clock;
+  log: Logger;
+  /** Told 'changed' whenever something `pocket status` shows may have moved. */
+  changes: EventEmitter;
+  /** Where output, state changes and alerts go. */
+  emit(event: SessionEvent): void;
+  /** The session as shown now, for the events that carry it. */
+  view(sessionId: string): SessionView;
+  /** Remembers how far a session's log was read (written behind; see store.ts). */
+  savePosition(sessionId: string, position: TailPosition): void;
+  /** The running session on this pane, if any: events for other panes cost no tmux call. */
+  runningSessionOn(paneId: string): string | undefined;
+  /** The pane of a running session is gone or dead; exitCode is null when tmux no longer knows it. */
+  onPaneExited(sessionId: string, exitCode: number | null): Promise<void>;
+}
+
+export interface PaneOfSession {
+  sessionId: string;
+  paneId: string;
+  /** The pane's size: the renderer wraps lines as the pane does. */
+  width: number;
+  height: number;
+}
+
+/** How much already-reported output is replayed after a restart to rebuild the screen and /tail. */
+const REPLAY_BYTES = 256 * 1024;
+/** Small reads keep a flood from holding megabytes per pane in flight at once. */
+const READ_BYTES = 128 * 1024;
+
+export class PaneFollower {
+  readonly #options: PaneFollowerOptions;
+  readonly #live = new Map<string, LiveSession>();
+  #tail: PaneLogTail | undefined;
+  /** One for all sessions: the time the daemon did not run is the same for every pane. */
+  #stalls: StallWatch | undefined;
+
+  constructor(options: PaneFollowerOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const { tmux, panesDir, log } = this.#options;
+    this.#stalls = new StallWatch(this.#options.clock);
+    this.#tail = await PaneLogTail.create({
+      dir: panesDir,
+      readBytes: READ_BYTES,
+      repipe: (paneId, file) => tmux.ensurePipe(paneId, file, { replace: true }),
+      onPaneEvent: (paneId) => void this.#checkPane(paneId),
+      onMissing: (paneId) => log.warn('sessions.log_removed_reattaching', { paneId }),
+      onError: (paneId, error) => log.error('sessions.tail_failed', { paneId, error }),
+      // The tail re-creates the watcher and catches up by itself; the line says output may have paused.
+      onWatcherError: (watcher, error, paneIds) =>
+        log.error('sessions.watcher_failed_rewatching', {
+          watcher,
+          paneIds,
+          sessions: paneIds.map((paneId) => this.#options.runningSessionOn(paneId) ?? null),
+          error,
+        }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#tail?.close();
+    for (const live of this.#live.values()) live.dispose();
+    this.#live.clear();
+    this.#stalls?.stop();
+  }
+
+  live(sessionId: string): LiveSession | undefined {
+    return this.#live.get(sessionId);
+  }
+
+  /**
+   * Starts reading the session's log at `position` (from its first file when absent). After a restart the output
+   * before `position` was already reported: it only rebuilds the screen.
+   */
+  async follow(pane: PaneOfSession, position?: TailPosition): Promise<LiveSession> {
+    if (this.#tail === undefined) throw new Error('PaneFollower.follow before start');
+    const { sessionId } = pane;
+    const { panesDir, idleMs, clock, changes, emit, view } = this.#options;
+    const live = new LiveSession({
+      cols: pane.width,
+      rows: pane.height,
+      idleMs,
+      clock,
+      stalls: this.#stalls,
+      events: {
+        output: (lines, at) => emit({ type: 'output', sessionId, lines, at }),
+        // The card shows the screen of a full-screen program (the view carries it): redraw it as the screen changes.
+        screen: () => emit({ type: 'updated', session: view(sessionId) }),
+        state: (_state, previous, at) => {
+          emit({ type: 'state', session: view(sessionId), previous, at });
+          changes.emit('changed');
+        },
+        alert: (kind, at) => emit({ type: 'alert', session: view(sessionId), kind, at }),
+      },
+    });
+    this.#live.set(sessionId, live);
+    if (position) live.replay(await readLogBefore(panesDir, position, REPLAY_BYTES));
+    await this.#tail.follow(pane.paneId, sessionLogPath(panesDir, sessionId), {
+      position,
+      onData: (bytes, next) => {
+        live.feed(bytes);
+        this.#options.savePosition(sessionId, next);
+        changes.emit('changed');
+      },
+    });
+    return live;
+  }
+
+  /**
+   * After a restart: a pane that died meanwhile is reported exited; a live one is read on from `position`, and its
+   * pipe re-attached if it closed while the daemon was down (ensurePipe leaves a pipe that is still ours alone).
+   */
+  async resume(session: { id: string; name: string; paneId: string }, position: TailPosition | undefined): Promise<void> {
+    const { tmux, panesDir, log } = this.#options;
+    const pane = await tmux.pane(session.paneId);
+    if (pane === null || pane.dead) {
+      await this.#options.onPaneExited(session.id, pane?.exitCode ?? null);
+      return;
+    }
+    await this.follow({ sessionId: session.id, paneId: pane.paneId, width: pane.width, height: pane.height }, position);
+    await tmux.ensurePipe(pane.paneId, sessionLogPath(panesDir, session.id));
+    log.info('sessions.resumed', { session: session.name, id: session.id, position });
+  }
+
+  async unfollow(session: { id: string; paneId: string }): Promise<void> {
+    await this.#tail?.unfollow(session.paneId);
+    this.#live.get(session.id)?.dispose();
+    this.#live.delete(session.id);
+  }
+
+  /** Never throws: it runs from file events. */
+  async #checkPane(paneId: string): Promise<void> {
+    try {
+      const sessionId = this.#options.runningSessionOn(paneId);
+      if (sessionId === undefined) return;
+      // undefined: tmux did not answer, so nothing is known; null: tmux no longer has the pane.
+      const pane = await this.#options.tmux.pane(paneId).catch(() => undefined);
+      if (pane === undefined || (pane !== null && !pane.dead)) return;
+      await this.#options.onPaneExited(sessionId, pane?.exitCode ?? null);
+    } catch (error) {
+      this.#options.log.error('sessions.check_failed', { paneId, error });
+    }
+  }
+}
