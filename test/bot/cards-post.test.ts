@@ -4,7 +4,7 @@ import { Cards } from '../../src/bot/cards.js';
 import type { Delivery, EditContent } from '../../src/bot/delivery.js';
 import type { Outcome } from '../../src/bot/outbox-runner.js';
 import { CallbackRegistry } from '../../src/core/callback-registry.js';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/core/ports.js';
 import { FakeSessions } from '../fakes/sessions.js';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };

@@ -4,7 +4,7 @@ import { Delivery, mergeReplies, type Payload } from '../../src/bot/delivery.js'
 import type { Messenger } from '../../src/bot/messenger.js';
 import type { Topics } from '../../src/bot/topics.js';
 import { MessageIndex } from '../../src/core/routing.js';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/core/ports.js';
 
 const CHAT = 111;
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
