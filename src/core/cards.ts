@@ -64,6 +64,12 @@ export function renderAlert(view: SessionView, kind: AlertKind, answerIds: reado
   if (kind === 'exited') {
     return { text: `■ ${label} exited${view.exitCode === null ? '' : ` with code ${view.exitCode}`}.`, pre: false, buttons: [], silent: false };
   }
+  if (kind === 'gone') {
+    return {
+      text: `■ ${label} ended while pocket was stopped: its tmux pane is gone (tmux was restarted, or the machine rebooted). Start it again with /new.`,
+      pre: false, buttons: [], silent: false,
+    };
+  }
   if (kind === 'idle') {
     return { text: `⏸ ${label} has gone quiet.`, pre: false, buttons: [], silent: true };
   }

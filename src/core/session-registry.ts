@@ -16,11 +16,19 @@ export interface NewSession {
   command: string;
   adopted: boolean;
   createdAt: string;
+  /** Random per session: the pane's identity mark carries it (core/pane-mark.ts). */
+  nonce: string;
 }
 
 /** The one place a SessionRecord is built: a fresh session has no alias, topic, mute or exit yet. */
 export function newSessionRecord(start: NewSession): SessionRecord {
   return { ...start, alias: null, kind: 'tmux', topicId: null, muted: false, exitCode: null, exitedAt: null };
+}
+
+/** The number in a session id (`s12` -> 12), or null for anything else. */
+export function sessionIdNumber(id: string): number | null {
+  const match = /^s(\d{1,15})$/.exec(id);
+  return match ? Number(match[1]) : null;
 }
 
 export class SessionRegistry {
@@ -30,6 +38,7 @@ export class SessionRegistry {
   constructor(data: RegistryData = { nextId: 1, sessions: [] }) {
     this.#nextId = data.nextId;
     for (const record of data.sessions) this.#byId.set(record.id, record);
+    this.skipPast(this.#byId.keys());
   }
 
   all(): SessionRecord[] {
@@ -78,6 +87,17 @@ export class SessionRegistry {
   /** Takes the next id now, for resources (log files) that must be named before the record exists. */
   reserveId(): string {
     return `s${this.#nextId++}`;
+  }
+
+  /**
+   * Ids are never reused, even when sessions.json was lost: every id still in use somewhere (a pane's mark, a pane
+   * log's file name) moves the next id past it, so a new session can never read an old pane's log.
+   */
+  skipPast(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const n = sessionIdNumber(id);
+      if (n !== null && n >= this.#nextId) this.#nextId = n + 1;
+    }
   }
 
   add(record: SessionRecord): SessionRecord {

@@ -54,7 +54,8 @@ export interface FullScreen {
   cursorRow: number;
 }
 
-export type AlertKind = 'exited' | 'idle' | 'waiting';
+/** `gone`: at start, the session's pane was no longer its own (a tmux restart, a reboot); it is marked exited. */
+export type AlertKind = 'exited' | 'idle' | 'waiting' | 'gone';
 
 export type SessionEvent =
   | { type: 'created'; session: SessionView }

@@ -26,6 +26,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     log: log.child({ area: 'sessions' }),
     changes: context.changes,
     idleMs: config.idleSeconds * 1000,
+    health: context.health,
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };

@@ -10,9 +10,25 @@ export interface TailPosition {
   offset: number;
 }
 
-/** LOG, the path a session's pipe is given: its chunk files are LOG.<generation>.<suffix> next to it. */
-export function sessionLogPath(dir: string, sessionId: string): string {
-  return path.join(dir, `${sessionId}.log`);
+/**
+ * LOG, the path a session's pipe is given: its chunk files are LOG.<generation>.<suffix> next to it. The session's
+ * nonce is part of the name, so a session can never take over another's log files, whatever happened to the ids;
+ * sessions saved before nonces existed keep `<id>.log`.
+ */
+export function sessionLogPath(dir: string, session: { id: string; nonce?: string }): string {
+  return path.join(dir, session.nonce === undefined ? `${session.id}.log` : `${session.id}-${session.nonce}.log`);
+}
+
+/** The session ids that pane logs in `dir` (and its markers) belong to: none of them may be given out again. */
+export async function sessionIdsOnDisk(dir: string): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const folder of [dir, path.join(dir, MARKER_DIR)]) {
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const id = /^(s\d+)[.-]/.exec(name)?.[1];
+      if (id !== undefined) ids.add(id);
+    }
+  }
+  return [...ids];
 }
 
 /** The chunk files of the log named `base` in `dir`, in write order (names sort that way). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, recordFromMark } from '../../src/core/pane-mark.js';
+import { decodePaneMark, encodePaneMark, judgePane, markMatches, paneMarkOf, reconcileWithPanes, recordFromMark } from '../../src/core/pane-mark.js';
+import type { PaneInfo } from '../../src/core/ports.js';
+import { SessionRegistry } from '../../src/core/session-registry.js';
 import type { SessionRecord } from '../../src/core/sessions.js';
 
 const record: SessionRecord & { nonce: string } = {
@@ -44,5 +46,57 @@ describe('pane marks', () => {
       JSON.stringify({ ...good, alias: 3 }), JSON.stringify({ ...good, nonce: undefined })]) {
       expect(decodePaneMark(text)).toBeNull();
     }
+  });
+});
+
+function pane(paneId: string, over: Partial<PaneInfo> = {}): PaneInfo {
+  return {
+    paneId, sessionName: 'x', windowIndex: 0, paneIndex: 0, target: 'x:0.0', command: 'sh', startCommand: '', cwd: '/',
+    width: 80, height: 24, pid: 1, dead: false, exitCode: null, piped: true, alternateScreen: false, mark: null, ...over,
+  };
+}
+
+describe('judgePane (at start)', () => {
+  const home = '/h';
+  const marked = (r: typeof record) => encodePaneMark(paneMarkOf(r, home));
+  it('keeps a pane that carries the session\'s mark, reports it dead with its code', () => {
+    expect(judgePane(record, pane('%3', { mark: marked(record) }), home)).toEqual({ kind: 'ours' });
+    expect(judgePane(record, pane('%3', { mark: marked(record), dead: true, exitCode: 3 }), home)).toEqual({ kind: 'dead', exitCode: 3 });
+  });
+  it('calls a missing pane, an unmarked one and one marked for another session or home gone, saying why', () => {
+    expect(judgePane(record, undefined, home)).toMatchObject({ kind: 'gone', why: expect.stringContaining('no longer exists') });
+    expect(judgePane(record, pane('%3'), home)).toMatchObject({ kind: 'gone', why: expect.stringContaining('runs something else') });
+    expect(judgePane(record, pane('%3', { mark: marked({ ...record, nonce: 'x' }) }), home).kind).toBe('gone');
+    expect(judgePane(record, pane('%3', { mark: encodePaneMark(paneMarkOf(record, '/other')) }), home).kind).toBe('gone');
+  });
+  it('takes a session saved before marks by its still-piped, unmarked pane only', () => {
+    const legacy = { id: 's7', paneId: '%3' };
+    expect(judgePane(legacy, pane('%3', { piped: true }), home).kind).toBe('ours');
+    expect(judgePane(legacy, pane('%3', { piped: false }), home).kind).toBe('gone');
+    expect(judgePane(legacy, pane('%3', { mark: marked(record) }), home).kind).toBe('gone');
+  });
+});
+
+describe('reconcileWithPanes', () => {
+  it('rebuilds lost sessions from this home\'s marks, judges every running one, and lists every id in use', () => {
+    const registry = new SessionRegistry({ nextId: 1, sessions: [] });
+    const other = { ...record, id: 's2', nonce: 'o', name: 'web', alias: null, paneId: '%5' };
+    const found = reconcileWithPanes(registry, [
+      pane('%3', { mark: encodePaneMark(paneMarkOf(record, '/h')) }),
+      pane('%5', { mark: encodePaneMark(paneMarkOf(other, '/another-home')) }),
+      pane('%6'),
+    ], '/h');
+    expect(found.rebuilt.map((r) => [r.id, r.name, r.alias, r.topicId, r.muted])).toEqual([['s7', 'build', 'b', 42, true]]);
+    expect(found.markedIds).toEqual(['s7']);
+    expect(found.verdicts.map((v) => [v.record.id, v.verdict.kind])).toEqual([['s7', 'ours']]);
+    registry.skipPast(found.markedIds);
+    expect(registry.reserveId()).toBe('s8');
+  });
+
+  it('a rebuilt session yields a name or alias taken meanwhile', () => {
+    const registry = new SessionRegistry({ nextId: 20, sessions: [{ ...record, id: 's9', nonce: 'z', name: 'build', alias: 'b', paneId: '%9' }] });
+    const found = reconcileWithPanes(registry, [pane('%3', { mark: encodePaneMark(paneMarkOf(record, '/h')) })], '/h');
+    expect(found.rebuilt[0]).toMatchObject({ id: 's7', alias: null });
+    expect(found.rebuilt[0]!.name).not.toBe('build');
   });
 });

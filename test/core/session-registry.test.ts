@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionRegistry, newSessionRecord } from '../../src/core/session-registry.js';
 
-const start = { paneId: '%1', command: 'sh', adopted: false, createdAt: '2026-01-01T00:00:00.000Z' };
+const start = { paneId: '%1', command: 'sh', adopted: false, createdAt: '2026-01-01T00:00:00.000Z', nonce: 'n' };
 
 describe('SessionRegistry', () => {
   it('builds a fresh record with nothing bound, muted or exited', () => {
@@ -14,6 +14,7 @@ describe('SessionRegistry', () => {
       command: 'sh',
       adopted: false,
       createdAt: '2026-01-01T00:00:00.000Z',
+      nonce: 'n',
       topicId: null,
       muted: false,
       exitCode: null,

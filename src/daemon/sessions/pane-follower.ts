@@ -3,10 +3,9 @@
 // exits: the tail's pane events (death marker, closed pipe, quiet) are checked with tmux once, and a dead pane is
 // reported to the service, which owns the records.
 import type { EventEmitter } from 'node:events';
-import type { Clock } from '../../core/ports.js';
+import type { Clock, Logger, PaneInfo } from '../../core/ports.js';
 import type { SessionEvent, SessionView } from '../../core/sessions.js';
-import type { Logger } from '../../core/ports.js';
-import { readLogBefore, sessionLogPath } from '../../tmux/pane-log-files.js';
+import { readLogBefore } from '../../tmux/pane-log-files.js';
 import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import { StallWatch } from '../stall-watch.js';
@@ -34,6 +33,8 @@ export interface PaneFollowerOptions {
 
 export interface PaneOfSession {
   sessionId: string;
+  /** The session's pane log (tmux/pane-log-files.ts sessionLogPath). */
+  logFile: string;
   paneId: string;
   /** The pane's size: the renderer wraps lines as the pane does. */
   width: number;
@@ -115,7 +116,7 @@ export class PaneFollower {
     });
     this.#live.set(sessionId, live);
     if (position) live.replay(await readLogBefore(panesDir, position, REPLAY_BYTES));
-    await this.#tail.follow(pane.paneId, sessionLogPath(panesDir, sessionId), {
+    await this.#tail.follow(pane.paneId, pane.logFile, {
       position,
       onData: (bytes, next) => {
         live.feed(bytes);
@@ -127,18 +128,13 @@ export class PaneFollower {
   }
 
   /**
-   * After a restart: a pane that died meanwhile is reported exited; a live one is read on from `position`, and its
-   * pipe re-attached if it closed while the daemon was down (ensurePipe leaves a pipe that is still ours alone).
+   * After a restart, a pane the service has found still to be the session's (its mark): read on from `position`, and
+   * re-attach its pipe if it closed while the daemon was down (ensurePipe leaves a pipe that is still ours alone).
    */
-  async resume(session: { id: string; name: string; paneId: string }, position: TailPosition | undefined): Promise<void> {
-    const { tmux, panesDir, log } = this.#options;
-    const pane = await tmux.pane(session.paneId);
-    if (pane === null || pane.dead) {
-      await this.#options.onPaneExited(session.id, pane?.exitCode ?? null);
-      return;
-    }
-    await this.follow({ sessionId: session.id, paneId: pane.paneId, width: pane.width, height: pane.height }, position);
-    await tmux.ensurePipe(pane.paneId, sessionLogPath(panesDir, session.id));
+  async resume(session: { id: string; name: string; logFile: string }, pane: PaneInfo, position: TailPosition | undefined): Promise<void> {
+    const { tmux, log } = this.#options;
+    await this.follow({ sessionId: session.id, logFile: session.logFile, paneId: pane.paneId, width: pane.width, height: pane.height }, position);
+    await tmux.ensurePipe(pane.paneId, session.logFile);
     log.info('sessions.resumed', { session: session.name, id: session.id, position });
   }
 

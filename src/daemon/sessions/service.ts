@@ -1,10 +1,13 @@
 // The session use cases over tmux: create/adopt/kill sessions, type into them, read them, and report what happens to
 // them as session events. The registry and tail positions persist in .state/, so a daemon restart resumes every
 // session exactly where it stopped reading. Reading the panes is pane-follower.ts's; the log files, tmux/.
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
+import { describeWriteError, type Health } from '../../core/health.js';
+import { encodePaneMark, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
 import { SessionRegistry, newSessionRecord } from '../../core/session-registry.js';
 import {
   type AdoptablePane,
@@ -16,7 +19,7 @@ import {
   sessionView,
 } from '../../core/sessions.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
-import { removeLogFiles, sessionLogPath } from '../../tmux/pane-log-files.js';
+import { removeLogFiles, sessionIdsOnDisk, sessionLogPath } from '../../tmux/pane-log-files.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import { PaneFollower } from './pane-follower.js';
 import { createSessionStore, type SessionStore } from './store.js';
@@ -29,11 +32,13 @@ export interface SessionServiceOptions {
   changes: EventEmitter;
   idleMs: number;
   clock?: Clock;
+  /** Where a state file that cannot be written is reported (pocket status); none in some tests. */
+  health?: Health | undefined;
 }
 
 export class SessionService implements SessionUseCases, DaemonService {
   readonly name = 'sessions';
-  readonly #options: Required<SessionServiceOptions>;
+  readonly #options: SessionServiceOptions & { clock: Clock };
   readonly #store: SessionStore;
   readonly #panes: PaneFollower;
   #registry = new SessionRegistry();
@@ -41,7 +46,7 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   constructor(options: SessionServiceOptions) {
     this.#options = { clock: systemClock, ...options };
-    this.#store = createSessionStore(options.stateDir, options.log);
+    this.#store = createSessionStore(options.stateDir, options.log, { onWriteResult: reportTo(options.health) });
     this.#panes = new PaneFollower({
       ...this.#options,
       emit: (event) => this.#emit(event),
@@ -53,16 +58,46 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   async start(): Promise<void> {
-    ensurePrivateDir(this.#options.panesDir);
+    const { tmux, panesDir, log } = this.#options;
+    ensurePrivateDir(panesDir);
     this.#registry = new SessionRegistry(this.#store.readRegistry());
     await this.#panes.start();
-    for (const record of this.#registry.all()) {
-      if (record.exitedAt !== null) continue;
+    // One look at tmux at start (never in steady state): which panes are still whose. Pane ids alone are not
+    // identities: a new tmux server (a reboot) gives %0 to somebody else's shell.
+    const panes = await tmux.listPanes().catch((error: unknown) => {
+      log.error('sessions.list_panes_failed', { error });
+      return null;
+    });
+    this.#registry.skipPast(await sessionIdsOnDisk(panesDir));
+    if (panes === null) return;
+    const found = reconcileWithPanes(this.#registry, panes, this.#home);
+    this.#registry.skipPast(found.markedIds);
+    for (const record of found.rebuilt) log.warn('sessions.rebuilt_from_pane_mark', { session: record.name, id: record.id, paneId: record.paneId });
+    if (found.rebuilt.length > 0) await this.#saveRegistry();
+    const gone: string[] = [];
+    for (const { record, verdict, pane } of found.verdicts) {
       try {
-        await this.#panes.resume(record, this.#store.position(record.id));
+        if (verdict.kind === 'dead') await this.#markExited(record.id, verdict.exitCode);
+        else if (verdict.kind === 'gone') {
+          log.warn('sessions.pane_gone', { session: record.name, id: record.id, paneId: record.paneId, why: verdict.why });
+          await this.#markExited(record.id, null);
+          gone.push(record.id);
+        } else if (pane !== undefined) {
+          await this.#panes.resume({ ...record, logFile: this.#logFile(record) }, pane, this.#store.position(record.id));
+        }
       } catch (error) {
-        this.#options.log.error('sessions.resume_failed', { session: record.name, error });
+        log.error('sessions.resume_failed', { session: record.name, error });
       }
+    }
+    // Told once, when it is found. The services start in order and the bot subscribes as it starts, right after
+    // this one: the next turn reaches it (and the IPC backlog keeps it for `pocket` clients).
+    if (gone.length > 0) {
+      setImmediate(() => {
+        for (const id of gone) {
+          const record = this.#registry.get(id);
+          if (record) this.#emit({ type: 'alert', session: this.#view(record), kind: 'gone', at: this.#options.clock.now() });
+        }
+      });
     }
   }
 
@@ -97,12 +132,13 @@ export class SessionService implements SessionUseCases, DaemonService {
     const trimmed = command?.trim() ?? '';
     // The id names the log file, which tmux needs before the record can exist.
     const id = this.#registry.reserveId();
-    const pane = await this.#options.tmux.newSession({ name, command: trimmed || undefined, pipeFile: sessionLogPath(this.#options.panesDir, id) });
-    const record = this.#registry.add(
-      newSessionRecord({ id, name, paneId: pane.paneId, command: trimmed || pane.command, adopted: false, createdAt: this.#nowIso() }),
-    );
+    const start = { id, name, command: trimmed, adopted: false, createdAt: this.#nowIso(), nonce: newNonce() };
+    // The mark goes on in the same tmux call that makes the pane: no moment where the pane is ours but unmarked.
+    const mark = this.#markOf(newSessionRecord({ ...start, paneId: '' }));
+    const pane = await this.#options.tmux.newSession({ name, command: trimmed || undefined, pipeFile: this.#logFile(start), mark });
+    const record = this.#registry.add(newSessionRecord({ ...start, paneId: pane.paneId, command: trimmed || pane.command }));
     await this.#saveRegistry();
-    await this.#panes.follow({ sessionId: id, ...pane });
+    await this.#panes.follow({ sessionId: id, logFile: this.#logFile(record), ...pane });
     this.#emit({ type: 'created', session: this.#view(record) });
     this.#options.log.info('sessions.created', { session: name, id, paneId: pane.paneId });
     return this.#view(record);
@@ -123,14 +159,15 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#registry.assertFreeName(chosen);
     const id = this.#registry.reserveId();
     const record = this.#registry.add(
-      newSessionRecord({ id, name: chosen, paneId: pane.paneId, command: pane.command, adopted: true, createdAt: this.#nowIso() }),
+      newSessionRecord({ id, name: chosen, paneId: pane.paneId, command: pane.command, adopted: true, createdAt: this.#nowIso(), nonce: newNonce() }),
     );
+    await this.#options.tmux.setMark(pane.paneId, this.#markOf(record));
     await this.#saveRegistry();
-    const live = await this.#panes.follow({ sessionId: id, ...pane });
+    const live = await this.#panes.follow({ sessionId: id, logFile: this.#logFile(record), ...pane });
     // What the pane shows now becomes the starting screen, so /tail has something before new output arrives.
     const screen = await this.#options.tmux.capture(pane.paneId, { ansi: true }).catch(() => '');
     live.replay(Buffer.from(screen.replace(/\n$/, '').split('\n').join('\r\n')));
-    await this.#options.tmux.ensurePipe(pane.paneId, sessionLogPath(this.#options.panesDir, id));
+    await this.#options.tmux.ensurePipe(pane.paneId, this.#logFile(record));
     this.#emit({ type: 'created', session: this.#view(record) });
     this.#options.log.info('sessions.attached', { session: chosen, id, paneId: pane.paneId });
     return this.#view(record);
@@ -183,7 +220,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#registry.remove(record.id);
     this.#store.forget(record.id);
     await this.#saveRegistry();
-    await removeLogFiles(sessionLogPath(this.#options.panesDir, record.id));
+    await removeLogFiles(this.#logFile(record));
     this.#emit({ type: 'removed', sessionId: record.id });
     this.#options.log.info('sessions.killed', { session: record.name, id: record.id });
   }
@@ -225,6 +262,12 @@ export class SessionService implements SessionUseCases, DaemonService {
   async #update(sessionId: string, patch: Partial<SessionRecord>): Promise<SessionView> {
     const record = this.#registry.update(this.#existingSession(sessionId).id, patch);
     await this.#saveRegistry();
+    // The mark carries what a rebuild needs (alias, topic, mute): best effort, the registry is the record.
+    if (record.exitedAt === null && record.nonce !== undefined) {
+      await this.#options.tmux.setMark(record.paneId, this.#markOf(record)).catch((error: unknown) => {
+        this.#options.log.warn('sessions.mark_failed', { session: record.name, error });
+      });
+    }
     const view = this.#view(record);
     this.#emit({ type: 'updated', session: view });
     return view;
@@ -239,6 +282,19 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#panes.live(record.id)?.exited(exitCode);
     this.#options.changes.emit('changed');
     this.#options.log.info('sessions.exited', { session: record.name, id: record.id, exitCode });
+  }
+
+  /** Which pocket home a mark belongs to: two homes may share a tmux server. */
+  get #home(): string {
+    return this.#options.stateDir;
+  }
+
+  #markOf(record: SessionRecord & { nonce?: string }): string {
+    return encodePaneMark(paneMarkOf({ ...record, nonce: record.nonce ?? '' }, this.#home));
+  }
+
+  #logFile(session: { id: string; nonce?: string }): string {
+    return sessionLogPath(this.#options.panesDir, session);
   }
 
   #nowIso(): string {
@@ -258,4 +314,17 @@ export class SessionService implements SessionUseCases, DaemonService {
       }
     }
   }
+}
+
+function newNonce(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** A store's write outcomes as a degraded-state problem (pocket status) under the file's name. */
+function reportTo(health: Health | undefined): ((error: unknown) => void) | undefined {
+  if (health === undefined) return undefined;
+  return (error) => {
+    if (error === null) health.clear('state:sessions');
+    else health.set('state:sessions', `cannot write .state/sessions.json or tails.json: ${describeWriteError(error)}`);
+  };
 }

@@ -19,6 +19,8 @@ const recordSchema = z.object({
   muted: z.boolean(),
   exitCode: z.number().nullable(),
   exitedAt: z.string().nullable(),
+  /** Absent in files written before pane marks. */
+  nonce: z.string().optional(),
 });
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
@@ -34,10 +36,18 @@ export interface SessionStore {
   flush(): Promise<void>;
 }
 
-export function createSessionStore(stateDir: string, log: Logger, delayMs = 200): SessionStore {
+export interface SessionStoreOptions {
+  /** How long a position waits before it is written (default 200 ms). */
+  delayMs?: number;
+  /** Told the outcome of every write (see json-store.ts). */
+  onWriteResult?: ((error: unknown) => void) | undefined;
+}
+
+export function createSessionStore(stateDir: string, log: Logger, options: SessionStoreOptions = {}): SessionStore {
+  const { delayMs = 200, onWriteResult } = options;
   // With a last good copy; what even that cannot give back is rebuilt from the panes' marks (core/pane-mark.ts).
-  const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log, { backup: true });
-  const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log, { delayMs });
+  const registry: JsonStore<RegistryData> = jsonStore(`${stateDir}/sessions.json`, registrySchema, () => ({ nextId: 1, sessions: [] }), log, { backup: true, onWriteResult });
+  const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log, { delayMs, onWriteResult });
   const positions: Record<string, TailPosition> = positionsFile.read();
   const snapshot = (): Record<string, TailPosition> => ({ ...positions });
 
