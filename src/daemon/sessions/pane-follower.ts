@@ -8,7 +8,9 @@ import type { SessionEvent, SessionView } from '../../core/sessions.js';
 import { readLogBefore } from '../../tmux/pane-log-files.js';
 import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
+import type { Health } from '../../core/health.js';
 import { StallWatch } from '../stall-watch.js';
+import { PipeKeeper } from './pipe-keeper.js';
 import { LiveSession } from './live-session.js';
 
 export interface PaneFollowerOptions {
@@ -29,6 +31,10 @@ export interface PaneFollowerOptions {
   runningSessionOn(paneId: string): string | undefined;
   /** The pane of a running session is gone or dead; exitCode is null when tmux no longer knows it. */
   onPaneExited(sessionId: string, exitCode: number | null): Promise<void>;
+  /** Where a lost pipe is reported (pocket status). */
+  health?: Health | undefined;
+  /** How often a lost pipe is attached again (see pipe-keeper.ts). */
+  pipeRetryMs?: number;
 }
 
 export interface PaneOfSession {
@@ -50,11 +56,20 @@ export class PaneFollower {
   readonly #options: PaneFollowerOptions;
   readonly #live = new Map<string, LiveSession>();
   #tail: PaneLogTail | undefined;
+  readonly #logFiles = new Map<string, string>();
+  readonly #pipes: PipeKeeper;
   /** One for all sessions: the time the daemon did not run is the same for every pane. */
   #stalls: StallWatch | undefined;
 
   constructor(options: PaneFollowerOptions) {
     this.#options = options;
+    this.#pipes = new PipeKeeper({
+      tmux: options.tmux,
+      log: options.log,
+      health: options.health,
+      label: (sessionId) => this.#labelOf(sessionId),
+      ...(options.pipeRetryMs === undefined ? {} : { retryMs: options.pipeRetryMs }),
+    });
   }
 
   async start(): Promise<void> {
@@ -83,6 +98,7 @@ export class PaneFollower {
     for (const live of this.#live.values()) live.dispose();
     this.#live.clear();
     this.#stalls?.stop();
+    this.#pipes.stop();
   }
 
   live(sessionId: string): LiveSession | undefined {
@@ -115,10 +131,12 @@ export class PaneFollower {
       },
     });
     this.#live.set(sessionId, live);
+    this.#logFiles.set(sessionId, pane.logFile);
     if (position) live.replay(await readLogBefore(panesDir, position, REPLAY_BYTES));
     await this.#tail.follow(pane.paneId, pane.logFile, {
       position,
       onData: (bytes, next) => {
+        this.#pipes.flowing(sessionId);
         live.feed(bytes);
         this.#options.savePosition(sessionId, next);
         changes.emit('changed');
@@ -142,6 +160,16 @@ export class PaneFollower {
     await this.#tail?.unfollow(session.paneId);
     this.#live.get(session.id)?.dispose();
     this.#live.delete(session.id);
+    this.#logFiles.delete(session.id);
+    this.#pipes.forget(session.id);
+  }
+
+  #labelOf(sessionId: string): string {
+    try {
+      return this.#options.view(sessionId).name;
+    } catch {
+      return sessionId;
+    }
   }
 
   /** Never throws: it runs from file events. */
@@ -151,7 +179,14 @@ export class PaneFollower {
       if (sessionId === undefined) return;
       // undefined: tmux did not answer, so nothing is known; null: tmux no longer has the pane.
       const pane = await this.#options.tmux.pane(paneId).catch(() => undefined);
-      if (pane === undefined || (pane !== null && !pane.dead)) return;
+      if (pane === undefined) return;
+      if (pane !== null && !pane.dead) {
+        const logFile = this.#logFiles.get(sessionId);
+        // Alive but dark: its pipe ended (a full disk, .state/ not writable). Attach it again, and say so meanwhile.
+        if (!pane.piped && logFile !== undefined) await this.#pipes.lost(sessionId, paneId, logFile);
+        return;
+      }
+      this.#pipes.forget(sessionId);
       await this.#options.onPaneExited(sessionId, pane?.exitCode ?? null);
     } catch (error) {
       this.#options.log.error('sessions.check_failed', { paneId, error });

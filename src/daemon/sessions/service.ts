@@ -54,6 +54,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       savePosition: (sessionId, position) => this.#store.setPosition(sessionId, position),
       runningSessionOn: (paneId) => this.#registry.byPane(paneId)?.id,
       onPaneExited: (sessionId, exitCode) => this.#markExited(sessionId, exitCode),
+      health: options.health,
     });
   }
 
