@@ -9,7 +9,7 @@
 //     Also pane -> the daemon's output event over IPC (the tailing pipeline alone).
 //  2. a user's message -> keys in the pane: `/send` injected at the emulator (its time taken just before) to the
 //     moment the pane's `read` returns the line (stamped by the pane). Includes the deliberate 40 ms gap between
-//     the text and its Enter (FACTS.md: TUIs take an Enter that arrives with a paste as a newline); shown raw and
+//     the text and its Enter (docs/facts.md: TUIs take an Enter that arrives with a paste as a newline); shown raw and
 //     without it.
 //  3. a 50 MB flood in one pane: Bot API calls to the chat per minute, 429s at the emulator, the final card.
 //

@@ -1,5 +1,5 @@
 // The outbox policy: what to send next, and when, so that Telegram's unpublished limits (about 1 message/s per chat,
-// 20/min in a group with edits counting, ~30/s overall; FACTS.md) are never the thing that slows pocket down.
+// 20/min in a group with edits counting, ~30/s overall; docs/facts.md) are never the thing that slows pocket down.
 // Pure and clock-free: the runner (src/bot/outbox-runner.ts) passes `now` in and does the sending.
 //
 // - One queue per chat, one item in flight per chat, so a reply split in several messages stays in order.

@@ -1,5 +1,5 @@
 // Telegram's content rules, enforced so that a pocket bug fails in tests the way it would fail in production.
-// Limits and wording from the Bot API docs and TDLib; see /work/shared/design/FACTS.md.
+// Limits and wording from the Bot API docs and TDLib; the ones pocket's design relies on are in docs/facts.md.
 import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 import { badRequest } from './errors.js';
 import { type FormattedText, parseHtml, sortEntities } from './html.js';

@@ -15,7 +15,7 @@
 //   remain-on-exit off) or the pipe was replaced.
 // - `LOG.died`: written by a per-pane `pane-died` hook (fires when a remain-on-exit pane's process exits). The hook
 //   takes the path from the pane option @pocket_log through `#{q:...}`, so no path is quoted into hook text.
-// Hooks are not fully trusted (FACTS), so the tail also reports a pane that went quiet after output.
+// Hooks are not fully trusted (docs/facts.md), so the tail also reports a pane that went quiet after output.
 import { PocketError } from '../core/errors.js';
 
 export const LOG_OPTION = '@pocket_log';

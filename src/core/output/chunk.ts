@@ -1,4 +1,4 @@
-// Telegram takes at most 4096 characters a message. Split plain text first, then escape each chunk (FACTS.md):
+// Telegram takes at most 4096 characters a message. Split plain text first, then escape each chunk (docs/facts.md):
 // the escaped length (plus a <pre> wrapper when asked) is what must fit. (&amp; is the longest escape: 5.)
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
