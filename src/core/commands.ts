@@ -157,5 +157,5 @@ function canonicalKey(key: string): string {
 }
 
 function invalidName(name: string): string {
-  return `Invalid name ${JSON.stringify(name.slice(0, 40))}: use 1-32 characters from A-Z, a-z, 0-9, "_" and "-".`;
+  return `Invalid name ${JSON.stringify(name.slice(0, 40))}: use 1-32 characters from A-Z, a-z, 0-9, "_" and "-", starting with a letter or digit.`;
 }

@@ -26,3 +26,12 @@ describe('freeNameFrom', () => {
     expect(isValidName(name)).toBe(true);
   });
 });
+
+describe('names', () => {
+  it("start with a letter or digit: a flag-looking name is refused, an adopted pane's name made valid", () => {
+    for (const name of ['-t', '--help', '_x', '-']) expect(isValidName(name)).toBe(false);
+    for (const name of ['t', '0', 'a-b_c', 'x'.repeat(32)]) expect(isValidName(name)).toBe(true);
+    expect(freeNameFrom('--evil:0.1', () => false)).toBe('evil_0_1');
+    expect(freeNameFrom('___', () => false)).toBe('pane');
+  });
+});
