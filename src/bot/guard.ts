@@ -1,6 +1,8 @@
 // The first middleware every update meets: who sent it (core/auth), then whether it is stale or already handled
 // (core/update-guard). Strangers get silence and an audit line. The ledger is persisted BEFORE the update runs
-// (write-ahead, see core/update-guard.ts), so an update_id runs at most once even across kill -9.
+// (write-ahead, see core/update-guard.ts), so an update_id runs at most once even across kill -9. Admission is in
+// arrival order; what runs after it may be scheduled (update-scheduler.ts): an update admitted and still queued when
+// the daemon is killed is not run after the restart either (at most once; the person sends it again).
 import type { Context, MiddlewareFn } from 'grammy';
 import { z } from 'zod';
 import { authorizeUpdate, type TgUpdate } from '../core/auth.js';
@@ -24,6 +26,11 @@ export interface GuardOptions {
   onStale: (ctx: Context, ageS: number) => void;
   /** Tells an authorized user that their message was not run because its record could not be written (why). */
   onNotRun: (ctx: Context, why: string) => void;
+  /**
+   * Takes the rest of an admitted update's handling (`run`) and returns at once, so the next update is admitted while
+   * this one waits or runs (update-scheduler.ts). Without it the middleware runs the rest itself and waits for it.
+   */
+  schedule?: (update: TgUpdate, run: () => Promise<void>) => void;
 }
 
 export interface Guard {
@@ -72,7 +79,8 @@ export function createGuard(options: GuardOptions): Guard {
       options.onStale(ctx, ageS);
       return;
     }
-    await next();
+    if (options.schedule === undefined) await next();
+    else options.schedule(update, next);
   };
 
   return {
