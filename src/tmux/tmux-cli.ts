@@ -130,7 +130,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       args.push(';', 'set-option', '-p', '-t', first, 'remain-on-exit', 'on');
       if (opts.mark !== undefined) args.push(';', ...markArgs(first, opts.mark));
       if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile, chunkBytes));
-      args.push(';', 'display-message', '-p', '-t', first, '#{pane_id}');
+      // The pane's full record from the same invocation: a second `display-message` client cost 35-50 ms of the
+      // 180-360 ms a `/new` took on a loaded 2-core machine (bench/burst), mostly process start and scheduling.
+      args.push(';', 'display-message', '-p', '-t', first, PANE_FORMAT);
       let out: string;
       try {
         out = await run(args);
@@ -143,10 +145,13 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
         }
         throw error;
       }
-      const paneId = out.trim().split('\n').pop() ?? '';
-      const info = await pane(assertPaneId(paneId));
-      if (info === null) throw new PocketError('TMUX_FAILED', `Session ${name} vanished right after it started.`);
-      return info;
+      const info = parsePanes(out).pop();
+      if (info === undefined) throw new PocketError('TMUX_FAILED', `Session ${name} gave no pane record: ${JSON.stringify(out.slice(0, 200))}.`);
+      // Dead without a status: the unreaped zombie of reap()'s comment; only then is tmux asked again.
+      if (!info.dead || info.exitCode !== null) return info;
+      const after = await pane(info.paneId);
+      if (after === null) throw new PocketError('TMUX_FAILED', `Session ${name} vanished right after it started.`);
+      return after;
     },
 
     async listPanes() {

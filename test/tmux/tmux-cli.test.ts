@@ -159,6 +159,21 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.killSession('facts');
   });
 
+  it('starts a piped, marked session with one tmux call and returns its full record', async () => {
+    const calls = path.join(t.dir, 'calls');
+    const counting = path.join(t.dir, 'tmux-counting');
+    await writeFile(counting, `#!/bin/sh\necho call >> '${calls}'\nexec tmux "$@"\n`, { mode: 0o755 });
+    const counted = createTmuxCli({ socket: t.socket, configFile: '/dev/null', bin: counting });
+    const pane = await counted.newSession({ name: 'one', command: 'sleep 30', cwd: t.dir, pipeFile: path.join(t.dir, 'one.log'), mark: 'm1' });
+    expect((await readFile(calls, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
+    const queried = await t.tmux.pane(pane.paneId);
+    const stable = ({ paneId, sessionName, windowIndex, paneIndex, target, width, height, pid, cwd, startCommand, piped, mark }: NonNullable<typeof queried>) =>
+      ({ paneId, sessionName, windowIndex, paneIndex, target, width, height, pid, cwd, startCommand, piped, mark });
+    expect(stable(pane)).toEqual(stable(queried!));
+    expect(pane).toMatchObject({ sessionName: 'one', dead: false, exitCode: null, piped: true, mark: 'm1', startCommand: 'sleep 30' });
+    await t.tmux.killSession('one');
+  });
+
   it('keeps the exit status and the first output of a command that exits at once', async () => {
     const log = path.join(t.dir, 'die.log');
     const pane = await t.tmux.newSession({ name: 'die', command: "sh -c 'echo bye; exit 3'", pipeFile: log });
