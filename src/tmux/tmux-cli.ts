@@ -15,6 +15,8 @@ export interface TmuxCliOptions extends TmuxRunnerOptions {
   defaultSize?: { width: number; height: number };
   /** Size of each pane log file before the writer starts the next one. */
   logChunkBytes?: number;
+  /** How long paneSoon() gathers lookups before one `list-panes` answers them all. */
+  paneBatchMs?: number;
 }
 
 export interface EnsurePipeOptions {
@@ -26,9 +28,18 @@ export interface EnsurePipeOptions {
 export interface TmuxCli extends Tmux {
   ensurePipe(paneId: string, file: string, options?: EnsurePipeOptions): Promise<void>;
   newSession(options: NewSessionOptions & { pipeFile?: string }): Promise<PaneInfo>;
+  /**
+   * pane(), for checks that can wait up to paneBatchMs: every paneSoon() asked within that window is answered by one
+   * `list-panes`. A burst of 150 `/new` has all 150 panes go quiet 3 s later, and each quiet pane is checked for
+   * death (the hook's fallback): one tmux process per check was 150 process starts competing with the burst itself.
+   */
+  paneSoon(paneId: string): Promise<PaneInfo | null>;
 }
 
 const PANE_ID = /^%\d+$/;
+
+/** Lookups waiting for one shared list-panes, by pane id. */
+type PaneBatch = Map<string, Array<{ resolve: (pane: PaneInfo | null) => void; reject: (error: unknown) => void }>>;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function assertPaneId(paneId: string): string {
@@ -77,6 +88,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
   const enterDelayMs = options.enterDelayMs ?? 40;
   const size = options.defaultSize ?? { width: 120, height: 40 };
   const chunkBytes = options.logChunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const paneBatchMs = options.paneBatchMs ?? 1_000;
+  /** The lookups waiting for the next shared list-panes, by pane id; null when no batch is gathering. */
+  let gathering: PaneBatch | null = null;
 
   async function queryPane(target: string): Promise<PaneInfo | null> {
     try {
@@ -100,6 +114,44 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
     if (info === null || !info.dead || info.exitCode !== null) return info;
     await reap();
     return queryPane(target);
+  }
+
+  async function listPanes(): Promise<PaneInfo[]> {
+    try {
+      const panes = parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+      if (!panes.some((p) => p.dead && p.exitCode === null)) return panes;
+      await reap();
+      return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+    } catch (error) {
+      if (isNoServer(error)) return [];
+      throw error;
+    }
+  }
+
+  async function answerBatch(batch: PaneBatch): Promise<void> {
+    try {
+      const byId = new Map((await listPanes()).map((p) => [p.paneId, p]));
+      for (const [paneId, waiters] of batch) for (const w of waiters) w.resolve(byId.get(paneId) ?? null);
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    }
+  }
+
+  function paneSoon(paneId: string): Promise<PaneInfo | null> {
+    return new Promise((resolve, reject) => {
+      assertPaneId(paneId); // a throw here rejects the promise
+      if (gathering === null) {
+        const batch: PaneBatch = new Map();
+        gathering = batch;
+        setTimeout(() => {
+          gathering = null;
+          void answerBatch(batch);
+        }, paneBatchMs);
+      }
+      const waiters = gathering.get(paneId) ?? [];
+      waiters.push({ resolve, reject });
+      gathering.set(paneId, waiters);
+    });
   }
 
   async function ignoreMissing(args: string[]): Promise<void> {
@@ -154,19 +206,11 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       return after;
     },
 
-    async listPanes() {
-      try {
-        const panes = parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
-        if (!panes.some((p) => p.dead && p.exitCode === null)) return panes;
-        await reap();
-        return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
-      } catch (error) {
-        if (isNoServer(error)) return [];
-        throw error;
-      }
-    },
+    listPanes,
 
     pane,
+
+    paneSoon,
 
     async sendText(paneId, text, sendOptions = {}) {
       assertPaneId(paneId);
