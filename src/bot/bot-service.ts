@@ -14,6 +14,7 @@ import type { DaemonService, Logger, Store } from '../core/ports.js';
 import type { Redactor } from '../core/redact.js';
 import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
+import type { TgUpdate } from '../core/auth.js';
 import { laneOf } from '../core/update-lanes.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
@@ -188,6 +189,7 @@ export function createBotService(
     backoffMs: options.backoffMs,
     initialOffset: () => guard.nextOffset(),
     onConfirmed: (offset) => guard.confirm(offset),
+    beforeBatch: (updates) => guard.admit(updates as unknown as TgUpdate[]),
     onConnected: async () => {
       await api.setMyCommands(COMMAND_HELP.map((c) => ({ command: c.command, description: c.description })));
     },

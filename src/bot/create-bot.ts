@@ -31,6 +31,8 @@ export interface PollerOptions {
   initialOffset: () => number;
   /** getUpdates was called with this offset (Telegram confirmed everything below it). */
   onConfirmed: (offset: number) => void;
+  /** A batch arrived: called (and awaited) before its first update is handled (the guard admits it as a whole). */
+  beforeBatch?: (updates: readonly Update[]) => Promise<void>;
   /** Once per successful getMe (first connect and after a stop): menu registration and the like. */
   onConnected: (me: UserFromGetMe) => Promise<void>;
   onStatus: () => void;
@@ -147,8 +149,10 @@ export class Poller {
         this.set({ connected: true, lastPollAt: new Date().toISOString(), lastError: null });
         delay = first;
         lastLogged = '';
+        if (updates.length > 0) await this.options.beforeBatch?.(updates);
+        // Every update of the batch is handed on, even after stop(): admit() recorded them all as handled, so one left
+        // out now would never run (handing one on only schedules it; the bot's stop drains the scheduler).
         for (const update of updates) {
-          if (signal.aborted) return;
           try {
             await this.bot.handleUpdate(update);
           } catch (error) {
