@@ -17,7 +17,7 @@ function rig(options: { failWrites?: boolean } = {}) {
   const ledger: Store<UpdateLedgerJSON> = {
     path: '/nonexistent/updates.json',
     read: () => value,
-    write: async (next) => {
+    write: async (next: UpdateLedgerJSON) => {
       if (options.failWrites) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
       written.push(next);
       value = next;
