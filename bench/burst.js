@@ -3,7 +3,7 @@
 // chat (about 1 message/s: the outbox paces it at one send per second). Prints figures; asserts nothing.
 //
 //  - until every `/new` is acknowledged (its "Started NAME" line reached the chat, alone or merged with others)
-//  - until `/sessions` is answered (a bot message that replies to it, or a "Sessions:" list naming every session)
+//  - until `/sessions` is answered (a bot message that replies to it, or one holding its "Sessions:" list)
 //  - until every session's card is posted (the card's first message; 150 cards at 1/s cannot take less than ~150 s)
 //  - Bot API calls to the chat: total, per minute (max in any 60 s), 429s, "message is not modified" answers
 //  - messages the chat received, the daemon's peak RSS, and the outbox counters `pocket status --json` shows
@@ -122,12 +122,15 @@ async function main() {
     const text = String(call.result?.text ?? '');
     if (call.method === 'sendMessage') {
       for (const m of text.matchAll(/^Started (b\d+)\b/gm)) acked.add(m[1]);
-      const card = /^[▶⏸❓■] (b\d+)\b.* — /.exec(text);
+      // A card's first line is "▶ NAME — STATE"; a /sessions list line goes on with " — COMMAND" (not a card).
+      const card = /^[▶⏸❓■] (b\d+) — [^—\n]+$/.exec(text.split('\n')[0] ?? '');
       if (card) carded.add(card[1]);
       const rp = call.params.reply_parameters;
       const replyTo = (typeof rp === 'string' ? JSON.parse(rp) : (rp ?? {})).message_id;
-      const listsAll = text.includes('Sessions:') && names.every((n) => new RegExp(`^\\S* ?${n}\\b`, 'm').test(text));
-      if (sessionsAt === null && (replyTo === sessionsAsk || listsAll)) sessionsAt = call.atMs - t0;
+      // /sessions no longer waits for the /new before it, and the outbox may merge its answer into a message that
+      // replies to a confirmation: its first line ("Sessions:" or "No sessions yet.") marks it.
+      const isAnswer = /^(Sessions:$|No sessions yet\.)/m.test(text);
+      if (sessionsAt === null && (replyTo === sessionsAsk || isAnswer)) sessionsAt = call.atMs - t0;
     }
     if (ackedAt === null && acked.size === BURST) ackedAt = call.atMs - t0;
     if (cardsAt === null && carded.size === BURST) cardsAt = call.atMs - t0;

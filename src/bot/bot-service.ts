@@ -14,10 +14,13 @@ import type { DaemonService, Logger, Store } from '../core/ports.js';
 import type { Redactor } from '../core/redact.js';
 import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
+import type { TgUpdate } from '../core/auth.js';
+import { laneOf } from '../core/update-lanes.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
 import { callbackFeature } from './callbacks.js';
 import { Cards } from './cards.js';
+import { redactedErrorText } from './api-errors.js';
 import { Poller, requestTimeoutSeconds } from './create-bot.js';
 import { Delivery } from './delivery.js';
 import { helpFeature } from './features/help.js';
@@ -29,6 +32,7 @@ import { sessionsFeature } from './features/sessions.js';
 import { createGuard, ledgerSchema } from './guard.js';
 import { Messenger, type MessengerApi } from './messenger.js';
 import { Topics } from './topics.js';
+import { UpdateScheduler } from './update-scheduler.js';
 
 export interface BotServiceOptions {
   /** Outbox pacing; tests shorten it. */
@@ -141,6 +145,8 @@ export function createBotService(
   const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
 
   let poller: Poller;
+  // Errors of a scheduled update no longer reach grammY's bot.catch (it returned at admission): logged the same way.
+  const scheduler = new UpdateScheduler((error) => log.error('bot.handler_failed', { error: redactedErrorText(error, secrets) }));
   const guard = createGuard({
     allowedUserIds: config.authorizedUserIds,
     botUsername: () => (poller.bot.isInited() ? poller.bot.botInfo.username : ''),
@@ -153,6 +159,7 @@ export function createBotService(
       const minutes = Math.max(1, Math.round(ageS / 60));
       tellSender(ctx, `Not run: this message is ${minutes} min old (limit ${config.staleSeconds} s). Send it again if you still want it.`);
     },
+    schedule: (update, run) => scheduler.submit(laneOf(update), run),
     onNotRun: (ctx, why) => {
       tellSender(ctx, `Not run: pocket cannot write its state (${why}), so it cannot make sure this runs only once. `
         + 'Free space or fix .state/ on the machine, then send it again; `pocket status` shows what is wrong.');
@@ -182,6 +189,7 @@ export function createBotService(
     backoffMs: options.backoffMs,
     initialOffset: () => guard.nextOffset(),
     onConfirmed: (offset) => guard.confirm(offset),
+    beforeBatch: (updates) => guard.admit(updates as unknown as TgUpdate[]),
     onConnected: async () => {
       await api.setMyCommands(COMMAND_HELP.map((c) => ({ command: c.command, description: c.description })));
     },
@@ -191,6 +199,7 @@ export function createBotService(
   const kit: Kit = {
     chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
     daemonLogFile: deps.files.daemonLog,
+    commandsStillRunning: () => scheduler.orderedPending,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
     muteNewSessions: {
@@ -235,6 +244,8 @@ export function createBotService(
     async stop() {
       unsubscribe();
       await poller.stop();
+      // Admitted updates are recorded as handled: they run before the bot stops, or they would never run.
+      await scheduler.drain();
       const drained = await delivery.runner.flush(SHUTDOWN_DRAIN_MS);
       if (!drained.complete) log.warn('bot.shutdown_unsent', { dropped: drained.dropped, inFlight: drained.inFlight, windowMs: SHUTDOWN_DRAIN_MS });
       delivery.runner.stop();

@@ -1,7 +1,9 @@
 // The grammY bot and its long-polling loop. Our own loop rather than bot.start(): it must survive everything the
 // network does without taking the daemon down. 429 waits retry_after; 5xx and network errors back off (capped) and
 // keep trying, so the bot recovers by itself; 401 (bad token) and 409 (another poller) stop polling with one log
-// line and a status, because retrying would only spin. Updates run one at a time, in order.
+// line and a status, because retrying would only spin. Updates are handed to the bot one at a time, in order; the
+// guard admits each (ledger written ahead) and schedules the rest (update-scheduler.ts), so a slow command does not
+// hold up polling.
 // Every call has a deadline: a network that drops packets without a reset would otherwise hold a long poll for
 // grammY's default 500 s, and the bot would look dead. grammY reports a call that hits it as an HttpError, so it
 // backs off and retries like any network error.
@@ -29,6 +31,8 @@ export interface PollerOptions {
   initialOffset: () => number;
   /** getUpdates was called with this offset (Telegram confirmed everything below it). */
   onConfirmed: (offset: number) => void;
+  /** A batch arrived: called (and awaited) before its first update is handled (the guard admits it as a whole). */
+  beforeBatch?: (updates: readonly Update[]) => Promise<void>;
   /** Once per successful getMe (first connect and after a stop): menu registration and the like. */
   onConnected: (me: UserFromGetMe) => Promise<void>;
   onStatus: () => void;
@@ -105,7 +109,7 @@ export class Poller {
     }
   }
 
-  /** Ends the long poll and waits for the update being handled to finish. */
+  /** Ends the long poll and waits for the update being admitted; the owner of the scheduler drains what it runs. */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
@@ -145,8 +149,10 @@ export class Poller {
         this.set({ connected: true, lastPollAt: new Date().toISOString(), lastError: null });
         delay = first;
         lastLogged = '';
+        if (updates.length > 0) await this.options.beforeBatch?.(updates);
+        // Every update of the batch is handed on, even after stop(): admit() recorded them all as handled, so one left
+        // out now would never run (handing one on only schedules it; the bot's stop drains the scheduler).
         for (const update of updates) {
-          if (signal.aborted) return;
           try {
             await this.bot.handleUpdate(update);
           } catch (error) {

@@ -15,6 +15,8 @@ export interface TmuxCliOptions extends TmuxRunnerOptions {
   defaultSize?: { width: number; height: number };
   /** Size of each pane log file before the writer starts the next one. */
   logChunkBytes?: number;
+  /** How long paneSoon() gathers lookups before one `list-panes` answers them all. */
+  paneBatchMs?: number;
 }
 
 export interface EnsurePipeOptions {
@@ -26,9 +28,18 @@ export interface EnsurePipeOptions {
 export interface TmuxCli extends Tmux {
   ensurePipe(paneId: string, file: string, options?: EnsurePipeOptions): Promise<void>;
   newSession(options: NewSessionOptions & { pipeFile?: string }): Promise<PaneInfo>;
+  /**
+   * pane(), for checks that can wait up to paneBatchMs: every paneSoon() asked within that window is answered by one
+   * `list-panes`. A burst of 150 `/new` has all 150 panes go quiet 3 s later, and each quiet pane is checked for
+   * death (the hook's fallback): one tmux process per check was 150 process starts competing with the burst itself.
+   */
+  paneSoon(paneId: string): Promise<PaneInfo | null>;
 }
 
 const PANE_ID = /^%\d+$/;
+
+/** Lookups waiting for one shared list-panes, by pane id. */
+type PaneBatch = Map<string, Array<{ resolve: (pane: PaneInfo | null) => void; reject: (error: unknown) => void }>>;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function assertPaneId(paneId: string): string {
@@ -77,6 +88,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
   const enterDelayMs = options.enterDelayMs ?? 40;
   const size = options.defaultSize ?? { width: 120, height: 40 };
   const chunkBytes = options.logChunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const paneBatchMs = options.paneBatchMs ?? 1_000;
+  /** The lookups waiting for the next shared list-panes, by pane id; null when no batch is gathering. */
+  let gathering: PaneBatch | null = null;
 
   async function queryPane(target: string): Promise<PaneInfo | null> {
     try {
@@ -100,6 +114,44 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
     if (info === null || !info.dead || info.exitCode !== null) return info;
     await reap();
     return queryPane(target);
+  }
+
+  async function listPanes(): Promise<PaneInfo[]> {
+    try {
+      const panes = parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+      if (!panes.some((p) => p.dead && p.exitCode === null)) return panes;
+      await reap();
+      return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
+    } catch (error) {
+      if (isNoServer(error)) return [];
+      throw error;
+    }
+  }
+
+  async function answerBatch(batch: PaneBatch): Promise<void> {
+    try {
+      const byId = new Map((await listPanes()).map((p) => [p.paneId, p]));
+      for (const [paneId, waiters] of batch) for (const w of waiters) w.resolve(byId.get(paneId) ?? null);
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    }
+  }
+
+  function paneSoon(paneId: string): Promise<PaneInfo | null> {
+    return new Promise((resolve, reject) => {
+      assertPaneId(paneId); // a throw here rejects the promise
+      if (gathering === null) {
+        const batch: PaneBatch = new Map();
+        gathering = batch;
+        setTimeout(() => {
+          gathering = null;
+          void answerBatch(batch);
+        }, paneBatchMs);
+      }
+      const waiters = gathering.get(paneId) ?? [];
+      waiters.push({ resolve, reject });
+      gathering.set(paneId, waiters);
+    });
   }
 
   async function ignoreMissing(args: string[]): Promise<void> {
@@ -130,7 +182,9 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
       args.push(';', 'set-option', '-p', '-t', first, 'remain-on-exit', 'on');
       if (opts.mark !== undefined) args.push(';', ...markArgs(first, opts.mark));
       if (opts.pipeFile !== undefined) args.push(';', ...pipeArgs(first, opts.pipeFile, chunkBytes));
-      args.push(';', 'display-message', '-p', '-t', first, '#{pane_id}');
+      // The pane's full record from the same invocation: a second `display-message` client cost 35-50 ms of the
+      // 180-360 ms a `/new` took on a loaded 2-core machine (bench/burst), mostly process start and scheduling.
+      args.push(';', 'display-message', '-p', '-t', first, PANE_FORMAT);
       let out: string;
       try {
         out = await run(args);
@@ -143,25 +197,20 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
         }
         throw error;
       }
-      const paneId = out.trim().split('\n').pop() ?? '';
-      const info = await pane(assertPaneId(paneId));
-      if (info === null) throw new PocketError('TMUX_FAILED', `Session ${name} vanished right after it started.`);
-      return info;
+      const info = parsePanes(out).pop();
+      if (info === undefined) throw new PocketError('TMUX_FAILED', `Session ${name} gave no pane record: ${JSON.stringify(out.slice(0, 200))}.`);
+      // Dead without a status: the unreaped zombie of reap()'s comment; only then is tmux asked again.
+      if (!info.dead || info.exitCode !== null) return info;
+      const after = await pane(info.paneId);
+      if (after === null) throw new PocketError('TMUX_FAILED', `Session ${name} vanished right after it started.`);
+      return after;
     },
 
-    async listPanes() {
-      try {
-        const panes = parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
-        if (!panes.some((p) => p.dead && p.exitCode === null)) return panes;
-        await reap();
-        return parsePanes(await run(['list-panes', '-a', '-F', PANE_FORMAT]));
-      } catch (error) {
-        if (isNoServer(error)) return [];
-        throw error;
-      }
-    },
+    listPanes,
 
     pane,
+
+    paneSoon,
 
     async sendText(paneId, text, sendOptions = {}) {
       assertPaneId(paneId);

@@ -159,6 +159,46 @@ describe('createTmuxCli on a real tmux server', () => {
     await t.tmux.killSession('facts');
   });
 
+  /** A client on the test server whose tmux runs are counted (a wrapper script as its tmux binary). */
+  async function countedTmux(name: string, options: { paneBatchMs?: number } = {}) {
+    const calls = path.join(t.dir, `${name}.calls`);
+    const counting = path.join(t.dir, `${name}-tmux`);
+    await writeFile(counting, `#!/bin/sh\necho "$1" >> '${calls}'\nexec tmux "$@"\n`, { mode: 0o755 });
+    const tmux = createTmuxCli({ socket: t.socket, configFile: '/dev/null', bin: counting, ...options });
+    const count = async () => (existsSync(calls) ? (await readFile(calls, 'utf8')).split('\n').filter(Boolean) : []);
+    return { tmux, calls: count };
+  }
+
+  it('starts a piped, marked session with one tmux call and returns its full record', async () => {
+    const { tmux: counted, calls } = await countedTmux('one');
+    const pane = await counted.newSession({ name: 'one', command: 'sleep 30', cwd: t.dir, pipeFile: path.join(t.dir, 'one.log'), mark: 'm1' });
+    expect(await calls()).toHaveLength(1);
+    const queried = await t.tmux.pane(pane.paneId);
+    const stable = ({ paneId, sessionName, windowIndex, paneIndex, target, width, height, pid, cwd, startCommand, piped, mark }: NonNullable<typeof queried>) =>
+      ({ paneId, sessionName, windowIndex, paneIndex, target, width, height, pid, cwd, startCommand, piped, mark });
+    expect(stable(pane)).toEqual(stable(queried!));
+    expect(pane).toMatchObject({ sessionName: 'one', dead: false, exitCode: null, piped: true, mark: 'm1', startCommand: 'sleep 30' });
+    await t.tmux.killSession('one');
+  });
+
+  it('answers every paneSoon asked within the window with one list-panes', async () => {
+    const live = await t.tmux.newSession({ name: 'soon-live', command: 'sleep 30' });
+    const died = await t.tmux.newSession({ name: 'soon-died', command: "sh -c 'exit 4'" });
+    await waitFor(async () => (await t.tmux.pane(died.paneId))?.exitCode === 4, { what: 'dead pane' });
+    const { tmux: counted, calls } = await countedTmux('soon', { paneBatchMs: 50 });
+    const answers = await Promise.all([counted.paneSoon(live.paneId), counted.paneSoon(died.paneId), counted.paneSoon(live.paneId), counted.paneSoon('%99999')]);
+    expect(answers.map((p) => p && { paneId: p.paneId, dead: p.dead, exitCode: p.exitCode })).toEqual([
+      { paneId: live.paneId, dead: false, exitCode: null },
+      { paneId: died.paneId, dead: true, exitCode: 4 },
+      { paneId: live.paneId, dead: false, exitCode: null },
+      null,
+    ]);
+    expect(await calls()).toEqual(['-L']);
+    await expect(counted.paneSoon('work:1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await t.tmux.killSession('soon-live');
+    await t.tmux.killSession('soon-died');
+  });
+
   it('keeps the exit status and the first output of a command that exits at once', async () => {
     const log = path.join(t.dir, 'die.log');
     const pane = await t.tmux.newSession({ name: 'die', command: "sh -c 'echo bye; exit 3'", pipeFile: log });

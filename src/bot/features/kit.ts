@@ -27,6 +27,8 @@ export interface Kit {
   now: () => number;
   /** The daemon log, for /logs. */
   daemonLogFile: string;
+  /** Commands admitted before (or with) this one that have not finished: /sessions says they are still coming. */
+  commandsStillRunning: () => number;
   answerCallback: (queryId: string, text?: string) => Promise<void>;
   react: (chatId: number, messageId: number, emoji: string) => Promise<void>;
   /** Whether sessions created from now on start muted (/mute without a session); persisted with the bot's state. */

@@ -16,9 +16,12 @@ export function sessionsFeature(kit: Kit): Composer<Context> {
     } catch (error) {
       adoptable = [`(could not list panes: ${describeError(kit, error).split('\n')[0]})`];
     }
+    // /sessions does not wait for the commands sent before it (core/update-lanes.ts): say what is not listed yet.
+    const running = kit.commandsStillRunning();
     const text = [
       known.length === 0 ? 'No sessions yet. Start one with /new NAME [COMMAND].' : 'Sessions:',
       ...known.map(sessionLine),
+      ...(running === 0 ? [] : ['', `${running} earlier ${running === 1 ? 'command is' : 'commands are'} still running; what ${running === 1 ? 'it does' : 'they do'} is not listed yet.`]),
       ...(adoptable.length === 0 ? [] : ['', 'Panes you could /attach:', ...adoptable]),
     ].join('\n');
     kit.audit.record({ ...who(ctx), action: 'sessions', outcome: 'ok' });

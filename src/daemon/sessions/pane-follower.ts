@@ -6,7 +6,7 @@ import type { EventEmitter } from 'node:events';
 import type { Clock, Logger, PaneInfo } from '../../core/ports.js';
 import type { SessionEvent, SessionView } from '../../core/sessions.js';
 import { readLogBefore } from '../../tmux/pane-log-files.js';
-import { PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
+import { type PaneEventReason, PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { Health } from '../../core/health.js';
 import { StallWatch } from '../stall-watch.js';
@@ -79,7 +79,7 @@ export class PaneFollower {
       dir: panesDir,
       readBytes: READ_BYTES,
       repipe: (paneId, file) => tmux.ensurePipe(paneId, file, { replace: true }),
-      onPaneEvent: (paneId) => void this.#checkPane(paneId),
+      onPaneEvent: (paneId, reason) => void this.#checkPane(paneId, reason),
       onMissing: (paneId) => log.warn('sessions.log_removed_reattaching', { paneId }),
       onError: (paneId, error) => log.error('sessions.tail_failed', { paneId, error }),
       // The tail re-creates the watcher and catches up by itself; the line says output may have paused.
@@ -173,12 +173,15 @@ export class PaneFollower {
   }
 
   /** Never throws: it runs from file events. */
-  async #checkPane(paneId: string): Promise<void> {
+  async #checkPane(paneId: string, reason: PaneEventReason): Promise<void> {
     try {
       const sessionId = this.#options.runningSessionOn(paneId);
       if (sessionId === undefined) return;
+      // 'quiet' is the fallback for a hook that did not fire: it can wait for a shared lookup (paneSoon); a death
+      // marker or a closed pipe is checked at once.
+      const lookup = reason === 'quiet' ? this.#options.tmux.paneSoon(paneId) : this.#options.tmux.pane(paneId);
       // undefined: tmux did not answer, so nothing is known; null: tmux no longer has the pane.
-      const pane = await this.#options.tmux.pane(paneId).catch(() => undefined);
+      const pane = await lookup.catch(() => undefined);
       if (pane === undefined) return;
       if (pane !== null && !pane.dead) {
         const logFile = this.#logFiles.get(sessionId);
