@@ -2,13 +2,16 @@ import { defineConfig } from 'vitest/config';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 // What a test needs decides the folder it lives in, and the folder decides its project:
-//   unit  everything outside the two folders below: in-process, no tmux, no dist/, no daemon (`npm run test:fast`).
+//   unit  everything outside the folders below: in-process, no tmux, no dist/, no daemon (`npm run test:fast`).
+//   paced test/paced/: in-process too, but they wait out Telegram's real pacing and deadlines (a 150-command burst,
+//         calls that hang, replies drained at a group's 1 per 3 s): seconds each, so not in the fast loop.
 //   tmux  test/tmux/: real tmux servers on private `-L` sockets.
 //   e2e   test/e2e/: the built CLI (bin/pocket.js → dist/) with real daemons and tmux; its global setup builds dist/.
 // test/helpers/tmux.ts and test/helpers/pocket.ts refuse to load outside the projects that provide what they need, so a
 // test in the wrong folder fails with a message naming the right one.
 const NEEDS_TMUX = 'test/tmux/**';
 const NEEDS_DIST = 'test/e2e/**';
+const NEEDS_TIME = 'test/paced/**';
 
 const common: NonNullable<TestProjectInlineConfiguration['test']> = {
   testTimeout: 20_000,
@@ -32,12 +35,15 @@ export default defineConfig({
           ...common,
           name: 'unit',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: [NEEDS_TMUX, NEEDS_DIST],
+          exclude: [NEEDS_TMUX, NEEDS_DIST, NEEDS_TIME],
           // One module graph per worker instead of one per file: re-importing grammy, ink and xterm for each of the
           // ~45 files cost ~25 s of CPU (53 s of CPU for the project isolated, 16 s shared). Unit tests keep their
           // state in what they create, not in modules (status-colors.test.tsx sets chalk's level itself).
           isolate: false,
         },
+      },
+      {
+        test: { ...common, name: 'paced', include: [`${NEEDS_TIME}/*.test.ts`] },
       },
       {
         test: { ...common, name: 'tmux', include: [`${NEEDS_TMUX}/*.test.{ts,tsx}`], provide: { tmux: true } },

@@ -3,7 +3,7 @@
 // its drain window (10 s: four replies in a group at that pace).
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/outbox.js';
-import { type BotHarness, drained, running, startBot } from './harness.js';
+import { type BotHarness, drained, running, startBot } from '../bot/harness.js';
 
 let h: BotHarness;
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { requestTimeoutSeconds } from '../../src/bot/create-bot.js';
 import { openBotStores } from '../../src/daemon/compose.js';
 import { startBotApiServer } from '../../src/emulator/emulator.js';
 import { jsonStore } from '../../src/state/json-store.js';
-import { type BotHarness, botSaid, drained, type HarnessOptions, running, startBot, statusWhere } from './harness.js';
+import { type BotHarness, botSaid, drained, type HarnessOptions, running, startBot, statusWhere } from '../bot/harness.js';
 
 // Each test waits out real deadlines and retry_after pauses, on its own emulator and home, so the tests run
 // concurrently: the file takes about as long as its slowest test (6 s) instead of their sum (18 s).

@@ -5,7 +5,7 @@
 // places) and dropped confirmations and the /sessions answer; no-op card redraws were sent and answered "message is
 // not modified".
 import { afterEach, expect, it } from 'vitest';
-import { type BotHarness, running, startBot } from './harness.js';
+import { type BotHarness, running, startBot } from '../bot/harness.js';
 
 const BURST = 150;
 let h: BotHarness;
