@@ -10,12 +10,12 @@
 //
 // Usage: npm run build && node bench/burst.js   (BENCH_BURST=N commands, BENCH_BURST_CARDS_S=S how long to wait for
 // the cards, BENCH_BURST_ACK_S=S how long for the answers, BENCH_KEEP=1 keeps the temp home, BENCH_BURST_PROFILE=DIR writes the daemon's CPU profile there)
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBotApiServer } from '../dist/emulator/index.js';
+import { cleanEnv, exec } from './lib/process.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/pocket.js');
 const BURST = Number(process.env.BENCH_BURST ?? 150);
@@ -25,26 +25,6 @@ const SESSIONS_TARGET_S = 10;
 const OWNER = 5001;
 const TOKEN = `7000000003:BENCH${randomBytes(30).toString('hex').slice(0, 30)}`;
 const SENDS = ['sendMessage', 'editMessageText', 'sendDocument', 'editMessageReplyMarkup', 'deleteMessage'];
-
-function cleanEnv(home) {
-  const env = { ...process.env, POCKET_HOME: home };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('TELEGRAM_') || (key.startsWith('POCKET_') && key !== 'POCKET_HOME') || key === 'TMUX' || key === 'TMUX_PANE' || key === 'AUTHORIZED_USER_IDS' || key === 'NODE_OPTIONS') delete env[key];
-  }
-  return env;
-}
-
-/** Runs a command without blocking this process's event loop (the emulator lives here). */
-function exec(cmd, args, env) {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out}`))));
-  });
-}
 
 let rig = null;
 

@@ -15,13 +15,13 @@
 //
 // Usage: npm run build && node bench/e2e.js   (BENCH_SAMPLES=N, BENCH_FLOOD_MB=N, BENCH_PHASES=latency,flood,
 // BENCH_KEEP=1 keeps the temp homes, BENCH_DEBUG=1 prints the Bot API calls of each output run)
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectIpc } from '../dist/daemon/ipc/client.js';
 import { startBotApiServer } from '../dist/emulator/index.js';
+import { cleanEnv, exec } from './lib/process.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/pocket.js');
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
@@ -43,26 +43,6 @@ const SCRIPTS = {
     'seq -f "flood-%010g-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnop" 1 "$1"\necho FLOOD-DONE\nexec sleep 100000\n',
 };
 const FLOOD_LINE_BYTES = 'flood-0000000001-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnop\n'.length;
-
-function cleanEnv(home) {
-  const env = { ...process.env, POCKET_HOME: home };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('TELEGRAM_') || (key.startsWith('POCKET_') && key !== 'POCKET_HOME') || key === 'TMUX' || key === 'TMUX_PANE' || key === 'AUTHORIZED_USER_IDS' || key === 'NODE_OPTIONS') delete env[key];
-  }
-  return env;
-}
-
-/** Runs a command without blocking this process's event loop (the emulator lives here). */
-function exec(cmd, args, env) {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out}`))));
-  });
-}
 
 const live = new Set();
 

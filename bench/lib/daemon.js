@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { connectIpc } from '../../dist/daemon/ipc/client.js';
+import { cleanEnv } from './process.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/pocket.js');
 export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -17,17 +18,6 @@ export function realTmux() {
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
   throw new Error('tmux is not installed (apt-get install -y tmux)');
-}
-
-/** The environment a user's shell would give `pocket`, without anything from this machine's own pocket setup. */
-function cleanEnv() {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('TELEGRAM_') || key.startsWith('POCKET_') || key === 'TMUX' || key === 'TMUX_PANE' || key === 'AUTHORIZED_USER_IDS' || key === 'NODE_OPTIONS') {
-      delete env[key];
-    }
-  }
-  return env;
 }
 
 const live = new Set();
