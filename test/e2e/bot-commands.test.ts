@@ -3,23 +3,14 @@
 // saw (the emulator) and on tmux itself (capture-pane, list-sessions) or `pocket status --json`.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CANARY_TOKEN, eventually } from '../helpers/pocket.js';
-import { BOT_TOKEN, type BotRig, fileText, startBotRig, failureReport } from '../helpers/bot-rig.js';
+import { BOT_TOKEN, type BotRig, fileText, rigForFile } from '../helpers/bot-rig.js';
 
 let rig: BotRig;
 
-beforeAll(async () => {
-  rig = await startBotRig();
-}, 30_000);
-
-afterAll(async () => {
-  await rig?.close();
-}, 30_000);
-
-afterEach((ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  console.log(failureReport(rig));
+rigForFile((r) => {
+  rig = r;
 });
 
 /** The session's status card: the first bot message headed `<state icon> NAME`. */

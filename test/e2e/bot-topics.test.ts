@@ -2,25 +2,16 @@
 // card, text in a topic goes to that session, and `pocket restart` keeps the bindings and the cards (the next output
 // edits the same card message in the same topic). The built daemon, the embedded Bot API, real tmux. Groups are
 // paced at 20 messages a minute, so this file waits on Telegram more than on anything else.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TopicRecord } from '../../src/emulator/index.js';
 import { eventually } from '../helpers/pocket.js';
-import { type BotRig, startBotRig, failureReport } from '../helpers/bot-rig.js';
+import { type BotRig, rigForFile } from '../helpers/bot-rig.js';
 
 let rig: BotRig;
 
-beforeAll(async () => {
-  rig = await startBotRig({ forum: true });
-}, 30_000);
-
-afterAll(async () => {
-  await rig?.close();
-}, 30_000);
-
-afterEach((ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  console.log(failureReport(rig));
-});
+rigForFile((r) => {
+  rig = r;
+}, { forum: true });
 
 const echoLoop = (name: string) => `while IFS= read -r l; do echo "${name}:$l"; done`;
 const topicOf = (name: string) =>

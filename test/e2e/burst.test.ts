@@ -3,24 +3,15 @@
 // and 133 confirmations and the /sessions answer were dropped ("text dropped: outbox full").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type BotRig, failureReport, startBotRig } from '../helpers/bot-rig.js';
+import { expect, it } from 'vitest';
+import { type BotRig, rigForFile } from '../helpers/bot-rig.js';
 
 const BURST = 150;
 let rig: BotRig;
 
-beforeAll(async () => {
-  rig = await startBotRig();
-}, 30_000);
-
-afterAll(async () => {
-  await rig?.close();
-}, 60_000);
-
-afterEach((ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  console.log(failureReport(rig));
-});
+rigForFile((r) => {
+  rig = r;
+}, {}, 60_000);
 
 it(`${BURST} /new in a burst, then /sessions: every command acknowledged in a few messages, /sessions answered, no 429, no wasted edit`, async () => {
   const names = Array.from({ length: BURST }, (_, i) => `b${i + 1}`);

@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Chat, Update, User } from 'grammy/types';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type BotApiEmulator, type EmulatedMessage, startBotApiServer } from '../../src/emulator/index.js';
 import { CANARY_TOKEN, eventually, type TempHome, tempHome } from './pocket.js';
 
@@ -244,4 +245,23 @@ export function failureReport(rig: BotRig): string {
     .map((m) => `${m.messageId}${m.threadId ? ` t${m.threadId}` : ''}${m.fromBot ? ' bot' : ' user'}: ${JSON.stringify(m.text ?? m.caption)}`);
   const calls = rig.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}`);
   return [...messages, ...calls, rig.h.logsText().slice(-4000)].join('\n');
+}
+
+/**
+ * One rig for a whole test file: started before its first test, closed after its last, and its failure report
+ * printed under any test that fails. `use` receives the rig once it runs.
+ */
+export function rigForFile(use: (rig: BotRig) => void, options: RigOptions = {}, closeTimeoutMs = 30_000): void {
+  let rig: BotRig | undefined;
+  beforeAll(async () => {
+    rig = await startBotRig(options);
+    use(rig);
+  }, 30_000);
+  afterAll(async () => {
+    await rig?.close();
+  }, closeTimeoutMs);
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail' || rig === undefined) return;
+    console.log(failureReport(rig));
+  });
 }
