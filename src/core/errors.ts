@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'LOCK_HELD'
   | 'IPC_FAILED'
   | 'IPC_PROTOCOL'
-  | 'STATE_CORRUPT'
   | 'STATE_UNREADABLE'
   | 'TMUX_MISSING'
   | 'TMUX_FAILED'

@@ -37,10 +37,6 @@ export class Health {
     return true;
   }
 
-  has(key: string): boolean {
-    return this.#problems.has(key);
-  }
-
   list(): Problem[] {
     return [...this.#problems.values()];
   }
