@@ -76,8 +76,17 @@ export function tempHome(prefix = 'pocket-e2e-'): TempHome {
     },
     async cleanup() {
       await self.run(['stop']).catch(() => undefined);
-      // Pipes of many panes may still drop their last files while the tmux server exits.
-      rmSync(home, { recursive: true, force: true, maxRetries: 40, retryDelay: 100 });
+      // Pipes of many panes (150 in the burst test) may still drop their last marker files while the tmux server
+      // exits, after rm has emptied a folder: remove the whole tree again until nothing comes back.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+          return;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt === 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
     },
   };
   return self;
