@@ -9,7 +9,6 @@ export function sessionsFeature(kit: Kit): Composer<Context> {
 
   composer.command('sessions', async (ctx) => {
     if (parsed(kit, ctx, 'sessions') === null) return;
-    const known = kit.sessions.list();
     let adoptable: string[] = [];
     try {
       adoptable = (await kit.sessions.adoptable()).map((p) => `${p.paneId}  ${p.target}  ${p.command}  (${p.cwd})`);
@@ -17,6 +16,9 @@ export function sessionsFeature(kit: Kit): Composer<Context> {
       adoptable = [`(could not list panes: ${describeError(kit, error).split('\n')[0]})`];
     }
     // /sessions does not wait for the commands sent before it (core/update-lanes.ts): say what is not listed yet.
+    // Both read at the same moment, after the tmux call above: a /new that finished while tmux answered is listed,
+    // one still running is counted, none falls between the two.
+    const known = kit.sessions.list();
     const running = kit.commandsStillRunning();
     const text = [
       known.length === 0 ? 'No sessions yet. Start one with /new NAME [COMMAND].' : 'Sessions:',
