@@ -21,6 +21,8 @@ export const LAYERS = [
   { layer: 'bot', path: 'bot/' },
   { layer: 'emulator', path: 'emulator/' },
   { layer: 'terminal', path: 'terminal/' },
+  // The SDK-backed coding agents (Claude SDK, `codex app-server`): child processes and their protocols.
+  { layer: 'agents', path: 'agents/' },
   // Reading .env and the settings: I/O (node:fs) with a zod schema, so an adapter, not core.
   { layer: 'config', path: 'config.ts' },
   // The file logger (node:fs, rotation); the Logger interface itself is a port in core/ports.ts.
@@ -35,7 +37,7 @@ export const LAYERS = [
   { layer: 'cli', path: 'cli/' },
 ];
 
-const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'config', 'log', 'version'];
+const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'config', 'log', 'version'];
 
 /**
  * What each layer may import besides itself. `to` lists layers or single files (relative to src/); `lazy` lists
@@ -95,6 +97,11 @@ export const PACKAGE_LIMITS = [
     packages: ['ink', 'react'],
     only: ['tui'],
     why: '`pocket --version` and every other command must not pay for ink and react',
+  },
+  {
+    packages: ['@anthropic-ai/claude-agent-sdk'],
+    only: ['agents'],
+    why: 'an optional package (it bundles the Claude Code CLI): only the agents adapter loads it, lazily',
   },
 ];
 
