@@ -1,0 +1,116 @@
+// The redactor: the literal secrets and bot tokens always, and one test per secret shape of core/secret-shapes.ts
+// (each shape's example must be redacted, and the text around it must stay).
+import { describe, expect, it } from 'vitest';
+import { REDACTED, Redactor } from '../../src/core/redact.js';
+import { SECRET_SHAPES } from '../../src/core/secret-shapes.js';
+import { CANARY_SHAPES, pemKey, opensshKey } from '../fixtures/canaries.js';
+
+const redactor = new Redactor();
+const r = (text: string): string => redactor.text(text);
+
+describe('literal secrets', () => {
+  it('replaces .env values, longest first, also URL-encoded, whatever their shape', () => {
+    const env = new Redactor(['hunter2hunter2', 'hunter2hunter2-and-more', 'p@ss word/1']);
+    expect(env.text('a hunter2hunter2-and-more b hunter2hunter2 c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
+    expect(env.text('GET /x?p=p%40ss%20word%2F1')).toBe(`GET /x?p=${REDACTED}`);
+  });
+
+  it('replaces bot tokens, also in request URLs, even with the shapes off', () => {
+    const off = new Redactor(['hunter2hunter2'], { shapes: false });
+    expect(off.text('GET /bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe')).toBe(`GET /bot${REDACTED}/getMe`);
+    expect(off.text('GET /bot123456789%3AAAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe')).toBe(`GET /bot${REDACTED}/getMe`);
+    expect(off.text('pw hunter2hunter2')).toBe(`pw ${REDACTED}`);
+  });
+
+  it('POCKET_REDACT=off (shapes: false) lets the shapes through, only them', () => {
+    const off = new Redactor([], { shapes: false });
+    for (const canary of CANARY_SHAPES) expect(off.text(canary.text)).toBe(canary.text);
+  });
+});
+
+describe('secret shapes', () => {
+  it('every rule has at least one canary, and every canary names an existing rule', () => {
+    const ruleIds = new Set(SECRET_SHAPES.map((s) => s.id));
+    const canaryIds = new Set(CANARY_SHAPES.map((c) => c.id));
+    expect([...ruleIds].filter((id) => !canaryIds.has(id))).toEqual([]);
+    expect([...canaryIds].filter((id) => !ruleIds.has(id))).toEqual([]);
+  });
+
+  for (const canary of CANARY_SHAPES) {
+    it(`${canary.id}: ${canary.name}`, () => {
+      const out = r(`before\n${canary.text}\nafter`);
+      expect(out).toContain(`[redacted:${canary.id}]`);
+      for (const part of canary.secretParts) expect(out).not.toContain(part);
+      expect(out.startsWith('before\n')).toBe(true);
+      expect(out.endsWith('\nafter')).toBe(true);
+      // Redacting twice changes nothing: the logger redacts, and /logs redacts the log again.
+      expect(r(out)).toBe(out);
+    });
+  }
+
+  it('keeps the prefix that says what was there', () => {
+    expect(r('ghp_aaaaBBBBccccDDDDeeeeFFFFgggg0123456789')).toBe('ghp_[redacted:github-token]');
+    expect(r('export DB_PASSWORD=hunter2')).toBe('export DB_PASSWORD=[redacted:secret-assignment]');
+    expect(r('postgres://app:s3cr3t@db:5432/x')).toBe('postgres://app:[redacted:url-credentials]@db:5432/x');
+  });
+});
+
+describe('private key blocks', () => {
+  const pem = pemKey();
+  const ssh = opensshKey();
+  const bodyOf = (block: string): string[] => block.split('\n').slice(1, -1);
+
+  it('redacts a whole block, and the lines around it stay', () => {
+    for (const block of [pem, ssh]) {
+      const out = r(`$ cat key\n${block}\n$ echo done\ndone`);
+      expect(out).toBe('$ cat key\n[redacted:private-key]\n$ echo done\ndone');
+    }
+  });
+
+  it('redacts a block whose END has not been printed yet (to the end of the text)', () => {
+    const lines = pem.split('\n');
+    const out = r(`$ cat key\n${lines.slice(0, 10).join('\n')}`);
+    expect(out).toBe('$ cat key\n[redacted:private-key]');
+  });
+
+  it('redacts a window that starts inside a block (its BEGIN scrolled out)', () => {
+    const lines = pem.split('\n');
+    const out = r(`${lines.slice(12).join('\n')}\n$ echo done`);
+    expect(out).toBe('[redacted:private-key]\n$ echo done');
+  });
+
+  it('redacts the body lines of a window that has neither BEGIN nor END', () => {
+    for (const block of [pem, ssh]) {
+      const body = bodyOf(block).slice(2, 9);
+      const out = r(body.join('\n'));
+      for (const line of body) expect(out).not.toContain(line);
+    }
+  });
+
+  it('redacts a block printed in pieces: every window of 2 to 6 lines, and every full body line alone', () => {
+    for (const block of [pem, ssh]) {
+      const lines = `$ cat key\n${block}\n$ echo done`.split('\n');
+      for (let size = 2; size <= 6; size++) {
+        for (let start = 0; start < lines.length; start++) {
+          const out = r(lines.slice(start, start + size).join('\n'));
+          for (const line of bodyOf(block)) expect(out).not.toContain(line);
+        }
+      }
+      // The last body line alone is the one window nothing can recognise (SECURITY.md, Redaction: limits).
+      for (const line of bodyOf(block).slice(0, -1)) expect(r(line)).toBe('[redacted:private-key]');
+    }
+  });
+
+  it('redacts a block inside one line (JSON with \\n escapes)', () => {
+    const json = JSON.stringify({ private_key: pem });
+    const out = r(json);
+    for (const line of bodyOf(pem)) expect(out).not.toContain(line);
+  });
+
+  it('leaves hex digests and 76-column base64 alone', () => {
+    const sha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const wrapped = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9';
+    expect(r(sha256)).toBe(sha256);
+    expect(r(wrapped)).toBe(wrapped);
+  });
+});
