@@ -7,7 +7,7 @@
 
 import { markerOf, SECRET_SHAPES, type SecretShape } from './secret-shapes.js';
 
-const BOT_TOKEN_SHAPE = /(?<![0-9])\d{3,20}(?::|%3A)[A-Za-z0-9_-]{30,}/gi;
+const BOT_TOKEN_SHAPE = /(?<![0-9])\d{3,20}(?::|%3[Aa])[A-Za-z0-9_-]{30,}/g;
 export const REDACTED = '[REDACTED]';
 
 export interface RedactorOptions {
@@ -15,24 +15,24 @@ export interface RedactorOptions {
   shapes?: boolean;
 }
 
-/** A rule made ready once: its anchor test and its replacement. */
-interface CompiledShape {
-  mayMatch: (text: string) => boolean;
-  pattern: RegExp;
-  replace: (match: string, ...groups: unknown[]) => string;
+/** The rules made ready once: the anchored ones each with its test, the others as one regex. */
+interface CompiledShapes {
+  anchored: { mayMatch: (text: string) => boolean; pattern: RegExp; replace: Replacer }[];
+  combined: { pattern: RegExp; replace: Replacer } | null;
 }
+type Replacer = (match: string, ...args: unknown[]) => string;
 
 export class Redactor {
   private readonly secrets: string[];
   private readonly shapesOn: boolean;
-  private readonly shapes: readonly CompiledShape[];
+  private readonly shapes: CompiledShapes;
 
   constructor(secrets: Iterable<string> = [], options: RedactorOptions = {}) {
     const literal = [...new Set(secrets)].filter((s) => s.length >= 6);
     // Longest first, so a secret that contains another is replaced whole; URL-encoded too (request URLs in errors).
     this.secrets = [...new Set([...literal, ...literal.map(encodeURIComponent)])].sort((a, b) => b.length - a.length);
     this.shapesOn = options.shapes ?? true;
-    this.shapes = this.shapesOn ? SECRET_SHAPES.map(compile) : [];
+    this.shapes = compile(this.shapesOn ? SECRET_SHAPES : []);
   }
 
   withSecrets(more: Iterable<string>): Redactor {
@@ -45,10 +45,11 @@ export class Redactor {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     out = out.replace(BOT_TOKEN_SHAPE, REDACTED);
-    for (const shape of this.shapes) {
+    for (const shape of this.shapes.anchored) {
       if (shape.mayMatch(out)) out = out.replace(shape.pattern, shape.replace);
     }
-    return out;
+    const { combined } = this.shapes;
+    return combined === null ? out : out.replace(combined.pattern, combined.replace);
   }
 
   /** Error message, stack and the whole cause chain, as one redacted string. */
@@ -68,34 +69,49 @@ export class Redactor {
   }
 }
 
-function compile(shape: SecretShape): CompiledShape {
-  const marker = markerOf(shape.id);
-  const { anchors } = shape;
-  let mayMatch: (text: string) => boolean;
-  if (anchors instanceof RegExp) {
-    mayMatch = (text) => anchors.test(text);
-  } else if (shape.anchorsIgnoreCase === true) {
-    const anyCase = new RegExp(anchors.map(escapeRegExp).join('|'), 'i');
-    mayMatch = (text) => anyCase.test(text);
-  } else {
-    mayMatch = (text) => anchors.some((anchor) => text.includes(anchor));
+function compile(shapes: readonly SecretShape[]): CompiledShapes {
+  const anchored = shapes.filter((shape) => shape.anchors !== undefined).map((shape) => {
+    const anchors = shape.anchors!;
+    const mayMatch = anchors instanceof RegExp
+      ? (text: string) => anchors.test(text)
+      : (text: string) => anchors.some((anchor) => text.includes(anchor));
+    const flags = shape.pattern.flags.includes('g') ? shape.pattern.flags : `${shape.pattern.flags}g`;
+    const groups = groupCount(shape.pattern.source);
+    const marker = markerOf(shape.id);
+    return { mayMatch, pattern: new RegExp(shape.pattern.source, flags), replace: keepAndMark(0, groups, marker) };
+  });
+  const rest = shapes.filter((shape) => shape.anchors === undefined);
+  if (rest.length === 0) return { anchored, combined: null };
+  // Each rule in a group of its own: the first group that took part says which rule matched; its own groups follow.
+  const rules: { at: number; groups: number; marker: string }[] = [];
+  let at = 0;
+  for (const shape of rest) {
+    const groups = groupCount(shape.pattern.source);
+    rules.push({ at, groups, marker: markerOf(shape.id) });
+    at += 1 + groups;
   }
-  const groups = new RegExp(`${shape.pattern.source}|`).exec('')!.length - 1;
-  return {
-    mayMatch,
-    pattern: shape.pattern,
-    // replace() passes the captures first, then the offset: the kept prefix is whichever capture took part.
-    replace: (_match, ...args) => {
-      for (let i = 0; i < groups; i++) {
-        if (typeof args[i] === 'string') return `${args[i] as string}${marker}`;
-      }
-      return marker;
-    },
+  const pattern = new RegExp(rest.map((shape) => `(${shape.pattern.source})`).join('|'), 'gm');
+  const replace: Replacer = (match, ...args) => {
+    for (const rule of rules) {
+      if (typeof args[rule.at] === 'string') return keepAndMark(rule.at + 1, rule.groups, rule.marker)(match, ...args);
+    }
+    return match;
+  };
+  return { anchored, combined: { pattern, replace } };
+}
+
+/** The replacement: what the first of `count` groups from `first` that took part matched, then the marker. */
+function keepAndMark(first: number, count: number, marker: string): Replacer {
+  return (_match, ...args) => {
+    for (let i = first; i < first + count; i++) {
+      if (typeof args[i] === 'string') return `${args[i] as string}${marker}`;
+    }
+    return marker;
   };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function groupCount(source: string): number {
+  return new RegExp(`${source}|`).exec('')!.length - 1;
 }
 
 function describeError(error: unknown, seen = new Set<unknown>()): string {

@@ -1,0 +1,94 @@
+// bench/redact: the built Redactor (dist/core/redact.js) as the daemon builds it (the .env secrets and the secret
+// shapes), on
+// 1. a 50 MB output stream: the false-positive corpus repeated, with one canary of every shape every ~1 MB, cut into
+//    the 128 KB reads the pane tail makes (src/daemon/sessions/pane-follower.ts) and, separately, into 2 KB windows
+//    (a card's last lines). MB/s of input, best of 3 passes after a warm-up pass; and checks every canary went;
+// 2. the false-positive corpus (test/fixtures/redact-corpus/): lines changed, line by line, with the lines listed.
+// Figures are reported; the exit code is non-zero when the throughput misses its target or a canary got through.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Redactor } from '../dist/core/redact.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CORPUS = join(ROOT, 'test/fixtures/redact-corpus');
+const STREAM_BYTES = 50 * 1024 * 1024;
+const TARGET_MBPS = 200;
+const TARGET_FP = 0.001;
+const ENV_SECRETS = ['bench-db-password-1', 'bench-api-key-value-2', '123456789:AAbenchbenchbenchbenchbenchbenchbench'];
+
+// The same canaries the tests use, as plain text (this script runs without a TypeScript loader).
+const CANARIES = [
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq8CANARYbody0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789+/ab\n'
+    + 'Zz9CANARYbody1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789+/abcdefghijklmn\nCANARYlast==\n-----END RSA PRIVATE KEY-----',
+  'AKIAQCANARY7EXAMPLE2', 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0', 'glpat-CANARYgl4bT0k3nXy9zQ',
+  'xoxb-1234567890-CANARYslackBot42xyz', 'https://hooks.slack.com/services/T00CANARY/B00CANARY/XXCANARYhook',
+  'sk-proj-CANARYproj_1234567890-abcdefghijklmnopqrstuvwxyzABCDEF', 'sk-ant-api03-CANARYant_1234567890-abcdefghijklmnopqrstuvwxyz',
+  'AIzaSyCANARY-googleKey1234567890abcdefg', 'sk_live_CANARYstripe4eC39HqLyjWDarjtT1zdp7dc',
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlkifQ.CANARYjwtSig_4fwpMeJf36POk6yJV', 'https://deploy:CANARYurlPass99@git.example.com/x',
+  'DB_PASSWORD=CANARYenvPw77', 'bench-db-password-1',
+];
+
+const files = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
+const corpus = files.map((f) => readFileSync(join(CORPUS, f), 'utf8')).join('\n');
+const corpusLines = corpus.split('\n');
+const redactor = new Redactor(ENV_SECRETS);
+
+// 1. Throughput.
+let stream = '';
+while (stream.length < STREAM_BYTES) stream += `${corpus}\n${CANARIES.join('\n')}\n`;
+stream = stream.slice(0, STREAM_BYTES);
+const canariesIn = (text) => (text.match(/CANARY/g) ?? []).length;
+
+function cut(text, size) {
+  const pieces = [];
+  // Cut at line ends, as the tail hands over whole lines (a piece ends at the last newline before `size`).
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    const newline = text.lastIndexOf('\n', end);
+    if (end < text.length && newline > start) end = newline + 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}
+
+function measure(pieces) {
+  let leaked = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let pass = 0; pass < 4; pass++) {
+    const t0 = performance.now();
+    let out = 0;
+    for (const piece of pieces) {
+      const redacted = redactor.text(piece);
+      out += redacted.length;
+      if (pass === 0) leaked += canariesIn(redacted);
+    }
+    const ms = performance.now() - t0;
+    if (pass > 0) best = Math.min(best, ms);
+    if (out === 0) throw new Error('nothing came out');
+  }
+  return { mbps: STREAM_BYTES / 1024 / 1024 / (best / 1000), ms: best, leaked };
+}
+
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}`);
+console.log(`stream: ${(STREAM_BYTES / 1024 / 1024).toFixed(0)} MB (corpus of ${corpusLines.length} lines repeated, ${canariesIn(stream)} canaries)`);
+let failed = false;
+for (const [label, size] of [['128 KB reads', 128 * 1024], ['2 KB windows', 2 * 1024]]) {
+  const pieces = cut(stream, size);
+  const { mbps, ms, leaked } = measure(pieces);
+  const ok = mbps > TARGET_MBPS && leaked === 0;
+  failed ||= !ok;
+  console.log(`throughput, ${label} (${pieces.length} pieces): ${mbps.toFixed(0)} MB/s (${ms.toFixed(0)} ms), canaries through: ${leaked}; target > ${TARGET_MBPS} MB/s: ${ok ? 'meets target' : 'MISSES target'}`);
+}
+const off = new Redactor(ENV_SECRETS, { shapes: false });
+const t0 = performance.now();
+for (const piece of cut(stream, 128 * 1024)) off.text(piece);
+console.log(`for comparison, POCKET_REDACT=off (literal secrets and bot tokens only), 128 KB reads: ${(STREAM_BYTES / 1024 / 1024 / ((performance.now() - t0) / 1000)).toFixed(0)} MB/s`);
+
+// 2. False positives.
+const changed = corpusLines.filter((line) => redactor.text(line) !== line);
+const rate = changed.length / corpusLines.length;
+console.log(`false positives: ${changed.length} of ${corpusLines.length} corpus lines changed (${(rate * 100).toFixed(3)}%); target < ${TARGET_FP * 100}%: ${rate < TARGET_FP ? 'meets target' : 'MISSES target'}`);
+for (const line of changed) console.log(`  ${line.slice(0, 150)}  ->  ${redactor.text(line).slice(0, 150)}`);
+process.exitCode = failed || rate >= TARGET_FP ? 1 : 0;
