@@ -4,10 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/core/redact.js';
+import { CANARY_SHAPES } from '../fixtures/canaries.js';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/redact-corpus');
 
-export function corpusLines(): { file: string; line: string }[] {
+function corpusLines(): { file: string; line: string }[] {
   const out: { file: string; line: string }[] = [];
   for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort()) {
     for (const line of readFileSync(join(CORPUS, file), 'utf8').split('\n')) out.push({ file, line });
@@ -35,5 +36,16 @@ describe('the false-positive corpus', () => {
       expect(after.length, `${file} lost lines`).toBe(own.length);
     }
     expect(changedInFiles / lines.length).toBeLessThan(0.001);
+  });
+
+  it('finds every canary put in the middle of it, and changes nothing else', () => {
+    const redactor = new Redactor();
+    const text = lines.map((l) => l.line);
+    const middle = Math.floor(text.length / 2);
+    const withCanaries = [...text.slice(0, middle), ...CANARY_SHAPES.map((c) => c.text), ...text.slice(middle)].join('\n');
+    const out = redactor.text(withCanaries);
+    for (const canary of CANARY_SHAPES) for (const part of canary.secretParts) expect(out).not.toContain(part);
+    const before = redactor.text(text.slice(0, middle).join('\n'));
+    expect(out.startsWith(before)).toBe(true);
   });
 });
