@@ -3,6 +3,7 @@
 // HttpError wraps the fetch error, whose text holds the request URL — and that URL holds the bot token.
 import { GrammyError, HttpError } from 'grammy';
 import { PocketError } from '../core/errors.js';
+import type { Redactor } from '../core/redact.js';
 
 export type ApiErrorInfo =
   | { kind: 'retry_after'; seconds: number }
@@ -62,21 +63,18 @@ export function classifyTelegramAnswer(code: number, description: string, retryA
 }
 
 /** Wraps what grammY threw into a TelegramApiError whose message is safe to log and to show. */
-export function toTelegramApiError(method: string, err: unknown, secrets: readonly string[]): TelegramApiError {
+export function toTelegramApiError(method: string, err: unknown, redactor: Redactor): TelegramApiError {
   if (err instanceof TelegramApiError) return err;
-  return new TelegramApiError(method, classifyApiError(err), `Telegram ${method} failed: ${redactedErrorText(err, secrets)}`);
+  return new TelegramApiError(method, classifyApiError(err), `Telegram ${method} failed: ${redactedErrorText(err, redactor)}`);
 }
 
-const REDACTED = '[REDACTED]';
-/** Bot tokens whoever owns them: `123456:AA...`, also as they appear in URLs (`/bot123456:AA...`, `%3A`). */
-const TOKEN_SHAPE = /\d{3,20}(?::|%3A)[A-Za-z0-9_-]{30,}/gi;
-
 /**
- * One line describing an error, with the given secrets and anything token-shaped removed. Walks HttpError's wrapped
+ * One line describing an error, through the daemon's redactor (which knows the token, also URL-encoded, and anything
+ * token-shaped). Walks HttpError's wrapped
  * `error` and the `cause` chain, because the useful part (ECONNREFUSED, a timeout) is in there — next to the URL.
  */
-export function redactedErrorText(err: unknown, secrets: readonly string[]): string {
-  return redact(describe(err, 0), secrets);
+export function redactedErrorText(err: unknown, redactor: Redactor): string {
+  return redactor.text(describe(err, 0));
 }
 
 function describe(err: unknown, depth: number): string {
@@ -93,13 +91,6 @@ function describe(err: unknown, depth: number): string {
 
 function inner(wrapped: unknown, depth: number): string {
   return wrapped === undefined ? '' : ` <- ${describe(wrapped, depth + 1)}`;
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  const variants = secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s)]);
-  for (const secret of [...new Set(variants)].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
-  return out.replace(TOKEN_SHAPE, REDACTED);
 }
 
 function hintFor(api: ApiErrorInfo): string | undefined {

@@ -31,6 +31,7 @@ import { outputFeature } from './features/output.js';
 import { sessionsFeature } from './features/sessions.js';
 import { createGuard, ledgerSchema } from './guard.js';
 import { Messenger, type MessengerApi } from './messenger.js';
+import { redactRequests } from './outgoing.js';
 import { Topics } from './topics.js';
 import { UpdateScheduler } from './update-scheduler.js';
 
@@ -53,14 +54,12 @@ export interface BotSettings {
   chatId: number;
   authorizedUserIds: readonly number[];
   staleSeconds: number;
-  /** POCKET_REDACT: off lets the other .env secrets through to Telegram. */
-  redact: boolean;
-  secrets: readonly string[];
 }
 
 export interface BotDeps {
   settings: BotSettings;
   log: Logger;
+  /** The daemon's one redactor (daemon/compose.ts): every request to Telegram and every error goes through it. */
   redactor: Redactor;
   stores: BotStores;
   /** .logs/audit.log, written by the bot; .logs/daemon.log, which /logs uploads. */
@@ -111,7 +110,6 @@ export function createBotService(
   const log = deps.log.child({ component: 'bot' });
   const now = options.now ?? Date.now;
   const token = config.botToken ?? '';
-  const secrets = [...config.secrets, token];
   const saved = stores.state.read();
   const newId = () => randomBytes(6).toString('base64url');
   const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
@@ -123,6 +121,8 @@ export function createBotService(
   const api = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds });
   // Uploads alone get a longer deadline: the short one would fail a big file on a slow uplink on every retry.
   const uploads = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds: Math.max(timeoutSeconds, UPLOAD_TIMEOUT_S) });
+  redactRequests(api, redactor);
+  redactRequests(uploads, redactor);
   const messengerApi: MessengerApi = {
     sendMessage: api.sendMessage.bind(api),
     editMessageText: api.editMessageText.bind(api),
@@ -130,14 +130,12 @@ export function createBotService(
     answerCallbackQuery: api.answerCallbackQuery.bind(api),
     sendDocument: uploads.sendDocument.bind(uploads),
   };
-  const messenger = new Messenger(messengerApi, { secrets });
+  const messenger = new Messenger(messengerApi, { redactor });
   const topics = new Topics(api, config.chatId, sessions, log);
   // Written behind: a burst of sends costs one write; stop() writes the final state (Store.close).
   const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
-    limits: options.outboxLimits, clock: { now }, secrets,
-    // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
-    outgoingSecrets: config.redact ? secrets : [token],
+    limits: options.outboxLimits, clock: { now }, redactor,
   }, save);
   const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
@@ -146,7 +144,7 @@ export function createBotService(
 
   let poller: Poller;
   // Errors of a scheduled update no longer reach grammY's bot.catch (it returned at admission): logged the same way.
-  const scheduler = new UpdateScheduler((error) => log.error('bot.handler_failed', { error: redactedErrorText(error, secrets) }));
+  const scheduler = new UpdateScheduler((error) => log.error('bot.handler_failed', { error: redactedErrorText(error, redactor) }));
   const guard = createGuard({
     allowedUserIds: config.authorizedUserIds,
     botUsername: () => (poller.bot.isInited() ? poller.bot.botInfo.username : ''),
@@ -182,7 +180,7 @@ export function createBotService(
     token,
     apiRoot: config.apiRoot,
     log,
-    secrets,
+    redactor,
     pollTimeoutS: options.pollTimeoutS,
     requestTimeoutS: timeoutSeconds,
     startWaitMs: options.startWaitMs,
@@ -211,6 +209,8 @@ export function createBotService(
     },
   };
   const bot = poller.bot;
+  // The poller's Api sends too (setMyCommands; anything a handler does with ctx): the same gate.
+  redactRequests(bot.api, redactor);
   bot.use(guard.middleware);
   bot.use(callbackFeature(kit));
   // Only messages in the configured chat or a private chat with an authorized user reach the features.

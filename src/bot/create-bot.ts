@@ -12,13 +12,15 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import { PocketError } from '../core/errors.js';
 import type { BotStatus } from '../core/status.js';
 import type { Logger } from '../core/ports.js';
+import type { Redactor } from '../core/redact.js';
 import { classifyApiError, redactedErrorText } from './api-errors.js';
 
 export interface PollerOptions {
   token: string;
   apiRoot: string;
   log: Logger;
-  secrets: readonly string[];
+  /** Cleans every error this logs or reports. */
+  redactor: Redactor;
   /** Seconds a getUpdates call waits on the server. */
   pollTimeoutS?: number;
   /** Deadline of each Bot API call, in seconds; default pollTimeoutS + 15. Must exceed pollTimeoutS. */
@@ -71,7 +73,7 @@ export class Poller {
       client: { apiRoot: options.apiRoot, timeoutSeconds: requestTimeoutSeconds(options) },
     });
     this.bot.catch((error) => {
-      options.log.error('bot.handler_failed', { error: redactedErrorText(error.error, options.secrets) });
+      options.log.error('bot.handler_failed', { error: redactedErrorText(error.error, options.redactor) });
     });
     this.firstAttempt = new Promise((resolve) => {
       this.settleFirst = resolve;
@@ -136,7 +138,7 @@ export class Poller {
           this.set({ username: this.bot.botInfo.username, connected: true, lastError: null });
           this.options.log.info('bot.connected', { username: this.bot.botInfo.username });
           await this.options.onConnected(this.bot.botInfo).catch((error: unknown) => {
-            this.options.log.warn('bot.on_connected_failed', { error: redactedErrorText(error, this.options.secrets) });
+            this.options.log.warn('bot.on_connected_failed', { error: redactedErrorText(error, this.options.redactor) });
           });
         }
         const updates: Update[] = await this.bot.api.getUpdates(
@@ -156,14 +158,14 @@ export class Poller {
           try {
             await this.bot.handleUpdate(update);
           } catch (error) {
-            this.options.log.error('bot.update_failed', { updateId: update.update_id, error: redactedErrorText(error, this.options.secrets) });
+            this.options.log.error('bot.update_failed', { updateId: update.update_id, error: redactedErrorText(error, this.options.redactor) });
           }
           offset = Math.max(offset, update.update_id + 1);
         }
       } catch (error) {
         if (signal.aborted) return;
         const info = classifyApiError(error);
-        const text = redactedErrorText(error, this.options.secrets);
+        const text = redactedErrorText(error, this.options.redactor);
         if (info.kind === 'unauthorized' || info.kind === 'conflict') {
           const why = info.kind === 'unauthorized'
             ? 'Telegram rejected the bot token (401): polling stopped. Fix TELEGRAM_BOT_TOKEN and restart.'

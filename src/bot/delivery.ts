@@ -10,7 +10,7 @@
 import type { Api } from 'grammy';
 import type { RenderedButton } from '../core/cards.js';
 import { type MergeFn, type OutboxLimits, OutboxPolicy, type Settlement } from '../core/outbox.js';
-import { Redactor } from '../core/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { MessageIndex } from '../core/routing.js';
 import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
@@ -65,15 +65,15 @@ export class Delivery {
     private readonly topics: Topics,
     private readonly index: MessageIndex,
     private readonly log: Logger,
-    options: Pick<OutboxRunnerOptions<Payload, number | null>, 'policy' | 'clock' | 'secrets'> & {
+    options: Pick<OutboxRunnerOptions<Payload, number | null>, 'policy' | 'clock'> & {
       /** Pacing for the policy Delivery builds when none is given (it brings the merge rule, mergeReplies). */
       limits?: Partial<OutboxLimits>;
-      /** What outgoing text is cleaned of; `secrets` when absent. POCKET_REDACT=off narrows it to the bot token. */
-      outgoingSecrets?: readonly string[];
+      /** The daemon's one redactor (daemon/compose.ts): what every message, card, caption and document is cleaned with. */
+      redactor: Redactor;
     },
     private readonly onIndexed: () => void = () => {},
   ) {
-    this.redactor = new Redactor(options.outgoingSecrets ?? options.secrets ?? []);
+    this.redactor = options.redactor;
     this.runner = new OutboxRunner<Payload, number | null>({
       ...options,
       policy: options.policy ?? new OutboxPolicy<Payload>(options.limits, mergeReplies),
@@ -160,7 +160,9 @@ export class Delivery {
     }
     const deliver = async (threadId: number | undefined): Promise<number> => {
       if (payload.op === 'document') {
-        return this.messenger.sendDocument(chatId, payload.filename, payload.bytes, { caption: payload.caption, ...thread(threadId) });
+        // Documents are text pocket wrote (/logs, /tail): cleaned whole, so a key block split over lines goes too.
+        const bytes = new TextEncoder().encode(this.redactor.text(new TextDecoder().decode(payload.bytes)));
+        return this.messenger.sendDocument(chatId, payload.filename, bytes, { caption: this.redactor.text(payload.caption), ...thread(threadId) });
       }
       if (post !== undefined) {
         const ids = await this.messenger.sendText(chatId, post.text, { pre: post.pre, buttons: post.buttons, silent: true, ...thread(threadId) });

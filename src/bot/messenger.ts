@@ -5,6 +5,7 @@ import { type Api, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup, ReactionTypeEmoji } from 'grammy/types';
 import { PocketError } from '../core/errors.js';
 import { escapeHtml, splitForTelegram, TELEGRAM_TEXT_LIMIT } from '../core/output/chunk.js';
+import { Redactor } from '../core/redact.js';
 import { classifyApiError, toTelegramApiError } from './api-errors.js';
 
 /** The part of grammY's Api used here; tests pass a real Api with a fake transformer, or a hand-written object. */
@@ -35,13 +36,14 @@ const CALLBACK_DATA_MAX_BYTES = 64;
 const GENERAL_TOPIC_ID = 1;
 
 export class Messenger {
-  private readonly secrets: readonly string[];
+  private readonly redactor: Redactor;
 
   constructor(
     private readonly api: MessengerApi,
-    options: { secrets?: readonly string[] } = {},
+    /** Cleans the errors this raises; the requests themselves are redacted on the Api (outgoing.ts). */
+    options: { redactor?: Redactor } = {},
   ) {
-    this.secrets = options.secrets ?? [];
+    this.redactor = options.redactor ?? new Redactor();
   }
 
   /**
@@ -126,7 +128,7 @@ export class Messenger {
       return await html();
     } catch (err) {
       // We escape everything, so this means Telegram disagrees with our HTML: the text matters more than its looks.
-      if (classifyApiError(err).kind !== 'parse_entities') throw toTelegramApiError(method, err, this.secrets);
+      if (classifyApiError(err).kind !== 'parse_entities') throw toTelegramApiError(method, err, this.redactor);
       return this.call(method, plain);
     }
   }
@@ -135,7 +137,7 @@ export class Messenger {
     try {
       return await run();
     } catch (err) {
-      throw toTelegramApiError(method, err, this.secrets);
+      throw toTelegramApiError(method, err, this.redactor);
     }
   }
 }

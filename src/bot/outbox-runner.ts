@@ -6,6 +6,7 @@
 import { isPocketError, type PocketError } from '../core/errors.js';
 import { type OutboxItem, OutboxPolicy, type OutboxStats, type Queued, type SendResult, type Settlement } from '../core/outbox.js';
 import { type Clock, systemClock } from '../core/ports.js';
+import { Redactor } from '../core/redact.js';
 import { classifyApiError, toTelegramApiError } from './api-errors.js';
 
 /** What `send` returns when the message already shows this content: nothing was sent, no budget spent. */
@@ -22,8 +23,8 @@ export interface OutboxRunnerOptions<P, R> {
   send: (item: Queued<P>) => Promise<R | typeof UNCHANGED>;
   policy?: OutboxPolicy<P>;
   clock?: Clock;
-  /** Secrets to strip from failure reasons (token-shaped text is always stripped). */
-  secrets?: readonly string[];
+  /** Cleans failure reasons (default: bot tokens and the secret shapes only). */
+  redactor?: Redactor;
   /** Called for every item that leaves without being sent: the place to log drops and failures. */
   onUnsent?: (settlement: Settlement<P>) => void;
 }
@@ -47,7 +48,10 @@ export class OutboxRunner<P, R> {
   private stopped = false;
   private idleListeners: Array<() => void> = [];
 
+  private readonly redactor: Redactor;
+
   constructor(private readonly options: OutboxRunnerOptions<P, R>) {
+    this.redactor = options.redactor ?? new Redactor();
     this.policy = options.policy ?? new OutboxPolicy<P>();
     this.clock = options.clock ?? systemClock;
   }
@@ -127,7 +131,7 @@ export class OutboxRunner<P, R> {
       }
     } catch (err) {
       result = this.toResult(err, item);
-      if (waiter !== undefined) waiter.error = isPocketError(err) ? err : toTelegramApiError('send', err, this.options.secrets ?? []);
+      if (waiter !== undefined) waiter.error = isPocketError(err) ? err : toTelegramApiError('send', err, this.redactor);
     }
     const settled = this.policy.onResult(item, result, this.clock.now());
     if (settled !== null) this.finish(settled);
@@ -160,7 +164,7 @@ export class OutboxRunner<P, R> {
     if (s.status === 'sent') outcome = { status: 'sent', value: waiter?.value as R };
     else if (s.status === 'unchanged') outcome = { status: 'unchanged' };
     else if (s.status === 'failed') {
-      const error = waiter?.error ?? toTelegramApiError('send', new Error(s.reason), this.options.secrets ?? []);
+      const error = waiter?.error ?? toTelegramApiError('send', new Error(s.reason), this.redactor);
       outcome = { status: 'failed', reason: error.message, error };
     } else outcome = { status: s.status, reason: s.reason };
     waiter?.resolve(outcome);

@@ -57,12 +57,22 @@ export class Redactor {
     return this.text(describeError(error));
   }
 
-  /** Deep copy of plain data with every string redacted (for structured log fields, IPC answers). */
+  /**
+   * Lines of output redacted together, as one text: a key block spread over them is seen whole (one line of it alone
+   * is not recognisable, see secret-shapes.ts). A block that is redacted leaves one line in place of its lines.
+   */
+  lines(lines: readonly string[]): string[] {
+    const joined = lines.join('\n');
+    const out = this.text(joined);
+    return out === joined ? [...lines] : out.split('\n');
+  }
+
+  /** Deep copy of plain data with every string redacted (for structured log fields, IPC answers); see lines(). */
   value(input: unknown, depth = 0): unknown {
     if (typeof input === 'string') return this.text(input);
     if (input instanceof Error) return this.error(input);
     if (depth > 6 || input === null || typeof input !== 'object') return input;
-    if (Array.isArray(input)) return input.map((item) => this.value(item, depth + 1));
+    if (Array.isArray(input)) return isLines(input) ? this.lines(input) : input.map((item) => this.value(item, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(input)) out[key] = this.value(item, depth + 1);
     return out;
@@ -112,6 +122,11 @@ function keepAndMark(first: number, count: number, marker: string): Replacer {
 
 function groupCount(source: string): number {
   return new RegExp(`${source}|`).exec('')!.length - 1;
+}
+
+/** Two or more strings, none holding a newline: lines of output (an IPC output event, a session's last lines). */
+function isLines(input: unknown[]): input is string[] {
+  return input.length > 1 && input.every((item) => typeof item === 'string' && !item.includes('\n'));
 }
 
 function describeError(error: unknown, seen = new Set<unknown>()): string {

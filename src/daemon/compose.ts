@@ -2,7 +2,9 @@
 // stores (src/state) and settings handed in, never reaching for them itself.
 import { join } from 'node:path';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import type { Config } from '../config.js';
 import { describeWriteError, type Health } from '../core/health.js';
+import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
@@ -14,6 +16,15 @@ export interface BuiltServices {
   services: DaemonService[];
   status: StatusSources;
   sessions: SessionService;
+}
+
+/**
+ * The daemon's one redactor, built once from the settings and handed to everything that lets text out: the daemon
+ * log, the audit log, every request to Telegram (bot/outgoing.ts, Delivery), error messages, IPC answers. The .env
+ * secrets and the bot token always; the secret shapes unless POCKET_REDACT=off.
+ */
+export function redactorFor(config: Pick<Config, 'secrets' | 'botToken' | 'redact'>): Redactor {
+  return new Redactor([...config.secrets, ...(config.botToken === undefined ? [] : [config.botToken])], { shapes: config.redact });
 }
 
 export async function buildServices(context: DaemonContext): Promise<BuiltServices> {

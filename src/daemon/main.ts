@@ -14,6 +14,7 @@ import { acquireLock, type HeldLock } from '../state/lock.js';
 import { homePaths, type HomePaths } from '../state/paths.js';
 import { ensurePrivateDir } from '../state/private-dirs.js';
 import { pocketVersion } from '../version.js';
+import { redactorFor } from './compose.js';
 import { startIpcServer } from './ipc/server.js';
 import { sessionHandlers } from './ipc/session-handlers.js';
 import type { SessionUseCases } from '../core/sessions.js';
@@ -62,12 +63,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   const paths = homePaths(options.home);
   let log: Logger | undefined;
   let lock: HeldLock | undefined;
+  let redactor: Redactor | undefined;
   try {
     assertEnvFilePrivate(paths.env);
     const config = loadConfig({ home: paths.home, envFile: paths.env, env: options.env, requireToken: options.requireToken });
     ensurePrivateDir(paths.state);
     ensurePrivateDir(paths.logs);
-    const redactor = new Redactor(config.secrets);
+    redactor = redactorFor(config);
     log = createFileLogger({
       file: paths.daemonLog,
       redactor,
@@ -86,7 +88,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
   } catch (error) {
     const pocketError = toPocketError(error, 'DAEMON_START_FAILED');
     log?.error('daemon.failed', { code: pocketError.code, error });
-    await signalReadiness({ type: 'failed', error: pocketError.toJSON() }, { keepChannel: options.keepChannel });
+    // The starting CLI prints this: cleaned like everything else that leaves (with the shapes, when the settings
+    // could not be read to say more).
+    const told = (redactor ?? new Redactor()).value(pocketError.toJSON()) as ReturnType<PocketError['toJSON']>;
+    await signalReadiness({ type: 'failed', error: told }, { keepChannel: options.keepChannel });
     throw pocketError;
   } finally {
     lock?.release();
@@ -159,7 +164,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
       setImmediate(() => connection.push(request.id, { event: 'status', data: snapshot() }));
       return { subscribed: true as const };
     },
-  }, log);
+  }, log, context.redactor);
 
   const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
   process.on('SIGTERM', onSignal);

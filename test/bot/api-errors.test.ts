@@ -1,6 +1,7 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { classifyApiError, redactedErrorText, TelegramApiError, toTelegramApiError } from '../../src/bot/api-errors.js';
+import { Redactor } from '../../src/core/redact.js';
 
 const grammyError = (error_code: number, description: string, parameters = {}) =>
   new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code, description, parameters }, 'sendMessage', {});
@@ -26,7 +27,7 @@ describe('classifyApiError', () => {
   });
 
   it('reads the classification back from a wrapped error', () => {
-    const wrapped = toTelegramApiError('sendMessage', grammyError(429, 'Too Many Requests', { retry_after: 3 }), []);
+    const wrapped = toTelegramApiError('sendMessage', grammyError(429, 'Too Many Requests', { retry_after: 3 }), new Redactor());
     expect(wrapped).toBeInstanceOf(TelegramApiError);
     expect(wrapped.code).toBe('TELEGRAM_FAILED');
     expect(classifyApiError(wrapped)).toEqual({ kind: 'retry_after', seconds: 3 });
@@ -49,12 +50,12 @@ describe('redactedErrorText never lets the bot token out', () => {
       expect(err).toBeInstanceOf(HttpError);
       // The raw error does carry the token: this is what the redaction is for.
       expect(String((err as HttpError).error)).toContain(CANARY);
-      const text = redactedErrorText(err, [CANARY]);
+      const text = redactedErrorText(err, new Redactor([CANARY]));
       expect(text).not.toContain(CANARY);
       expect(text).not.toContain('canary-SECRET');
       expect(text).toContain('ECONNREFUSED');
       expect(text).toContain('[REDACTED]');
-      const wrapped = toTelegramApiError('getMe', err, [CANARY]);
+      const wrapped = toTelegramApiError('getMe', err, new Redactor([CANARY]));
       expect(`${wrapped.message} ${wrapped.stack} ${JSON.stringify(wrapped)} ${String(wrapped.cause)}`).not.toContain('canary-SECRET');
     }
   });
@@ -63,7 +64,7 @@ describe('redactedErrorText never lets the bot token out', () => {
     const fetchError = new Error(`request to https://api.telegram.org/bot${SHAPED}/getUpdates failed`, {
       cause: new Error(`retrying https://x/bot${encodeURIComponent(CANARY)}/getMe`),
     });
-    const text = redactedErrorText(new HttpError('Network request failed!', fetchError), [CANARY]);
+    const text = redactedErrorText(new HttpError('Network request failed!', fetchError), new Redactor([CANARY]));
     expect(text).not.toContain('canaryCanary');
     expect(text).not.toContain('canary-SECRET');
     expect(text).not.toContain(encodeURIComponent(CANARY));
@@ -71,6 +72,6 @@ describe('redactedErrorText never lets the bot token out', () => {
   });
 
   it('describes a GrammyError by code and description', () => {
-    expect(redactedErrorText(grammyError(400, 'Bad Request: chat not found'), [CANARY])).toBe('400: Bad Request: chat not found');
+    expect(redactedErrorText(grammyError(400, 'Bad Request: chat not found'), new Redactor([CANARY]))).toBe('400: Bad Request: chat not found');
   });
 });

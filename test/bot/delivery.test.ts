@@ -1,6 +1,7 @@
 // Delivery's part of the outbox rules: which replies merge and how, and edits that would change nothing not sent.
 import { describe, expect, it } from 'vitest';
 import { Delivery, mergeReplies, type Payload } from '../../src/bot/delivery.js';
+import { Redactor } from '../../src/core/redact.js';
 import type { Messenger } from '../../src/bot/messenger.js';
 import type { Topics } from '../../src/bot/topics.js';
 import { MessageIndex } from '../../src/core/routing.js';
@@ -29,7 +30,7 @@ function rig() {
   } as unknown as Messenger;
   const index = new MessageIndex();
   const delivery = new Delivery(messenger, { pinChatMessage: async () => true }, {} as Topics, index, quiet, {
-    limits: { privateIntervalMs: 0, groupIntervalMs: 0, globalIntervalMs: 0 },
+    limits: { privateIntervalMs: 0, groupIntervalMs: 0, globalIntervalMs: 0 }, redactor: new Redactor(),
   });
   return {
     calls,

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import type { Chat, User } from 'grammy/types';
 import { type BotServiceOptions, type BotStores, createBotService } from '../../src/bot/bot-service.js';
 import type { Config } from '../../src/config.js';
-import { Redactor } from '../../src/core/redact.js';
 import type { BotStatus } from '../../src/core/status.js';
 import type { DaemonService, Logger } from '../../src/core/ports.js';
-import { openBotStores } from '../../src/daemon/compose.js';
+import { openBotStores, redactorFor } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
 import { homePaths, type HomePaths } from '../../src/state/paths.js';
@@ -71,7 +70,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     ...options.config,
     secrets: [emu.token, ...(options.config?.secrets ?? [])],
   };
-  const redactor = new Redactor(config.secrets);
+  const redactor = redactorFor(config);
   const log = createFileLogger({ file: paths.daemonLog, redactor, level: 'debug' });
   const sessionsFile = join(paths.state, 'fake-sessions.json');
   const botOptions: BotServiceOptions = { outboxLimits: FAST, backoffMs: { first: 50, max: 400 }, ...options.bot };

@@ -2,6 +2,7 @@ import { Api, InputFile } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { TelegramApiError } from '../../src/bot/api-errors.js';
 import { clip, Messenger, textChunks } from '../../src/bot/messenger.js';
+import { Redactor } from '../../src/core/redact.js';
 import { PocketError } from '../../src/core/errors.js';
 
 type Call = { method: string; payload: Record<string, unknown> };
@@ -20,7 +21,7 @@ function fakeApi(answer: (call: Call, index: number) => Answer | undefined = () 
     // biome-ignore lint/suspicious/noExplicitAny: the transformer's return type depends on the method
     return result as any;
   });
-  return { api, calls, messenger: new Messenger(api, { secrets: ['4242:canary-SECRET'] }) };
+  return { api, calls, messenger: new Messenger(api, { redactor: new Redactor(['4242:canary-SECRET']) }) };
 }
 
 const parseError: Answer = { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 9" };
@@ -113,7 +114,7 @@ describe('Messenger.sendText', () => {
 
   it('keeps the token out of network errors', async () => {
     const api = new Api('4242:canary-SECRET', { apiRoot: 'http://127.0.0.1:1' });
-    const err = await new Messenger(api, { secrets: ['4242:canary-SECRET'] }).sendText(1, 'x').catch((e: unknown) => e);
+    const err = await new Messenger(api, { redactor: new Redactor(['4242:canary-SECRET']) }).sendText(1, 'x').catch((e: unknown) => e);
     expect((err as TelegramApiError).api).toEqual({ kind: 'network' });
     expect(`${(err as Error).message} ${(err as Error).stack}`).not.toContain('canary-SECRET');
   });

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutboxRunner, type Outcome, UNCHANGED } from '../../src/bot/outbox-runner.js';
+import { Redactor } from '../../src/core/redact.js';
 import { OutboxPolicy, type Queued } from '../../src/core/outbox.js';
 
 const CHAT = 111;
@@ -91,7 +92,7 @@ describe('OutboxRunner', () => {
     const runner = new OutboxRunner<string, string>({
       clock,
       policy: new OutboxPolicy<string>({ maxAttempts: 3 }),
-      secrets: [canary],
+      redactor: new Redactor([canary]),
       onUnsent: (s) => unsent.push(s.status),
       send: async () => {
         throw new HttpError("Network request for 'sendMessage' failed!", new Error(`request to http://x/bot${canary}/sendMessage failed`));

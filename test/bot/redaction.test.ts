@@ -1,31 +1,83 @@
-// What leaves for Telegram is cleaned of secrets; POCKET_REDACT=off lets .env secrets through, never the bot token.
+// What leaves for Telegram is cleaned of secrets, on every way out: cards, replies, alerts, /tail and /logs documents
+// and their captions, callback answers, topic names, the daemon log and the audit log. POCKET_REDACT=off lets the
+// secret shapes through, never the bot token or the .env secrets.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotHarness, botSaid, running, startBot } from './harness.js';
+import type { BotHarness } from './harness.js';
+import { botSaid, running, startBot } from './harness.js';
+import { CANARY_SHAPES, pemKey } from '../fixtures/canaries.js';
 
-const OTHER_SECRET = 'sk-live-OTHERsecret-4242';
+const ENV_SECRET = 'envCANARY-other-secret-4242';
 let h: BotHarness;
 afterEach(async () => {
   await h?.close();
 });
 
+const shapeParts = CANARY_SHAPES.flatMap((c) => c.secretParts);
+
+/** Everything the Bot API received: every request's parameters and every uploaded document. */
+function everythingSent(harness: BotHarness): string {
+  const calls = harness.emu.calls.map((call) => JSON.stringify(call.params));
+  const documents = harness.emu.messages(harness.chat).flatMap((m) => (m.document === undefined ? [] : [m.document.bytes.toString('utf8')]));
+  return [...calls, ...documents].join('\n');
+}
+
 async function cardAfterPrinting(redact: boolean): Promise<string> {
-  h = await running(await startBot({ config: { redact, secrets: [OTHER_SECRET] } }));
+  h = await running(await startBot({ config: { redact, secrets: [ENV_SECRET] } }));
   const s = h.sessions.add('leaky');
   h.sessions.emit({ type: 'created', session: s });
   const card = await botSaid(h, h.chat, /leaky — running/);
-  h.sessions.print(s.id, `TOKEN=${h.emu.token} KEY=${OTHER_SECRET} done`);
+  h.sessions.print(s.id, `TOKEN=${h.emu.token} KEY=${ENV_SECRET} ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0 done`);
   await h.emu.waitFor(() => /done$/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''));
   return h.emu.message(h.chat, card.messageId)!.text!;
 }
 
 describe('outgoing redaction', () => {
-  it('removes the token and the other .env secrets from cards', async () => {
+  it('removes the token, the other .env secrets and the secret shapes from cards', async () => {
     const text = await cardAfterPrinting(true);
-    expect(text).toContain('TOKEN=[REDACTED] KEY=[REDACTED] done');
+    expect(text).toContain('TOKEN=[REDACTED] KEY=[REDACTED] ghp_[redacted:github-token] done');
   });
 
-  it('POCKET_REDACT=off keeps other secrets but still never sends the bot token', async () => {
+  it('POCKET_REDACT=off lets the secret shapes through, never the token or the .env secrets', async () => {
     const text = await cardAfterPrinting(false);
-    expect(text).toContain(`TOKEN=[REDACTED] KEY=${OTHER_SECRET} done`);
+    expect(text).toContain('TOKEN=[REDACTED] KEY=[REDACTED] ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0 done');
+  });
+
+  it('no canary reaches the Bot API, the daemon log or the audit log: cards, alerts, /tail, /logs, /send, buttons', async () => {
+    h = await running(await startBot({ config: { secrets: [ENV_SECRET] } }));
+    const s = h.sessions.add('leaky');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /leaky — running/);
+    // A key block printed in pieces, as the tail hands lines over: the card's window cuts it anywhere.
+    const key = pemKey(3).split('\n');
+    for (let i = 0; i < key.length; i += 4) h.sessions.print(s.id, ...key.slice(i, i + 4));
+    for (const canary of CANARY_SHAPES) h.sessions.print(s.id, ...canary.text.split('\n'));
+    h.sessions.print(s.id, `env ${ENV_SECRET}`, 'printed all');
+    await h.emu.waitFor(() => /printed all$/.test(h.emu.message(h.chat, card.messageId)?.text ?? ''), { description: 'the card to show the last line' });
+    // An alert whose question holds a secret.
+    h.sessions.waitAt(s.id, { ruleId: 'yn', question: `Use ${CANARY_SHAPES[5]!.text}? [y/N]`, answers: [{ label: 'y', input: { text: 'y' } }], secret: false });
+    await botSaid(h, h.chat, /Use ghp_\[redacted:github-token\]/);
+    // /send with a secret (the audit log records what was typed), /tail, /logs (a document).
+    h.emu.sendText(h.chat, h.owner, `/send leaky export ${CANARY_SHAPES[2]!.text} ${ENV_SECRET}`);
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendText'), { description: '/send to type' });
+    h.emu.sendText(h.chat, h.owner, '/tail leaky 200');
+    const tail = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId !== card.messageId && /printed all/.test(m.text ?? '')), { description: 'the /tail answer' });
+    h.emu.sendText(h.chat, h.owner, '/logs');
+    await h.emu.waitFor(() => h.emu.messages(h.chat).some((m) => m.document?.fileName === 'pocket.log'), { description: 'the /logs document' });
+    // A button press answered with text (Refresh), and a topic-less callback.
+    const refresh = h.emu.message(h.chat, card.messageId)!.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Refresh')!;
+    h.emu.pressButton(h.chat, h.owner, card.messageId, (refresh as { callback_data: string }).callback_data);
+    await h.emu.waitForCall('answerCallbackQuery');
+
+    const sent = everythingSent(h);
+    const logs = `${readFileSync(h.paths.daemonLog, 'utf8')}\n${readFileSync(h.paths.auditLog, 'utf8')}`;
+    for (const part of [h.emu.token, ENV_SECRET, ...shapeParts, ...key.slice(1, -1)]) {
+      expect(sent, 'sent to the Bot API').not.toContain(part);
+      expect(logs, 'in the daemon or audit log').not.toContain(part);
+    }
+    // The /tail answer had the lines: they were redacted, not missing.
+    expect(tail.text).toContain('[redacted:private-key]');
+    expect(tail.text).toContain('ghp_[redacted:github-token]');
+    expect(readFileSync(h.paths.auditLog, 'utf8')).toContain('AKIA[redacted:aws-access-key-id]');
   });
 });

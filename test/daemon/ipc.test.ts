@@ -6,6 +6,7 @@ import { notRunningSnapshot } from '../../src/core/status.js';
 import { connectIpc } from '../../src/daemon/ipc/client.js';
 import { checkRequest } from '../../src/daemon/ipc/protocol.js';
 import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
+import { Redactor } from '../../src/core/redact.js';
 import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
 import { unavailableSessions } from '../../src/daemon/main.js';
 import { silentLogger } from '../../src/log.js';
@@ -27,7 +28,7 @@ const socketPath = () => join(tempDir('pocket-ipc-'), 's.sock');
 describe('IPC', () => {
   it('serves typed requests over a private socket', async () => {
     const path = socketPath();
-    const server = await startIpcServer(path, handlers(), silentLogger);
+    const server = await startIpcServer(path, handlers(), silentLogger, new Redactor());
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const client = await connectIpc(path);
     expect((await client.request('status')).daemon.running).toBe(true);
@@ -41,7 +42,7 @@ describe('IPC', () => {
 
   it('rejects bad requests with a protocol error and keeps serving', async () => {
     const path = socketPath();
-    const server = await startIpcServer(path, handlers(), silentLogger);
+    const server = await startIpcServer(path, handlers(), silentLogger, new Redactor());
     const replies = await new Promise<string[]>((resolve) => {
       const socket = connect(path);
       const lines: string[] = [];
@@ -63,7 +64,7 @@ describe('IPC', () => {
 
   it('closes even when a client stopped reading', async () => {
     const path = socketPath();
-    const server = await startIpcServer(path, { ...handlers(), hello: () => ({ version: 'x'.repeat(20_000_000), protocol: 1, pid: 1 }) }, silentLogger);
+    const server = await startIpcServer(path, { ...handlers(), hello: () => ({ version: 'x'.repeat(20_000_000), protocol: 1, pid: 1 }) }, silentLogger, new Redactor());
     const socket = connect(path);
     await new Promise((resolve) => socket.once('connect', resolve));
     // Read the first bytes of the 20 MB reply, then stop reading: the daemon is left mid-write.
@@ -86,7 +87,7 @@ describe('IPC', () => {
         });
         return { subscribed: true };
       },
-    }, silentLogger);
+    }, silentLogger, new Redactor());
     const writes = vi.spyOn(Socket.prototype, 'write');
     try {
       const client = await connectIpc(path);
@@ -130,7 +131,7 @@ describe('IPC', () => {
           setImmediate(next);
           return { subscribed: true };
         },
-      }, silentLogger).then((server) => cutOff.finally(() => server.close()));
+      }, silentLogger, new Redactor()).then((server) => cutOff.finally(() => server.close()));
     });
     const socket = connect(path);
     await new Promise((resolve) => socket.once('connect', resolve));

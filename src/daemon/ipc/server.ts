@@ -3,6 +3,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PocketError, toPocketError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
+import type { Redactor } from '../../core/redact.js';
 import {
   checkRequest,
   type DaemonMessage,
@@ -31,10 +32,14 @@ export interface IpcServer {
   close(): Promise<void>;
 }
 
-export async function startIpcServer(socketPath: string, handlers: Handlers, log: Logger): Promise<IpcServer> {
+/**
+ * `redactor` cleans every answer and event before it is written: what the CLI prints (`pocket status` and its TUI,
+ * --json, errors, session output) leaves the process here.
+ */
+export async function startIpcServer(socketPath: string, handlers: Handlers, log: Logger, redactor: Redactor): Promise<IpcServer> {
   const sockets = new Map<Socket, () => void>();
   const server: Server = createServer((socket) => {
-    sockets.set(socket, serveConnection(socket, handlers, log));
+    sockets.set(socket, serveConnection(socket, handlers, log, redactor));
     socket.on('close', () => sockets.delete(socket));
   });
   // Only the lock holder gets here, so a socket file left by a killed daemon is ours to remove.
@@ -70,7 +75,7 @@ export async function startIpcServer(socketPath: string, handlers: Handlers, log
 export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 /** Serves one client; returns what writes out its queued messages at once (before the server ends it). */
-function serveConnection(socket: Socket, handlers: Handlers, log: Logger): () => void {
+function serveConnection(socket: Socket, handlers: Handlers, log: Logger, redactor: Redactor): () => void {
   socket.setEncoding('utf8');
   const lines = new LineBuffer();
   const closeListeners: (() => void)[] = [];
@@ -93,7 +98,7 @@ function serveConnection(socket: Socket, handlers: Handlers, log: Logger): () =>
   };
   const send = (message: DaemonMessage): void => {
     if (socket.destroyed || !socket.writable) return;
-    queued.push(JSON.stringify(message));
+    queued.push(JSON.stringify(redactor.value(message)));
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
