@@ -24,6 +24,18 @@ describe('file logger', () => {
     expect(first).toMatchObject({ level: 'error', event: 'bot.poll_failed' });
   });
 
+  it('redacts the secret shapes in fields and messages, unless built without them (POCKET_REDACT=off)', () => {
+    const dir = tempDir('pocket-log-');
+    const on = join(dir, 'on.log');
+    const off = join(dir, 'off.log');
+    const line = { typed: 'export AWS_KEY=AKIAQCANARY7EXAMPLE2', text: `pw ${SECRET}` };
+    createFileLogger({ file: on, redactor: new Redactor([SECRET]) }).info('input.sent', line);
+    createFileLogger({ file: off, redactor: new Redactor([SECRET], { shapes: false }) }).info('input.sent', line);
+    expect(readFileSync(on, 'utf8')).toContain('AKIA[redacted:aws-access-key-id]');
+    expect(readFileSync(off, 'utf8')).toContain('AKIAQCANARY7EXAMPLE2');
+    for (const file of [on, off]) expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+  });
+
   it('redacts any bot-token-shaped string, even one it was not told about', () => {
     expect(new Redactor().text('GET /bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe')).toBe('GET /bot[REDACTED]/getMe');
   });

@@ -76,17 +76,20 @@ function reportError(error: unknown): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
     return EXIT.usage;
   }
+  // What the daemon answers is redacted there (it knows the .env secrets); what the CLI says itself goes through the
+  // secret shapes and bot-token shape here too, in case an argument or a path it quotes holds one.
+  const redactor = new Redactor();
   if (isPocketError(error)) {
     if (error.code === 'USAGE') {
-      process.stderr.write(`pocket: ${error.message}\n`);
+      process.stderr.write(`pocket: ${redactor.text(error.message)}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`pocket: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    process.stderr.write(`pocket: ${redactor.text(error.message)}\n`);
+    if (error.hint) process.stderr.write(`hint: ${redactor.text(error.hint)}\n`);
     return EXIT.failure;
   }
   // An unexpected error: say what happened without dumping objects that might hold secrets.
-  const text = new Redactor().error(error);
+  const text = redactor.error(error);
   process.stderr.write(`pocket: unexpected error: ${text.split('\n')[0]}\n`);
   process.stderr.write('hint: this is a bug; see `pocket logs` and report it with the steps that led here.\n');
   return EXIT.failure;

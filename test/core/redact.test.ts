@@ -102,6 +102,13 @@ describe('private key blocks', () => {
     }
   });
 
+  it('redacts lines of output together (an IPC output event, plain data with lines in it)', () => {
+    const lines = ['$ cat key', ...pem.split('\n').slice(5, 12), '$ echo done'];
+    expect(redactor.lines(lines)).toEqual(['$ cat key', '[redacted:private-key]', '$ echo done']);
+    expect(redactor.value({ event: 'output', lines: pem.split('\n').slice(3, 9) })).toEqual({ event: 'output', lines: ['[redacted:private-key]'] });
+    expect(redactor.lines(['a', 'b'])).toEqual(['a', 'b']);
+  });
+
   it('redacts a block inside one line (JSON with \\n escapes)', () => {
     const json = JSON.stringify({ private_key: pem });
     const out = r(json);

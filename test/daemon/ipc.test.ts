@@ -6,6 +6,7 @@ import { notRunningSnapshot } from '../../src/core/status.js';
 import { connectIpc } from '../../src/daemon/ipc/client.js';
 import { checkRequest } from '../../src/daemon/ipc/protocol.js';
 import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
+import { PocketError } from '../../src/core/errors.js';
 import { Redactor } from '../../src/core/redact.js';
 import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
 import { unavailableSessions } from '../../src/daemon/main.js';
@@ -26,6 +27,35 @@ const handlers = (): Handlers => ({
 const socketPath = () => join(tempDir('pocket-ipc-'), 's.sock');
 
 describe('IPC', () => {
+  it('redacts every answer, error and event it sends with the redactor it was given', async () => {
+    const path = socketPath();
+    const canary = 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0';
+    const envSecret = 'ipcCANARYenvSecret';
+    const leaky = (version: string) => ({ ...notRunningSnapshot(version), bot: { username: null, connected: false, lastPollAt: null, lastError: `failed: ${canary} ${envSecret}` } });
+    const server = await startIpcServer(path, {
+      ...handlers(),
+      status: () => leaky('t'),
+      stop: () => {
+        throw new PocketError('INTERNAL', `cannot stop: ${canary}`, { hint: `see ${envSecret}` });
+      },
+      subscribe: (_p, request, connection) => {
+        setImmediate(() => connection.push(request.id, { event: 'status', data: leaky(`pushed ${canary}`) }));
+        return { subscribed: true };
+      },
+    }, silentLogger, new Redactor([envSecret]));
+    const client = await connectIpc(path);
+    const status = await client.request('status');
+    expect(status.bot.lastError).toBe('failed: ghp_[redacted:github-token] [REDACTED]');
+    const failed = await client.request('stop').catch((error: unknown) => error as PocketError);
+    expect(`${(failed as PocketError).message} ${(failed as PocketError).hint}`).toBe('cannot stop: ghp_[redacted:github-token] see [REDACTED]');
+    const pushed = await new Promise<string>((resolve) => {
+      void client.subscribe((snapshot) => resolve(`${snapshot.daemon.version} ${snapshot.bot.lastError}`), () => {});
+    });
+    expect(pushed).not.toContain('CANARY');
+    client.close();
+    await server.close();
+  });
+
   it('serves typed requests over a private socket', async () => {
     const path = socketPath();
     const server = await startIpcServer(path, handlers(), silentLogger, new Redactor());

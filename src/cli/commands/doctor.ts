@@ -74,7 +74,8 @@ const checkBotApi: Check = async (paths) => {
   } catch {
     return { name: 'Telegram', ok: false, detail: 'skipped: the settings are invalid' };
   }
-  const redactor = new Redactor(config.secrets);
+  // As the daemon builds it (daemon/compose.ts redactorFor, which the CLI may not import): doctor runs without one.
+  const redactor = new Redactor([...config.secrets, config.botToken ?? ''], { shapes: config.redact });
   try {
     const response = await fetch(`${config.apiRoot}/bot${config.botToken}/getMe`, { signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { ok: boolean; result?: { username?: string }; description?: string };
