@@ -4,7 +4,7 @@
 // and the last lines.
 import type { CallbackRegistry } from '../core/callback-registry.js';
 import { CARD_LINES, type CardButtonIds, renderCard } from '../core/cards.js';
-import type { SessionEvent, SessionUseCases } from '../core/sessions.js';
+import type { SessionEvent, SessionUseCases, SessionView } from '../core/sessions.js';
 import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
 import type { Delivery } from './delivery.js';
@@ -40,6 +40,12 @@ export class Cards {
     saved: Record<string, CardRef> = {},
   ) {
     for (const [sessionId, ref] of Object.entries(saved)) this.cards.set(sessionId, fresh(ref));
+  }
+
+  /** Redacted before rendering: the card clips long lines and cuts a window, and a clipped token has no shape left. */
+  private render(sessionId: string, view: SessionView, lines: readonly string[]): ReturnType<typeof renderCard> {
+    const { redactor } = this.delivery;
+    return renderCard(redactor.value(view) as SessionView, redactor.lines(lines), this.buttonIds(sessionId));
   }
 
   handle(event: SessionEvent): void {
@@ -115,7 +121,7 @@ export class Cards {
       const outcome = await this.delivery.editLazily(ref.chatId, `card:${sessionId}`, ref.messageId, () => {
         // Changes from here on need an edit of their own.
         if (card.queuedEdit === token) card.queuedEdit = null;
-        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        const rendered = this.render(sessionId, this.sessions.get(sessionId) ?? view, card.lines);
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
       // Dropped or superseded before its turn: the next change queues a new one.
@@ -136,7 +142,7 @@ export class Cards {
       const outcome = await this.delivery.post({ chatId: this.chatId, topicOf: sessionId, sessionId }, `card:${sessionId}`, () => {
         if (this.cards.get(sessionId) !== card) return null; // removed while its card waited: nothing to post
         card.dirty = false; // what changes from here on needs an edit
-        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        const rendered = this.render(sessionId, this.sessions.get(sessionId) ?? view, card.lines);
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
       // Failed or dropped: Delivery has logged it; the next change of the session (or the next start) tries again.

@@ -54,8 +54,12 @@ export type Payload =
 const REMEMBERED_CONTENTS = 2000;
 export class Delivery {
   readonly runner: OutboxRunner<Payload, number | null>;
-  /** Pane output reaches cards and alerts too: whatever leaves for Telegram is redacted here, once for all. */
-  private readonly redactor: Redactor;
+  /**
+   * Pane output reaches cards and alerts too: whatever leaves for Telegram is redacted here, once for all. Public for
+   * renderers that cut text (a card clips long lines): they redact before cutting, as a token cut in half no longer
+   * has its shape.
+   */
+  readonly redactor: Redactor;
   /** `chat:message` -> the content last sent to it, to skip edits that change nothing. */
   private readonly lastSent = new Map<string, string>();
 

@@ -43,6 +43,19 @@ describe('outgoing redaction', () => {
     expect(text).toContain('TOKEN=[REDACTED] KEY=[REDACTED] ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0 done');
   });
 
+  it('redacts a card line before it is clipped: a token cut at the edge has no shape left', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('wide');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /wide — running/);
+    const token = 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0';
+    const LINE_MAX = 160; // core/cards.ts: a card clips longer lines
+    h.sessions.print(s.id, `${'x'.repeat(LINE_MAX - 12)} ${token} and more`, 'done');
+    const text = (await h.emu.waitFor(() => h.emu.message(h.chat, card.messageId)?.text?.endsWith('done') && h.emu.message(h.chat, card.messageId)!.text!)) as string;
+    expect(text).toContain('ghp_[');
+    expect(text).not.toContain('CANARYghp');
+  });
+
   it('no canary reaches the Bot API, the daemon log or the audit log: cards, alerts, /tail, /logs, /send, buttons', async () => {
     h = await running(await startBot({ config: { secrets: [ENV_SECRET] } }));
     const s = h.sessions.add('leaky');
