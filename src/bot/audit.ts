@@ -28,8 +28,11 @@ export function fileAuditLog(file: string, redactor: Redactor, log: Logger, now:
   let failed = false;
   return {
     record(entry) {
-      const detail = entry.detail === undefined ? undefined : clipDetail(entry.detail);
-      const line = JSON.stringify({ t: new Date(now()).toISOString(), ...entry, ...(detail === undefined ? {} : { detail }) });
+      // Each field redacted as the text it is, before the detail is clipped (a token cut in half has no shape left)
+      // and before JSON escapes its quotes (`"password": "x"` is `\"password\": \"x\"` in the line).
+      const fields = redactor.value(entry) as AuditEntry;
+      const detail = fields.detail === undefined ? undefined : clipDetail(fields.detail);
+      const line = JSON.stringify({ t: new Date(now()).toISOString(), ...fields, ...(detail === undefined ? {} : { detail }) });
       try {
         // Synchronous: an action recorded just before a crash must be on disk.
         appendFileSync(file, `${redactor.text(line)}\n`, { mode: 0o600 });

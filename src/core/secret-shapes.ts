@@ -149,8 +149,8 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
           String.raw`(?<=["'])[^"'\r\n]+(?=["'])`,
           // PASSWORD=x, --password=x, ?token=x&
           String.raw`(?<==)[^\s"'&;,)}\]]+`,
-          // password: x (YAML: the rest of the line)
-          String.raw`(?<=:[ \t]+)[^\s"'{}\[\],;()]+(?=[ \t]*$)`,
+          // password: x (YAML: the rest of the line, maybe inside a quoted string: echo 'password: x')
+          String.raw`(?<=:[ \t]+)[^\s"'{}\[\],;()]+(?=["'\x60]?[ \t]*$)`,
           // --password x
           String.raw`(?<=[A-Za-z0-9_-][ \t]+)(?!-)[^\s"']+`,
         ].join('|')

@@ -71,7 +71,9 @@ describe('outgoing redaction', () => {
     h.sessions.waitAt(s.id, { ruleId: 'yn', question: `Use ${CANARY_SHAPES[5]!.text}? [y/N]`, answers: [{ label: 'y', input: { text: 'y' } }], secret: false });
     await botSaid(h, h.chat, /Use ghp_\[redacted:github-token\]/);
     // /send with a secret (the audit log records what was typed), /tail, /logs (a document).
-    h.emu.sendText(h.chat, h.owner, `/send leaky export ${CANARY_SHAPES[2]!.text} ${ENV_SECRET}`);
+    // JSON in the text: the audit log is JSON too, and its escaped quotes must not hide the value from the rule.
+    const json = CANARY_SHAPES.find((c) => c.name.startsWith('JSON field'))!.text;
+    h.emu.sendText(h.chat, h.owner, `/send leaky export ${CANARY_SHAPES[2]!.text} ${ENV_SECRET} ${json}`);
     await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendText'), { description: '/send to type' });
     h.emu.sendText(h.chat, h.owner, '/tail leaky 200');
     const tail = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId !== card.messageId && /printed all/.test(m.text ?? '')), { description: 'the /tail answer' });
