@@ -150,7 +150,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
           // PASSWORD=x, --password=x, ?token=x&
           String.raw`(?<==)[^\s"'&;,)}\]]+`,
           // password: x (YAML: the rest of the line, maybe inside a quoted string: echo 'password: x')
-          String.raw`(?<=:[ \t]+)[^\s"'{}\[\],;()]+(?=["'\x60]?[ \t]*$)`,
+          String.raw`(?<=:[ \t]+)[^\s"'{}\[\],;()]+(?=["'\x60]*[ \t]*$)`,
           // --password x
           String.raw`(?<=[A-Za-z0-9_-][ \t]+)(?!-)[^\s"']+`,
         ].join('|')
