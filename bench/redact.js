@@ -6,7 +6,7 @@
 // 2. the false-positive corpus (test/fixtures/redact-corpus/): lines changed, line by line, with the lines listed.
 // Figures are reported; the exit code is non-zero when the throughput misses its target or a canary got through.
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redactor } from '../dist/core/redact.js';
 
@@ -53,38 +53,48 @@ function cut(text, size) {
   return pieces;
 }
 
-function measure(pieces) {
+/**
+ * Best of 3 passes after a warm-up, in CPU time (process.cpuUsage: this process's user + system time), which a
+ * machine shared with other work inflates far less than wall time; wall time is reported beside it.
+ */
+function measure(pieces, r = redactor) {
   let leaked = 0;
   let best = Number.POSITIVE_INFINITY;
+  let bestWall = Number.POSITIVE_INFINITY;
   for (let pass = 0; pass < 4; pass++) {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let out = 0;
     for (const piece of pieces) {
-      const redacted = redactor.text(piece);
+      const redacted = r.text(piece);
       out += redacted.length;
       if (pass === 0) leaked += canariesIn(redacted);
     }
-    const ms = performance.now() - t0;
-    if (pass > 0) best = Math.min(best, ms);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const ms = (cpu.user + cpu.system) / 1000;
+    if (pass > 0) {
+      best = Math.min(best, ms);
+      bestWall = Math.min(bestWall, wall);
+    }
     if (out === 0) throw new Error('nothing came out');
   }
-  return { mbps: STREAM_BYTES / 1024 / 1024 / (best / 1000), ms: best, leaked };
+  const rate = (ms) => STREAM_BYTES / 1024 / 1024 / (ms / 1000);
+  return { mbps: rate(best), ms: best, wallMbps: rate(bestWall), leaked };
 }
 
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}`);
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`stream: ${(STREAM_BYTES / 1024 / 1024).toFixed(0)} MB (corpus of ${corpusLines.length} lines repeated, ${canariesIn(stream)} canaries)`);
 let failed = false;
 for (const [label, size] of [['128 KB reads', 128 * 1024], ['2 KB windows', 2 * 1024]]) {
   const pieces = cut(stream, size);
-  const { mbps, ms, leaked } = measure(pieces);
+  const { mbps, ms, wallMbps, leaked } = measure(pieces);
   const ok = mbps > TARGET_MBPS && leaked === 0;
   failed ||= !ok;
-  console.log(`throughput, ${label} (${pieces.length} pieces): ${mbps.toFixed(0)} MB/s (${ms.toFixed(0)} ms), canaries through: ${leaked}; target > ${TARGET_MBPS} MB/s: ${ok ? 'meets target' : 'MISSES target'}`);
+  console.log(`throughput, ${label} (${pieces.length} pieces): ${mbps.toFixed(0)} MB/s of CPU time (${ms.toFixed(0)} ms; wall ${wallMbps.toFixed(0)} MB/s), canaries through: ${leaked}; target > ${TARGET_MBPS} MB/s: ${ok ? 'meets target' : 'MISSES target'}`);
 }
-const off = new Redactor(ENV_SECRETS, { shapes: false });
-const t0 = performance.now();
-for (const piece of cut(stream, 128 * 1024)) off.text(piece);
-console.log(`for comparison, POCKET_REDACT=off (literal secrets and bot tokens only), 128 KB reads: ${(STREAM_BYTES / 1024 / 1024 / ((performance.now() - t0) / 1000)).toFixed(0)} MB/s`);
+const off = measure(cut(stream, 128 * 1024), new Redactor(ENV_SECRETS, { shapes: false }));
+console.log(`for comparison, POCKET_REDACT=off (literal secrets and bot tokens only), 128 KB reads: ${off.mbps.toFixed(0)} MB/s of CPU time`);
 
 // 2. False positives.
 const changed = corpusLines.filter((line) => redactor.text(line) !== line);

@@ -18,6 +18,7 @@ export interface RedactorOptions {
 /** The rules made ready once: the anchored ones each with its test, the others as one regex. */
 interface CompiledShapes {
   anchored: { mayMatch: (text: string) => boolean; pattern: RegExp; replace: Replacer }[];
+  byLine: { anchors: readonly string[]; pattern: RegExp; replace: Replacer }[];
   combined: { pattern: RegExp; replace: Replacer } | null;
 }
 type Replacer = (match: string, ...args: unknown[]) => string;
@@ -48,6 +49,7 @@ export class Redactor {
     for (const shape of this.shapes.anchored) {
       if (shape.mayMatch(out)) out = out.replace(shape.pattern, shape.replace);
     }
+    for (const shape of this.shapes.byLine) out = replaceOnLines(out, shape);
     const { combined } = this.shapes;
     return combined === null ? out : out.replace(combined.pattern, combined.replace);
   }
@@ -90,8 +92,13 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     const marker = markerOf(shape.id);
     return { mayMatch, pattern: new RegExp(shape.pattern.source, flags), replace: keepAndMark(0, groups, marker) };
   });
-  const rest = shapes.filter((shape) => shape.anchors === undefined);
-  if (rest.length === 0) return { anchored, combined: null };
+  const byLine = shapes.filter((shape) => shape.lineAnchors !== undefined).map((shape) => ({
+    anchors: shape.lineAnchors!,
+    pattern: new RegExp(shape.pattern.source, 'gm'),
+    replace: keepAndMark(0, groupCount(shape.pattern.source), markerOf(shape.id)),
+  }));
+  const rest = shapes.filter((shape) => shape.anchors === undefined && shape.lineAnchors === undefined);
+  if (rest.length === 0) return { anchored, byLine, combined: null };
   // Each rule in a group of its own: the first group that took part says which rule matched; its own groups follow.
   const rules: { at: number; groups: number; marker: string }[] = [];
   let at = 0;
@@ -107,7 +114,41 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     }
     return match;
   };
-  return { anchored, combined: { pattern, replace } };
+  return { anchored, byLine, combined: { pattern, replace } };
+}
+
+/**
+ * A line-bound rule applied to the lines that hold one of its anchors (found with indexOf: native scans, where the
+ * rule's own regex would try its words at every letter; a lower-cased copy to search once was slower still, as
+ * toLowerCase leaves its fast path on any non-ASCII text). Same result as the regex on the whole text, as no match
+ * crosses a line end.
+ */
+function replaceOnLines(text: string, shape: CompiledShapes['byLine'][number]): string {
+  const starts: number[] = [];
+  for (const anchor of shape.anchors) {
+    for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + anchor.length)) starts.push(at);
+  }
+  if (starts.length === 0) return text;
+  starts.sort((a, b) => a - b);
+  // Parts joined once at the end: a string built with += is a rope that the next regex pass must flatten first.
+  const parts: string[] = [];
+  let done = 0;
+  let seen = -1;
+  for (const at of starts) {
+    if (at <= seen) continue; // on a line already handled
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
+    const lineEnd = newline === -1 ? text.length : newline;
+    seen = lineEnd;
+    const line = text.slice(lineStart, lineEnd);
+    const replaced = line.replace(shape.pattern, shape.replace);
+    if (replaced === line) continue;
+    parts.push(text.slice(done, lineStart), replaced);
+    done = lineEnd;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(done));
+  return parts.join('');
 }
 
 /** The replacement: what the first of `count` groups from `first` that took part matched, then the marker. */
