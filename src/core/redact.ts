@@ -19,6 +19,7 @@ export interface RedactorOptions {
 interface CompiledShapes {
   anchored: { mayMatch: (text: string) => boolean; pattern: RegExp; replace: Replacer }[];
   byLine: { anchors: readonly string[]; pattern: RegExp; replace: Replacer }[];
+  atLineStarts: { finder: RegExp; first: RegExp; pattern: RegExp; replace: Replacer }[];
   combined: { pattern: RegExp; replace: Replacer } | null;
 }
 type Replacer = (match: string, ...args: unknown[]) => string;
@@ -49,6 +50,7 @@ export class Redactor {
     for (const shape of this.shapes.anchored) {
       if (shape.mayMatch(out)) out = out.replace(shape.pattern, shape.replace);
     }
+    for (const shape of this.shapes.atLineStarts) out = replaceAtLineStarts(out, shape);
     for (const shape of this.shapes.byLine) out = replaceOnLines(out, shape);
     const { combined } = this.shapes;
     return combined === null ? out : out.replace(combined.pattern, combined.replace);
@@ -84,9 +86,7 @@ export class Redactor {
 function compile(shapes: readonly SecretShape[]): CompiledShapes {
   const anchored = shapes.filter((shape) => shape.anchors !== undefined).map((shape) => {
     const anchors = shape.anchors!;
-    const mayMatch = anchors instanceof RegExp
-      ? (text: string) => anchors.test(text)
-      : (text: string) => anchors.some((anchor) => text.includes(anchor));
+    const mayMatch = (text: string) => anchors.some((anchor) => text.includes(anchor));
     const flags = shape.pattern.flags.includes('g') ? shape.pattern.flags : `${shape.pattern.flags}g`;
     const groups = groupCount(shape.pattern.source);
     const marker = markerOf(shape.id);
@@ -97,8 +97,15 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     pattern: new RegExp(shape.pattern.source, 'gm'),
     replace: keepAndMark(0, groupCount(shape.pattern.source), markerOf(shape.id)),
   }));
-  const rest = shapes.filter((shape) => shape.anchors === undefined && shape.lineAnchors === undefined);
-  if (rest.length === 0) return { anchored, byLine, combined: null };
+  const atLineStarts = shapes.filter((shape) => shape.lineStarts !== undefined).map((shape) => ({
+    // A newline then the probe: the scan looks for newlines (fast), and tries the probe only there.
+    finder: new RegExp(`\\n(?=${shape.lineStarts!.source})`, 'g'),
+    first: new RegExp(`^(?=${shape.lineStarts!.source})`),
+    pattern: new RegExp(shape.pattern.source, 'my'),
+    replace: keepAndMark(0, groupCount(shape.pattern.source), markerOf(shape.id)),
+  }));
+  const rest = shapes.filter((shape) => shape.anchors === undefined && shape.lineAnchors === undefined && shape.lineStarts === undefined);
+  if (rest.length === 0) return { anchored, byLine, atLineStarts, combined: null };
   // Each rule in a group of its own: the first group that took part says which rule matched; its own groups follow.
   const rules: { at: number; groups: number; marker: string }[] = [];
   let at = 0;
@@ -114,7 +121,33 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     }
     return match;
   };
-  return { anchored, byLine, combined: { pattern, replace } };
+  return { anchored, byLine, atLineStarts, combined: { pattern, replace } };
+}
+
+/**
+ * A rule tried only at the line starts its probe accepts (sticky, so the regex runs nowhere else): the key-body rule,
+ * whose ^ with the m flag made the regex engine stop at every character of the text.
+ */
+function replaceAtLineStarts(text: string, shape: CompiledShapes['atLineStarts'][number]): string {
+  const { finder, first, pattern, replace } = shape;
+  const parts: string[] = [];
+  let done = 0;
+  const tryAt = (start: number): void => {
+    pattern.lastIndex = start;
+    const m = pattern.exec(text);
+    if (m === null) return;
+    parts.push(text.slice(done, start), replace(m[0], ...m.slice(1)));
+    done = start + m[0].length;
+  };
+  if (first.test(text)) tryAt(0);
+  finder.lastIndex = done;
+  for (let m = finder.exec(text); m !== null; m = finder.exec(text)) {
+    if (m.index + 1 >= done) tryAt(m.index + 1);
+    if (finder.lastIndex < done) finder.lastIndex = done;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(done));
+  return parts.join('');
 }
 
 /**

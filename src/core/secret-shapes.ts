@@ -4,9 +4,9 @@
 // A rule replaces what its pattern matched by its marker, except its capturing group (a prefix that says what kind of
 // secret it was, like `ghp_` or `password=`; in a pattern of alternatives, the group that took part): rules capture
 // nothing else. The rules without `anchors` run together, as one regex (flags gm: ^ and $ are line bounds, so no rule
-// there may rely on case-insensitivity) in one pass over the text; a rule with `anchors` (literal strings, or a cheap
-// regex, one of which every match contains) runs on its own with its own flags, and only when the text holds an
-// anchor: the private key rules, whose patterns span lines and would slow the one pass down (bench/redact.js). A rule
+// there may rely on case-insensitivity) in one pass over the text; a rule with `anchors` (literal strings one of
+// which every match contains) runs on its own with its own flags, and only when the text holds an anchor; a rule with
+// `lineStarts` (a regex matching the start of a line where the rule may match) is tried at those lines only: the private key rules, whose patterns span lines and would slow the one pass down (bench/redact.js). A rule
 // with `lineAnchors` (literals) matches within a line only, and runs on the lines that hold one of them: the
 // assignment rule, whose words start at letters that are everywhere (it took 84% of the one pass).
 //
@@ -22,7 +22,9 @@ export interface SecretShape {
   /** What its capturing group matched (when one did) stays in the text. Flags: see above. */
   pattern: RegExp;
   /** Run alone, when the text holds one of these; absent: run in the one combined pass. */
-  anchors?: readonly string[] | RegExp;
+  anchors?: readonly string[];
+  /** Run alone, tried only at the starts of the lines this matches (from the line start on). */
+  lineStarts?: RegExp;
   /** Run alone, line by line, on the lines holding one of these. */
   lineAnchors?: readonly string[];
 }
@@ -80,7 +82,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
         + String.raw`(?!(?:\r?\n[A-Za-z0-9+/=]*){0,120}\r?\n-----END )`,
       'gm',
     ),
-    anchors: /(?:^|\n)[ \t]*[A-Za-z0-9+/]{64}/,
+    lineStarts: /[ \t]*[A-Za-z0-9+/]{64}/,
   },
   {
     id: 'aws-access-key-id',
