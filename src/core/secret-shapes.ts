@@ -160,6 +160,9 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
           String.raw`(?<==)[^\s"'&;,)}\]]+`,
           // password: x (YAML: the rest of the line, maybe inside a quoted string: echo 'password: x')
           String.raw`(?<=:[ \t]+)[^\s"'{}\[\],;()]+(?=["'\x60]*[ \t]*$)`,
+          // password: x2y... anywhere in a line when the value looks made, not written: 6+ characters with a digit
+          // (typed-ahead echo and prompts put other text after it; prose after a colon rarely has digits)
+          String.raw`(?<=:[ \t]+)(?=[^\s"'{}\[\],;()]*[0-9])[^\s"'{}\[\],;()]{6,}`,
           // --password x
           String.raw`(?<=[A-Za-z0-9_-][ \t]+)(?!-)[^\s"']+`,
         ].join('|')
