@@ -65,8 +65,8 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   emu.createPrivateChat(stranger);
   const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger] }) : dm;
   const config: Config = {
-    home, botToken: emu.token, authorizedUserIds: [OWNER_ID], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
-    shellEnabled: false, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
+    home, botToken: emu.token, authorizedUserIds: [OWNER_ID], viewerIds: [], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
+    shellEnabled: false, shellTimeoutS: 1800, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
     claudePath: undefined, agentCwd: undefined,
     ...options.config,
     secrets: [emu.token, ...(options.config?.secrets ?? [])],
@@ -81,7 +81,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     log,
     redactor,
     stores: (options.stores ?? openBotStores)(paths.state, log),
-    files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
+    files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
     onStatusChange: () => changes.emit('changed'),
   }, h.sessions, botOptions);
 
