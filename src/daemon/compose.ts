@@ -51,10 +51,10 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
 /** The user's login shell for /shell: $SHELL when it is an absolute path, else the account's, else /bin/sh. */
 export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.SHELL;
-  if (fromEnv !== undefined && fromEnv.startsWith('/')) return fromEnv;
+  if (fromEnv?.startsWith('/')) return fromEnv;
   try {
     const account = userInfo().shell;
-    if (account !== null && account.startsWith('/')) return account;
+    if (account?.startsWith('/')) return account;
   } catch {
     // no passwd entry (some containers)
   }
