@@ -9,6 +9,7 @@ import type { Config } from '../../src/config.js';
 import { Redactor } from '../../src/core/redact.js';
 import type { BotStatus } from '../../src/core/status.js';
 import type { DaemonService, Logger } from '../../src/core/ports.js';
+import type { SessionUseCases } from '../../src/core/sessions.js';
 import { openBotStores } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
@@ -17,6 +18,8 @@ import { FakeSessions } from '../fakes/sessions.js';
 
 export const OWNER_ID = 5001;
 export const STRANGER_ID = 6666;
+/** A user in the group who is a viewer when a test puts VIEWER_ID in config.viewerIds (a stranger otherwise). */
+export const VIEWER_ID = 7007;
 /** Fast pacing for tests that are not about pacing; the emulator's flood control is off for them. */
 export const FAST = { privateIntervalMs: 0, groupIntervalMs: 0, globalIntervalMs: 0 };
 
@@ -26,6 +29,7 @@ export interface BotHarness {
   paths: HomePaths;
   owner: User;
   stranger: User;
+  viewer: User;
   /** The owner's private chat (the default chat unless a forum is asked for). */
   dm: Chat;
   chat: Chat;
@@ -49,6 +53,8 @@ export interface HarnessOptions {
   emu?: BotApiEmulator;
   /** Settings on top of the harness's own (secrets are added to the token's). */
   config?: Partial<Config>;
+  /** The sessions the bot drives; default: h.sessions, a FakeSessions (a real SessionService in test/tmux/). */
+  sessionUseCases?: SessionUseCases;
   /** The bot's stores; default: the daemon's own (openBotStores) in the harness's home. */
   stores?: (stateDir: string, log: Logger) => BotStores;
 }
@@ -61,9 +67,11 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
   const owner = emu.user(OWNER_ID, { firstName: 'Owner' });
   const stranger = emu.user(STRANGER_ID, { firstName: 'Mallory' });
+  const viewer = emu.user(VIEWER_ID, { firstName: 'Vera' });
   const dm = emu.createPrivateChat(owner);
   emu.createPrivateChat(stranger);
-  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger] }) : dm;
+  emu.createPrivateChat(viewer);
+  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger, viewer] }) : dm;
   const config: Config = {
     home, botToken: emu.token, authorizedUserIds: [OWNER_ID], viewerIds: [], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
     shellEnabled: false, shellTimeoutS: 1800, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
@@ -83,10 +91,10 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     stores: (options.stores ?? openBotStores)(paths.state, log),
     files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
     onStatusChange: () => changes.emit('changed'),
-  }, h.sessions, botOptions);
+  }, options.sessionUseCases ?? h.sessions, botOptions);
 
   const h: BotHarness = {
-    emu, home, paths, owner, stranger, dm, chat, changes,
+    emu, home, paths, owner, stranger, viewer, dm, chat, changes,
     sessions: new FakeSessions(sessionsFile),
     service: undefined as unknown as DaemonService,
     status: () => ({ username: null, connected: false, lastPollAt: null, lastError: null }),
