@@ -33,7 +33,7 @@ describe('SessionService.runShell', () => {
     expect(pane?.sessionName).toBe(view.name);
     const done = await exited(rig, view.id);
     expect(done?.exitCode).toBe(3);
-    expect(await rig.service.tail(view.id, 10)).toEqual(expect.arrayContaining(['out:#{pane_id}:#(touch ' + pwn + '):42', '; -t']));
+    expect(await rig.service.tail(view.id, 10)).toEqual(expect.arrayContaining([`out:#{pane_id}:#(touch ${pwn}):42`, '; -t']));
     expect(existsSync(pwn)).toBe(false);
     // A second one gets its own name; an empty command is refused before tmux.
     const second = await rig.service.runShell('true');
