@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/tmux.js';
-import { type ServiceRig, startService } from './session-service-helpers.js';
+import { EventEmitter } from 'node:events';
+import { SessionService } from '../../src/daemon/sessions/service.js';
+import { recordingLogger, type ServiceRig, startService } from './session-service-helpers.js';
 
 let rig: ServiceRig | undefined;
 afterEach(async () => {
@@ -61,6 +63,25 @@ describe('SessionService.runShell', () => {
     expect(done?.deadlineAt).toBeDefined();
     expect(done!.exitedAt! >= done!.deadlineAt!).toBe(true);
     expect(rig.warnings.map((w) => w.event)).toContain('sessions.shell_timeout');
+  });
+
+  it('keeps the limit across a daemon restart', async () => {
+    rig = await startService({ shell: { program: '/bin/sh', timeoutMs: 1_500, graceMs: 200 } });
+    const view = await rig.service.runShell('sleep 600');
+    await rig.service.stop();
+    // A new daemon on the same home and tmux server resumes the session and arms what is left of its limit.
+    const again = new SessionService({
+      tmux: rig.t.tmux, stateDir: rig.stateDir, panesDir: rig.panesDir, log: recordingLogger(rig.warnings), changes: new EventEmitter(),
+      idleMs: 60_000, shell: { program: '/bin/sh', timeoutMs: 60_000, graceMs: 200 },
+    });
+    await again.start();
+    try {
+      expect(again.get(view.id)?.state).not.toBe('exited');
+      const done = await waitFor(() => (again.get(view.id)?.state === 'exited' ? again.get(view.id) : undefined), { what: 'the resumed session to be stopped' });
+      expect(done?.exitCode).toBe(128 + 15);
+    } finally {
+      await again.stop();
+    }
   });
 
   it('leaves a command that finished in time alone', async () => {
