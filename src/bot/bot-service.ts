@@ -25,7 +25,7 @@ import { Poller, requestTimeoutSeconds } from './create-bot.js';
 import { Delivery } from './delivery.js';
 import { helpFeature } from './features/help.js';
 import { inputFeature } from './features/input.js';
-import { type Kit, reply } from './features/kit.js';
+import { type Kit, reply, routeOf } from './features/kit.js';
 import { muteFeature } from './features/mute.js';
 import { outputFeature } from './features/output.js';
 import { sessionsFeature } from './features/sessions.js';
@@ -224,6 +224,7 @@ export function createBotService(
     access, registry, audit, now,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     replyTo: (ctx, text) => void reply(kit, ctx, text),
+    routesToSession: (ctx) => routeOf(kit, ctx) !== null,
   }));
   bot.use(callbackFeature(kit));
   // Only messages in the configured chat or a private chat with an authorized user reach the features.

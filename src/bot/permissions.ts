@@ -17,6 +17,11 @@ export interface PermissionGateOptions {
   answerCallback: (queryId: string, text: string) => Promise<void>;
   /** Answers a refused message under it, in its chat and topic. */
   replyTo: (ctx: Context, text: string) => void;
+  /**
+   * Whether plain text in this message would be typed into a session (its topic, or a reply to its card). Text that
+   * goes nowhere is chatter: a viewer talking in the group is not refused, the input feature stays silent as for anyone.
+   */
+  routesToSession: (ctx: Context) => boolean;
 }
 
 export function permissionGate(options: PermissionGateOptions): MiddlewareFn<Context> {
@@ -54,7 +59,8 @@ function attemptOf(ctx: Context, options: PermissionGateOptions): Attempt {
   const text = ctx.msg?.text ?? ctx.msg?.caption;
   if (text === undefined) return { kind: 'other' };
   const name = commandName(text);
-  return name === null ? { kind: 'text' } : { kind: 'command', name };
+  if (name !== null) return { kind: 'command', name };
+  return options.routesToSession(ctx) ? { kind: 'text' } : { kind: 'other' };
 }
 
 function actionOf(attempt: Attempt): string {

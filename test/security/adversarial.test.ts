@@ -299,6 +299,12 @@ const viewerCases: Case[] = [
   })),
   { name: 'viewer: /kill in a private chat is refused there', act: (w) => say(w, 'viewer', '/kill prod', { dm: true }), answer: READ_ONLY, answerIn: (w) => w.viewerDm.id, audit: rejected('read-only viewer') },
   { name: 'viewer: text in the session topic is not typed', act: (w) => say(w, 'viewer', 'rm -rf ~', inTopic(w)), answer: /read-only: .*typing into a session/, audit: { ...rejected('read-only viewer'), action: 'text' } },
+  {
+    name: 'viewer: chatter in the group that goes to no session is left alone, as anyone’s',
+    act: (w) => say(w, 'viewer', 'morning all'),
+    answer: null,
+    audit: { outcome: 'failed', reason: 'no session', action: 'text', userId: VIEWER_ID },
+  },
   { name: 'viewer: a reply to the card is not typed', act: (w) => say(w, 'viewer', 'y', { replyTo: w.card }), answer: READ_ONLY, audit: rejected('read-only viewer') },
   {
     name: 'viewer: a caption command is refused',
