@@ -91,4 +91,13 @@ describe('SessionService.runShell', () => {
     expect((await exited(rig, view.id))?.exitCode).toBe(0);
     expect(signals).toEqual([]);
   });
+
+  it('names from the IPC (session.new, aliases) are checked like Telegram’s: no leading dash reaches tmux', async () => {
+    rig = await startService();
+    for (const name of ['-t', '--help', '-d']) await expect(rig.service.create(name, 'true')).rejects.toMatchObject({ code: 'INVALID_NAME' });
+    const ok = await rig.service.create('fine', 'sleep 600');
+    await expect(rig.service.setAlias(ok.id, '-x')).rejects.toMatchObject({ code: 'INVALID_NAME' });
+    await expect(rig.service.attach('-t')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await rig.t.tmux.listPanes()).map((p) => p.sessionName)).toEqual(['fine']);
+  });
 });
