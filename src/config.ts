@@ -6,11 +6,11 @@ import { PocketError } from './core/errors.js';
 
 const onOff = z.enum(['on', 'off'], { error: 'expected "on" or "off"' });
 
-const userIdList = z
+const userIdList = (required: boolean) => z
   .string({ error: 'required: comma-separated Telegram user ids, e.g. 123456789,987654321' })
   .transform((raw, ctx) => {
     const parts = raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
-    if (parts.length === 0) {
+    if (parts.length === 0 && required) {
       ctx.addIssue({ code: 'custom', message: 'must list at least one Telegram user id, e.g. 123456789' });
       return z.NEVER;
     }
@@ -37,7 +37,8 @@ const settingsSchema = z.object({
     .string()
     .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,}$/, { error: 'expected a bot token from @BotFather, like 123456:ABC-DEF...' })
     .optional(),
-  AUTHORIZED_USER_IDS: userIdList,
+  AUTHORIZED_USER_IDS: userIdList(true),
+  POCKET_VIEWER_IDS: userIdList(false).optional(),
   TELEGRAM_CHAT_ID: z
     .string()
     .regex(/^-?\d{1,20}$/, { error: 'expected a numeric chat id (negative for groups)' })
@@ -52,6 +53,7 @@ const settingsSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected a tmux socket name of letters, digits, "_", "." or "-"' })
     .optional(),
   POCKET_SHELL: onOff.default('off'),
+  POCKET_SHELL_TIMEOUT_SECONDS: intString(1, 7 * 86_400).default(1800),
   POCKET_STALE_SECONDS: intString(1, 86_400).default(300),
   POCKET_REDACT: onOff.default('on'),
   POCKET_IDLE_SECONDS: intString(1, 86_400).default(30),
@@ -66,10 +68,14 @@ export interface Config {
   home: string;
   botToken: string | undefined;
   authorizedUserIds: number[];
+  /** POCKET_VIEWER_IDS: users who may only look (core/auth.ts decides what that covers); never an operator too. */
+  viewerIds: number[];
   chatId: number;
   apiRoot: string;
   tmuxSocket: string | undefined;
   shellEnabled: boolean;
+  /** A /shell session still running after this long is killed. */
+  shellTimeoutS: number;
   staleSeconds: number;
   redact: boolean;
   idleSeconds: number;
@@ -115,6 +121,12 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const problems: string[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
+  // Someone in both lists was most likely being demoted to viewer and left in the operators by mistake: letting
+  // operator win would silently keep the power that was meant to go, so pocket refuses to start instead.
+  const both = parsed.success ? (parsed.data.POCKET_VIEWER_IDS ?? []).filter((id) => parsed.data.AUTHORIZED_USER_IDS.includes(id)) : [];
+  if (both.length > 0) {
+    problems.push(`POCKET_VIEWER_IDS: ${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} also in AUTHORIZED_USER_IDS; a user is either an operator or a viewer: remove ${both.length === 1 ? 'it' : 'them'} from one of the two lists`);
+  }
   if (options.requireToken !== false && merged.TELEGRAM_BOT_TOKEN === undefined) {
     problems.unshift('TELEGRAM_BOT_TOKEN: required: the bot token from @BotFather');
   }
@@ -132,10 +144,12 @@ export function loadConfig(options: LoadConfigOptions): Config {
     home: options.home,
     botToken: s.TELEGRAM_BOT_TOKEN,
     authorizedUserIds: s.AUTHORIZED_USER_IDS,
+    viewerIds: s.POCKET_VIEWER_IDS ?? [],
     chatId: s.TELEGRAM_CHAT_ID ?? s.AUTHORIZED_USER_IDS[0]!,
     apiRoot: s.TELEGRAM_API_ROOT,
     tmuxSocket: s.POCKET_TMUX_SOCKET,
     shellEnabled: s.POCKET_SHELL === 'on',
+    shellTimeoutS: s.POCKET_SHELL_TIMEOUT_SECONDS,
     staleSeconds: s.POCKET_STALE_SECONDS,
     redact: s.POCKET_REDACT === 'on',
     idleSeconds: s.POCKET_IDLE_SECONDS,

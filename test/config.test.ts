@@ -66,6 +66,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ home, envFile: file, env: {} })).toThrow(/TELEGRAM_BOT_TOKEN: required/);
   });
 
+  it('reads viewers, and refuses a user listed as operator and viewer, naming the fix', () => {
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_VIEWER_IDS=2, 3\n`).viewerIds).toEqual([2, 3]);
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_VIEWER_IDS=\n`).viewerIds).toEqual([]);
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\n`).viewerIds).toEqual([]);
+    expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1,2\nPOCKET_VIEWER_IDS=2,3\n`)).toThrow(
+      /POCKET_VIEWER_IDS: 2 is also in AUTHORIZED_USER_IDS; a user is either an operator or a viewer: remove it from one of the two lists/,
+    );
+    expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_VIEWER_IDS=x\n`)).toThrow(/POCKET_VIEWER_IDS: expected positive numeric user ids/);
+  });
+
+  it('refuses an empty allow list even when there are viewers', () => {
+    for (const text of ['AUTHORIZED_USER_IDS=\n', 'AUTHORIZED_USER_IDS= , ,\n', 'AUTHORIZED_USER_IDS=\nPOCKET_VIEWER_IDS=5\n', 'POCKET_VIEWER_IDS=5\n']) {
+      expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\n${text}`)).toThrow(/AUTHORIZED_USER_IDS: (must list at least one|required)/);
+    }
+  });
+
+  it('takes the /shell switch and its time limit', () => {
+    const off = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\n`);
+    expect(off).toMatchObject({ shellEnabled: false, shellTimeoutS: 1800 });
+    const on = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_SHELL=on\nPOCKET_SHELL_TIMEOUT_SECONDS=90\n`);
+    expect(on).toMatchObject({ shellEnabled: true, shellTimeoutS: 90 });
+    expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_SHELL_TIMEOUT_SECONDS=0\n`)).toThrow(/POCKET_SHELL_TIMEOUT_SECONDS/);
+  });
+
   it('collects other secret-looking values for redaction', () => {
     const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nOPENAI_API_KEY=sk-live-abcdef123\n`);
     expect(config.secrets).toContain('sk-live-abcdef123');

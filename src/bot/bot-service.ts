@@ -14,7 +14,7 @@ import type { DaemonService, Logger, Store } from '../core/ports.js';
 import type { Redactor } from '../core/redact.js';
 import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
-import type { TgUpdate } from '../core/auth.js';
+import { type Access, knownUsers, type TgUpdate } from '../core/auth.js';
 import { laneOf } from '../core/update-lanes.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
@@ -25,13 +25,15 @@ import { Poller, requestTimeoutSeconds } from './create-bot.js';
 import { Delivery } from './delivery.js';
 import { helpFeature } from './features/help.js';
 import { inputFeature } from './features/input.js';
-import type { Kit } from './features/kit.js';
+import { type Kit, reply, routeOf } from './features/kit.js';
 import { muteFeature } from './features/mute.js';
 import { outputFeature } from './features/output.js';
 import { sessionsFeature } from './features/sessions.js';
+import { shellFeature } from './features/shell.js';
 import { createGuard, ledgerSchema } from './guard.js';
 import { Messenger, type MessengerApi } from './messenger.js';
 import { redactRequests } from './outgoing.js';
+import { permissionGate } from './permissions.js';
 import { Topics } from './topics.js';
 import { UpdateScheduler } from './update-scheduler.js';
 
@@ -53,7 +55,11 @@ export interface BotSettings {
   apiRoot: string;
   chatId: number;
   authorizedUserIds: readonly number[];
+  /** POCKET_VIEWER_IDS: may look, never act (core/auth.ts). */
+  viewerIds: readonly number[];
   staleSeconds: number;
+  shellEnabled: boolean;
+  shellTimeoutS: number;
 }
 
 export interface BotDeps {
@@ -63,7 +69,7 @@ export interface BotDeps {
   redactor: Redactor;
   stores: BotStores;
   /** .logs/audit.log, written by the bot; .logs/daemon.log, which /logs uploads. */
-  files: { auditLog: string; daemonLog: string };
+  files: { auditLog: string; daemonLog: string; env: string };
   /** Something `pocket status` shows changed (the poller's connection). */
   onStatusChange: () => void;
 }
@@ -114,7 +120,8 @@ export function createBotService(
   const newId = () => randomBytes(6).toString('base64url');
   const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
   const index = MessageIndex.fromJSON(saved.messages);
-  const audit = fileAuditLog(deps.files.auditLog, redactor, log, now);
+  const audit = fileAuditLog(deps.files.auditLog, redactor, log, now, (id) => sessions.get(id)?.name);
+  const access: Access = { operators: new Set(config.authorizedUserIds), viewers: new Set(config.viewerIds) };
 
   // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.
   const timeoutSeconds = requestTimeoutSeconds(options);
@@ -146,7 +153,7 @@ export function createBotService(
   // Errors of a scheduled update no longer reach grammY's bot.catch (it returned at admission): logged the same way.
   const scheduler = new UpdateScheduler((error) => log.error('bot.handler_failed', { error: redactedErrorText(error, redactor) }));
   const guard = createGuard({
-    allowedUserIds: config.authorizedUserIds,
+    allowedUserIds: [...knownUsers(access)],
     botUsername: () => (poller.bot.isInited() ? poller.bot.botInfo.username : ''),
     staleSeconds: config.staleSeconds,
     ledger: stores.ledger,
@@ -197,6 +204,7 @@ export function createBotService(
   const kit: Kit = {
     chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
     daemonLogFile: deps.files.daemonLog,
+    shell: { enabled: config.shellEnabled, timeoutS: config.shellTimeoutS, envFile: deps.files.env },
     commandsStillRunning: () => scheduler.orderedPending,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
@@ -212,9 +220,15 @@ export function createBotService(
   // The poller's Api sends too (setMyCommands; anything a handler does with ctx): the same gate.
   redactRequests(bot.api, redactor);
   bot.use(guard.middleware);
+  bot.use(permissionGate({
+    access, registry, audit, now,
+    answerCallback: (id, text) => messenger.answerCallback(id, text),
+    replyTo: (ctx, text) => void reply(kit, ctx, text),
+    routesToSession: (ctx) => routeOf(kit, ctx) !== null,
+  }));
   bot.use(callbackFeature(kit));
   // Only messages in the configured chat or a private chat with an authorized user reach the features.
-  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), inputFeature(kit));
+  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), shellFeature(kit), inputFeature(kit));
 
   let unsubscribe: () => void = () => {};
   const service: DaemonService = {

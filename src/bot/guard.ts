@@ -5,15 +5,16 @@
 // the daemon is killed is not run after the restart either (at most once; the person sends it again).
 import type { Context, MiddlewareFn } from 'grammy';
 import { z } from 'zod';
-import { authorizeUpdate, type TgUpdate } from '../core/auth.js';
+import { authorizeUpdate, commandName, type TgUpdate } from '../core/auth.js';
 import { describeWriteError } from '../core/health.js';
 import type { Logger, Store } from '../core/ports.js';
 import { UpdateLedger, type UpdateLedgerJSON, updateDate } from '../core/update-guard.js';
-import type { AuditLog } from './audit.js';
+import { type AuditEntry, type AuditLog, whoOf } from './audit.js';
 
 export const ledgerSchema = z.object({ v: z.literal(1), floor: z.number().int(), recent: z.array(z.number().int()) });
 
 export interface GuardOptions {
+  /** Everyone the bot answers at all (operators and viewers); what each may do is permissions.ts's. */
   allowedUserIds: readonly number[];
   botUsername: () => string;
   staleSeconds: number;
@@ -125,10 +126,15 @@ export function createGuard(options: GuardOptions): Guard {
   };
 }
 
-function senderOf(ctx: Context): { userId: number | null; chatId: number | null } {
-  return { userId: ctx.from?.id ?? null, chatId: ctx.chat?.id ?? null };
+function senderOf(ctx: Context): Pick<AuditEntry, 'userId' | 'userName' | 'chatId'> {
+  const { userId, userName, chatId } = whoOf(ctx);
+  return { userId, userName, chatId };
 }
 
+/** The update's kind, and the command it carried if any (`message /kill`): what a refused sender tried. */
 function kindOf(update: TgUpdate): string {
-  return Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
+  const kind = Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
+  const message = update.message ?? update.edited_message ?? update.channel_post ?? update.edited_channel_post;
+  const command = commandName(message?.text ?? message?.caption ?? '');
+  return command === null ? kind : `${kind} /${command}`;
 }

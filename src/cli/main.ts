@@ -48,10 +48,11 @@ function buildProgram(): Command {
     .action(async (opts: { json?: boolean; watch?: boolean }) => (await import('./commands/status.js')).status(home(), opts));
   program
     .command('logs')
-    .description('print the daemon log')
+    .description('print the daemon log (--audit: the audit log of what Telegram users did)')
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <n>', 'how many lines to print', '50')
-    .action(async (opts: { follow?: boolean; lines: string }) => (await import('./commands/logs.js')).logs(home(), opts));
+    .option('--audit', 'print the audit log instead: who did what to which session, the outcome and why')
+    .action(async (opts: { follow?: boolean; lines: string; audit?: boolean }) => (await import('./commands/logs.js')).logs(home(), opts));
   program
     .command('doctor')
     .description('check tmux, configuration, permissions and the daemon')

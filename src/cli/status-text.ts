@@ -84,6 +84,11 @@ export function degradedLines(s: StatusSnapshot, now: number): string[] {
   return s.daemon.degraded.map((p) => `degraded: ${oneLine(p.message)} (since ${formatAgo(p.since, now)})`);
 }
 
+/** One line per risky setting in force ("warning: /shell is ON ..."). */
+export function warningLines(s: StatusSnapshot): string[] {
+  return (s.daemon.warnings ?? []).map((w) => `warning: ${oneLine(w)}`);
+}
+
 /** The outbox in one line; what was given up (dropped, failed) is always named, even at 0. */
 export function outboxLine(s: StatusSnapshot): string | null {
   const o = s.bot.outbox;
@@ -97,7 +102,7 @@ export function formatStatusText(s: StatusSnapshot, now: number, home: string): 
     return `${daemonLine(s, home)}\nStart it with: pocket start\n`;
   }
   const outbox = outboxLine(s);
-  const lines = [daemonLine(s, home), ...degradedLines(s, now), botLine(s, now), ...(outbox === null ? [] : [outbox]), ''];
+  const lines = [daemonLine(s, home), ...warningLines(s), ...degradedLines(s, now), botLine(s, now), ...(outbox === null ? [] : [outbox]), ''];
   if (s.sessions.length === 0) {
     lines.push('no sessions');
   } else {

@@ -1,5 +1,7 @@
-// Who may operate the bot. Every update is judged here before anything else looks at it (PRODUCT.md: "the bot says
-// nothing to anyone else"). Pure: the bot adapter passes the raw update as plain data.
+// Who may use the bot, and for what. Every update is judged here before anything else looks at it (PRODUCT.md: "the
+// bot says nothing to anyone else"), then what a known person may do with it: operators (AUTHORIZED_USER_IDS) do
+// anything, viewers (POCKET_VIEWER_IDS) only look. Pure: the bot adapter passes the raw update as plain data.
+import type { CallbackAction } from './callback-registry.js';
 
 /** Telegram's anonymous group admin: messages "sent as the group" carry this `from` and a `sender_chat`. */
 export const ANONYMOUS_ADMIN_ID = 1087968824;
@@ -134,4 +136,93 @@ export function commandAddressee(text: string): string | null {
 
 function stripAt(username: string): string {
   return username.startsWith('@') ? username.slice(1) : username;
+}
+
+/** Operators type, answer, start and kill; viewers only look. */
+export type Role = 'operator' | 'viewer';
+
+export interface Access {
+  operators: ReadonlySet<number>;
+  viewers: ReadonlySet<number>;
+}
+
+/** Everyone the bot answers at all: identity checks (authorizeUpdate) take this set, permissions then take the role. */
+export function knownUsers(access: Access): Set<number> {
+  return new Set([...access.operators, ...access.viewers]);
+}
+
+/** The role of a user; null for a stranger. Config refuses a user in both lists, so the order here never decides. */
+export function roleOf(userId: number, access: Access): Role | null {
+  if (access.operators.has(userId)) return 'operator';
+  if (access.viewers.has(userId)) return 'viewer';
+  return null;
+}
+
+/** `look` reads what the bot already shows; `operate` types, answers, starts, kills or changes something. */
+export type Permission = 'look' | 'operate';
+
+/**
+ * What each command needs. A command not listed needs `operate`: a command added later is closed to viewers until
+ * someone decides otherwise here. /logs is not for viewers: the daemon log covers every session and every user's
+ * actions, more than the sessions a viewer is shown (PRODUCT.md lists /sessions, /tail, /summary, /screen).
+ */
+export const COMMAND_PERMISSION: Readonly<Record<string, Permission>> = {
+  help: 'look',
+  start: 'look',
+  sessions: 'look',
+  tail: 'look',
+  summary: 'look',
+  screen: 'look',
+};
+
+/** What each button needs: Refresh and Tail only show; every other button acts on the session. */
+export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permission>> = {
+  refresh: 'look',
+  tail: 'look',
+  keys: 'operate',
+  kill: 'operate',
+  'kill-confirm': 'operate',
+  'kill-cancel': 'operate',
+  answer: 'operate',
+};
+
+/**
+ * What an admitted update tries to do. `text` is plain text (typed into a session when routed to one); `button`
+ * with a null action is a press on an unknown or expired button, which does nothing but say so; `other` is a message
+ * without text (a sticker, a photo) that no feature acts on.
+ */
+export type Attempt =
+  | { kind: 'command'; name: string }
+  | { kind: 'text' }
+  | { kind: 'button'; action: CallbackAction['type'] | null }
+  | { kind: 'other' };
+
+export type PermitResult = { ok: true } | { ok: false; what: string };
+
+/** Whether `role` may make `attempt`; when not, `what` names the attempt for the one answer the person gets. */
+export function permits(role: Role, attempt: Attempt): PermitResult {
+  if (role === 'operator') return { ok: true };
+  switch (attempt.kind) {
+    case 'command':
+      return (COMMAND_PERMISSION[attempt.name] ?? 'operate') === 'look' ? { ok: true } : { ok: false, what: `/${attempt.name}` };
+    case 'text':
+      return { ok: false, what: 'typing into a session' };
+    case 'button':
+      return attempt.action === null || BUTTON_PERMISSION[attempt.action] === 'look'
+        ? { ok: true }
+        : { ok: false, what: `the ${attempt.action} button` };
+    case 'other':
+      return { ok: true };
+  }
+}
+
+/** The command a message starts with (`/tail@bot 5` is `tail`), or null for plain text. Case as typed. */
+export function commandName(text: string): string | null {
+  const match = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?:\s|$)/.exec(text);
+  return match?.[1] ?? null;
+}
+
+/** The one answer a viewer gets for a refused attempt. */
+export function readOnlyAnswer(what: string): string {
+  return `read-only: you are a viewer here, so ${what} is not available to you. Viewers can use /sessions, /tail, /summary, /screen and the Refresh and Tail buttons.`;
 }

@@ -17,6 +17,7 @@ export type BotCommand =
   | { kind: 'alias'; session: string; alias: string }
   | { kind: 'kill'; session: string }
   | { kind: 'logs' }
+  | { kind: 'shell'; command: string }
   | { kind: 'mute'; session: string | undefined }
   | { kind: 'unmute'; session: string | undefined };
 
@@ -32,7 +33,8 @@ export interface ParseContext {
 
 export const DEFAULT_TAIL = 30;
 export const MAX_TAIL = 500;
-const TARGET_PATTERN = /^(%\d{1,9}|[A-Za-z0-9_-]{1,32}(:\d{1,4}(\.\d{1,4})?)?)$/;
+// A session name in a target never starts with a dash, like NAME (core/names.ts).
+const TARGET_PATTERN = /^(%\d{1,9}|[A-Za-z0-9_][A-Za-z0-9_-]{0,31}(:\d{1,4}(\.\d{1,4})?)?)$/;
 
 /** The command list; PRODUCT.md is the contract. /help and setMyCommands are built from it. */
 export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; description: string }> = [
@@ -46,6 +48,7 @@ export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; descri
   { command: 'alias', args: 'SESSION NAME', description: 'Another name for a session' },
   { command: 'kill', args: 'SESSION', description: 'Kill a session (asks first)' },
   { command: 'logs', args: '', description: 'The daemon log as a document' },
+  { command: 'shell', args: 'COMMAND', description: 'Run COMMAND in your login shell (only with POCKET_SHELL=on)' },
   { command: 'mute', args: '[SESSION]', description: 'Alerts off (without SESSION: all, new ones too)' },
   { command: 'unmute', args: '[SESSION]', description: 'Alerts on' },
   { command: 'help', args: '', description: 'This help' },
@@ -88,6 +91,12 @@ export function parseCommand(name: string, rest: string, context: ParseContext):
       return ok({ kind: 'sessions' });
     case 'logs':
       return ok({ kind: 'logs' });
+    case 'shell': {
+      // Free text like /send's: the shell interprets it, pocket passes it on untouched (as one argv element).
+      const command = rest.trim();
+      if (command === '') return usage('COMMAND');
+      return ok({ kind: 'shell', command });
+    }
     case 'new': {
       const { word, after } = firstWord(rest);
       if (word === '') return usage('NAME [COMMAND...]');

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'SESSION_NOT_FOUND'
   | 'SESSION_EXISTS'
+  | 'SHELL_DISABLED'
   | 'TELEGRAM_FAILED'
   | 'USAGE'
   | 'INTERNAL';

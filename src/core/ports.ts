@@ -37,6 +37,8 @@ export interface NewSessionOptions {
   name: string;
   /** Shell command line run by tmux in the pane; the login shell when absent. */
   command?: string;
+  /** A program and its arguments, run directly without a shell line (`[$SHELL, '-lc', text]`); wins over command. */
+  argv?: readonly string[];
   cwd?: string;
   width?: number;
   height?: number;

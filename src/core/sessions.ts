@@ -24,6 +24,8 @@ export interface SessionRecord {
   exitedAt: string | null;
   /** The random part of the pane's identity mark (core/pane-mark.ts); absent in records saved before marks. */
   nonce?: string;
+  /** /shell sessions only: ISO time at which the daemon kills it if it still runs. */
+  deadlineAt?: string;
 }
 
 export interface PromptView {
@@ -90,6 +92,8 @@ export interface SessionUseCases {
   resolve(nameOrAlias: string): SessionView;
   get(sessionId: string): SessionView | undefined;
   create(name: string, command?: string): Promise<SessionView>;
+  /** /shell: COMMAND in the login shell in a new `sh-N` session with a time limit; throws SHELL_DISABLED when off. */
+  runShell(command: string): Promise<SessionView>;
   attach(target: string, name?: string): Promise<SessionView>;
   /** Types text literally and presses Enter (unless enter is false). */
   sendText(sessionId: string, text: string, options?: { enter?: boolean }): Promise<void>;

@@ -26,6 +26,15 @@ export interface DaemonStatus {
   version: string;
   /** What works only partly now and why (a state file that cannot be written, a pane whose pipe died). */
   degraded: Problem[];
+  /** Risky settings in force, said while they are (POCKET_SHELL=on); empty otherwise. Absent from older daemons. */
+  warnings?: string[];
+}
+
+export const SHELL_WARNING = '/shell is ON (POCKET_SHELL=on): any operator can run any command as this user. Set POCKET_SHELL=off in .env and `pocket restart` to turn it off.';
+
+/** The warnings of a daemon with these settings. */
+export function daemonWarnings(settings: { shellEnabled: boolean }): string[] {
+  return settings.shellEnabled ? [SHELL_WARNING] : [];
 }
 
 export interface BotStatus {
@@ -66,7 +75,7 @@ export interface StatusSnapshot {
 /** What `status --json` prints when no daemon answers. */
 export function notRunningSnapshot(version: string): StatusSnapshot {
   return {
-    daemon: { running: false, pid: null, uptimeS: null, version, degraded: [] },
+    daemon: { running: false, pid: null, uptimeS: null, version, degraded: [], warnings: [] },
     bot: { username: null, connected: false, lastPollAt: null, lastError: null },
     sessions: [],
   };

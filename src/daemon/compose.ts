@@ -1,5 +1,6 @@
 // Wires the daemon's services: what runs inside `pocket __daemon`. Adapters meet only here: the bot gets its
 // stores (src/state) and settings handed in, never reaching for them itself.
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
 import type { Config } from '../config.js';
@@ -38,6 +39,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     changes: context.changes,
     idleMs: config.idleSeconds * 1000,
     health: context.health,
+    shell: config.shellEnabled ? { program: loginShell(), timeoutMs: config.shellTimeoutS * 1000 } : undefined,
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
@@ -48,13 +50,26 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       log,
       redactor: context.redactor,
       stores: openBotStores(paths.state, log, context.health),
-      files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
+      files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
       onStatusChange: () => context.changes.emit('changed'),
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
   }
   return { services, status, sessions };
+}
+
+/** The user's login shell for /shell: $SHELL when it is an absolute path, else the account's, else /bin/sh. */
+export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.SHELL;
+  if (fromEnv?.startsWith('/')) return fromEnv;
+  try {
+    const account = userInfo().shell;
+    if (account?.startsWith('/')) return account;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return '/bin/sh';
 }
 
 /** The bot's files in stateDir; a file that cannot be written is a degraded-state problem until it can again. */

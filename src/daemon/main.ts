@@ -7,7 +7,7 @@ import { PocketError, toPocketError } from '../core/errors.js';
 import { Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
-import type { BotStatus, SessionStatus, StatusSnapshot } from '../core/status.js';
+import { type BotStatus, daemonWarnings, type SessionStatus, type StatusSnapshot } from '../core/status.js';
 import { createFileLogger } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
@@ -82,6 +82,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<void> {
       });
     }
     lock = acquired;
+    // In the log at every start, so that a /shell left on is seen by whoever reads it.
+    for (const warning of daemonWarnings(config)) log.warn('daemon.warning', { warning });
     const changes = new EventEmitter();
     const health = new Health({ onChange: () => changes.emit('changed') });
     await serve({ config, paths, log, redactor, changes, health }, options, lock);
@@ -112,6 +114,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
     daemon: {
       running: true, pid: process.pid, uptimeS: Math.round((Date.now() - startedAtMs) / 1000), version: pocketVersion(),
       degraded: context.health.list(),
+      warnings: daemonWarnings(context.config),
     },
     bot: built.status.bot?.() ?? { username: null, connected: false, lastPollAt: null, lastError: null },
     sessions: built.status.sessions?.() ?? [],
@@ -212,6 +215,7 @@ export function unavailableSessions(): SessionUseCases {
     resolve: fail,
     get: () => undefined,
     create: fail,
+    runShell: fail,
     attach: fail,
     sendText: fail,
     sendKeys: fail,

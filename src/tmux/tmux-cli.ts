@@ -52,7 +52,8 @@ function assertPaneId(paneId: string): string {
 }
 
 function assertTarget(target: string): string {
-  if (target === '' || /[\x00-\x1f\x7f]/.test(target)) {
+  // A leading dash is refused too: the target is always the value of -t, but it must never look like a flag.
+  if (target === '' || target.startsWith('-') || /[\x00-\x1f\x7f]/.test(target)) {
     throw new PocketError('INVALID_INPUT', 'Not a tmux target.', { hint: 'Use %N or session:window.pane.' });
   }
   return target;
@@ -175,7 +176,13 @@ export function createTmuxCli(options: TmuxCliOptions = {}): TmuxCli {
         }
         args.push('-e', escapeTrailingSemicolon(`${key}=${value}`));
       }
-      if (opts.command !== undefined && opts.command !== '') args.push(escapeTrailingSemicolon(opts.command));
+      // `--` ends tmux's options: a command that starts with a dash (`/new x -c /etc`) is the command, not a flag.
+      // An argv runs directly (no /bin/sh -c in between) and, like a command, is not format-expanded by tmux 3.3a;
+      // only a trailing `;` needs escaping, in each argument (docs/facts.md).
+      if (opts.argv !== undefined && opts.argv.length > 0) {
+        if (opts.argv.some((arg) => arg.includes('\0'))) throw new PocketError('INVALID_INPUT', 'A command argument contains a NUL byte.');
+        args.push('--', ...opts.argv.map(escapeTrailingSemicolon));
+      } else if (opts.command !== undefined && opts.command !== '') args.push('--', escapeTrailingSemicolon(opts.command));
       // One tmux invocation: the server runs the whole list before it handles the child's exit, so even a command
       // that exits at once keeps its status, and the pipe sees its first byte.
       const first = `=${name}:`;

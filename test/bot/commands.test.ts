@@ -14,7 +14,7 @@ describe('commands', () => {
     const menu = h.emu.commands().map((c) => c.command);
     expect(menu).toEqual(expect.arrayContaining(['sessions', 'new', 'attach', 'send', 'keys', 'tail', 'summary', 'alias', 'kill', 'logs', 'mute', 'unmute', 'help']));
     expect(menu).not.toEqual(expect.arrayContaining(['codex']));
-    for (const hidden of ['codex', 'claude', 'cancel', 'shell']) expect(menu).not.toContain(hidden);
+    for (const hidden of ['codex', 'claude', 'cancel']) expect(menu).not.toContain(hidden);
     expect(h.status()).toMatchObject({ connected: true, username: 'pocket_test_bot', lastError: null });
 
     h.emu.sendText(h.dm, h.owner, '/help');

@@ -8,6 +8,7 @@ import { type BotServiceOptions, type BotStores, createBotService } from '../../
 import type { Config } from '../../src/config.js';
 import type { BotStatus } from '../../src/core/status.js';
 import type { DaemonService, Logger } from '../../src/core/ports.js';
+import type { SessionUseCases } from '../../src/core/sessions.js';
 import { openBotStores, redactorFor } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
@@ -16,6 +17,8 @@ import { FakeSessions } from '../fakes/sessions.js';
 
 export const OWNER_ID = 5001;
 export const STRANGER_ID = 6666;
+/** A user in the group who is a viewer when a test puts VIEWER_ID in config.viewerIds (a stranger otherwise). */
+export const VIEWER_ID = 7007;
 /** Fast pacing for tests that are not about pacing; the emulator's flood control is off for them. */
 export const FAST = { privateIntervalMs: 0, groupIntervalMs: 0, globalIntervalMs: 0 };
 
@@ -25,6 +28,7 @@ export interface BotHarness {
   paths: HomePaths;
   owner: User;
   stranger: User;
+  viewer: User;
   /** The owner's private chat (the default chat unless a forum is asked for). */
   dm: Chat;
   chat: Chat;
@@ -48,6 +52,8 @@ export interface HarnessOptions {
   emu?: BotApiEmulator;
   /** Settings on top of the harness's own (secrets are added to the token's). */
   config?: Partial<Config>;
+  /** The sessions the bot drives; default: h.sessions, a FakeSessions (a real SessionService in test/tmux/). */
+  sessionUseCases?: SessionUseCases;
   /** The bot's stores; default: the daemon's own (openBotStores) in the harness's home. */
   stores?: (stateDir: string, log: Logger) => BotStores;
 }
@@ -60,12 +66,14 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
   const owner = emu.user(OWNER_ID, { firstName: 'Owner' });
   const stranger = emu.user(STRANGER_ID, { firstName: 'Mallory' });
+  const viewer = emu.user(VIEWER_ID, { firstName: 'Vera' });
   const dm = emu.createPrivateChat(owner);
   emu.createPrivateChat(stranger);
-  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger] }) : dm;
+  emu.createPrivateChat(viewer);
+  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger, viewer] }) : dm;
   const config: Config = {
-    home, botToken: emu.token, authorizedUserIds: [OWNER_ID], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
-    shellEnabled: false, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
+    home, botToken: emu.token, authorizedUserIds: [OWNER_ID], viewerIds: [], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
+    shellEnabled: false, shellTimeoutS: 1800, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
     claudePath: undefined, agentCwd: undefined,
     ...options.config,
     secrets: [emu.token, ...(options.config?.secrets ?? [])],
@@ -80,12 +88,12 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     log,
     redactor,
     stores: (options.stores ?? openBotStores)(paths.state, log),
-    files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
+    files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
     onStatusChange: () => changes.emit('changed'),
-  }, h.sessions, botOptions);
+  }, options.sessionUseCases ?? h.sessions, botOptions);
 
   const h: BotHarness = {
-    emu, home, paths, owner, stranger, dm, chat, changes,
+    emu, home, paths, owner, stranger, viewer, dm, chat, changes,
     sessions: new FakeSessions(sessionsFile),
     service: undefined as unknown as DaemonService,
     status: () => ({ username: null, connected: false, lastPollAt: null, lastError: null }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notRunningSnapshot } from '../../src/core/status.js';
+import { daemonWarnings, notRunningSnapshot } from '../../src/core/status.js';
 import { formatAgo, formatDuration, formatStatusText } from '../../src/cli/status-text.js';
 import { NOW, secondsAgo, session, snapshot, THREE_SESSIONS } from './tui/snapshots.js';
 
@@ -32,6 +32,18 @@ describe('formatStatusText', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('warns while /shell is on, right under the daemon line', () => {
+    const s = snapshot([], {
+      daemon: { running: true, pid: 4242, uptimeS: 7530, version: '0.1.0', degraded: [], warnings: daemonWarnings({ shellEnabled: true }) },
+    });
+    expect(formatStatusText(s, NOW, '/h').split('\n').slice(0, 3)).toEqual([
+      'daemon: running, pid 4242, up 2h 5m, version 0.1.0',
+      'warning: /shell is ON (POCKET_SHELL=on): any operator can run any command as this user. Set POCKET_SHELL=off in .env and `pocket restart` to turn it off.',
+      'bot: @pocket_bot, connected, last poll 3s ago',
+    ]);
+    expect(daemonWarnings({ shellEnabled: false })).toEqual([]);
   });
 
   it('shows each degraded part with its cause under the daemon line', () => {

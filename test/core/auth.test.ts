@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_ADMIN_ID, type AuthResult, authorizeUpdate, commandAddressee, type TgMessage, type TgUpdate } from '../../src/core/auth.js';
+import {
+  ANONYMOUS_ADMIN_ID, type Access, type Attempt, type AuthResult, authorizeUpdate, commandAddressee, commandName, knownUsers, permits,
+  readOnlyAnswer, roleOf, type TgMessage, type TgUpdate,
+} from '../../src/core/auth.js';
 
 const ALLOWED = new Set([111, 222]);
 const BOT = 'pocket_bot';
@@ -92,5 +95,50 @@ describe('commandAddressee', () => {
     ['', null],
   ])('%s -> %s', (text, expected) => {
     expect(commandAddressee(text)).toBe(expected);
+  });
+});
+
+describe('roles and permissions', () => {
+  const access: Access = { operators: new Set([111]), viewers: new Set([222]) };
+
+  it('gives operators and viewers their role, strangers none, and admits both to the identity check', () => {
+    expect(roleOf(111, access)).toBe('operator');
+    expect(roleOf(222, access)).toBe('viewer');
+    expect(roleOf(999, access)).toBeNull();
+    expect([...knownUsers(access)].sort()).toEqual([111, 222]);
+  });
+
+  const looks: Attempt[] = [
+    ...['help', 'start', 'sessions', 'tail', 'summary', 'screen'].map((name): Attempt => ({ kind: 'command', name })),
+    { kind: 'button', action: 'refresh' },
+    { kind: 'button', action: 'tail' },
+    { kind: 'button', action: null },
+    { kind: 'other' },
+  ];
+  const acts: Array<[Attempt, string]> = [
+    ...['new', 'attach', 'send', 'keys', 'alias', 'kill', 'mute', 'unmute', 'logs', 'shell', 'codex', 'claude', 'resume', 'cancel', 'nope', 'SESSIONS']
+      .map((name): [Attempt, string] => [{ kind: 'command', name }, `/${name}`]),
+    [{ kind: 'text' }, 'typing into a session'],
+    ...(['keys', 'kill', 'kill-confirm', 'kill-cancel', 'answer'] as const).map((action): [Attempt, string] => [{ kind: 'button', action }, `the ${action} button`]),
+  ];
+
+  it.each(looks.map((a) => [JSON.stringify(a), a] as const))('a viewer may %s', (_n, attempt) => {
+    expect(permits('viewer', attempt)).toEqual({ ok: true });
+    expect(permits('operator', attempt)).toEqual({ ok: true });
+  });
+
+  it.each(acts.map(([a, what]) => [JSON.stringify(a), a, what] as const))('a viewer may not %s; an operator may', (_n, attempt, what) => {
+    expect(permits('viewer', attempt)).toEqual({ ok: false, what });
+    expect(permits('operator', attempt)).toEqual({ ok: true });
+  });
+
+  it('reads the command of a message as grammY matches it', () => {
+    expect(commandName('/tail build 5')).toBe('tail');
+    expect(commandName('/tail@pocket_bot build')).toBe('tail');
+    expect(commandName('/kill\nbuild')).toBe('kill');
+    expect(commandName('/kill')).toBe('kill');
+    expect(commandName('hello /kill')).toBeNull();
+    expect(commandName('/kill,now')).toBeNull();
+    expect(readOnlyAnswer('/kill')).toMatch(/^read-only: .*\/kill is not available/);
   });
 });

@@ -91,6 +91,6 @@ describe('parseCommand', () => {
   });
 
   it('returns null for commands pocket does not have', () => {
-    for (const name of ['codex', 'claude', 'cancel', 'shell', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
+    for (const name of ['codex', 'claude', 'cancel', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 // doctor, logs and the live status TUI, driven as a person would (the TUI inside a real tmux pane).
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
 import { BIN, CANARY_TOKEN, eventually, tempHomesPerTest } from '../helpers/pocket.js';
@@ -87,6 +89,42 @@ describe('pocket logs', () => {
     follower.kill('SIGINT');
     expect(followed).not.toContain(CANARY_TOKEN);
   });
+});
+
+describe('pocket logs --audit', () => {
+  it('prints who did what to which session, old lines too, with -n', async () => {
+    const h = fresh();
+    h.writeEnv(GOOD_ENV);
+    expect((await h.run(['logs', '--audit'])).stdout).toContain('no audit log yet');
+    mkdirSync(join(h.home, 'logs'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(h.home, 'logs', 'audit.log'), [
+      JSON.stringify({ t: '2026-11-01T10:00:00.000Z', action: 'kill', outcome: 'ok', userId: 42, chatId: 42, sessionId: 's1', reason: 'confirmation asked' }),
+      JSON.stringify({ t: '2026-11-30T21:00:00.000Z', action: 'send', outcome: 'rejected', userId: 7, userName: '@vera', chatId: 42, sessionId: 's3', session: 'build', reason: 'read-only viewer' }),
+      '',
+    ].join('\n'), { mode: 0o600 });
+    const all = await h.run(['logs', '--audit']);
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim().split('\n')).toEqual([
+      '2026-11-01T10:00:00.000Z user 42 kill session s1 -> ok: confirmation asked  [chatId=42]',
+      '2026-11-30T21:00:00.000Z user 7 @vera send session build (s3) -> rejected: read-only viewer  [chatId=42]',
+    ]);
+    expect((await h.run(['logs', '--audit', '-n', '1'])).stdout.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('/shell switched on', () => {
+  it('warns in the daemon log at start and in pocket status while it is on', async () => {
+    const h = fresh();
+    const socket = `pocket-shell-${Math.random().toString(16).slice(2, 10)}`;
+    sockets.push(socket);
+    h.writeEnv({ ...GOOD_ENV, POCKET_TMUX_SOCKET: socket, POCKET_SHELL: 'on' });
+    expect((await h.run(['start'])).code).toBe(0);
+    const status = JSON.parse((await h.run(['status', '--json'])).stdout) as { daemon: { warnings: string[] } };
+    expect(status.daemon.warnings).toEqual([expect.stringMatching(/^\/shell is ON \(POCKET_SHELL=on\)/)]);
+    expect((await h.run(['status'])).stdout).toMatch(/^warning: \/shell is ON/m);
+    expect((await h.run(['logs'])).stdout).toMatch(/WARN {2}daemon\.warning warning="\/shell is ON/);
+    // Off, no warning: test/cli/status-text.test.ts and test/cli/tui/status-app.test.tsx (four CLI starts are enough here).
+  }, 60_000);
 });
 
 describe('pocket status in a terminal', () => {

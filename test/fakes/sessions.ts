@@ -12,7 +12,7 @@ export interface FakeCall {
 }
 
 /** Calls that change something in a session (what adversarial tests assert never happened). */
-export const MUTATING = new Set(['create', 'attach', 'sendText', 'sendKeys', 'setAlias', 'kill', 'setMuted']);
+export const MUTATING = new Set(['create', 'runShell', 'attach', 'sendText', 'sendKeys', 'setAlias', 'kill', 'setMuted']);
 
 export class FakeSessions implements SessionUseCases {
   readonly calls: FakeCall[] = [];
@@ -100,6 +100,12 @@ export class FakeSessions implements SessionUseCases {
     this.record('create', [name, command]);
     if ([...this.views.values()].some((v) => v.name === name)) throw new PocketError('SESSION_EXISTS', `A session named ${name} exists.`);
     const view = this.add(name, { command: command ?? '' });
+    this.emit({ type: 'created', session: view });
+    return view;
+  }
+  async runShell(command: string): Promise<SessionView> {
+    this.record('runShell', [command]);
+    const view = this.add(`sh-${this.nextId}`, { command });
     this.emit({ type: 'created', session: view });
     return view;
   }

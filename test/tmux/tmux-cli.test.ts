@@ -135,6 +135,9 @@ describe('createTmuxCli on a real tmux server', () => {
       'co:lon',
       'a'.repeat(33),
       '',
+      '-t',
+      '--help',
+      '-d',
     ];
     const before = (await t.tmux.listPanes()).map((p) => p.sessionName);
     for (const name of hostile) {
@@ -209,6 +212,38 @@ describe('createTmuxCli on a real tmux server', () => {
     const killed = await t.tmux.newSession({ name: 'sig', command: "sh -c 'kill -TERM $$'" });
     await waitFor(async () => (await t.tmux.pane(killed.paneId))?.dead, { what: 'signalled pane' });
     expect((await t.tmux.pane(killed.paneId))?.exitCode).toBe(128 + 15);
+  });
+
+  it('runs an argv as data: no shell line, no format expansion, separators and dashes stay arguments', async () => {
+    const log = path.join(t.dir, 'argv.log');
+    const pwn = path.join(t.dir, 'argv-pwn');
+    // What /shell passes: the program, -lc, and the user's text as one argument.
+    const text = `printf '%s|' "#{pane_id}" "#(touch ${pwn})" '\\;' ';' -t --; echo; exit 4;`;
+    const pane = await t.tmux.newSession({ name: 'argv', argv: ['/bin/sh', '-c', text], pipeFile: log });
+    await waitFor(async () => (await t.tmux.pane(pane.paneId))?.dead, { what: 'argv pane to exit' });
+    expect((await t.tmux.pane(pane.paneId))?.exitCode).toBe(4);
+    expect(await readPaneLog(log)).toContain('#{pane_id}|#(touch');
+    expect(await readPaneLog(log)).toContain("|\\;|;|-t|--|");
+    expect(existsSync(pwn)).toBe(false);
+    await expect(t.tmux.newSession({ name: 'nul', argv: ['/bin/sh', '-c', 'echo \0'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('takes a command that starts with a dash as the command, never as a new-session option', async () => {
+    const dir = path.join(t.dir, 'not-here');
+    // Without `--`, tmux read `-c DIR` as the start directory and `-d` as detach.
+    for (const [name, command] of [['dash-c', `-c ${dir}`], ['dash-d', '-d'], ['dash-e', '-e X=1 true']] as const) {
+      const pane = await t.tmux.newSession({ name, command });
+      expect(pane.cwd).not.toBe(dir);
+      await waitFor(async () => (await t.tmux.pane(pane.paneId))?.dead, { what: `${name} to fail as a command` });
+      // sh -c '-d': "Illegal option" or "not found": a failure of the command, exit code not 0.
+      expect((await t.tmux.pane(pane.paneId))?.exitCode).not.toBe(0);
+    }
+  });
+
+  it('refuses targets that start with a dash', async () => {
+    for (const target of ['-t', '--', '-a:0.0']) {
+      await expect(t.tmux.pane(target)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
   });
 
   it('ensurePipe is idempotent and replace swaps the pipe', async () => {

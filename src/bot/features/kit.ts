@@ -8,7 +8,7 @@ import type { Redactor } from '../../core/redact.js';
 import { type MessageIndex, type Route, routeMessage } from '../../core/routing.js';
 import type { SessionUseCases, SessionView } from '../../core/sessions.js';
 import type { Logger } from '../../core/ports.js';
-import type { AuditEntry, AuditLog } from '../audit.js';
+import { type AuditEntry, type AuditLog, whoOf } from '../audit.js';
 import type { Cards } from '../cards.js';
 import type { Delivery, Place, TextParams } from '../delivery.js';
 import type { Topics } from '../topics.js';
@@ -27,6 +27,8 @@ export interface Kit {
   now: () => number;
   /** The daemon log, for /logs. */
   daemonLogFile: string;
+  /** /shell: whether POCKET_SHELL=on, its time limit, and the .env to name when it is off. */
+  shell: { enabled: boolean; timeoutS: number; envFile: string };
   /** Commands admitted before (or with) this one that have not finished: /sessions says they are still coming. */
   commandsStillRunning: () => number;
   answerCallback: (queryId: string, text?: string) => Promise<void>;
@@ -99,8 +101,8 @@ export function describeError(kit: Kit, error: unknown): string {
   return `Something went wrong: ${kit.redactor.text(error instanceof Error ? error.message : String(error)).slice(0, 300)}`;
 }
 
-export function who(ctx: Context): Pick<AuditEntry, 'userId' | 'chatId' | 'updateId'> {
-  return { userId: ctx.from?.id ?? null, chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id };
+export function who(ctx: Context): Pick<AuditEntry, 'userId' | 'userName' | 'chatId' | 'updateId'> {
+  return whoOf(ctx);
 }
 
 /** Runs a session action for a command: audits it, and on failure tells the user why. */

@@ -1,5 +1,5 @@
 // Reading sessions: /tail, /summary, and /logs (the daemon log as a document, redacted once more on the way out).
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { type Context, Composer } from 'grammy';
 import { sessionLabel, stateText } from '../../core/cards.js';
 import type { Place } from '../delivery.js';
@@ -49,19 +49,42 @@ export function outputFeature(kit: Kit): Composer<Context> {
     if (parsed(kit, ctx, 'logs') === null) return;
     let bytes: Buffer;
     try {
-      bytes = readFileSync(kit.daemonLogFile);
+      bytes = readDaemonLog(kit.daemonLogFile);
     } catch (error) {
       kit.audit.record({ ...who(ctx), action: 'logs', outcome: 'failed', reason: 'unreadable' });
       void reply(kit, ctx, `The daemon log cannot be read: ${describeError(kit, error)}`);
       return;
     }
     // Redacted at the logger already; again here, because this leaves the machine.
-    const text = kit.redactor.text(bytes.subarray(Math.max(0, bytes.length - LOG_MAX_BYTES)).toString('utf8'));
+    const text = kit.redactor.text(bytes.toString('utf8'));
     kit.audit.record({ ...who(ctx), action: 'logs', outcome: 'ok' });
     void kit.delivery.document(placeOf(ctx), 'pocket.log', new TextEncoder().encode(text === '' ? '(empty)\n' : text), 'pocket daemon log (redacted)');
   });
 
   return composer;
+}
+
+/**
+ * The last LOG_MAX_BYTES of the daemon log, and only if it is a regular file: a symlink put in its place (to .env,
+ * to a key) is not followed, so /logs can never upload another file.
+ */
+function readDaemonLog(file: string): Buffer {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+    const length = Math.min(stat.size, LOG_MAX_BYTES);
+    const bytes = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, bytes, read, length - read, stat.size - length + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Output as <pre> messages, or as a document when long; replies to them go to the session. */

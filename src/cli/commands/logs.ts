@@ -1,29 +1,33 @@
-// `pocket logs [-f] [-n N]`: the daemon log for people; follows across rotation.
+// `pocket logs [-f] [-n N] [--audit]`: the daemon log (or with --audit the audit log) for people; follows across
+// rotation.
 import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
 import { PocketError } from '../../core/errors.js';
 import { formatLogLine } from '../../log.js';
+import { formatAuditLine } from '../audit-format.js';
 import { homePaths } from '../../state/paths.js';
 
-export async function logs(home: string, options: { follow?: boolean; lines: string }): Promise<void> {
+export async function logs(home: string, options: { follow?: boolean; lines: string; audit?: boolean }): Promise<void> {
   const count = Number(options.lines);
   if (!Number.isInteger(count) || count < 0) {
     throw new PocketError('USAGE', `-n expects a whole number of lines, got ${JSON.stringify(options.lines)}.`);
   }
-  const file = homePaths(home).daemonLog;
+  const paths = homePaths(home);
+  const file = options.audit ? paths.auditLog : paths.daemonLog;
+  const format = options.audit ? formatAuditLine : formatLogLine;
   let offset = 0;
   try {
     const size = statSync(file).size;
-    for (const line of readTail(file, size, count)) process.stdout.write(`${formatLogLine(line)}\n`);
+    for (const line of readTail(file, size, count)) process.stdout.write(`${format(line)}\n`);
     offset = size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     if (!options.follow) {
-      process.stdout.write(`no daemon log yet at ${file}\n`);
+      process.stdout.write(`no ${options.audit ? 'audit' : 'daemon'} log yet at ${file}\n`);
       return;
     }
   }
-  if (options.follow) await follow(file, offset);
+  if (options.follow) await follow(file, offset, format);
 }
 
 /** The last `count` lines of the first `size` bytes, reading backwards in blocks so a big log costs little. */
@@ -46,7 +50,7 @@ function readTail(file: string, size: number, count: number): string[] {
   }
 }
 
-function follow(file: string, fromOffset: number): Promise<void> {
+function follow(file: string, fromOffset: number, format: (line: string) => string): Promise<void> {
   let offset = fromOffset;
   let partial = '';
   const drain = (): void => {
@@ -65,7 +69,7 @@ function follow(file: string, fromOffset: number): Promise<void> {
       offset = size;
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) if (line) process.stdout.write(`${formatLogLine(line)}\n`);
+      for (const line of lines) if (line) process.stdout.write(`${format(line)}\n`);
     } finally {
       closeSync(fd);
     }

@@ -2,7 +2,7 @@
 
 import { Box, Text } from 'ink';
 import type { StatusSnapshot } from '../../core/status.js';
-import { degradedLines, formatAgo, formatDuration, oneLine, outboxLine } from '../status-text.js';
+import { degradedLines, formatAgo, formatDuration, oneLine, outboxLine, warningLines } from '../status-text.js';
 import type { ConnectionState } from './status-reducer.js';
 
 export function DaemonPane(props: { snapshot: StatusSnapshot; home: string; elapsedS: number; now: number }) {
@@ -20,6 +20,9 @@ export function DaemonPane(props: { snapshot: StatusSnapshot; home: string; elap
           <Text color="red">{`not running (home: ${props.home})`}</Text>
         )}
       </Box>
+      {warningLines(props.snapshot).map((line) => (
+        <Text key={line} color="red" bold>{line}</Text>
+      ))}
       {degradedLines(props.snapshot, props.now).map((line) => (
         <Text key={line} color="yellow">{line}</Text>
       ))}

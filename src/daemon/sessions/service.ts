@@ -7,7 +7,8 @@ import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import { describeWriteError, type Health } from '../../core/health.js';
-import { encodePaneMark, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
+import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
+import { sessionIdNumber } from '../../core/session-registry.js';
 import { SessionRegistry, newSessionRecord } from '../../core/session-registry.js';
 import {
   type AdoptablePane,
@@ -34,7 +35,24 @@ export interface SessionServiceOptions {
   clock?: Clock;
   /** Where a state file that cannot be written is reported (pocket status); none in some tests. */
   health?: Health | undefined;
+  /** /shell (POCKET_SHELL=on): the login shell and the limit; absent when /shell is off, and runShell refuses. */
+  shell?: ShellOptions | undefined;
+  /** Sends a signal to a process group (tests watch it); process.kill(-pgid) by default. */
+  signalGroup?: (pgid: number, signal: NodeJS.Signals) => void;
 }
+
+export interface ShellOptions {
+  /** The user's login shell ($SHELL), an absolute path: runs the command as `SHELL -lc COMMAND`. */
+  program: string;
+  /** A /shell session still running after this long is killed (SIGTERM to its process group, then SIGKILL). */
+  timeoutMs: number;
+  /** Between SIGTERM and SIGKILL. */
+  graceMs?: number;
+}
+
+/** /shell's limit when none is given: long enough for a build or a test run, short enough not to be forgotten. */
+export const DEFAULT_SHELL_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_SHELL_GRACE_MS = 5_000;
 
 export class SessionService implements SessionUseCases, DaemonService {
   readonly name = 'sessions';
@@ -43,6 +61,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   readonly #panes: PaneFollower;
   #registry = new SessionRegistry();
   readonly #listeners = new Set<(event: SessionEvent) => void>();
+  /** /shell sessions' kill timers, by session id. */
+  readonly #deadlines = new Map<string, NodeJS.Timeout>();
 
   constructor(options: SessionServiceOptions) {
     this.#options = { clock: systemClock, ...options };
@@ -85,6 +105,7 @@ export class SessionService implements SessionUseCases, DaemonService {
           gone.push(record.id);
         } else if (pane !== undefined) {
           await this.#panes.resume({ ...record, logFile: this.#logFile(record) }, pane, this.#store.position(record.id));
+          this.#armDeadline(record);
         }
       } catch (error) {
         log.error('sessions.resume_failed', { session: record.name, error });
@@ -103,6 +124,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.#deadlines.values()) clearTimeout(timer);
+    this.#deadlines.clear();
     await this.#panes.stop();
     await this.#store.flush();
     await this.#saveRegistry();
@@ -131,18 +154,80 @@ export class SessionService implements SessionUseCases, DaemonService {
   async create(name: string, command?: string): Promise<SessionView> {
     this.#registry.assertFreeName(name);
     const trimmed = command?.trim() ?? '';
-    // The id names the log file, which tmux needs before the record can exist.
+    return this.#start(this.#registry.reserveId(), name, { command: trimmed || undefined, shown: trimmed });
+  }
+
+  /**
+   * /shell: COMMAND in the user's login shell as argv data (`SHELL -lc COMMAND`, never spliced into a command line),
+   * in its own tmux session named `sh-N`, a session like any other (listed, tailed, /keys C-c), killed at the limit.
+   */
+  async runShell(command: string): Promise<SessionView> {
+    const shell = this.#options.shell;
+    if (shell === undefined) {
+      throw new PocketError('SHELL_DISABLED', '/shell is disabled on this machine.', { hint: 'Set POCKET_SHELL=on in .env, then run `pocket restart`.' });
+    }
+    const text = command.trim();
+    if (text === '' || text.includes('\0')) throw new PocketError('INVALID_INPUT', 'Give /shell a command to run.', { hint: 'Usage: /shell COMMAND' });
     const id = this.#registry.reserveId();
-    const start = { id, name, command: trimmed, adopted: false, createdAt: this.#nowIso(), nonce: newNonce() };
+    const name = this.#registry.freeNameFrom(`sh-${sessionIdNumber(id) ?? 0}`);
+    const deadlineAt = new Date(this.#options.clock.now() + shell.timeoutMs).toISOString();
+    const view = await this.#start(id, name, { argv: [shell.program, '-lc', text], shown: text, deadlineAt });
+    this.#armDeadline(this.#existingSession(view.id));
+    return view;
+  }
+
+  async #start(id: string, name: string, run: { command?: string; argv?: string[]; shown: string; deadlineAt?: string }): Promise<SessionView> {
+    const start = { id, name, command: run.shown, adopted: false, createdAt: this.#nowIso(), nonce: newNonce() };
     // The mark goes on in the same tmux call that makes the pane: no moment where the pane is ours but unmarked.
     const mark = this.#markOf(newSessionRecord({ ...start, paneId: '' }));
-    const pane = await this.#options.tmux.newSession({ name, command: trimmed || undefined, pipeFile: this.#logFile(start), mark });
-    const record = this.#registry.add(newSessionRecord({ ...start, paneId: pane.paneId, command: trimmed || pane.command }));
+    const pane = await this.#options.tmux.newSession({
+      name, ...(run.argv === undefined ? { command: run.command } : { argv: run.argv }), pipeFile: this.#logFile(start), mark,
+    });
+    const record = this.#registry.add({
+      ...newSessionRecord({ ...start, paneId: pane.paneId, command: run.shown || pane.command }),
+      ...(run.deadlineAt === undefined ? {} : { deadlineAt: run.deadlineAt }),
+    });
     await this.#saveRegistry();
     await this.#panes.follow({ sessionId: id, logFile: this.#logFile(record), ...pane });
     this.#emit({ type: 'created', session: this.#view(record) });
-    this.#options.log.info('sessions.created', { session: name, id, paneId: pane.paneId });
+    this.#options.log.info('sessions.created', { session: name, id, paneId: pane.paneId, ...(run.argv === undefined ? {} : { shell: true }) });
     return this.#view(record);
+  }
+
+  /** Arms the kill timer of a running /shell session (at creation, and again when a restarted daemon resumes it). */
+  #armDeadline(record: SessionRecord): void {
+    if (record.deadlineAt === undefined || record.exitedAt !== null || this.#deadlines.has(record.id)) return;
+    const delay = Math.max(0, Date.parse(record.deadlineAt) - this.#options.clock.now());
+    const timer = setTimeout(() => {
+      this.#deadlines.delete(record.id);
+      void this.#expire(record.id).catch((error: unknown) => this.#options.log.error('sessions.shell_kill_failed', { id: record.id, error }));
+    }, delay);
+    timer.unref();
+    this.#deadlines.set(record.id, timer);
+  }
+
+  /** The limit passed: SIGTERM to the pane's process group, SIGKILL after the grace, only while the pane is ours. */
+  async #expire(sessionId: string): Promise<void> {
+    const signal = this.#options.signalGroup ?? ((pgid, sig) => process.kill(-pgid, sig));
+    const alive = async (): Promise<number | null> => {
+      const record = this.#registry.get(sessionId);
+      if (record === undefined || record.exitedAt !== null) return null;
+      const pane = await this.#options.tmux.pane(record.paneId);
+      // The pane's process leads its own process group (tmux starts it in a new session): the group is the command.
+      if (pane === null || pane.dead || !markMatches(decodePaneMark(pane.mark), record, this.#home)) return null;
+      return pane.pid;
+    };
+    const pid = await alive();
+    if (pid === null) return;
+    const timeoutMs = this.#options.shell?.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
+    this.#options.log.warn('sessions.shell_timeout', { id: sessionId, limitMs: timeoutMs });
+    signal(pid, 'SIGTERM');
+    const grace = setTimeout(() => {
+      void alive().then((again) => {
+        if (again !== null) signal(again, 'SIGKILL');
+      }).catch(() => {});
+    }, this.#options.shell?.graceMs ?? DEFAULT_SHELL_GRACE_MS);
+    grace.unref();
   }
 
   async attach(target: string, name?: string): Promise<SessionView> {
@@ -215,6 +300,8 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   async kill(sessionId: string): Promise<void> {
     const record = this.#existingSession(sessionId);
+    clearTimeout(this.#deadlines.get(record.id));
+    this.#deadlines.delete(record.id);
     if (record.adopted) await this.#options.tmux.killPane(record.paneId);
     else await this.#options.tmux.killSession(record.name);
     await this.#panes.unfollow(record);

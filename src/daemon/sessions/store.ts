@@ -21,6 +21,7 @@ const recordSchema = z.object({
   exitedAt: z.string().nullable(),
   /** Absent in files written before pane marks. */
   nonce: z.string().optional(),
+  deadlineAt: z.string().optional(),
 });
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });

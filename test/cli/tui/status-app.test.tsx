@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatusApp, type SubscribeFn } from '../../../src/cli/tui/status-app.js';
 import { PocketError } from '../../../src/core/errors.js';
-import type { StatusSnapshot } from '../../../src/core/status.js';
+import { daemonWarnings, type StatusSnapshot } from '../../../src/core/status.js';
 import { NOW, session, snapshot, THREE_SESSIONS } from './snapshots.js';
 import { frameOf, waitForFrame } from './wait-for-frame.js';
 
@@ -59,6 +59,17 @@ describe('StatusApp', () => {
     }));
     expect(frameOf(lastFrame)).toContain('degraded: build: output pipe lost (no space left on device) (since 7s ago)');
     unmount();
+  });
+
+  it('warns in the daemon pane while /shell is on', () => {
+    const { lastFrame, unmount } = mount(snapshot(THREE_SESSIONS, {
+      daemon: { running: true, pid: 4242, uptimeS: 7530, version: '0.1.0', degraded: [], warnings: daemonWarnings({ shellEnabled: true }) },
+    }));
+    expect(frameOf(lastFrame)).toContain('warning: /shell is ON');
+    unmount();
+    const off = mount(snapshot(THREE_SESSIONS));
+    expect(frameOf(off.lastFrame)).not.toContain('warning:');
+    off.unmount();
   });
 
   it('says "no sessions" and names the home when the daemon is not running', () => {
