@@ -28,6 +28,16 @@ function buildProgram(): Command {
   const home = (): string => resolveHome(program.opts<{ home?: string }>().home);
 
   program
+    .command('init')
+    .description('write HOME/.env: check the bot token, pair your Telegram account with a one-time code')
+    .option('--token <token>', 'bot token from @BotFather (else $TELEGRAM_BOT_TOKEN, else asked without echo)')
+    .option('--user-id <id>', 'your numeric Telegram user id: skips pairing')
+    .option('--chat-id <id>', 'the chat for cards and alerts (a forum group id is negative; default: your private chat)')
+    .option('--yes', 'replace values already in .env without asking')
+    .action(async (opts: { token?: string; userId?: string; chatId?: string; yes?: boolean }) =>
+      (await import('./commands/init.js')).init(home(), opts),
+    );
+  program
     .command('start')
     .description('start the daemon in the background and wait until it is ready')
     .option('--foreground', 'run the daemon attached to this terminal (for service managers)')
