@@ -21,6 +21,10 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
   const { exit } = useApp();
   const answer = useRef<{ token?: (token: string) => void; confirm?: (yes: boolean) => void }>({});
   const abort = useRef(new AbortController());
+  // Keys read the state through a ref set while rendering: Ink draws a frame before React re-subscribes the input
+  // handler, so a key typed right after a prompt appears would otherwise meet the handler of the frame before it.
+  const current = useRef(state);
+  current.current = state;
 
   // The steps run once for the life of the screen; run, now and onExit do not change.
   // biome-ignore lint/correctness/useExhaustiveDependencies: one run per screen
@@ -61,7 +65,7 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
       answer.current.confirm?.(false);
       return;
     }
-    const prompt = state.prompt;
+    const prompt = current.current.prompt;
     if (prompt?.kind === 'token') {
       if (key.return) {
         dispatch({ type: 'answered' });
