@@ -125,7 +125,7 @@ describe('pocket init pairing', () => {
     const { clock, home, envPath } = await setUp();
     emu.faults.failNext('getUpdates', { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
     const run = start(home, clock, { token: TOKEN });
-    const error = await run.done.catch((e: Error & { hint?: string }) => e);
+    const error = (await run.done.catch((e: unknown) => e)) as Error & { hint?: string };
     expect(error.message).toMatch(/Another process polls this bot/);
     expect(error.hint).toMatch(/pocket stop/);
     expect(existsSync(envPath)).toBe(false);
