@@ -64,8 +64,9 @@ function buildProgram(): Command {
     .action(async (opts: { follow?: boolean; lines: string }) => (await import('./commands/logs.js')).logs(home(), opts));
   program
     .command('doctor')
-    .description('check tmux, configuration, permissions and the daemon')
-    .action(async () => (await import('./commands/doctor.js')).doctor(home()));
+    .description('check Node, tmux, settings, permissions, the token, Telegram, the chat, the service; each with its fix')
+    .option('--json', 'print one JSON object for scripts')
+    .action(async (opts: { json?: boolean }) => (await import('./commands/doctor.js')).doctor(home(), opts));
   program
     .command('demo')
     .description('try pocket offline: the daemon against an embedded Telegram, with a chat console')
