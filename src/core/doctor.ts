@@ -105,6 +105,11 @@ export function paneLogsVerdict(bytes: number, files: number, panesDir: string):
   const size = bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
   const detail = `${size} in ${files} pane log(s) under ${panesDir}`;
   return bytes > PANE_LOGS_WARN_BYTES
-    ? { status: 'warn', detail, fix: 'Kill sessions you no longer need (/kill): their logs go with them.' }
+    ? {
+        status: 'warn',
+        detail,
+        // docs/operations.md (Disk): the daemon deletes each chunk once it has read it, so a pile is unread output.
+        fix: 'The daemon deletes each log chunk once read: a pile means it is stopped or behind. `pocket start`, then watch `pocket status`.',
+      }
     : { status: 'pass', detail };
 }
