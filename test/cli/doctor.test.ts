@@ -3,13 +3,14 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatReport, runDoctor } from '../../src/cli/commands/doctor.js';
+import { DOCTOR_CHECKS } from '../../src/cli/doctor/checks.js';
 import type { CheckResult } from '../../src/core/doctor.js';
 import { type BotApiEmulator, startBotApiServer } from '../../src/emulator/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = '7000000003:AADoctorTestTokenForPocketChecks_4567';
-// Checks ask tmux about this socket only: no server runs there, and none is started.
-const TMUX_SOCKET = `pocket-doctor-test-${process.pid}`;
+// The unit project runs no tmux: the tmux check is covered by test/e2e/cli-commands.test.ts.
+const CHECKS = DOCTOR_CHECKS.filter((check) => check.id !== 'tmux');
 let emu: BotApiEmulator;
 afterEach(async () => {
   await emu?.close();
@@ -18,13 +19,13 @@ afterEach(async () => {
 async function setUp(settings: Record<string, string> = {}, options: { privacyMode?: boolean } = {}) {
   emu = await startBotApiServer({ token: TOKEN, botUsername: 'pocket_doctor_bot', rate: false, ...options });
   const home = tempDir('pocket-doctor-');
-  const values = { TELEGRAM_BOT_TOKEN: TOKEN, AUTHORIZED_USER_IDS: '701', TELEGRAM_API_ROOT: emu.url, POCKET_TMUX_SOCKET: TMUX_SOCKET, ...settings };
+  const values = { TELEGRAM_BOT_TOKEN: TOKEN, AUTHORIZED_USER_IDS: '701', TELEGRAM_API_ROOT: emu.url, ...settings };
   writeFileSync(join(home, '.env'), Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   return home;
 }
 
 async function checks(home: string): Promise<Record<string, CheckResult>> {
-  const report = await runDoctor(home, { HOME: home, POCKET_TMUX_SOCKET: TMUX_SOCKET });
+  const report = await runDoctor(home, { HOME: home }, CHECKS);
   return Object.fromEntries(report.checks.map((check) => [check.id, check]));
 }
 
@@ -33,7 +34,7 @@ describe('pocket doctor', () => {
     const home = await setUp();
     emu.createPrivateChat(emu.user(701));
     const c = await checks(home);
-    for (const id of ['tmux', 'env-file', 'config', 'bot-api', 'token', 'other-poller', 'chat', 'forum-rights', 'privacy-mode', 'daemon', 'node']) {
+    for (const id of ['env-file', 'config', 'bot-api', 'token', 'other-poller', 'chat', 'forum-rights', 'privacy-mode', 'daemon', 'node']) {
       expect(c[id]?.status, `${id}: ${c[id]?.detail}`).toBe('pass');
     }
     expect(c.token!.detail).toContain('@pocket_doctor_bot');
@@ -110,7 +111,7 @@ describe('pocket doctor', () => {
     const home = tempDir('pocket-doctor-');
     mkdirSync(join(home, '.state', 'panes'), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, '.state', 'panes', 's1-abc.log.0.chunk'), 'x'.repeat(3000));
-    const report = await runDoctor(home, { HOME: home, POCKET_TMUX_SOCKET: TMUX_SOCKET });
+    const report = await runDoctor(home, { HOME: home }, CHECKS);
     const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
     expect(byId['env-file']).toMatchObject({ status: 'fail', fix: 'Run `pocket init`.' });
     expect(byId.config).toMatchObject({ status: 'fail', fix: 'Run `pocket init`.' });

@@ -55,6 +55,29 @@ describe('pocket init --token ... --yes', () => {
     }
   });
 
+  it("refuses to run while this home's daemon polls the bot, and leaves it polling", async () => {
+    const emulator = await startBotApiServer({ token: CANARY_TOKEN, botUsername: 'init_e2e_bot' });
+    try {
+      const h = fresh();
+      h.writeEnv({ TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: '801', TELEGRAM_API_ROOT: emulator.url, POCKET_TMUX_SOCKET: `pocket-init-${process.pid}` });
+      const before = readFileSync(join(h.home, '.env'), 'utf8');
+      expect((await h.run(['start'])).code).toBe(0);
+      await emulator.waitFor(() => emulator.polling, { timeoutMs: 10_000 });
+      const getMes = emulator.calls.filter((c) => c.method === 'getMe').length;
+      const result = await h.run(['init', '--token', CANARY_TOKEN, '--yes'], { env: { TELEGRAM_API_ROOT: emulator.url } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/pocket's daemon of .* is running \(pid \d+\) and polls this bot/);
+      expect(result.stderr).toMatch(/hint: Run `pocket stop` first/);
+      // init called nothing (not even getMe), so the daemon's long poll was not cut: no 409 anywhere.
+      expect(emulator.calls.filter((c) => c.method === 'getMe')).toHaveLength(getMes);
+      expect(emulator.calls.filter((c) => c.error?.error_code === 409)).toHaveLength(0);
+      expect(emulator.polling).toBe(true);
+      expect(readFileSync(join(h.home, '.env'), 'utf8')).toBe(before);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('is a usage error (exit 2) without a token when no terminal can ask for one', async () => {
     const h = fresh();
     const result = await h.run(['init', '--yes']);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/ports.js';
 import { describeEvent, nextSteps } from '../init/describe.js';
-import { type InitFlags, runInit } from '../init/run-init.js';
+import { type InitFlags, interrupted, runInit } from '../init/run-init.js';
 
 export async function init(home: string, flags: InitFlags): Promise<void> {
   if (process.stdin.isTTY && process.stdout.isTTY) {
@@ -12,7 +12,7 @@ export async function init(home: string, flags: InitFlags): Promise<void> {
     return;
   }
   const abort = new AbortController();
-  const onSignal = () => abort.abort(new Error('interrupted'));
+  const onSignal = () => abort.abort(interrupted());
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {

@@ -16,6 +16,11 @@ import { type Paired, waitForPairing } from './pairing-poller.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 
+/** What Ctrl-C (or SIGTERM) ends `pocket init` with: nothing is written before the last step. */
+export function interrupted(): PocketError {
+  return new PocketError('INVALID_INPUT', 'Interrupted: nothing was written.', { hint: 'Run `pocket init` again when you are ready.' });
+}
+
 export interface InitFlags {
   token?: string;
   userId?: string;

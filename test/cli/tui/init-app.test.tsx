@@ -73,7 +73,7 @@ describe('InitApp', () => {
     await waitForFrame(app.lastFrame, (f) => f.includes('Waiting for the code'), 5000);
     app.stdin.write('\x03');
     await emu.waitFor(() => exited() !== undefined);
-    expect(String(exited()!.error)).toMatch(/interrupted|abort/i);
+    expect(String(exited()!.error)).toMatch(/Interrupted: nothing was written/);
     expect(() => readFileSync(join(home, '.env'))).toThrow(/ENOENT/);
   });
 });

@@ -5,7 +5,7 @@ import { useEffect, useReducer, useRef } from 'react';
 import type { EnvChange } from '../../../core/env-text.js';
 import { isPocketError } from '../../../core/errors.js';
 import { describeChange, describeEvent, nextSteps } from '../../init/describe.js';
-import type { InitIO, InitResult } from '../../init/run-init.js';
+import { type InitIO, type InitResult, interrupted } from '../../init/run-init.js';
 import { initialInitState, initReducer } from './init-reducer.js';
 
 export interface InitAppProps {
@@ -19,7 +19,8 @@ export interface InitAppProps {
 export function InitApp({ run, now, onExit }: InitAppProps) {
   const [state, dispatch] = useReducer(initReducer, initialInitState);
   const { exit } = useApp();
-  const answer = useRef<{ token?: (token: string) => void; confirm?: (yes: boolean) => void }>({});
+  // The open question's answer: resolve with what was typed, or reject when Ctrl-C ends the run.
+  const answer = useRef<{ token?: (token: string) => void; confirm?: (yes: boolean) => void; cancel?: (error: Error) => void }>({});
   const abort = useRef(new AbortController());
   // Keys read the state through a ref set while rendering: Ink draws a frame before React re-subscribes the input
   // handler, so a key typed right after a prompt appears would otherwise meet the handler of the frame before it.
@@ -32,13 +33,13 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
     const io: InitIO = {
       show: (event) => dispatch({ type: 'say', lines: describeEvent(event, now()) }),
       askToken: () =>
-        new Promise<string>((resolve) => {
-          answer.current.token = resolve;
+        new Promise<string>((resolve, reject) => {
+          answer.current = { token: resolve, cancel: reject };
           dispatch({ type: 'ask-token' });
         }),
       confirmReplace: (changes: EnvChange[]) =>
-        new Promise<boolean>((resolve) => {
-          answer.current.confirm = resolve;
+        new Promise<boolean>((resolve, reject) => {
+          answer.current = { confirm: resolve, cancel: reject };
           dispatch({ type: 'ask-confirm', changes });
         }),
     };
@@ -60,9 +61,10 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
-      abort.current.abort(new Error('interrupted'));
-      answer.current.token?.('');
-      answer.current.confirm?.(false);
+      const reason = interrupted();
+      abort.current.abort(reason);
+      answer.current.cancel?.(reason);
+      answer.current = {};
       return;
     }
     const prompt = current.current.prompt;
@@ -70,7 +72,7 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
       if (key.return) {
         dispatch({ type: 'answered' });
         answer.current.token?.(prompt.typed);
-        answer.current.token = undefined;
+        answer.current = {};
       } else if (key.backspace || key.delete) {
         dispatch({ type: 'erase' });
       } else if (input.length > 0 && !key.ctrl && !key.meta) {
@@ -81,7 +83,7 @@ export function InitApp({ run, now, onExit }: InitAppProps) {
       if (yes || input.toLowerCase() === 'n' || key.return || key.escape) {
         dispatch({ type: 'answered' });
         answer.current.confirm?.(yes);
-        answer.current.confirm = undefined;
+        answer.current = {};
       }
     }
   });
