@@ -6,6 +6,8 @@ import type { InitEvent } from './run-init.js';
 
 export function describeEvent(event: InitEvent, nowMs: number): string[] {
   switch (event.kind) {
+    case 'token-refused':
+      return [`${event.reason} Try again.`];
     case 'bot':
       return [`The token works: this is @${event.username}${event.apiRoot === 'https://api.telegram.org' ? '' : ` (via ${event.apiRoot})`}.`];
     case 'code': {

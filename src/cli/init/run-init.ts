@@ -29,6 +29,7 @@ export interface InitFlags {
 }
 
 export type InitEvent =
+  | { kind: 'token-refused'; reason: string }
   | { kind: 'bot'; username: string; apiRoot: string }
   | { kind: 'code'; code: string; link: string; username: string; expiresAtMs: number }
   | { kind: 'wrong-code'; count: number }
@@ -78,9 +79,7 @@ export async function runInit(home: string, flags: InitFlags, io: InitIO, deps: 
       hint: 'Unset it for Telegram, or give the root of a local Bot API server such as http://127.0.0.1:8081.',
     });
   }
-  const token = await chooseToken(flags, deps.env, existing, io);
-  const client = createBotApiClient(apiRoot, token);
-  const bot = await checkToken(client);
+  const { token, client, bot } = await acceptedToken(flags, deps.env, existing, io, apiRoot);
   io.show({ kind: 'bot', username: bot.username ?? String(bot.id), apiRoot });
 
   let paired: Paired;
@@ -129,9 +128,31 @@ export async function runInit(home: string, flags: InitFlags, io: InitIO, deps: 
   return { envPath: paths.env, username: bot.username ?? '', userId: paired.userId, chatId, changes: plan.changes };
 }
 
-async function chooseToken(flags: InitFlags, env: NodeJS.ProcessEnv, existing: Record<string, string>, io: InitIO): Promise<string> {
+/** How often a typed token may be refused before init gives up: a person retyping, not a loop. */
+const TOKEN_TRIES = 3;
+
+/**
+ * The token from --token, the environment or .env, else typed; checked with getMe. A typed token that is malformed
+ * or rejected is asked for again (the person sees why); a given one is not, since asking cannot fix a flag.
+ */
+async function acceptedToken(flags: InitFlags, env: NodeJS.ProcessEnv, existing: Record<string, string>, io: InitIO, apiRoot: string) {
   const given = flags.token ?? (env.TELEGRAM_BOT_TOKEN || undefined) ?? (existing.TELEGRAM_BOT_TOKEN || undefined);
-  const token = (given ?? (io.askToken === undefined ? undefined : await io.askToken()))?.trim();
+  for (let attempt = 1; ; attempt++) {
+    const typed = given === undefined && io.askToken !== undefined;
+    try {
+      const token = checkShape(given ?? (io.askToken === undefined ? undefined : await io.askToken()));
+      const client = createBotApiClient(apiRoot, token);
+      return { token, client, bot: await checkToken(client) };
+    } catch (error) {
+      const refused = error instanceof PocketError && (error.code === 'CONFIG_INVALID' || error.code === 'USAGE');
+      if (!typed || !refused || attempt >= TOKEN_TRIES) throw error;
+      io.show({ kind: 'token-refused', reason: error.message });
+    }
+  }
+}
+
+function checkShape(raw: string | undefined): string {
+  const token = raw?.trim();
   if (token === undefined || token === '') {
     throw new PocketError('USAGE', 'No bot token: pass --token, set TELEGRAM_BOT_TOKEN, or run `pocket init` in a terminal to type it.');
   }

@@ -44,6 +44,13 @@ describe('InitApp', () => {
     const chat = emu.createPrivateChat(owner);
 
     await waitForFrame(app.lastFrame, (f) => f.includes('not shown as you type'));
+    // A token Telegram refuses is asked for again, with the reason and without echoing it.
+    const wrong = '7000000002:AAThisTokenWasRevokedLongAgo_0000000';
+    app.stdin.write(wrong);
+    await waitForFrame(app.lastFrame, (f) => f.includes(`${wrong.length} characters`));
+    app.stdin.write('\r');
+    const refused = await waitForFrame(app.lastFrame, (f) => f.includes('Telegram rejected the token (401') && f.includes('0 characters'), 5000);
+    expect(refused).not.toContain('RevokedLongAgo');
     app.stdin.write(TOKEN);
     const typed = await waitForFrame(app.lastFrame, (f) => f.includes(`${TOKEN.length} characters`));
     expect(typed).not.toContain(SECRET_PART);
