@@ -2,15 +2,15 @@
 // sends to the bot. Pure decisions on plain data; the CLI polls Telegram and does what the verdicts say.
 //
 // Why the code is 8 characters of a 31-letter alphabet (31^8, ~2^39.6) and wrong guesses are capped: anyone who finds
-// the bot's username can write to it while pairing runs. A 6-digit code guessed by a few accounts at a message a
-// second each for the 10 minutes falls with a ~1% chance; 31^8 and a cap of MAX_WRONG_CODES wrong codes (from
-// anyone, after which pairing stops) make it 20 in 8.5e11. Ambiguous characters (0/O, 1/I/L) are left out so the
+// the bot's username can write to it while pairing runs. Ten accounts at a message a second for the 10 minutes try
+// 6,000 codes: a 6-digit code would fall with a 0.6% chance. 31^8 codes and a cap of MAX_WRONG_CODES wrong codes
+// (from anyone, after which pairing stops) make it 20 in 8.5e11. Ambiguous characters (0/O, 1/I/L) are left out so the
 // code can be typed from a screen.
 
 export const PAIRING_TTL_MS = 10 * 60 * 1000;
 export const MAX_WRONG_CODES = 20;
 export const CODE_LENGTH = 8;
-const DISTINCT = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 /** A message as pairing sees it (taken from a Telegram update by the adapter). */
 export interface PairingMessage {
@@ -52,8 +52,8 @@ export const WRONG_CODE_REPLY = 'That is not the pairing code shown by `pocket i
 export function codeFromBytes(bytes: Uint8Array): string | undefined {
   let code = '';
   for (const byte of bytes) {
-    if (byte >= DISTINCT.length * 8) continue;
-    code += DISTINCT[byte % DISTINCT.length];
+    if (byte >= CODE_ALPHABET.length * 8) continue;
+    code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
     if (code.length === CODE_LENGTH) return code;
   }
   return undefined;
