@@ -4,6 +4,9 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { PocketError } from './core/errors.js';
 
+/** The shape of a bot token from @BotFather: `<bot id>:<secret>`. */
+export const BOT_TOKEN_PATTERN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
+
 const onOff = z.enum(['on', 'off'], { error: 'expected "on" or "off"' });
 
 const userIdList = (required: boolean) => z
@@ -35,7 +38,7 @@ const intString = (min: number, max: number) =>
 const settingsSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string()
-    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,}$/, { error: 'expected a bot token from @BotFather, like 123456:ABC-DEF...' })
+    .regex(BOT_TOKEN_PATTERN, { error: 'expected a bot token from @BotFather, like 123456:ABC-DEF...' })
     .optional(),
   AUTHORIZED_USER_IDS: userIdList(true),
   POCKET_VIEWER_IDS: userIdList(false).optional(),

@@ -28,6 +28,16 @@ function buildProgram(): Command {
   const home = (): string => resolveHome(program.opts<{ home?: string }>().home);
 
   program
+    .command('init')
+    .description('write HOME/.env: check the bot token, pair your Telegram account with a one-time code')
+    .option('--token <token>', 'bot token from @BotFather (else $TELEGRAM_BOT_TOKEN, else asked without echo)')
+    .option('--user-id <id>', 'your numeric Telegram user id: skips pairing')
+    .option('--chat-id <id>', 'the chat for cards and alerts (a forum group id is negative; default: your private chat)')
+    .option('--yes', 'replace values already in .env without asking')
+    .action(async (opts: { token?: string; userId?: string; chatId?: string; yes?: boolean }) =>
+      (await import('./commands/init.js')).init(home(), opts),
+    );
+  program
     .command('start')
     .description('start the daemon in the background and wait until it is ready')
     .option('--foreground', 'run the daemon attached to this terminal (for service managers)')
@@ -55,8 +65,9 @@ function buildProgram(): Command {
     .action(async (opts: { follow?: boolean; lines: string; audit?: boolean }) => (await import('./commands/logs.js')).logs(home(), opts));
   program
     .command('doctor')
-    .description('check tmux, configuration, permissions and the daemon')
-    .action(async () => (await import('./commands/doctor.js')).doctor(home()));
+    .description('check Node, tmux, settings, permissions, the token, Telegram, the chat, the service; each with its fix')
+    .option('--json', 'print one JSON object for scripts')
+    .action(async (opts: { json?: boolean }) => (await import('./commands/doctor.js')).doctor(home(), opts));
   program
     .command('demo')
     .description('try pocket offline: the daemon against an embedded Telegram, with a chat console')

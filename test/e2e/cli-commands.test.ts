@@ -20,18 +20,53 @@ afterEach(async () => {
 });
 
 describe('pocket doctor', () => {
-  it('passes each check on a good home, the token checked against the Bot API', async () => {
+  it('passes each check on a good home, the token checked against the Bot API; --json for scripts', async () => {
     const emulator = await startBotApiServer({ token: CANARY_TOKEN, botUsername: 'doctor_bot' });
     try {
+      emulator.createPrivateChat(emulator.user(42));
       const h = fresh();
-      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
+      const socket = `pocket-doctor-${process.pid}`;
+      sockets.push(socket);
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url, POCKET_TMUX_SOCKET: socket });
       const result = await h.run(['doctor']);
       expect(result.code, result.stdout).toBe(0);
       expect(result.stdout).toMatch(/ok +tmux: tmux \d/);
-      expect(result.stdout).toMatch(/ok +config: 1 authorized user/);
+      expect(result.stdout).toMatch(/ok +settings: 1 authorized user/);
       expect(result.stdout).toMatch(/ok +daemon: not running/);
-      expect(result.stdout).toMatch(/ok +Telegram: token accepted: @doctor_bot/);
+      expect(result.stdout).toMatch(/ok +bot token: accepted: this is @doctor_bot/);
+      expect(result.stdout).toMatch(/ok +chat reachable: private/);
       expect(result.stdout).not.toContain(CANARY_TOKEN);
+
+      const json = await h.run(['doctor', '--json']);
+      expect(json.code).toBe(0);
+      const report = JSON.parse(json.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
+      expect(report.ok).toBe(true);
+      expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['node', 'tmux', 'token', 'bot-api', 'other-poller', 'chat', 'forum-rights', 'privacy-mode', 'service', 'pane-logs']));
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('leaves a running daemon of this home polling: the other-poller probe is skipped and says why', async () => {
+    const emulator = await startBotApiServer({ token: CANARY_TOKEN, botUsername: 'doctor_bot' });
+    try {
+      const owner = emulator.user(42);
+      const chat = emulator.createPrivateChat(owner);
+      const h = fresh();
+      const socket = `pocket-doctor-d-${process.pid}`;
+      sockets.push(socket);
+      h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url, POCKET_TMUX_SOCKET: socket });
+      expect((await h.run(['start'])).code).toBe(0);
+      await emulator.waitFor(() => emulator.polling, { timeoutMs: 10_000 });
+      const json = await h.run(['doctor', '--json']);
+      const report = JSON.parse(json.stdout) as { checks: { id: string; status: string; detail: string }[] };
+      const probe = report.checks.find((c) => c.id === 'other-poller')!;
+      expect(probe.status).toBe('skip');
+      expect(probe.detail).toMatch(/this home's daemon \(pid \d+\) polls the token/);
+      // No getUpdates came from the doctor, so the daemon never saw a 409 and still answers.
+      expect(emulator.calls.filter((c) => c.method === 'getUpdates' && c.error?.error_code === 409)).toEqual([]);
+      emulator.sendText(chat, owner, '/help');
+      await emulator.waitFor(() => emulator.messages(chat).length > 0, { timeoutMs: 10_000 });
     } finally {
       await emulator.close();
     }
@@ -44,24 +79,24 @@ describe('pocket doctor', () => {
       h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: emulator.url });
       const rejected = await h.run(['doctor']);
       expect(rejected.code).toBe(1);
-      expect(rejected.stdout).toMatch(/FAIL Telegram: 401/);
-      expect(rejected.stdout).toMatch(/hint: The token was rejected/);
+      expect(rejected.stdout).toMatch(/FAIL bot token: rejected: 401/);
+      expect(rejected.stdout).toMatch(/fix: The token is wrong or was revoked/);
       const offline = await h.run(['doctor'], { env: { TELEGRAM_API_ROOT: 'http://127.0.0.1:9' } });
-      expect(offline.stdout).toMatch(/FAIL Telegram: cannot reach http:\/\/127\.0\.0\.1:9/);
+      expect(offline.stdout).toMatch(/FAIL Bot API reachable: Cannot reach the Bot API at http:\/\/127\.0\.0\.1:9/);
       for (const out of [rejected, offline]) expect(out.stdout + out.stderr).not.toContain(CANARY_TOKEN);
     } finally {
       await emulator.close();
     }
   });
 
-  it('fails with a hint per problem and exit 1', async () => {
+  it('fails with a fix per problem and exit 1', async () => {
     const h = fresh();
     h.writeEnv({ TELEGRAM_BOT_TOKEN: CANARY_TOKEN, AUTHORIZED_USER_IDS: 'me' }, 0o644);
     const result = await h.run(['doctor']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL \.env permissions: .*readable by others/);
-    expect(result.stdout).toMatch(/hint: Run: chmod 600/);
-    expect(result.stdout).toMatch(/FAIL config: [\s\S]*AUTHORIZED_USER_IDS: expected positive numeric/);
+    expect(result.stdout).toMatch(/fix: Run: chmod 600/);
+    expect(result.stdout).toMatch(/FAIL settings: [\s\S]*AUTHORIZED_USER_IDS: expected positive numeric/);
     expect(result.stdout + result.stderr).not.toContain(CANARY_TOKEN);
   });
 });

@@ -1,116 +1,44 @@
-// `pocket doctor`: each check passes or fails with a hint. New checks (token, Bot API, service) append here.
-import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { assertEnvFilePrivate, loadConfig } from '../../config.js';
+// `pocket doctor`: runs every check of doctor/checks.ts and prints each with its fix; `--json` prints one object for
+// scripts. Fails (exit 1) when any check failed; warnings do not fail it.
+import { type CheckResult, type DoctorReport, doctorReport } from '../../core/doctor.js';
 import { PocketError } from '../../core/errors.js';
-import { Redactor } from '../../core/redact.js';
-import { inspectLock } from '../../state/lock.js';
-import { type HomePaths, homePaths } from '../../state/paths.js';
+import { homePaths } from '../../state/paths.js';
+import { DOCTOR_CHECKS } from '../doctor/checks.js';
+import { createDoctorContext, type DoctorCheck } from '../doctor/context.js';
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
+export async function runDoctor(home: string, env: NodeJS.ProcessEnv, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorReport> {
+  const ctx = createDoctorContext(homePaths(home), env);
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    try {
+      results.push({ id: check.id, title: check.title, ...(await check.run(ctx)) });
+    } catch (error) {
+      // A check that throws is a bug in the check; the others still run.
+      results.push({ id: check.id, title: check.title, status: 'fail', detail: `the check itself failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return doctorReport(results);
 }
 
-type Check = (paths: HomePaths) => Promise<CheckResult> | CheckResult;
+const MARK: Record<CheckResult['status'], string> = { pass: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: '--  ' };
 
-const checkTmux: Check = async () => {
-  try {
-    const { stdout } = await promisify(execFile)('tmux', ['-V'], { timeout: 3000 });
-    const version = stdout.trim();
-    const match = /tmux (\d+)\.(\d+)/.exec(version);
-    const tooOld = match !== null && (Number(match[1]) < 3 || (Number(match[1]) === 3 && Number(match[2]) < 2));
-    return tooOld
-      ? { name: 'tmux', ok: false, detail: `${version} is older than 3.2`, hint: 'Install tmux 3.2 or newer.' }
-      : { name: 'tmux', ok: true, detail: version };
-  } catch {
-    return { name: 'tmux', ok: false, detail: 'tmux not found', hint: 'Install it: apt-get install tmux / brew install tmux.' };
+export function formatReport(home: string, report: DoctorReport): string {
+  const lines = [`pocket doctor (home ${home})`];
+  for (const check of report.checks) {
+    lines.push(`${MARK[check.status]} ${check.title}: ${check.detail}`);
+    if (check.fix !== undefined && (check.status === 'fail' || check.status === 'warn')) lines.push(`     fix: ${check.fix}`);
   }
-};
-
-const checkEnvPermissions: Check = (paths) => {
-  if (!existsSync(paths.env)) {
-    return { name: '.env', ok: false, detail: `${paths.env} does not exist`, hint: 'Run `pocket init`, or copy .env.example there (chmod 600).' };
-  }
-  try {
-    assertEnvFilePrivate(paths.env);
-    return { name: '.env permissions', ok: true, detail: 'readable by the owner only' };
-  } catch (error) {
-    return fromError('.env permissions', error);
-  }
-};
-
-const checkConfig: Check = (paths) => {
-  try {
-    const config = loadConfig({ home: paths.home, envFile: paths.env });
-    return { name: 'config', ok: true, detail: `${config.authorizedUserIds.length} authorized user(s), API ${config.apiRoot}` };
-  } catch (error) {
-    return fromError('config', error);
-  }
-};
-
-const checkPrivateDirs: Check = (paths) => {
-  const loose = [paths.state, paths.logs].filter((dir) => existsSync(dir) && (statSync(dir).mode & 0o077) !== 0);
-  return loose.length === 0
-    ? { name: 'state and log directories', ok: true, detail: 'private (0700) or not created yet' }
-    : { name: 'state and log directories', ok: false, detail: `${loose.join(', ')} readable by others`, hint: `Run: chmod 700 ${loose.join(' ')}` };
-};
-
-const checkLock: Check = (paths) => {
-  const verdict = inspectLock(paths.lock);
-  if (verdict.kind === 'held') return { name: 'daemon', ok: true, detail: `running (pid ${verdict.record.pid})` };
-  if (verdict.kind === 'free') return { name: 'daemon', ok: true, detail: 'not running (no lock)' };
-  return { name: 'daemon', ok: true, detail: `not running; a stale lock (${verdict.reason}) will be recovered at start` };
-};
-
-/** The token works and the Bot API answers: one getMe, with a deadline, its errors redacted. */
-const checkBotApi: Check = async (paths) => {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({ home: paths.home, envFile: paths.env });
-  } catch {
-    return { name: 'Telegram', ok: false, detail: 'skipped: the settings are invalid' };
-  }
-  // As the daemon builds it (daemon/compose.ts redactorFor, which the CLI may not import): doctor runs without one.
-  const redactor = new Redactor([...config.secrets, config.botToken ?? ''], { shapes: config.redact });
-  try {
-    const response = await fetch(`${config.apiRoot}/bot${config.botToken}/getMe`, { signal: AbortSignal.timeout(5000) });
-    const body = (await response.json()) as { ok: boolean; result?: { username?: string }; description?: string };
-    if (body.ok) return { name: 'Telegram', ok: true, detail: `token accepted: @${body.result?.username ?? '?'} via ${config.apiRoot}` };
-    const hint = response.status === 401 ? 'The token was rejected: copy it again from @BotFather.' : undefined;
-    return { name: 'Telegram', ok: false, detail: redactor.text(`${response.status} ${body.description ?? ''}`), hint };
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
-    return {
-      name: 'Telegram',
-      ok: false,
-      detail: `cannot reach ${config.apiRoot}: ${redactor.text(reason)}`,
-      hint: 'Check the network, a proxy, or TELEGRAM_API_ROOT.',
-    };
-  }
-};
-
-export const CHECKS: Check[] = [checkTmux, checkEnvPermissions, checkConfig, checkPrivateDirs, checkLock, checkBotApi];
-
-export async function doctor(home: string): Promise<void> {
-  const paths = homePaths(home);
-  let failed = 0;
-  process.stdout.write(`pocket doctor (home ${home})\n`);
-  for (const check of CHECKS) {
-    const result = await check(paths);
-    if (!result.ok) failed++;
-    process.stdout.write(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}: ${result.detail}\n`);
-    if (!result.ok && result.hint) process.stdout.write(`     hint: ${result.hint}\n`);
-  }
-  if (failed > 0) {
-    throw new PocketError('CONFIG_INVALID', `${failed} check(s) failed.`, { hint: 'Fix the items marked FAIL above.' });
-  }
+  const { pass, warn, fail, skip } = report.counts;
+  lines.push(`${pass} ok, ${warn} warning(s), ${fail} failed, ${skip} skipped`);
+  return `${lines.join('\n')}\n`;
 }
 
-function fromError(name: string, error: unknown): CheckResult {
-  if (error instanceof PocketError) return { name, ok: false, detail: error.message, hint: error.hint };
-  return { name, ok: false, detail: String(error) };
+export async function doctor(home: string, opts: { json?: boolean } = {}): Promise<void> {
+  const report = await runDoctor(home, process.env);
+  process.stdout.write(opts.json ? `${JSON.stringify({ home, ...report }, null, 2)}\n` : formatReport(home, report));
+  if (!report.ok) {
+    throw new PocketError('CONFIG_INVALID', `${report.counts.fail} check(s) failed.`, {
+      hint: opts.json ? 'See "checks" with status "fail" and their "fix".' : 'Fix the items marked FAIL above.',
+    });
+  }
 }

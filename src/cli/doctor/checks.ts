@@ -1,0 +1,31 @@
+// Every check `pocket doctor` runs, in the order shown. A new check is one entry here (SDK backends: the agents
+// adapter adds its check after 'tmux').
+import type { DoctorCheck } from './context.js';
+import { serviceCheck } from './service-checks.js';
+import {
+  configCheck,
+  daemonCheck,
+  envFileCheck,
+  nodeCheck,
+  paneLogsCheck,
+  privateDirsCheck,
+  tmuxCheck,
+} from './system-checks.js';
+import { botApiCheck, chatCheck, forumRightsCheck, pollerCheck, privacyCheck, tokenCheck } from './telegram-checks.js';
+
+export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
+  nodeCheck,
+  tmuxCheck,
+  envFileCheck,
+  privateDirsCheck,
+  configCheck,
+  botApiCheck,
+  tokenCheck,
+  pollerCheck,
+  chatCheck,
+  forumRightsCheck,
+  privacyCheck,
+  daemonCheck,
+  serviceCheck,
+  paneLogsCheck,
+];
