@@ -23,6 +23,8 @@ export const LAYERS = [
   { layer: 'terminal', path: 'terminal/' },
   // The SDK-backed coding agents (Claude SDK, `codex app-server`): child processes and their protocols.
   { layer: 'agents', path: 'agents/' },
+  // systemd and launchd: the service files install writes and the systemctl/launchctl commands it runs.
+  { layer: 'service', path: 'service/' },
   // Reading .env and the settings: I/O (node:fs) with a zod schema, so an adapter, not core.
   { layer: 'config', path: 'config.ts' },
   // The file logger (node:fs, rotation); the Logger interface itself is a port in core/ports.ts.
@@ -37,7 +39,7 @@ export const LAYERS = [
   { layer: 'cli', path: 'cli/' },
 ];
 
-const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'config', 'log', 'version'];
+const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'service', 'config', 'log', 'version'];
 
 /**
  * What each layer may import besides itself. `to` lists layers or single files (relative to src/); `lazy` lists
@@ -71,7 +73,7 @@ export const ALLOW = [
   },
   {
     from: 'cli',
-    to: ['core', 'state', 'config', 'log', 'version', 'demo', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
+    to: ['core', 'state', 'config', 'log', 'version', 'demo', 'service', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
     lazy: ['daemon-entry', 'tui'],
     packages: '*',
     why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle; building one (daemon-entry) and the Ink TUI load only on use',

@@ -53,6 +53,21 @@ function buildProgram(): Command {
     .option('-n, --lines <n>', 'how many lines to print', '50')
     .action(async (opts: { follow?: boolean; lines: string }) => (await import('./commands/logs.js')).logs(home(), opts));
   program
+    .command('install')
+    .description('run the daemon as a service: a systemd user unit (Linux) or a launchd agent (macOS)')
+    .option('--dry-run', 'print the service file and every command, change nothing')
+    .action(async (opts: { dryRun?: boolean }) => (await import('./commands/service.js')).install(home(), opts));
+  program
+    .command('uninstall')
+    .description('stop and remove the service that `pocket install` added (tmux sessions stay)')
+    .option('--dry-run', 'print what would be removed, change nothing')
+    .action(async (opts: { dryRun?: boolean }) => (await import('./commands/service.js')).uninstall(home(), opts));
+  program
+    .command('__wait-ready', { hidden: true })
+    .description('wait until the daemon has polled Telegram once (systemd ExecStartPost)')
+    .option('--timeout <s>', 'give up after this many seconds', '60')
+    .action(async (opts: { timeout: string }) => (await import('./commands/wait-ready.js')).waitReady(home(), opts));
+  program
     .command('doctor')
     .description('check tmux, configuration, permissions and the daemon')
     .action(async () => (await import('./commands/doctor.js')).doctor(home()));
@@ -83,7 +98,7 @@ function reportError(error: unknown): number {
     }
     process.stderr.write(`pocket: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    return EXIT.failure;
+    return error.exitCode ?? EXIT.failure;
   }
   // An unexpected error: say what happened without dumping objects that might hold secrets.
   const text = new Redactor().error(error);

@@ -6,6 +6,7 @@ import { describeWriteError, type Health } from '../core/health.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
+import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
@@ -18,7 +19,9 @@ export interface BuiltServices {
 
 export async function buildServices(context: DaemonContext): Promise<BuiltServices> {
   const { config, paths, log } = context;
-  const tmux = createTmuxCli({ socket: config.tmuxSocket });
+  const scope = await serviceServerLauncher(process.env);
+  if (scope.problem !== null) log.warn('tmux.scope_unavailable', { problem: scope.problem });
+  const tmux = createTmuxCli({ socket: config.tmuxSocket, ...(scope.launcher === null ? {} : { serverLauncher: scope.launcher }) });
   const sessions = new SessionService({
     tmux,
     stateDir: paths.state,

@@ -12,6 +12,12 @@ export interface TmuxRunnerOptions {
   timeoutMs?: number;
   /** The tmux executable; `tmux` on PATH by default. */
   bin?: string;
+  /**
+   * A command that `new-session` runs under, such as `systemd-run --user --scope`: new-session is what starts a tmux
+   * server when none runs, and under a service manager that server would otherwise be in the service's cgroup and
+   * die with it at every stop or restart of the service (service-scope.ts).
+   */
+  serverLauncher?: readonly string[];
 }
 
 export type TmuxRun = (args: readonly string[], options?: { timeoutMs?: number }) => Promise<string>;
@@ -79,7 +85,9 @@ export function createTmuxRunner(options: TmuxRunnerOptions = {}): TmuxRun {
   return async (args, callOptions = {}) => {
     const subcommand = args[0] ?? '';
     const timeout = callOptions.timeoutMs ?? options.timeoutMs ?? DEFAULT_TMUX_TIMEOUT_MS;
-    const result = await execa(bin, [...globals, ...args], {
+    const launcher = subcommand === 'new-session' ? options.serverLauncher ?? [] : [];
+    const [file, ...argv] = [...launcher, bin, ...globals, ...args] as [string, ...string[]];
+    const result = await execa(file, argv, {
       env,
       extendEnv: false,
       stdin: 'ignore',
