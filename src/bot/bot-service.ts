@@ -56,6 +56,8 @@ export interface BotSettings {
   /** POCKET_REDACT: off lets the other .env secrets through to Telegram. */
   redact: boolean;
   secrets: readonly string[];
+  /** This machine's name on topics, cards and /sessions (POCKET_HOST_LABEL). */
+  hostLabel: string;
 }
 
 export interface BotDeps {
@@ -131,7 +133,7 @@ export function createBotService(
     sendDocument: uploads.sendDocument.bind(uploads),
   };
   const messenger = new Messenger(messengerApi, { secrets });
-  const topics = new Topics(api, config.chatId, sessions, log);
+  const topics = new Topics(api, config.chatId, sessions, log, config.hostLabel);
   // Written behind: a burst of sends costs one write; stop() writes the final state (Store.close).
   const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
@@ -139,7 +141,7 @@ export function createBotService(
     // POCKET_REDACT=off lets the other .env secrets through; the bot's own token never goes out.
     outgoingSecrets: config.redact ? secrets : [token],
   }, save);
-  const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
+  const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards, config.hostLabel);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
   const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
@@ -197,7 +199,7 @@ export function createBotService(
   });
 
   const kit: Kit = {
-    chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
+    chatId: config.chatId, hostLabel: config.hostLabel, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
     daemonLogFile: deps.files.daemonLog,
     commandsStillRunning: () => scheduler.orderedPending,
     answerCallback: (id, text) => messenger.answerCallback(id, text),

@@ -38,6 +38,8 @@ export class Cards {
     private readonly now: () => number,
     private readonly onChange: () => void,
     saved: Record<string, CardRef> = {},
+    /** This machine's name, shown on every card (POCKET_HOST_LABEL). */
+    private readonly hostLabel = '',
   ) {
     for (const [sessionId, ref] of Object.entries(saved)) this.cards.set(sessionId, fresh(ref));
   }
@@ -115,7 +117,7 @@ export class Cards {
       const outcome = await this.delivery.editLazily(ref.chatId, `card:${sessionId}`, ref.messageId, () => {
         // Changes from here on need an edit of their own.
         if (card.queuedEdit === token) card.queuedEdit = null;
-        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId), this.hostLabel);
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
       // Dropped or superseded before its turn: the next change queues a new one.
@@ -136,7 +138,7 @@ export class Cards {
       const outcome = await this.delivery.post({ chatId: this.chatId, topicOf: sessionId, sessionId }, `card:${sessionId}`, () => {
         if (this.cards.get(sessionId) !== card) return null; // removed while its card waited: nothing to post
         card.dirty = false; // what changes from here on needs an edit
-        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId));
+        const rendered = renderCard(this.sessions.get(sessionId) ?? view, card.lines, this.buttonIds(sessionId), this.hostLabel);
         return { text: rendered.text, pre: true, buttons: rendered.buttons };
       });
       // Failed or dropped: Delivery has logged it; the next change of the session (or the next start) tries again.

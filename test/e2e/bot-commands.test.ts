@@ -175,7 +175,7 @@ describe('sessions from a private chat', () => {
     rig.press(ask.messageId, 'Yes, kill', { from: rig.stranger });
     // A barrier: updates are handled in order, so once the owner's /sessions is answered the stranger's were too.
     const barrier = rig.say('/sessions');
-    const list = await answer(/^Sessions:/, barrier);
+    const list = await answer(/^Sessions on e2ebox:/, barrier);
     expect(list.text).not.toContain('evil');
     expect(existsSync(marker)).toBe(false);
     expect(await rig.tmuxSessions()).toEqual(before);

@@ -1,0 +1,138 @@
+// `pocket install` / `pocket uninstall` on Linux, driven through the built CLI in a temp HOME and XDG_CONFIG_HOME,
+// with fake systemctl, loginctl and npm on PATH that record their argv. And `pocket start --foreground` exiting with
+// the status the unit does not restart on when the settings are bad.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BAD_SETTINGS_EXIT_CODE } from '../../src/core/service-files.js';
+import { FAKE_LOGINCTL, FAKE_NPM, FAKE_SYSTEMCTL, fakeCommands } from '../helpers/fake-commands.js';
+import { tempHome } from '../helpers/pocket.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+function machine() {
+  const dir = tempDir('pocket-service-');
+  const fakes = fakeCommands(dir, { systemctl: FAKE_SYSTEMCTL, loginctl: FAKE_LOGINCTL, npm: FAKE_NPM });
+  const pocket = tempHome('pocket-service-home-');
+  const env = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), PATH: `${fakes.bin}:${process.env.PATH}` };
+  const unit = join(dir, 'config', 'systemd', 'user', 'pocket.service');
+  return { dir, fakes, pocket, env, unit };
+}
+
+const systemctlCalls = (calls: string[][]) => calls.filter((argv) => argv[0] === 'systemctl' && argv[2] !== 'show-environment' && argv[2] !== 'is-active').map((argv) => argv.slice(2).join(' '));
+
+describe('pocket install / uninstall (systemd)', () => {
+  it('--dry-run prints the unit and every command, and changes nothing', async () => {
+    const { fakes, pocket, env, unit } = machine();
+    try {
+      const result = await pocket.run(['install', '--dry-run'], { env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`would write ${unit} (mode 644):`);
+      expect(result.stdout).toContain(`ExecStart="${process.execPath}" "${join(import.meta.dirname, '../../bin/pocket.js')}" "--home" "${pocket.home}" "start" "--foreground"`);
+      expect(result.stdout).toContain('/opt/fake-npm/bin');
+      expect(result.stdout).toContain('would run: systemctl --user daemon-reload');
+      expect(result.stdout).toContain('would run: systemctl --user enable pocket.service');
+      expect(result.stdout).toContain('would run: systemctl --user restart pocket.service');
+      expect(result.stdout).toContain('loginctl enable-linger');
+      expect(existsSync(unit)).toBe(false);
+      expect(existsSync(join(pocket.home, 'logs'))).toBe(false);
+      // Only questions were asked: nothing that changes the manager.
+      expect(systemctlCalls(fakes.calls())).toEqual([]);
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+
+  it('installs, is idempotent, and uninstall removes exactly what install added', async () => {
+    const { fakes, pocket, env, unit } = machine();
+    try {
+      const first = await pocket.run(['install'], { env });
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`installed ${unit}`);
+      expect(readFileSync(unit, 'utf8')).toContain(`Environment="POCKET_HOME=${pocket.home}"`);
+      expect(statSync(unit).mode & 0o777).toBe(0o644);
+      expect(statSync(join(pocket.home, 'logs')).mode & 0o777).toBe(0o700);
+      expect(systemctlCalls(fakes.calls())).toEqual(['daemon-reload', 'enable pocket.service', 'restart pocket.service']);
+
+      // The same file again: no rewrite, no reload, no restart of a running service.
+      const before = fakes.calls().length;
+      const again = await pocket.run(['install'], { env });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('is up to date');
+      expect(systemctlCalls(fakes.calls().slice(before))).toEqual(['enable pocket.service', 'start pocket.service']);
+
+      const dry = await pocket.run(['uninstall', '--dry-run'], { env });
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('would run: systemctl --user disable --now pocket.service');
+      expect(dry.stdout).toContain(`would remove ${unit}`);
+      expect(existsSync(unit)).toBe(true);
+
+      const removed = await pocket.run(['uninstall'], { env });
+      expect(removed.stderr).toBe('');
+      expect(removed.code).toBe(0);
+      expect(existsSync(unit)).toBe(false);
+      expect(existsSync(join(fakes.state, 'enabled'))).toBe(false);
+      expect(existsSync(join(fakes.state, 'active'))).toBe(false);
+      expect(systemctlCalls(fakes.calls().slice(before)).slice(2)).toEqual([
+        'disable --now pocket.service', 'daemon-reload', 'reset-failed pocket.service',
+      ]);
+
+      const twice = await pocket.run(['uninstall'], { env });
+      expect(twice.code).toBe(0);
+      expect(twice.stdout).toContain('not installed');
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+
+  it('leaves a unit it did not write alone', async () => {
+    const { pocket, env, unit } = machine();
+    try {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      mkdirSync(join(unit, '..'), { recursive: true });
+      writeFileSync(unit, '[Service]\nExecStart=/usr/bin/true\n');
+      for (const command of ['install', 'uninstall']) {
+        const result = await pocket.run([command], { env });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('was not written by `pocket install`');
+      }
+      expect(readFileSync(unit, 'utf8')).toBe('[Service]\nExecStart=/usr/bin/true\n');
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+
+  it('says so clearly where systemd is absent', async () => {
+    const dir = tempDir('pocket-nosystemd-');
+    const fakes = fakeCommands(dir, { npm: FAKE_NPM, systemctl: 'echo "Failed to connect to bus: No medium found" >&2; exit 1' });
+    const pocket = tempHome('pocket-service-home-');
+    try {
+      const result = await pocket.run(['install'], { env: { HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), PATH: `${fakes.bin}:${process.env.PATH}` } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('systemctl --user cannot reach your user manager (Failed to connect to bus: No medium found)');
+      expect(result.stderr).toContain('hint: Without a service manager, run `pocket start`');
+      expect(existsSync(join(dir, 'config'))).toBe(false);
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+});
+
+describe('pocket start --foreground under a service manager', () => {
+  it(`exits ${BAD_SETTINGS_EXIT_CODE} on bad settings, so systemd does not restart it`, async () => {
+    const pocket = tempHome();
+    try {
+      pocket.writeEnv({ TELEGRAM_BOT_TOKEN: 'not-a-token', AUTHORIZED_USER_IDS: 'abc' });
+      const result = await pocket.run(['start', '--foreground']);
+      expect(result.code).toBe(BAD_SETTINGS_EXIT_CODE);
+      expect(result.stderr).toContain('TELEGRAM_BOT_TOKEN');
+      pocket.writeEnv({ AUTHORIZED_USER_IDS: '42' }, 0o644);
+      const readable = await pocket.run(['start', '--foreground']);
+      expect(readable.code).toBe(BAD_SETTINGS_EXIT_CODE);
+      expect(readable.stderr).toContain('readable by others');
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+});
