@@ -113,6 +113,16 @@ function checkSpec(spec: ServiceSpec): void {
   }
 }
 
+/** The unit's line that names the home it serves (`pocket restart` looks for it). */
+export function unitHomeLine(home: string): string {
+  return `Environment=${systemdWord(`POCKET_HOME=${home}`)}`;
+}
+
+/** The plist's entry that names the home it serves. */
+export function plistHomeLine(home: string): string {
+  return `<key>POCKET_HOME</key><string>${xml(home)}</string>`;
+}
+
 export function renderSystemdUnit(spec: ServiceSpec): string {
   checkSpec(spec);
   const logs = logsDirOf(spec.home);
@@ -140,7 +150,7 @@ export function renderSystemdUnit(spec: ServiceSpec): string {
     // The default, said out loud: the tmux server is not in this cgroup (it is started in its own scope).
     'KillMode=control-group',
     `WorkingDirectory=${systemdPath(spec.userHome)}`,
-    env('POCKET_HOME', spec.home),
+    unitHomeLine(spec.home),
     env('PATH', spec.path),
     env('POCKET_SERVICE_MANAGER', 'systemd'),
     `StandardOutput=append:${systemdPath(`${logs}/service.log`)}`,
@@ -174,7 +184,7 @@ export function renderLaunchdPlist(spec: ServiceSpec): string {
     '  </array>',
     '  <key>EnvironmentVariables</key>',
     '  <dict>',
-    `    <key>POCKET_HOME</key>${str(spec.home)}`,
+    `    ${plistHomeLine(spec.home)}`,
     `    <key>PATH</key>${str(spec.path)}`,
     `    <key>POCKET_SERVICE_MANAGER</key>${str('launchd')}`,
     '  </dict>',

@@ -1,12 +1,16 @@
 // `pocket install` / `pocket uninstall` on Linux, driven through the built CLI in a temp HOME and XDG_CONFIG_HOME,
 // with fake systemctl, loginctl and npm on PATH that record their argv. And `pocket start --foreground` exiting with
 // the status the unit does not restart on when the settings are bad.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BAD_SETTINGS_EXIT_CODE } from '../../src/core/service-files.js';
+import { startBotApiServer } from '../../src/emulator/index.js';
 import { FAKE_LOGINCTL, FAKE_NPM, FAKE_SYSTEMCTL, fakeCommands } from '../helpers/fake-commands.js';
-import { tempHome } from '../helpers/pocket.js';
+import { eventually, tempHome } from '../helpers/pocket.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 function machine() {
@@ -62,6 +66,13 @@ describe('pocket install / uninstall (systemd)', () => {
       expect(again.stdout).toContain('is up to date');
       expect(systemctlCalls(fakes.calls().slice(before))).toEqual(['enable pocket.service', 'start pocket.service']);
 
+      // `pocket restart` of a home the running service serves goes through systemd, and starts no daemon of its own.
+      const restarted = await pocket.run(['restart'], { env });
+      expect(restarted.stderr).toBe('');
+      expect(restarted.stdout).toBe('pocket daemon restarted by the systemd user service pocket.service\n');
+      expect(systemctlCalls(fakes.calls().slice(before)).slice(2)).toEqual(['restart pocket.service']);
+      expect(existsSync(join(pocket.home, '.state', 'daemon.lock'))).toBe(false);
+
       const dry = await pocket.run(['uninstall', '--dry-run'], { env });
       expect(dry.code).toBe(0);
       expect(dry.stdout).toContain('would run: systemctl --user disable --now pocket.service');
@@ -74,7 +85,7 @@ describe('pocket install / uninstall (systemd)', () => {
       expect(existsSync(unit)).toBe(false);
       expect(existsSync(join(fakes.state, 'enabled'))).toBe(false);
       expect(existsSync(join(fakes.state, 'active'))).toBe(false);
-      expect(systemctlCalls(fakes.calls().slice(before)).slice(2)).toEqual([
+      expect(systemctlCalls(fakes.calls().slice(before)).slice(3)).toEqual([
         'disable --now pocket.service', 'daemon-reload', 'reset-failed pocket.service',
       ]);
 
@@ -132,6 +143,61 @@ describe('pocket start --foreground under a service manager', () => {
       expect(readable.code).toBe(BAD_SETTINGS_EXIT_CODE);
       expect(readable.stderr).toContain('readable by others');
     } finally {
+      await pocket.cleanup();
+    }
+  });
+});
+
+/** systemd-run as the daemon uses it: drops its own options and runs the command (in a new scope, for real). */
+const FAKE_SYSTEMD_RUN = 'while [ "${1#--}" != "$1" ]; do shift; done; exec "$@"';
+
+describe('the tmux server under the systemd service', () => {
+  it('is started through `systemd-run --user --scope`, and its sessions survive `pocket restart`', { timeout: 60_000 }, async () => {
+    const dir = tempDir('pocket-scope-');
+    const fakes = fakeCommands(dir, { 'systemd-run': FAKE_SYSTEMD_RUN });
+    const token = `7300000003:SCOPE${randomBytes(24).toString('hex').slice(0, 30)}`;
+    const emu = await startBotApiServer({ token, botUsername: 'scope_pocket_bot' });
+    const owner = emu.user(5001);
+    const dm = emu.createPrivateChat(owner);
+    const socket = `pocket-e2e-scope-${randomBytes(4).toString('hex')}`;
+    const pocket = tempHome('pocket-scope-home-');
+    const tmuxEnv = { ...process.env };
+    delete tmuxEnv.TMUX;
+    const tmux = async (...args: string[]) => (await promisify(execFile)('tmux', ['-L', socket, ...args], { env: tmuxEnv, timeout: 5000 })).stdout;
+    // As the unit sets it; the daemon started by `pocket start` inherits this environment.
+    const env = { POCKET_SERVICE_MANAGER: 'systemd', PATH: `${fakes.bin}:${process.env.PATH}` };
+    try {
+      pocket.writeEnv({
+        TELEGRAM_BOT_TOKEN: token, AUTHORIZED_USER_IDS: '5001', TELEGRAM_API_ROOT: emu.url, POCKET_TMUX_SOCKET: socket,
+      });
+      // The unit's ExecStartPost: with no daemon it gives up at its deadline; with one, it returns once the bot polled.
+      const early = await pocket.run(['__wait-ready', '--timeout', '0.5'], { env });
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain('not running');
+      expect((await pocket.run(['start'], { env })).code).toBe(0);
+      const ready = await pocket.run(['__wait-ready', '--timeout', '20'], { env });
+      expect(ready.code, ready.stderr).toBe(0);
+      expect(emu.calls.some((call) => call.method === 'getUpdates' && call.ok)).toBe(true);
+      await emu.waitFor(() => emu.polling, { timeoutMs: 15_000, description: 'the bot to poll' });
+      emu.sendText(dm, owner, '/new keep cat');
+      await emu.waitFor(() => emu.messages(dm).find((m) => /^Started keep: cat\.$/.test(m.text ?? '')), { timeoutMs: 15_000, description: 'keep to start' });
+      const panePid = await tmux('display-message', '-p', '-t', 'keep:', '#{pane_pid}');
+      // The probe, then new-session itself, each under systemd-run.
+      const launched = fakes.calls().filter((argv) => argv[0] === 'systemd-run');
+      expect(launched[0]).toEqual(['systemd-run', '--user', '--scope', '--quiet', '--collect', '--description=tmux server started by pocket', 'true']);
+      expect(launched.some((argv) => argv.includes('tmux') && argv.includes('new-session') && argv.includes('keep'))).toBe(true);
+
+      const restarted = await pocket.run(['restart'], { env });
+      expect(restarted.code, restarted.stderr).toBe(0);
+      await emu.waitFor(() => emu.polling, { timeoutMs: 15_000, description: 'the bot to poll again' });
+      expect(await tmux('display-message', '-p', '-t', 'keep:', '#{pane_pid}')).toBe(panePid);
+      emu.sendText(dm, owner, '/send keep still-here');
+      await eventually(async () => (await tmux('capture-pane', '-p', '-t', 'keep:')).includes('still-here'), { what: 'keep to take input after the restart' });
+    } finally {
+      await pocket.run(['stop']).catch(() => undefined);
+      await tmux('kill-server').catch(() => undefined);
+      rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+      await emu.close();
       await pocket.cleanup();
     }
   });

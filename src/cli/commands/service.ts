@@ -5,9 +5,11 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopDaemon } from '../../daemon/lifecycle.js';
+import { PocketError } from '../../core/errors.js';
 import { buildSpec, planInstall, planUninstall, type ServicePlatform, servicePlatform } from '../../service/index.js';
+import { runningServiceFor } from '../../service/managed.js';
 import type { Plan, ServiceHost } from '../../service/plan.js';
-import { type CommandRunner, createCommandRunner } from '../../service/runner.js';
+import { type CommandRunner, createCommandRunner, showCommand } from '../../service/runner.js';
 import { printSteps, runSteps } from '../../service/steps.js';
 import { inspectLock } from '../../state/lock.js';
 import { homePaths } from '../../state/paths.js';
@@ -105,4 +107,27 @@ export async function uninstall(home: string, options: { dryRun?: boolean }, env
   const dryRun = options.dryRun === true;
   const plan = await planUninstall(environment.platform, hostOf(home, environment, dryRun));
   await carryOut(plan, home, environment, dryRun);
+}
+
+/**
+ * `pocket restart` for a home the installed service runs: restarts it through its manager and returns true; false
+ * when no installed service runs this home (or this platform has none), and `pocket restart` does it itself.
+ */
+export async function restartService(home: string, environment?: ServiceEnvironment): Promise<boolean> {
+  let env: ServiceEnvironment;
+  try {
+    env = environment ?? thisProcess();
+  } catch {
+    return false; // no service manager pocket knows on this platform
+  }
+  const managed = await runningServiceFor(home, env.platform, hostOf(home, env, false));
+  if (managed === null) return false;
+  const result = await env.run(managed.restart);
+  if (result.code !== 0) {
+    throw new PocketError('SERVICE_FAILED', `\`${showCommand(managed.restart)}\` failed: ${(result.stderr || `exit code ${result.code}`).split('\n')[0]}`, {
+      hint: `See \`pocket logs\` and ${join(home, 'logs', 'service.log')}.`,
+    });
+  }
+  env.say(`pocket daemon restarted by the ${managed.name}`);
+  return true;
 }

@@ -31,6 +31,9 @@ export async function start(home: string, options: { foreground?: boolean }): Pr
 }
 
 export async function restart(home: string): Promise<void> {
+  // A daemon the installed service runs is restarted by its manager: stopped here, it would exit cleanly (which the
+  // manager does not restart) and the start below would run a second daemon outside the service.
+  if (await (await import('./service.js')).restartService(home)) return;
   const outcome = await stopDaemon(homePaths(home));
   if (outcome !== 'not-running') process.stdout.write(`pocket daemon stopped (${outcome})\n`);
   await start(home, {});
