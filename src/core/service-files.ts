@@ -19,9 +19,9 @@
 //   shells), /shell commands and coding agents. In a user unit every seccomp-based option (SystemCallFilter,
 //   LockPersonality, RestrictRealtime, ProtectClock...) implies NoNewPrivileges=yes, which breaks sudo in those
 //   sessions; PrivateTmp hides /tmp/tmux-UID, the user's own tmux server; ProtectSystem/ProtectHome make the
-//   sessions' files read-only. `systemd-analyze security` rates such a unit 9.2 (UNSAFE) and that is the honest figure
-//   for a remote shell: pocket's safeguards are the authorized user ids, the private files and the audit log
-//   (SECURITY.md). What the unit does limit: KillMode stays control-group, and the tmux server runs in its own scope
+//   sessions' files read-only. `systemd-analyze security --offline=true --user` rates this unit 9.8 (UNSAFE; systemd
+//   252), the honest figure for a remote shell: pocket's safeguards are the authorized user ids, the private files
+//   and the audit log (SECURITY.md). What the unit does limit: KillMode stays control-group, and the tmux server runs in its own scope
 //   (the daemon starts it through `systemd-run --user --scope`), so stopping the service stops only pocket.
 // - Logs: the daemon writes logs/pocket.log itself (rotated); the service's own stdout/stderr, which under a manager
 //   carry only start-up errors and crashes, go to logs/service.log.
