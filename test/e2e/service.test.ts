@@ -149,7 +149,7 @@ describe('pocket start --foreground under a service manager', () => {
 });
 
 /** systemd-run as the daemon uses it: drops its own options and runs the command (in a new scope, for real). */
-const FAKE_SYSTEMD_RUN = 'while [ "${1#--}" != "$1" ]; do shift; done; exec "$@"';
+const FAKE_SYSTEMD_RUN = 'while case "$1" in --*) true ;; *) false ;; esac; do shift; done; exec "$@"';
 
 describe('the tmux server under the systemd service', () => {
   it('is started through `systemd-run --user --scope`, and its sessions survive `pocket restart`', { timeout: 60_000 }, async () => {
