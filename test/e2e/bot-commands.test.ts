@@ -25,7 +25,7 @@ describe('sessions from a private chat', () => {
   it('/new starts the tmux session and its card; /send types the text byte for byte with a receipt; the card shows it', async () => {
     const asked = rig.say(`/new sink tee ${sink()}`);
     const sinkCard = await card('sink');
-    expect(sinkCard.text).toMatch(/^▶ sink — running\n\$ tee /);
+    expect(sinkCard.text).toMatch(/^▶ sink — running\ne2ebox\$ tee /);
     expect(sinkCard.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Refresh', 'Tail', 'Ctrl-C', 'Enter', 'Kill']);
     await answer(/^Started sink: tee /, asked);
     expect(await rig.tmuxSessions()).toContain('sink');

@@ -107,7 +107,7 @@ const paneShows = (m: Machine, session: string, text: string) =>
 const ignored = (m: Machine, reason: string, count: number) =>
   eventually(() => m.audit().split('\n').filter((line) => line.includes(`"reason":"${reason}"`)).length >= count, { timeoutMs: 10_000, what: `${m.label} to ignore (${reason})` });
 
-describe('two machines in one forum group', () => {
+describe('two machines in one forum group', { timeout: 60_000 }, () => {
   let alphaTopic = 0;
   let startedBeta: EmulatedMessage;
 

@@ -24,7 +24,9 @@ function machine() {
 
 const systemctlCalls = (calls: string[][]) => calls.filter((argv) => argv[0] === 'systemctl' && argv[2] !== 'show-environment' && argv[2] !== 'is-active').map((argv) => argv.slice(2).join(' '));
 
-describe('pocket install / uninstall (systemd)', () => {
+// Each test runs the CLI several times, and each install runs the fake commands a few times: seconds each on a
+// loaded machine (a whole `npm test` saw the round trip pass 20 s).
+describe('pocket install / uninstall (systemd)', { timeout: 90_000 }, () => {
   it('--dry-run prints the unit and every command, and changes nothing', async () => {
     const { fakes, pocket, env, unit } = machine();
     try {
@@ -97,6 +99,27 @@ describe('pocket install / uninstall (systemd)', () => {
     }
   });
 
+  it('hands the home over from a daemon started with `pocket start` to the service', async () => {
+    const { fakes, pocket, env } = machine();
+    try {
+      pocket.writeEnv({ TELEGRAM_BOT_TOKEN: '987654321:HANDOVERhandoverHANDOVERhandover42', AUTHORIZED_USER_IDS: '42', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' });
+      const started = await pocket.run(['start'], { env });
+      expect(started.code, started.stderr).toBe(0);
+      const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
+      const dry = await pocket.run(['install', '--dry-run'], { env });
+      expect(dry.stdout).toContain(`would stop the pocket daemon running outside the service (pid ${pid})`);
+      const installed = await pocket.run(['install'], { env });
+      expect(installed.code, installed.stderr).toBe(0);
+      expect(installed.stdout).toContain(`pocket daemon (pid ${pid}) stopped; the service runs it from now on`);
+      expect(existsSync(join(pocket.home, '.state', 'daemon.lock'))).toBe(false);
+      // Stopped before the service was started, so that the service's daemon can take the home's lock.
+      const order = fakes.calls().filter((argv) => argv[0] === 'systemctl').map((argv) => argv[2]);
+      expect(order.at(-1)).toBe('restart');
+    } finally {
+      await pocket.cleanup();
+    }
+  });
+
   it('leaves a unit it did not write alone', async () => {
     const { pocket, env, unit } = machine();
     try {
@@ -130,7 +153,7 @@ describe('pocket install / uninstall (systemd)', () => {
   });
 });
 
-describe('pocket start --foreground under a service manager', () => {
+describe('pocket start --foreground under a service manager', { timeout: 60_000 }, () => {
   it(`exits ${BAD_SETTINGS_EXIT_CODE} on bad settings, so systemd does not restart it`, async () => {
     const pocket = tempHome();
     try {
@@ -152,7 +175,7 @@ describe('pocket start --foreground under a service manager', () => {
 const FAKE_SYSTEMD_RUN = 'while case "$1" in --*) true ;; *) false ;; esac; do shift; done; exec "$@"';
 
 describe('the tmux server under the systemd service', () => {
-  it('is started through `systemd-run --user --scope`, and its sessions survive `pocket restart`', { timeout: 60_000 }, async () => {
+  it('is started through `systemd-run --user --scope`, and its sessions survive `pocket restart`', { timeout: 90_000 }, async () => {
     const dir = tempDir('pocket-scope-');
     const fakes = fakeCommands(dir, { 'systemd-run': FAKE_SYSTEMD_RUN });
     const token = `7300000003:SCOPE${randomBytes(24).toString('hex').slice(0, 30)}`;
