@@ -62,11 +62,17 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof TmuxError && error.code === 'TMUX_FAILED' && (NOT_FOUND.test(error.stderr) || NO_SERVER.test(error.stderr));
 }
 
-/** The child's environment: without TMUX/TMUX_PANE a nested client would talk to the server we run inside. */
+/**
+ * The child's environment: without TMUX/TMUX_PANE a nested client would talk to the server we run inside; without
+ * POCKET_SERVICE_MANAGER (set by the service unit for the daemon) the shells of a tmux server the daemon starts do not
+ * tell a `pocket` run in them that it is the service.
+ */
+const NOT_FOR_TMUX = new Set(['TMUX', 'TMUX_PANE', 'POCKET_SERVICE_MANAGER']);
+
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
+    if (value !== undefined && !NOT_FOR_TMUX.has(key)) env[key] = value;
   }
   return env;
 }

@@ -205,6 +205,8 @@ describe('the tmux server under the systemd service', () => {
       emu.sendText(dm, owner, '/new keep cat');
       await emu.waitFor(() => emu.messages(dm).find((m) => /^Started keep: cat\.$/.test(m.text ?? '')), { timeoutMs: 15_000, description: 'keep to start' });
       const panePid = await tmux('display-message', '-p', '-t', 'keep:', '#{pane_pid}');
+      // The unit's marker stays with the daemon: the user's shells do not inherit it.
+      await expect(tmux('show-environment', '-g', 'POCKET_SERVICE_MANAGER')).rejects.toThrow(/unknown variable/);
       // The probe, then new-session itself, each under systemd-run.
       const launched = fakes.calls().filter((argv) => argv[0] === 'systemd-run');
       expect(launched[0]).toEqual(['systemd-run', '--user', '--scope', '--quiet', '--collect', '--description=tmux server started by pocket', 'true']);
