@@ -25,6 +25,8 @@ export const LAYERS = [
   { layer: 'agents', path: 'agents/' },
   // One-shot Bot API calls over fetch for the CLI's `pocket init` and `pocket doctor` (the daemon uses grammY in bot/).
   { layer: 'telegram', path: 'telegram/' },
+  // systemd and launchd: the service files install writes and the systemctl/launchctl commands it runs.
+  { layer: 'service', path: 'service/' },
   // Reading .env and the settings: I/O (node:fs) with a zod schema, so an adapter, not core.
   { layer: 'config', path: 'config.ts' },
   // The file logger (node:fs, rotation); the Logger interface itself is a port in core/ports.ts.
@@ -39,7 +41,7 @@ export const LAYERS = [
   { layer: 'cli', path: 'cli/' },
 ];
 
-const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'telegram', 'config', 'log', 'version'];
+const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'telegram', 'service', 'config', 'log', 'version'];
 
 /**
  * What each layer may import besides itself. `to` lists layers or single files (relative to src/); `lazy` lists
@@ -73,7 +75,7 @@ export const ALLOW = [
   },
   {
     from: 'cli',
-    to: ['core', 'state', 'config', 'log', 'version', 'demo', 'telegram', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
+    to: ['core', 'state', 'config', 'log', 'version', 'demo', 'telegram', 'service', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
     lazy: ['daemon-entry', 'tui'],
     packages: '*',
     why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle, Telegram only for init and doctor; building a daemon (daemon-entry) and the Ink TUI load only on use',

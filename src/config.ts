@@ -1,5 +1,6 @@
 // Settings: HOME/.env parsed, the process environment on top, validated with zod; every problem reported at once.
 import { readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { PocketError } from './core/errors.js';
@@ -63,6 +64,10 @@ const settingsSchema = z.object({
   POCKET_CODEX_PATH: z.string().min(1).optional(),
   POCKET_CLAUDE_PATH: z.string().min(1).optional(),
   POCKET_AGENT_CWD: z.string().min(1).optional(),
+  POCKET_HOST_LABEL: z
+    .string()
+    .regex(/^[^\x00-\x1f\x7f]{1,32}$/, { error: 'expected a short name for this machine (1 to 32 characters, no control characters)' })
+    .optional(),
 });
 
 export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
@@ -85,6 +90,8 @@ export interface Config {
   codexPath: string | undefined;
   claudePath: string | undefined;
   agentCwd: string | undefined;
+  /** This machine's name on topics, cards and /sessions, so several machines can share one group (POCKET_HOST_LABEL). */
+  hostLabel: string;
   /** Values that must never reach a log or Telegram: the token and anything in .env that looks like a secret. */
   secrets: string[];
 }
@@ -159,8 +166,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
     codexPath: s.POCKET_CODEX_PATH,
     claudePath: s.POCKET_CLAUDE_PATH,
     agentCwd: s.POCKET_AGENT_CWD,
+    hostLabel: s.POCKET_HOST_LABEL?.trim() || defaultHostLabel(),
     secrets: [...secrets],
   };
+}
+
+/** The hostname without its domain ("ada-laptop", not "ada-laptop.local"), cut to the label's 32 characters. */
+export function defaultHostLabel(name: string = hostname()): string {
+  const short = name.split('.')[0]?.replace(/[\x00-\x1f\x7f]/g, '') ?? '';
+  return [...(short || 'pocket')].slice(0, 32).join('');
 }
 
 function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertEnvFilePrivate, loadConfig } from '../src/config.js';
+import { assertEnvFilePrivate, defaultHostLabel, loadConfig } from '../src/config.js';
 import { PocketError } from '../src/core/errors.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -104,5 +104,22 @@ describe('assertEnvFilePrivate', () => {
       const { file } = envFile('', mode);
       expect(() => assertEnvFilePrivate(file)).toThrow(/readable by others/);
     }
+  });
+});
+
+describe('POCKET_HOST_LABEL', () => {
+  it('defaults to the hostname without its domain', () => {
+    expect(defaultHostLabel('ada-laptop.local')).toBe('ada-laptop');
+    expect(defaultHostLabel('')).toBe('pocket');
+    expect(defaultHostLabel('x'.repeat(40))).toBe('x'.repeat(32));
+  });
+
+  it('is taken from the settings, and refused with a control character or too long', () => {
+    const home = tempDir('pocket-config-');
+    const file = join(home, '.env');
+    writeFileSync(file, 'AUTHORIZED_USER_IDS=1\nPOCKET_HOST_LABEL=desk\n');
+    expect(loadConfig({ home, envFile: file, env: {}, requireToken: false }).hostLabel).toBe('desk');
+    expect(() => loadConfig({ home, envFile: file, env: { POCKET_HOST_LABEL: 'a\tb' }, requireToken: false })).toThrow(/POCKET_HOST_LABEL: expected a short name/);
+    expect(() => loadConfig({ home, envFile: file, env: { POCKET_HOST_LABEL: 'y'.repeat(33) }, requireToken: false })).toThrow(/POCKET_HOST_LABEL/);
   });
 });

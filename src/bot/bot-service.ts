@@ -60,6 +60,8 @@ export interface BotSettings {
   staleSeconds: number;
   shellEnabled: boolean;
   shellTimeoutS: number;
+  /** This machine's name on topics, cards and /sessions (POCKET_HOST_LABEL). */
+  hostLabel: string;
 }
 
 export interface BotDeps {
@@ -138,13 +140,13 @@ export function createBotService(
     sendDocument: uploads.sendDocument.bind(uploads),
   };
   const messenger = new Messenger(messengerApi, { redactor });
-  const topics = new Topics(api, config.chatId, sessions, log);
+  const topics = new Topics(api, config.chatId, sessions, log, config.hostLabel);
   // Written behind: a burst of sends costs one write; stop() writes the final state (Store.close).
   const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
     limits: options.outboxLimits, clock: { now }, redactor,
   }, save);
-  const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards);
+  const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards, config.hostLabel);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
   const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
@@ -202,7 +204,7 @@ export function createBotService(
   });
 
   const kit: Kit = {
-    chatId: config.chatId, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
+    chatId: config.chatId, hostLabel: config.hostLabel, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
     daemonLogFile: deps.files.daemonLog,
     shell: { enabled: config.shellEnabled, timeoutS: config.shellTimeoutS, envFile: deps.files.env },
     commandsStillRunning: () => scheduler.orderedPending,

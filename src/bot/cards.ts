@@ -38,6 +38,8 @@ export class Cards {
     private readonly now: () => number,
     private readonly onChange: () => void,
     saved: Record<string, CardRef> = {},
+    /** This machine's name, shown on every card (POCKET_HOST_LABEL). */
+    private readonly hostLabel = '',
   ) {
     for (const [sessionId, ref] of Object.entries(saved)) this.cards.set(sessionId, fresh(ref));
   }
@@ -45,7 +47,7 @@ export class Cards {
   /** Redacted before rendering: the card clips long lines and cuts a window, and a clipped token has no shape left. */
   private render(sessionId: string, view: SessionView, lines: readonly string[]): ReturnType<typeof renderCard> {
     const { redactor } = this.delivery;
-    return renderCard(redactor.value(view) as SessionView, redactor.lines(lines), this.buttonIds(sessionId));
+    return renderCard(redactor.value(view) as SessionView, redactor.lines(lines), this.buttonIds(sessionId), this.hostLabel);
   }
 
   handle(event: SessionEvent): void {

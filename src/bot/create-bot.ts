@@ -124,6 +124,10 @@ export class Poller {
     let delay = first;
     let offset = this.options.initialOffset();
     let lastLogged = '';
+    // The first poll after start is a short one (timeout 0): it answers at once, so `pocket status` shows lastPollAt
+    // (and a service manager's readiness check, `pocket __wait-ready`, returns) one round trip after getMe instead of
+    // after a long poll of up to 30 s with nothing to deliver.
+    let pollTimeoutS = 0;
     while (!signal.aborted) {
       try {
         if (!this.bot.isInited()) {
@@ -142,11 +146,12 @@ export class Poller {
           });
         }
         const updates: Update[] = await this.bot.api.getUpdates(
-          { offset, limit: 100, timeout: this.options.pollTimeoutS ?? DEFAULT_POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] },
+          { offset, limit: 100, timeout: pollTimeoutS, allowed_updates: [...ALLOWED_UPDATES] },
           // grammY types its signal with the abort-controller polyfill; Node's AbortSignal is what it uses at runtime.
           signal as never,
         );
         this.options.onConfirmed(offset);
+        pollTimeoutS = this.options.pollTimeoutS ?? DEFAULT_POLL_TIMEOUT_S;
         if (!this.state.connected || this.state.lastError !== null) this.options.log.info('bot.reconnected');
         this.set({ connected: true, lastPollAt: new Date().toISOString(), lastError: null });
         delay = first;

@@ -2,7 +2,7 @@
 // the session service through setTopic) and created again when Telegram says the old one is gone. Outside forums,
 // or when the bot may not manage topics, everything goes to the chat itself.
 import type { Api } from 'grammy';
-import { sessionLabel } from '../core/cards.js';
+import { topicName } from '../core/cards.js';
 import type { SessionUseCases } from '../core/sessions.js';
 import type { Logger } from '../core/ports.js';
 import { classifyApiError } from './api-errors.js';
@@ -23,6 +23,8 @@ export class Topics {
     readonly chatId: number,
     private readonly sessions: SessionUseCases,
     private readonly log: Logger,
+    /** This machine's name, in every topic it creates (POCKET_HOST_LABEL). */
+    private readonly hostLabel: string,
   ) {}
 
   /** Private chats (positive ids) never are; a group is asked once, again later if that failed. */
@@ -76,7 +78,7 @@ export class Topics {
       const view = this.sessions.get(sessionId);
       if (view === undefined) return undefined;
       try {
-        const topic = await this.api.createForumTopic(this.chatId, sessionLabel(view).slice(0, TOPIC_NAME_MAX));
+        const topic = await this.api.createForumTopic(this.chatId, [...topicName(view, this.hostLabel)].slice(0, TOPIC_NAME_MAX).join(''));
         await this.sessions.setTopic(sessionId, topic.message_thread_id);
         this.log.info('bot.topics.created', { sessionId, topicId: topic.message_thread_id });
         return topic.message_thread_id;

@@ -64,6 +64,21 @@ function buildProgram(): Command {
     .option('--audit', 'print the audit log instead: who did what to which session, the outcome and why')
     .action(async (opts: { follow?: boolean; lines: string; audit?: boolean }) => (await import('./commands/logs.js')).logs(home(), opts));
   program
+    .command('install')
+    .description('run the daemon as a service: a systemd user unit (Linux) or a launchd agent (macOS)')
+    .option('--dry-run', 'print the service file and every command, change nothing')
+    .action(async (opts: { dryRun?: boolean }) => (await import('./commands/service.js')).install(home(), opts));
+  program
+    .command('uninstall')
+    .description('stop and remove the service that `pocket install` added (tmux sessions stay)')
+    .option('--dry-run', 'print what would be removed, change nothing')
+    .action(async (opts: { dryRun?: boolean }) => (await import('./commands/service.js')).uninstall(home(), opts));
+  program
+    .command('__wait-ready', { hidden: true })
+    .description('wait until the daemon has polled Telegram once (systemd ExecStartPost)')
+    .option('--timeout <s>', 'give up after this many seconds', '60')
+    .action(async (opts: { timeout: string }) => (await import('./commands/wait-ready.js')).waitReady(home(), opts));
+  program
     .command('doctor')
     .description('check Node, tmux, settings, permissions, the token, Telegram, the chat, the service; each with its fix')
     .option('--json', 'print one JSON object for scripts')
@@ -98,7 +113,7 @@ function reportError(error: unknown): number {
     }
     process.stderr.write(`pocket: ${redactor.text(error.message)}\n`);
     if (error.hint) process.stderr.write(`hint: ${redactor.text(error.hint)}\n`);
-    return EXIT.failure;
+    return error.exitCode ?? EXIT.failure;
   }
   // An unexpected error: say what happened without dumping objects that might hold secrets.
   const text = redactor.error(error);

@@ -33,6 +33,8 @@ export interface TgMessage {
   forward_date?: number;
   is_automatic_forward?: boolean;
   message_thread_id?: number;
+  /** One level deep, as Telegram sends it; in a forum topic, without an explicit reply, the topic's creation message. */
+  reply_to_message?: { message_id: number; from?: TgUser };
 }
 
 export interface TgCallbackQuery {
@@ -57,7 +59,7 @@ export interface TgUpdate {
  * The other reasons are only ever returned for an authorized sender, so the caller may tell them why nothing ran.
  */
 export type IdentityReason = 'not_authorized' | 'no_sender' | 'anonymous_admin' | 'sender_chat' | 'sender_is_bot';
-export type ContentReason = 'forwarded' | 'edited' | 'via_bot' | 'other_bot_command';
+export type ContentReason = 'forwarded' | 'edited' | 'via_bot' | 'other_bot_command' | 'other_bot_message';
 export type DenyReason = IdentityReason | ContentReason | 'unsupported_update';
 
 export type AuthResult = { ok: true; userId: number } | { ok: false; reason: DenyReason };
@@ -122,8 +124,16 @@ function checkContent(message: TgMessage, botUsername: string): AuthResult | nul
   // Inline results are composed by another bot, not typed by the user.
   if (message.via_bot !== undefined) return deny('via_bot');
   const addressee = commandAddressee(message.text ?? message.caption ?? '');
-  if (addressee !== null && addressee.toLowerCase() !== stripAt(botUsername).toLowerCase()) {
+  const me = stripAt(botUsername).toLowerCase();
+  if (addressee !== null && addressee.toLowerCase() !== me) {
     return deny('other_bot_command');
+  }
+  // Several machines share one group, each with its own bot (docs/multi-machine.md): a reply to another bot's message
+  // is for that bot, and so is a message in a topic another bot created (its implicit reply is to that bot's
+  // topic-creation message). Only a command addressed to this bot by name (/cmd@this_bot) is taken from there.
+  const replied = message.reply_to_message?.from;
+  if (addressee === null && replied?.is_bot === true && (replied.username ?? '').toLowerCase() !== me) {
+    return deny('other_bot_message');
   }
   return null;
 }

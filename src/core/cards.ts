@@ -33,16 +33,25 @@ export function sessionLabel(view: Pick<SessionView, 'name' | 'alias'>): string 
   return view.alias === null ? view.name : `${view.name} (${view.alias})`;
 }
 
+/**
+ * A session's forum topic: the session first (what a person looks for in the topic list), then the machine it runs
+ * on, so the topics of several machines in one group tell themselves apart (POCKET_HOST_LABEL).
+ */
+export function topicName(view: Pick<SessionView, 'name' | 'alias'>, hostLabel: string): string {
+  return `${sessionLabel(view)} · ${hostLabel}`;
+}
+
 export function stateText(view: SessionView): string {
   if (view.state === 'exited') return view.exitCode === null ? 'exited' : `exited (code ${view.exitCode})`;
   if (view.state === 'waiting') return 'waiting for input';
   return view.state;
 }
 
-export function renderCard(view: SessionView, lines: readonly string[], ids: CardButtonIds): RenderedMessage {
+/** `hostLabel` names the machine in the command line, like a prompt (`laptop$ make`): cards of several machines can share a chat. */
+export function renderCard(view: SessionView, lines: readonly string[], ids: CardButtonIds, hostLabel = ''): RenderedMessage {
   const head = [
     `${STATE_ICON[view.state]} ${sessionLabel(view)} — ${stateText(view)}${view.muted ? ' · muted' : ''}`,
-    `$ ${clipLine(view.command || '(shell)')}`,
+    `${hostLabel}$ ${clipLine(view.command || '(shell)')}`,
   ];
   if (view.state === 'waiting' && view.prompt !== null) head.push(`? ${clipLine(view.prompt.question)}`);
   const shown = view.screen === undefined ? lines.slice(-CARD_LINES) : screenExcerpt(view.screen);

@@ -23,23 +23,29 @@ export type ErrorCode =
   | 'SESSION_EXISTS'
   | 'SHELL_DISABLED'
   | 'TELEGRAM_FAILED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'SERVICE_FAILED'
   | 'USAGE'
   | 'INTERNAL';
 
 export interface PocketErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** The process's exit status when this error ends a command, where it is not 1 (a service manager reads it). */
+  exitCode?: number;
 }
 
 export class PocketError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly exitCode: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: PocketErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PocketError';
     this.code = code;
     this.hint = options.hint;
+    this.exitCode = options.exitCode;
   }
 
   /** Plain data for IPC and JSON output; the cause stays on this side (it may hold secrets). */

@@ -9,6 +9,7 @@ import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
+import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
@@ -30,7 +31,9 @@ export function redactorFor(config: Pick<Config, 'secrets' | 'botToken' | 'redac
 
 export async function buildServices(context: DaemonContext): Promise<BuiltServices> {
   const { config, paths, log } = context;
-  const tmux = createTmuxCli({ socket: config.tmuxSocket });
+  const scope = await serviceServerLauncher(process.env);
+  if (scope.problem !== null) log.warn('tmux.scope_unavailable', { problem: scope.problem });
+  const tmux = createTmuxCli({ socket: config.tmuxSocket, ...(scope.launcher === null ? {} : { serverLauncher: scope.launcher }) });
   const sessions = new SessionService({
     tmux,
     stateDir: paths.state,

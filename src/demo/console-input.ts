@@ -42,10 +42,15 @@ export function findButton(lines: readonly ChatLine[], selector: string): Button
   return button === undefined ? `no button "${selector}"; the newest buttons are: ${names}` : { messageId: line.id, button };
 }
 
-/** The topic a `/topic NAME` means: by name (case-insensitive) or by position; empty or "general" is General. */
+/**
+ * The topic a `/topic NAME` means: by name (case-insensitive), or by the session part of a topic pocket named
+ * `SESSION · HOST`, or by position; empty or "general" is General.
+ */
 export function findTopic(topics: readonly ChatTopic[], name: string): ChatTopic | string {
   const wanted = name.toLowerCase();
   const found = wanted === '' ? topics[0]
-    : topics.find((t) => t.name.toLowerCase() === wanted) ?? (/^\d+$/.test(wanted) ? topics[Number(wanted) - 1] : undefined);
+    : topics.find((t) => t.name.toLowerCase() === wanted)
+      ?? topics.find((t) => t.name.toLowerCase().startsWith(`${wanted} · `))
+      ?? (/^\d+$/.test(wanted) ? topics[Number(wanted) - 1] : undefined);
   return found ?? `no topic "${name}"; topics: ${topics.map((t) => t.name).join(', ')}`;
 }

@@ -1,12 +1,13 @@
 // The user side: people, chats and what they do in the Telegram app (send text, press buttons, post in channels,
-// create and delete topics). Everything they do becomes an update in the bot's queue, shaped as Telegram shapes it.
+// create and delete topics). Everything they do becomes an update in the queue of each bot that sees it, shaped as
+// Telegram shapes it: the emulator's own bot, and in groups any other bot added to them (BotApiEmulator.addBot).
 import type { Chat, Message, Update, User } from 'grammy/types';
 import type { Clock } from '../core/ports.js';
 import { detectEntities, visibleToBot } from './incoming.js';
 import { createTopic, deleteTopic } from './methods/topics.js';
 import type { Observer } from './observe.js';
+import type { BotSeat } from './server.js';
 import { ANONYMOUS_ADMIN, CHANNEL_BOT, type ChatRecord, type EmulatorState, type MessageRecord } from './state.js';
-import type { UpdateQueue } from './updates.js';
 
 export interface UserOptions {
   firstName?: string;
@@ -44,12 +45,12 @@ export interface SendTextOptions {
 }
 
 export class UserSide {
+  /** `seats`: every bot, the emulator's own first. */
   constructor(
     private readonly state: EmulatorState,
-    private readonly updates: UpdateQueue,
+    private readonly seats: () => readonly BotSeat[],
     private readonly observer: Observer,
     private readonly clock: Clock,
-    private readonly privacyMode: boolean,
   ) {}
 
   user(id: number, options: UserOptions = {}): User {
@@ -103,7 +104,6 @@ export class UserSide {
   /** A topic created by a person in the app (no update is sent to the bot, as with privacy mode on). */
   createTopic(chat: Chat, name: string, from?: User): { threadId: number; name: string } {
     const topic = createTopic(this.state, this.record(chat), name, this.nowS(), {
-      byBot: false,
       ...(from === undefined ? {} : { from }),
     });
     this.observer.changed();
@@ -163,7 +163,7 @@ export class UserSide {
       extra,
     });
     const wire = this.state.toMessage(message);
-    return this.deliver(record, { message: wire }, visibleToBot(this.state, record, message, this.privacyMode));
+    return this.deliver(record, { message: wire }, (seat) => visibleToBot(this.state, record, message, seat.privacyMode, seat.bot));
   }
 
   /** A press on an inline button of a bot message; throws when no such button exists unless `force`. */
@@ -183,7 +183,8 @@ export class UserSide {
     const callback_query = {
       id, from, message: this.state.toMessage(message), chat_instance: String(-chat.id * 7 + 3), data: callbackData,
     };
-    return this.deliver(record, { callback_query }, true);
+    // Only the bot that sent the message hears about its buttons.
+    return this.deliver(record, { callback_query }, (seat) => seat.bot.id === (message.from?.id ?? this.state.bot.id));
   }
 
   /** A post in a channel where the bot is admin: no `from`, sender_chat is the channel. */
@@ -193,12 +194,12 @@ export class UserSide {
       fromBot: false, from: undefined, date: options.date ?? this.nowS(), text, entities: detectEntities(text),
       extra: { sender_chat: channel },
     });
-    return this.deliver(record, { channel_post: this.state.toMessage(message) }, true);
+    return this.deliver(record, { channel_post: this.state.toMessage(message) }, (seat) => seat.bot.id === this.state.bot.id);
   }
 
   /** Anything at all; keep update_id to deliver a duplicate (inject it when nothing else is pending). */
   injectRawUpdate(update: object): Update {
-    const queued = this.updates.push(update as Omit<Update, 'update_id'>);
+    const queued = this.ownSeat().updates.push(update as Omit<Update, 'update_id'>);
     this.observer.changed();
     return queued;
   }
@@ -211,13 +212,28 @@ export class UserSide {
     message.entities = detectEntities(text);
     message.editDate = this.nowS();
     const wire: Message = this.state.toMessage(message);
-    return this.deliver(record, { edited_message: wire }, visibleToBot(this.state, record, message, this.privacyMode));
+    return this.deliver(record, { edited_message: wire }, (seat) => visibleToBot(this.state, record, message, seat.privacyMode, seat.bot));
   }
 
-  private deliver(_record: ChatRecord, body: Record<string, unknown>, queued: boolean): Update {
-    const update = queued ? this.updates.push(body as Omit<Update, 'update_id'>) : ({ update_id: 0, ...body } as Update);
+  /**
+   * Queues the update for each bot in the chat that `sees` it (the emulator's own bot is in every chat; another bot
+   * only in the chats it joined). Returns it as the emulator's own bot got it: update_id 0 when it did not.
+   */
+  private deliver(record: ChatRecord, body: Record<string, unknown>, sees: (seat: BotSeat) => boolean): Update {
+    let update = { update_id: 0, ...body } as Update;
+    for (const seat of this.seats()) {
+      const own = seat.bot.id === this.state.bot.id;
+      if (!own && !record.otherBots.has(seat.bot.id)) continue;
+      if (!sees(seat)) continue;
+      const queued = seat.updates.push(body as Omit<Update, 'update_id'>);
+      if (own) update = queued;
+    }
     this.observer.changed();
     return update;
+  }
+
+  private ownSeat(): BotSeat {
+    return this.seats()[0]!;
   }
 
   private record(chat: Chat): ChatRecord {

@@ -7,7 +7,7 @@ import { type GroupOptions, type SendTextOptions, UserSide, type UserOptions } f
 import { Faults } from './faults.js';
 import { type CallRecord, Observer, type WaitOptions } from './observe.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
-import { createHttpServer } from './server.js';
+import { type BotSeat, createHttpServer } from './server.js';
 import { type CallbackRecord, EmulatorState, type MessageRecord, type TopicRecord } from './state.js';
 import { UpdateQueue } from './updates.js';
 
@@ -41,6 +41,29 @@ export interface MessagesFilter {
 /** A message as tests see it: the stored record plus how often it was edited. */
 export type EmulatedMessage = MessageRecord & { editCount: number };
 
+export interface OtherBotOptions {
+  /** Its token; the bot id is the part before ':'. */
+  token: string;
+  username: string;
+  firstName?: string;
+  /** BotFather's privacy mode (default on). */
+  privacyMode?: boolean;
+}
+
+/**
+ * Another bot on the same emulated Telegram, for several machines in one group (each daemon with its own bot). It
+ * sees only the groups it joined; private chats and channels stay the emulator's own bot's.
+ */
+export interface OtherBot {
+  readonly bot: User;
+  readonly token: string;
+  /** Adds the bot to a group (admin by default: it may manage topics and sees every message). */
+  join(chat: Chat, options?: { admin?: boolean }): void;
+  /** True while its getUpdates long poll is waiting. */
+  readonly polling: boolean;
+  pendingUpdates(): Update[];
+}
+
 type ChatRef = number | Chat;
 const chatIdOf = (chat: ChatRef) => (typeof chat === 'number' ? chat : chat.id);
 
@@ -49,6 +72,10 @@ export class BotApiEmulator {
   readonly bot: User;
   private readonly state: EmulatorState;
   private readonly updates: UpdateQueue;
+  /** Every bot by token, the emulator's own first. */
+  private readonly seats = new Map<string, BotSeat>();
+  /** Flood-control settings, for the budgets of bots added later. */
+  private readonly rate: BotApiServerOptions['rate'];
   private readonly observer = new Observer();
   private readonly limiter: RateLimiter | undefined;
   private readonly users: UserSide;
@@ -67,11 +94,36 @@ export class BotApiEmulator {
     this.updates = new UpdateQueue(options.firstUpdateId, () => this.observer.changed());
     this.limiter = options.rate === false ? undefined : new RateLimiter(options.rate ?? {});
     this.faults = new Faults(() => this.http.dropConnections());
-    this.users = new UserSide(this.state, this.updates, this.observer, clock, options.privacyMode ?? true);
-    this.http = createHttpServer({
-      token, state: this.state, updates: this.updates, limiter: this.limiter, faults: this.faults,
-      observer: this.observer, clock,
-    });
+    this.seats.set(token, { token, bot: this.bot, updates: this.updates, limiter: this.limiter, privacyMode: options.privacyMode ?? true });
+    this.users = new UserSide(this.state, () => [...this.seats.values()], this.observer, clock);
+    this.http = createHttpServer({ seats: this.seats, state: this.state, faults: this.faults, observer: this.observer, clock });
+    this.rate = options.rate;
+  }
+
+  /** Another bot answering on this server, in the groups it joins (see OtherBot). */
+  addBot(options: OtherBotOptions): OtherBot {
+    const id = Number(options.token.split(':')[0]);
+    if (!Number.isSafeInteger(id) || id <= 0 || id === this.bot.id || this.seats.has(options.token)) {
+      throw new Error('emulator: another bot needs its own token, like "<bot id>:<secret>"');
+    }
+    const bot: User = { id, is_bot: true, first_name: options.firstName ?? options.username, username: options.username };
+    const updates = new UpdateQueue(undefined, () => this.observer.changed());
+    const limiter = this.rate === false ? undefined : new RateLimiter(this.rate ?? {});
+    this.seats.set(options.token, { token: options.token, bot, updates, limiter, privacyMode: options.privacyMode ?? true });
+    const state = this.state;
+    return {
+      bot,
+      token: options.token,
+      join(chat, joinOptions = {}) {
+        const record = state.chats.get(chat.id);
+        if (record === undefined || chat.type === 'private') throw new Error(`emulator: ${options.username} can join only a group created first`);
+        record.otherBots.set(id, { admin: joinOptions.admin ?? true });
+      },
+      get polling() {
+        return updates.polling;
+      },
+      pendingUpdates: () => updates.pending(),
+    };
   }
 
   async listen(host: string, port: number): Promise<void> {

@@ -1,6 +1,6 @@
 // How Telegram dresses and filters what people send before the bot sees it: entities the apps mark, and privacy
 // mode, which hides ordinary group chatter from a bot that is not an admin.
-import type { MessageEntity } from 'grammy/types';
+import type { MessageEntity, User } from 'grammy/types';
 import type { ChatRecord, EmulatorState, MessageRecord } from './state.js';
 
 /** `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram's clients mark them. */
@@ -20,19 +20,20 @@ export function detectEntities(text: string): MessageEntity[] {
 }
 
 /** Privacy mode: in groups where it is not admin the bot sees only commands (its own or unaddressed), replies to
- * its messages and mentions of it. */
+ * its messages and mentions of it. `bot`: which bot looks (several can share a group); the emulator's own by default. */
 export function visibleToBot(
   state: EmulatorState,
   chat: ChatRecord,
   message: MessageRecord,
   privacyMode: boolean,
+  bot: User = state.bot,
 ): boolean {
-  if (!privacyMode || chat.chat.type === 'private' || chat.botIsAdmin) return true;
+  if (!privacyMode || chat.chat.type === 'private' || state.botIsAdminIn(chat, bot.id)) return true;
   const text = message.text ?? '';
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
-  const botName = (state.bot.username ?? '').toLowerCase();
+  const botName = (bot.username ?? '').toLowerCase();
   if (command !== null && (command[1] === undefined || command[1].toLowerCase() === botName)) return true;
   if (text.toLowerCase().includes(`@${botName}`)) return true;
   const replied = message.replyToMessageId === undefined ? undefined : chat.messages.get(message.replyToMessageId);
-  return replied?.fromBot === true;
+  return replied?.fromBot === true && replied.from?.id === bot.id;
 }

@@ -1,5 +1,5 @@
 // The emulator's public surface: start it, talk to it with grammY, play the users, watch the bot.
-export { type BotApiServerOptions, BotApiEmulator, DEFAULT_TOKEN, type EmulatedMessage, type MessagesFilter, startBotApiServer } from './emulator.js';
+export { type BotApiServerOptions, BotApiEmulator, DEFAULT_TOKEN, type EmulatedMessage, type MessagesFilter, type OtherBot, type OtherBotOptions, startBotApiServer } from './emulator.js';
 export type { GroupOptions, SendTextOptions, UserOptions } from './client.js';
 export type { InjectedError } from './faults.js';
 export type { CallRecord, WaitOptions } from './observe.js';

@@ -2,6 +2,7 @@
 // and answers in exactly the Bot API's shape. Everything Telegram-specific happens in methods/.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { User } from 'grammy/types';
 import type { Clock } from '../core/ports.js';
 import { ApiError } from './errors.js';
 import type { Faults } from './faults.js';
@@ -13,11 +14,20 @@ import type { RateLimiter } from './rate-limit.js';
 import type { EmulatorState } from './state.js';
 import type { UpdateQueue } from './updates.js';
 
-export interface HttpDeps {
+/** One bot the server answers for: its identity, its update queue and its flood-control budget. */
+export interface BotSeat {
   token: string;
-  state: EmulatorState;
+  bot: User;
   updates: UpdateQueue;
   limiter: RateLimiter | undefined;
+  /** BotFather's privacy mode for this bot. */
+  privacyMode: boolean;
+}
+
+export interface HttpDeps {
+  /** The bots by token: the emulator's own, and any added to share its chats (BotApiEmulator.addBot). */
+  seats: ReadonlyMap<string, BotSeat>;
+  state: EmulatorState;
   faults: Faults;
   observer: Observer;
   clock: Clock;
@@ -41,7 +51,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 /** File downloads, where getFile's file_path points: /file/bot<token>/documents/<file_id>. */
 function sendFile(deps: HttpDeps, res: ServerResponse, token: string, fileId: string): void {
   const file = deps.state.files.get(fileId);
-  if (token !== deps.token) {
+  if (!deps.seats.has(token)) {
     send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
   } else if (file === undefined) {
     send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
@@ -71,7 +81,8 @@ async function handle(deps: HttpDeps, hung: Set<ServerResponse>, req: IncomingMe
   }
   const route = /^\/bot([^/]*)\/([^/]+)\/?$/.exec(url.pathname);
   if (route === null) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-  if (decodeURIComponent(route[1]!) !== deps.token) {
+  const seat = deps.seats.get(decodeURIComponent(route[1]!));
+  if (seat === undefined) {
     return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
   }
   const method = route[2]!;
@@ -110,9 +121,10 @@ async function handle(deps: HttpDeps, hung: Set<ServerResponse>, req: IncomingMe
   try {
     const result = await handler({
       params,
+      bot: seat.bot,
       state: deps.state,
-      updates: deps.updates,
-      limiter: deps.limiter,
+      updates: seat.updates,
+      limiter: seat.limiter,
       nowMs: () => deps.clock.now(),
       onAbort: (callback) => res.on('close', () => res.writableFinished || callback()),
     });

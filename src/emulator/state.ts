@@ -56,6 +56,8 @@ export interface ChatRecord {
   messages: Map<number, MessageRecord>;
   nextMessageId: number;
   blockedByUser: boolean;
+  /** Bots other than the emulator's own that are in this chat (BotApiEmulator.addBot), by id: whether each is admin. */
+  otherBots: Map<number, { admin: boolean }>;
 }
 
 export interface CallbackRecord {
@@ -97,9 +99,15 @@ export class EmulatorState {
       // In a forum, id 1 is the General topic: messages (and so topic ids) start after it.
       nextMessageId: options.forum ? 2 : 1,
       blockedByUser: false,
+      otherBots: new Map(),
     };
     this.chats.set(chat.id, record);
     return record;
+  }
+
+  /** Whether this bot (the emulator's own, or one added with addBot) is an admin of the chat. */
+  botIsAdminIn(chat: ChatRecord, botId: number): boolean {
+    return botId === this.bot.id ? chat.botIsAdmin : chat.otherBots.get(botId)?.admin === true;
   }
 
   newGroupId(): number {

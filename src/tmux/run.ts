@@ -12,6 +12,12 @@ export interface TmuxRunnerOptions {
   timeoutMs?: number;
   /** The tmux executable; `tmux` on PATH by default. */
   bin?: string;
+  /**
+   * A command that `new-session` runs under, such as `systemd-run --user --scope`: new-session is what starts a tmux
+   * server when none runs, and under a service manager that server would otherwise be in the service's cgroup and
+   * die with it at every stop or restart of the service (service-scope.ts).
+   */
+  serverLauncher?: readonly string[];
 }
 
 export type TmuxRun = (args: readonly string[], options?: { timeoutMs?: number }) => Promise<string>;
@@ -56,11 +62,17 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof TmuxError && error.code === 'TMUX_FAILED' && (NOT_FOUND.test(error.stderr) || NO_SERVER.test(error.stderr));
 }
 
-/** The child's environment: without TMUX/TMUX_PANE a nested client would talk to the server we run inside. */
+/**
+ * The child's environment: without TMUX/TMUX_PANE a nested client would talk to the server we run inside; without
+ * POCKET_SERVICE_MANAGER (set by the service unit for the daemon) the shells of a tmux server the daemon starts do not
+ * tell a `pocket` run in them that it is the service.
+ */
+const NOT_FOR_TMUX = new Set(['TMUX', 'TMUX_PANE', 'POCKET_SERVICE_MANAGER']);
+
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && key !== 'TMUX' && key !== 'TMUX_PANE') env[key] = value;
+    if (value !== undefined && !NOT_FOR_TMUX.has(key)) env[key] = value;
   }
   return env;
 }
@@ -79,7 +91,9 @@ export function createTmuxRunner(options: TmuxRunnerOptions = {}): TmuxRun {
   return async (args, callOptions = {}) => {
     const subcommand = args[0] ?? '';
     const timeout = callOptions.timeoutMs ?? options.timeoutMs ?? DEFAULT_TMUX_TIMEOUT_MS;
-    const result = await execa(bin, [...globals, ...args], {
+    const launcher = subcommand === 'new-session' ? options.serverLauncher ?? [] : [];
+    const [file, ...argv] = [...launcher, bin, ...globals, ...args] as [string, ...string[]];
+    const result = await execa(file, argv, {
       env,
       extendEnv: false,
       stdin: 'ignore',

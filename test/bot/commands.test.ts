@@ -36,7 +36,7 @@ describe('commands', () => {
     await h.emu.waitFor(() => h.emu.message(h.dm, card.messageId)?.pinned);
 
     h.emu.sendText(h.dm, h.owner, '/sessions');
-    const list = await botSaid(h, h.dm, /^Sessions:/);
+    const list = await botSaid(h, h.dm, /^Sessions on testbox:/);
     expect(list.text).toContain('build — running');
     expect(list.text).toContain('%42  work:1.0  vim');
   });

@@ -17,7 +17,7 @@ describe('forum topics', () => {
     await botSaid(h, h.chat, /^Started build/, null);
     const build = h.sessions.resolve('build');
     const topicId = await h.emu.waitFor(() => h.sessions.get(build.id)?.topicId);
-    expect(h.emu.topics(h.chat)).toMatchObject([{ threadId: topicId, name: 'build', deleted: false }]);
+    expect(h.emu.topics(h.chat)).toMatchObject([{ threadId: topicId, name: 'build · testbox', deleted: false }]);
     const card = await botSaid(h, h.chat, /build — running/, topicId);
 
     h.sessions.print(build.id, 'compiling');

@@ -58,6 +58,37 @@ const cases: Array<[string, TgUpdate, unknown]> = [
   ['command addressed to another bot', upd({ message: msg({ chat: group, text: '/kill@other_bot x' }) }), no('other_bot_command')],
   ['command to another bot, glued punctuation', upd({ message: msg({ text: '/kill@other_bot!' }) }), no('other_bot_command')],
   ['command to another bot in a caption', upd({ message: msg({ text: undefined, caption: '/new@evil_bot a' }) }), no('other_bot_command')],
+  // Several machines, one group, one bot each: what belongs to another bot is left to it.
+  [
+    'a reply to another bot\'s message',
+    upd({ message: msg({ chat: group, text: 'y', reply_to_message: { message_id: 9, from: { id: 77, is_bot: true, username: 'desk_pocket_bot' } } }) }),
+    no('other_bot_message'),
+  ],
+  [
+    'text in a topic another bot created (the implicit reply is its creation message)',
+    upd({ message: msg({ chat: group, text: 'ls', message_thread_id: 9, reply_to_message: { message_id: 9, from: { id: 77, is_bot: true, username: 'desk_pocket_bot' } } }) }),
+    no('other_bot_message'),
+  ],
+  [
+    'a bare command in another bot\'s topic',
+    upd({ message: msg({ chat: group, text: '/sessions', reply_to_message: { message_id: 9, from: { id: 77, is_bot: true, username: 'desk_pocket_bot' } } }) }),
+    no('other_bot_message'),
+  ],
+  [
+    'a command addressed to this bot by name, even in another bot\'s topic',
+    upd({ message: msg({ chat: group, text: '/sessions@Pocket_Bot', reply_to_message: { message_id: 9, from: { id: 77, is_bot: true, username: 'desk_pocket_bot' } } }) }),
+    ok(111),
+  ],
+  [
+    'a reply to this bot\'s own message',
+    upd({ message: msg({ chat: group, text: 'y', reply_to_message: { message_id: 9, from: { id: 78, is_bot: true, username: 'pocket_bot' } } }) }),
+    ok(111),
+  ],
+  [
+    'a reply to a person, or in a topic a person created',
+    upd({ message: msg({ chat: group, text: 'y', reply_to_message: { message_id: 9, from: { id: 222, is_bot: false } } }) }),
+    ok(111),
+  ],
   ['an @mention later in the text is not an addressee', upd({ message: msg({ text: '/send x ping @other_bot' }) }), ok(111)],
   ['callback query from an allowed user', upd({ callback_query: { id: 'q', from: { id: 222 }, data: 'r:1' } }), ok(222)],
   ['callback query from a stranger', upd({ callback_query: { id: 'q', from: { id: 999 }, data: 'k:1' } }), no('not_authorized')],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderAlert, renderCard, sessionLine } from '../../src/core/cards.js';
+import { renderAlert, renderCard, sessionLine, topicName } from '../../src/core/cards.js';
 import type { SessionView } from '../../src/core/sessions.js';
 
 const ids = { refresh: 'r', tail: 't', ctrlC: 'c', enter: 'e', kill: 'k' };
@@ -7,6 +7,13 @@ const view = (patch: Partial<SessionView> = {}): SessionView => ({
   id: 's1', name: 'build', alias: null, kind: 'tmux', paneId: '%1', command: 'make -j8', adopted: false,
   createdAt: '2024-01-01T00:00:00Z', topicId: null, muted: false, exitCode: null, exitedAt: null, state: 'running',
   lastActivityAt: null, prompt: null, ...patch,
+});
+
+describe('the machine a session runs on (POCKET_HOST_LABEL)', () => {
+  it('is in the card\'s command line, like a prompt, and in the topic name after the session', () => {
+    expect(renderCard(view(), [], ids, 'laptop').text.split('\n')[1]).toBe('laptop$ make -j8');
+    expect(topicName(view({ alias: 'b' }), 'laptop')).toBe('build (b) · laptop');
+  });
 });
 
 describe('renderCard', () => {

@@ -38,6 +38,9 @@ describe('findTopic', () => {
   const topics = [{ threadId: null, name: 'General' }, { threadId: 5, name: 'build' }];
   it('finds topics by name or position; empty means General', () => {
     expect(findTopic(topics, 'BUILD')).toEqual(topics[1]);
+    // pocket names a session's topic "SESSION · HOST": the session part is enough.
+    const hosted = [{ threadId: null, name: 'General' }, { threadId: 9, name: 'build · laptop' }];
+    expect(findTopic(hosted, 'build')).toEqual(hosted[1]);
     expect(findTopic(topics, '2')).toEqual(topics[1]);
     expect(findTopic(topics, '')).toEqual(topics[0]);
     expect(findTopic(topics, 'x')).toBe('no topic "x"; topics: General, build');

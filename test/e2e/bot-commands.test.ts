@@ -25,7 +25,7 @@ describe('sessions from a private chat', () => {
   it('/new starts the tmux session and its card; /send types the text byte for byte with a receipt; the card shows it', async () => {
     const asked = rig.say(`/new sink tee ${sink()}`);
     const sinkCard = await card('sink');
-    expect(sinkCard.text).toMatch(/^▶ sink — running\n\$ tee /);
+    expect(sinkCard.text).toMatch(/^▶ sink — running\ne2ebox\$ tee /);
     expect(sinkCard.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Refresh', 'Tail', 'Ctrl-C', 'Enter', 'Kill']);
     await answer(/^Started sink: tee /, asked);
     expect(await rig.tmuxSessions()).toContain('sink');
@@ -175,7 +175,7 @@ describe('sessions from a private chat', () => {
     rig.press(ask.messageId, 'Yes, kill', { from: rig.stranger });
     // A barrier: updates are handled in order, so once the owner's /sessions is answered the stranger's were too.
     const barrier = rig.say('/sessions');
-    const list = await answer(/^Sessions:/, barrier);
+    const list = await answer(/^Sessions on e2ebox:/, barrier);
     expect(list.text).not.toContain('evil');
     expect(existsSync(marker)).toBe(false);
     expect(await rig.tmuxSessions()).toEqual(before);

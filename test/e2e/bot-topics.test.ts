@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicRecord } from '../../src/emulator/index.js';
 import { eventually } from '../helpers/pocket.js';
-import { type BotRig, rigForFile } from '../helpers/bot-rig.js';
+import { type BotRig, RIG_HOST, rigForFile } from '../helpers/bot-rig.js';
 
 let rig: BotRig;
 
@@ -15,7 +15,7 @@ rigForFile((r) => {
 
 const echoLoop = (name: string) => `while IFS= read -r l; do echo "${name}:$l"; done`;
 const topicOf = (name: string) =>
-  rig.emu.waitFor(() => rig.emu.topics(rig.chat).find((t) => t.name === name && !t.deleted), { timeoutMs: 15_000, description: `topic ${name}` });
+  rig.emu.waitFor(() => rig.emu.topics(rig.chat).find((t) => t.name === `${name} · ${RIG_HOST}` && !t.deleted), { timeoutMs: 15_000, description: `topic ${name}` });
 const cardIn = (name: string, threadId: number) => rig.botMessage(new RegExp(`^[▶⏸❓■] ${name} — `), { threadId });
 
 describe('a forum chat', () => {
@@ -90,7 +90,7 @@ describe('a forum chat', () => {
     rig.press(cards.alpha!, 'Ctrl-C', { from: rig.stranger });
     // Handled in order: once the owner's /sessions is answered, so were the stranger's updates.
     const barrier = rig.say('/sessions');
-    const list = await rig.botMessage(/^Sessions:/, { afterId: barrier });
+    const list = await rig.botMessage(/^Sessions on e2ebox:/, { afterId: barrier });
     expect(list.text).not.toContain('evil');
     expect(await rig.tmuxSessions()).toEqual(tmuxBefore);
     expect((await rig.sessions()).map((s) => s.name).sort()).toEqual(['alpha', 'beta']);

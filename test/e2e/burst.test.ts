@@ -23,7 +23,7 @@ it(`${BURST} /new in a burst, then /sessions: every command acknowledged in a fe
 
   const acknowledged = (): Set<string> => new Set(botTexts().flatMap((t) => [...t.matchAll(/^Started (b\d+): sleep 100000\.$/gm)].map((m) => m[1]!)));
   await rig.emu.waitFor(() => acknowledged().size === BURST, { timeoutMs: 90_000, description: `all ${BURST} /new acknowledged` });
-  const answer = await rig.emu.waitFor(() => rig.emu.messages(rig.chat).find((m) => m.replyToMessageId === asked || (m.messageId > asked && /^(Sessions:$|No sessions yet\.)/m.test(m.text ?? ''))), {
+  const answer = await rig.emu.waitFor(() => rig.emu.messages(rig.chat).find((m) => m.replyToMessageId === asked || (m.messageId > asked && /^(Sessions on e2ebox:$|No sessions on e2ebox yet\.)/m.test(m.text ?? ''))), {
     timeoutMs: 30_000,
     description: 'the /sessions answer',
   });

@@ -17,6 +17,8 @@ const execFileP = promisify(execFile);
 /** A token shaped like BotFather's (10 digits, 35 characters): the bot's real secret and the canary of leak checks. */
 export const BOT_TOKEN = `7000000001:CANARY${randomBytes(32).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 29)}`;
 export const OWNER_ID = 5001;
+/** The rig daemon's POCKET_HOST_LABEL: topics are named `NAME · e2ebox`, lists say "Sessions on e2ebox". */
+export const RIG_HOST = 'e2ebox';
 export const STRANGER_ID = 6666;
 
 export interface StatusSession {
@@ -102,6 +104,7 @@ export async function startBotRig(options: RigOptions = {}): Promise<BotRig> {
     // Another secret the daemon knows, to be found nowhere it sends or logs.
     DEPLOY_API_TOKEN: CANARY_TOKEN,
     POCKET_IDLE_SECONDS: '3600',
+    POCKET_HOST_LABEL: RIG_HOST,
     ...options.env,
   });
 

@@ -28,7 +28,7 @@ it(`${BURST} /new then /sessions: every command acknowledged, /sessions answered
   const linesOf = (pattern: RegExp) => new Set(texts().flatMap((t) => [...t.matchAll(pattern)].map((m) => m[1]!)));
 
   await h.emu.waitFor(() => linesOf(/^Started (b\d+): sleep 100000\.$/gm).size === BURST, { timeoutMs: 15_000, description: 'every /new acknowledged' });
-  const answer = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId > asked && /^Sessions:$/m.test(m.text ?? '')), {
+  const answer = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId > asked && /^Sessions on testbox:$/m.test(m.text ?? '')), {
     timeoutMs: 5000,
     description: 'the /sessions answer',
   });

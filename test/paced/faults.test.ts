@@ -34,7 +34,7 @@ describe.concurrent('sending through faults', () => {
     await botSaid(h, h.chat, /Pocket Operator/);
     h.emu.faults.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
     h.emu.sendText(h.chat, h.owner, '/sessions');
-    await botSaid(h, h.chat, /No sessions yet/);
+    await botSaid(h, h.chat, /No sessions on testbox yet/);
     h.emu.faults.dropNextConnection('sendMessage');
     h.emu.sendText(h.chat, h.owner, '/mute');
     await botSaid(h, h.chat, /Muted alerts of all 0/);
@@ -42,7 +42,7 @@ describe.concurrent('sending through faults', () => {
     h.emu.sendText(h.chat, h.owner, '/unmute');
     const plain = await botSaid(h, h.chat, /Unmuted alerts/);
     expect(plain.entities).toEqual([]);
-    for (const pattern of [/Pocket Operator/, /No sessions yet/, /Muted alerts/, /Unmuted alerts/]) {
+    for (const pattern of [/Pocket Operator/, /No sessions on testbox yet/, /Muted alerts/, /Unmuted alerts/]) {
       expect(h.emu.messages(h.chat).filter((m) => pattern.test(m.text ?? ''))).toHaveLength(1);
     }
     expect(logText(h)).not.toContain(secretPart(h));

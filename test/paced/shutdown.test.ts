@@ -20,7 +20,7 @@ describe('stopping with replies queued', () => {
     await h.service.stop();
     // Replies queued for the same chat may arrive merged into one message (core/outbox.ts): all four, in order.
     const said = h.emu.messages(group).filter((m) => m.from?.is_bot === true).map((m) => m.text ?? '').join('\n');
-    const at = [/Pocket Operator: your tmux sessions/, /No sessions yet\./, /Muted alerts/, /Unmuted alerts/].map((re) => said.search(re));
+    const at = [/Pocket Operator: your tmux sessions/, /No sessions on testbox yet\./, /Muted alerts/, /Unmuted alerts/].map((re) => said.search(re));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });

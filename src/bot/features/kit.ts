@@ -15,6 +15,8 @@ import type { Topics } from '../topics.js';
 
 export interface Kit {
   chatId: number;
+  /** This machine's name (POCKET_HOST_LABEL): answers that list sessions say whose they are. */
+  hostLabel: string;
   sessions: SessionUseCases;
   delivery: Delivery;
   audit: AuditLog;

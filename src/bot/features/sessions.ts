@@ -21,7 +21,8 @@ export function sessionsFeature(kit: Kit): Composer<Context> {
     const known = kit.sessions.list();
     const running = kit.commandsStillRunning();
     const text = [
-      known.length === 0 ? 'No sessions yet. Start one with /new NAME [COMMAND].' : 'Sessions:',
+      // Each machine's bot answers a bare /sessions in a shared group: say which machine this list is from.
+      known.length === 0 ? `No sessions on ${kit.hostLabel} yet. Start one with /new NAME [COMMAND].` : `Sessions on ${kit.hostLabel}:`,
       ...known.map(sessionLine),
       ...(running === 0 ? [] : ['', `${running} earlier ${running === 1 ? 'command is' : 'commands are'} still running; what ${running === 1 ? 'it does' : 'they do'} is not listed yet.`]),
       ...(adoptable.length === 0 ? [] : ['', 'Panes you could /attach:', ...adoptable]),

@@ -8,7 +8,9 @@ import { homePaths } from '../../state/paths.js';
 
 /** `pocket start --foreground`: the settings were checked by the caller. */
 export async function foreground(home: string): Promise<void> {
-  await runDaemon({ home, buildServices, echoLog: true });
+  // Under a service manager stdout/stderr go to logs/service.log, for start-up errors and crashes only: the daemon's
+  // own log is already in logs/pocket.log (rotated), and a copy of every line there would grow without bound.
+  await runDaemon({ home, buildServices, echoLog: process.env.POCKET_SERVICE_MANAGER === undefined });
 }
 
 export async function daemon(home: string, options: { demo?: boolean }): Promise<void> {

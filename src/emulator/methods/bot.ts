@@ -5,7 +5,7 @@ import { checkCommands } from '../rules.js';
 import type { MethodContext, MethodHandler } from './context.js';
 
 const getMe: MethodHandler = (ctx) => ({
-  ...ctx.state.bot,
+  ...ctx.bot,
   can_join_groups: true,
   can_read_all_group_messages: false,
   supports_inline_queries: false,
@@ -21,11 +21,11 @@ const getChat: MethodHandler = (ctx) => {
 const getChatMember: MethodHandler = (ctx) => {
   const chat = ctx.state.chat(ctx.params.string('chat_id'));
   const userId = ctx.params.requiredInt('user_id');
-  if (userId === ctx.state.bot.id) {
-    return chat.botIsAdmin
-      ? { status: 'administrator', user: ctx.state.bot, can_be_edited: false, can_manage_topics: true,
+  if (userId === ctx.bot.id) {
+    return ctx.state.botIsAdminIn(chat, ctx.bot.id)
+      ? { status: 'administrator', user: ctx.bot, can_be_edited: false, can_manage_topics: true,
           can_delete_messages: true, can_pin_messages: true, can_manage_chat: true, is_anonymous: false }
-      : { status: 'member', user: ctx.state.bot };
+      : { status: 'member', user: ctx.bot };
   }
   const user = ctx.state.users.get(userId);
   if (user === undefined || !chat.members.has(userId)) throw badRequest('user not found');

@@ -1,4 +1,5 @@
 // What a Bot API method handler gets, and the checks several methods share (chat, topic, reply target, budget).
+import type { User } from 'grammy/types';
 import { badRequest, forbidden, tooManyRequests } from '../errors.js';
 import type { Params } from '../params.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -7,6 +8,8 @@ import type { UpdateQueue } from '../updates.js';
 
 export interface MethodContext {
   params: Params;
+  /** The bot whose token called: the emulator's own, or another added with addBot. */
+  bot: User;
   state: EmulatorState;
   updates: UpdateQueue;
   limiter: RateLimiter | undefined;

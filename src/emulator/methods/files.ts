@@ -48,6 +48,7 @@ const sendDocument: MethodHandler = (ctx) => {
   ctx.state.files.set(document.fileId, document);
   const record = ctx.state.addMessage(chat, {
     fromBot: true,
+    from: ctx.bot,
     date: nowSeconds(ctx),
     threadId,
     caption: caption.text,

@@ -26,6 +26,7 @@ const sendMessage: MethodHandler = (ctx) => {
   const linkPreview = ctx.params.json('link_preview_options');
   const record = ctx.state.addMessage(chat, {
     fromBot: true,
+    from: ctx.bot,
     date: nowSeconds(ctx),
     threadId,
     text,
@@ -42,7 +43,7 @@ function editable(ctx: MethodContext): { chat: ChatRecord; record: MessageRecord
   if (ctx.params.has('inline_message_id')) throw badRequest('MESSAGE_ID_INVALID');
   const chat = targetChat(ctx);
   const record = existingMessage(ctx, chat, 'message to edit not found');
-  if (!record.fromBot) throw badRequest("message can't be edited");
+  if (!record.fromBot || record.from?.id !== ctx.bot.id) throw badRequest("message can't be edited");
   return { chat, record };
 }
 
@@ -88,16 +89,17 @@ const editMessageReplyMarkup: MethodHandler = (ctx) => {
   return ctx.state.toMessage(record);
 };
 
-function deleteOne(chat: ChatRecord, record: MessageRecord): void {
+function deleteOne(ctx: MethodContext, chat: ChatRecord, record: MessageRecord): void {
   // Bots delete their own messages anywhere, others' only in private chats or as an admin.
-  if (!record.fromBot && chat.chat.type !== 'private' && !chat.botIsAdmin) throw badRequest("message can't be deleted");
+  const own = record.fromBot && record.from?.id === ctx.bot.id;
+  if (!own && chat.chat.type !== 'private' && !ctx.state.botIsAdminIn(chat, ctx.bot.id)) throw badRequest("message can't be deleted");
   record.deleted = true;
   record.pinned = false;
 }
 
 const deleteMessage: MethodHandler = (ctx) => {
   const chat = targetChat(ctx);
-  deleteOne(chat, existingMessage(ctx, chat, 'message to delete not found'));
+  deleteOne(ctx, chat, existingMessage(ctx, chat, 'message to delete not found'));
   return true;
 };
 
@@ -107,7 +109,7 @@ const deleteMessages: MethodHandler = (ctx) => {
   if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) throw badRequest('message_ids is invalid');
   for (const id of ids) {
     const record = ctx.state.message(chat, id);
-    if (record !== undefined) deleteOne(chat, record);
+    if (record !== undefined) deleteOne(ctx, chat, record);
   }
   return true;
 };
@@ -115,7 +117,7 @@ const deleteMessages: MethodHandler = (ctx) => {
 const pinChatMessage: MethodHandler = (ctx) => {
   const chat = targetChat(ctx);
   const record = existingMessage(ctx, chat, 'message to pin not found');
-  if (chat.chat.type !== 'private' && !chat.botIsAdmin) {
+  if (chat.chat.type !== 'private' && !ctx.state.botIsAdminIn(chat, ctx.bot.id)) {
     throw badRequest('not enough rights to manage pinned messages in the chat');
   }
   record.pinned = true;

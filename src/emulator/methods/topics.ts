@@ -14,14 +14,15 @@ export function createTopic(
   chat: ChatRecord,
   name: string,
   date: number,
-  options: { iconColor?: number; byBot: boolean; from?: User },
+  /** `bot`: the bot that creates it (createForumTopic); otherwise `from`, the person in the app. */
+  options: { iconColor?: number; bot?: User; from?: User },
 ): TopicRecord {
   if (!chat.forum) throw badRequest('the chat is not a forum');
   checkTopicName(name);
   const iconColor = options.iconColor ?? DEFAULT_ICON_COLOR;
   const service = state.addMessage(chat, {
-    fromBot: options.byBot,
-    from: options.byBot ? state.bot : options.from,
+    fromBot: options.bot !== undefined,
+    from: options.bot ?? options.from,
     date,
     extra: { forum_topic_created: { name, icon_color: iconColor } },
   });
@@ -34,7 +35,7 @@ export function createTopic(
 function forumChat(ctx: MethodContext): ChatRecord {
   const chat = targetChat(ctx);
   if (!chat.forum) throw badRequest('the chat is not a forum');
-  if (!chat.botIsAdmin) throw badRequest('not enough rights to manage topics');
+  if (!ctx.state.botIsAdminIn(chat, ctx.bot.id)) throw badRequest('not enough rights to manage topics');
   return chat;
 }
 
@@ -54,7 +55,7 @@ export function deleteTopic(chat: ChatRecord, topic: TopicRecord): void {
 const createForumTopic: MethodHandler = (ctx) => {
   const chat = forumChat(ctx);
   const topic = createTopic(ctx.state, chat, ctx.params.string('name') ?? '', nowSeconds(ctx), {
-    byBot: true,
+    bot: ctx.bot,
     ...(ctx.params.has('icon_color') ? { iconColor: ctx.params.int('icon_color')! } : {}),
   });
   return { message_thread_id: topic.threadId, name: topic.name, icon_color: topic.iconColor } satisfies ForumTopic;
