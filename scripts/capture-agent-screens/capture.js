@@ -203,18 +203,21 @@ async function highlighted(pane, label) {
 }
 
 /**
- * Some dialogs ignore keys for a moment after they open: presses Down every 100 ms from the moment `label` shows until
- * the highlight moves, puts it back with Up, and returns how long keys were ignored.
+ * Some dialogs ignore keys for a moment after they open: from the moment the menu holding `label` shows, presses an
+ * arrow towards another option every 100 ms until the highlight moves, puts it back, and returns how long after the
+ * menu showed the first press that moved it was sent.
  */
-async function keysIgnoredFor(pane, label, other) {
+async function keysIgnoredFor(pane, label) {
   await pane.waitText(label);
   const opened = Date.now();
   const start = await highlighted(pane, label);
+  const { marked } = menuOptions(await pane.screen(), label);
+  const [away, back] = marked > 0 ? ['Up', 'Down'] : ['Down', 'Up'];
   for (let i = 0; i < 40; i++) {
-    await pane.press(start === other ? 'Up' : 'Down');
+    await pane.press(away);
     const pressedAt = Date.now() - opened;
     if (await eventually(async () => (await highlighted(pane, label)) !== start, 100)) {
-      await pane.press(start === other ? 'Down' : 'Up');
+      await pane.press(back);
       await eventually(async () => (await highlighted(pane, label)) === start, 2_000);
       return pressedAt;
     }
@@ -300,7 +303,7 @@ async function claudeFirstStart(port) {
     return;
   }
 
-  const trustMs = await keysIgnoredFor(pane, 'Yes, I trust this folder', 'Yes, I trust this folder');
+  const trustMs = await keysIgnoredFor(pane, 'Yes, I trust this folder');
   findings.push(`claude trust folder: the first Down that moved the highlight was pressed ${trustMs} ms after the dialog showed`);
   const trustQuestion = 'Quick safety check';
   const noDigits = await digitIgnored(pane, trustQuestion, '2', async () => !trustedIn(home) && !(await pane.dead()));
@@ -309,8 +312,8 @@ async function claudeFirstStart(port) {
   await pane.press(...trustKeys);
   await pane.waitText('Do you want to use this API key?');
   record('claude trust folder', trustKeys.join(' '), 'trusts the folder, goes on', trustedIn(home));
+  const keyMs = await keysIgnoredFor(pane, 'Yes');
   await pane.save(fixture('claude', 'api-key'));
-  const keyMs = await keysIgnoredFor(pane, 'Do you want to use this API key?', 'Yes');
   findings.push(`claude API key: the first Up that moved the highlight was pressed ${keyMs} ms after the dialog showed`);
   const keyDigit = await digitIgnored(pane, 'Do you want to use this API key?', '1', () => !keyApprovedIn(home));
   record('claude API key', '1', 'nothing: digits do not answer the arrow menu', keyDigit);
@@ -338,11 +341,13 @@ async function claudeFirstStart(port) {
 
 /** Asks for a command, answers the permission menu with keys, and records whether the command ran. */
 async function claudeCommand(pane, { file, keys, runs, fixture: name, after, wait = 0 }) {
+  // A RegExp among the keys stands for the digit of the option it matches (the options differ between versions).
   await pane.waitFor('idle input', claudeIdle);
   await pane.submit(`run: touch ${file}`);
   await pane.waitText('Do you want to proceed?');
   if (name) await pane.save(name);
   await sleep(wait);
+  keys = await Promise.all(keys.map((k) => (k instanceof RegExp ? digitOf(pane, k) : k)));
   await pane.press(...keys);
   const ok = runs ? await eventually(() => existsSync(inProject(file))) : await refused(pane, 'Do you want to proceed?', inProject(file));
   record('claude Bash permission', keys.join(' '), runs ? 'runs the command' : 'refuses it', ok);
@@ -350,12 +355,25 @@ async function claudeCommand(pane, { file, keys, runs, fixture: name, after, wai
   if (after) await pane.save(after);
 }
 
-/** Waits for the question to leave the screen, then for a moment more: true when `file` (if any) was not written. */
+/** Waits for the question to leave the screen, then for a while more: true when `file` (if any) was not written. */
 async function refused(pane, question, file) {
   await pane.waitFor('the question gone', (s) => !s.includes(question));
-  await sleep(1_000);
+  await sleep(3_000);
   return file === undefined || !existsSync(file);
 }
+
+/** The digit of the numbered option whose label matches. */
+async function digitOf(pane, label) {
+  const screen = await pane.screen();
+  for (const line of screen.split('\n')) {
+    const m = /^\s*[❯›>]?\s*(\d)\.\s+(.+?)\s*$/.exec(line.replace(/^\s*│/, ''));
+    if (m && label.test(m[2])) return m[1];
+  }
+  throw new Error(`${pane.name}: no option ${label} on screen:\n${screen}`);
+}
+
+// "No" (2.1.33x) or "No, and tell Claude what to do differently" (2.1.197).
+const CLAUDE_NO = /^No\b/;
 
 /** Claude Code from 2.1.328 on starts in auto mode; `manual` is what `default` was. */
 const claudeHasManualMode = async () => (await run(CLAUDE, ['--help'])).includes('"manual"');
@@ -370,7 +388,7 @@ async function claudeMain(port) {
     fixture: fixture('claude', 'bash'),
     after: fixture('claude', 'approved', true),
   });
-  await claudeCommand(pane, { file: 'refused-3.txt', keys: ['3'], runs: false, after: fixture('claude', 'refused', true) });
+  await claudeCommand(pane, { file: 'refused-no.txt', keys: [CLAUDE_NO], runs: false, after: fixture('claude', 'refused', true) });
   await claudeCommand(pane, { file: 'refused-esc.txt', keys: ['Escape'], runs: false });
   await claudeCommand(pane, { file: 'approved-enter.txt', keys: ['Enter'], runs: true });
 
@@ -379,10 +397,11 @@ async function claudeMain(port) {
   await pane.submit('run: npm test');
   await pane.waitText('Do you want to proceed?');
   await pane.save(fixture('claude', 'bash-npm'));
-  await pane.press('2');
+  const dontAsk = await digitOf(pane, /don.t ask again|always allow/i);
+  await pane.press(dontAsk);
   const ran = await eventually(() => existsSync(inProject('test-result.txt')));
   const rule = JSON.stringify(readJson(inProject('.claude/settings.local.json'))).includes('npm test');
-  record('claude Bash permission', '2', "runs it, doesn't ask again", ran && rule);
+  record('claude Bash permission', dontAsk, "runs it, doesn't ask again", ran && rule);
 
   await pane.waitFor('idle input', claudeIdle);
   await pane.submit(`write: ${inProject('notes.txt')}`);
@@ -395,17 +414,19 @@ async function claudeMain(port) {
   await pane.submit(`edit: ${inProject('app.ts')}`);
   await pane.waitText('Do you want to make this edit to app.ts?');
   await pane.save(fixture('claude', 'edit'));
-  await pane.press('3');
+  const editNo = await digitOf(pane, CLAUDE_NO);
+  await pane.press(editNo);
   await refused(pane, 'Do you want to make this edit to app.ts?');
   const unchanged = readFileSync(inProject('app.ts'), 'utf8').includes('before');
-  record('claude Edit permission', '3', 'leaves the file', unchanged);
+  record('claude Edit permission', editNo, 'leaves the file', unchanged);
   await pane.waitFor('idle input', claudeIdle);
   await pane.submit(`edit: ${inProject('app.ts')}`);
   await pane.waitText('Do you want to make this edit to app.ts?');
-  await pane.press('2');
+  const allEdits = await digitOf(pane, /^Yes, (allow all edits|and switch to accept edits)/);
+  await pane.press(allEdits);
   const edited = await eventually(() => readFileSync(inProject('app.ts'), 'utf8').includes('after'));
   const acceptEdits = await shows(pane, 'accept edits on');
-  record('claude Edit permission', '2', 'edits, accepts edits from now on', edited && acceptEdits);
+  record('claude Edit permission', allEdits, 'edits, accepts edits from now on', edited && acceptEdits);
 
   await pane.waitFor('idle input', claudeIdle);
   await pane.submit('ask: Which test runner should we use?');
@@ -436,8 +457,9 @@ async function claudeMain(port) {
 }
 
 /**
- * Auto mode (the default from 2.1.328 on) asks the server to check risky commands; the stand-in cannot, so the first
- * one brings "Auto mode can't check actions in this session", then an un-numbered No/Yes prompt with No highlighted.
+ * Auto mode (the default from 2.1.328 on) asks the server to check risky commands (`rm -rf dir && touch f` runs
+ * unchecked; piping a download into sh does not, and port 9 on loopback keeps it offline); the stand-in cannot, so
+ * the first one brings "Auto mode can't check actions in this session", then an un-numbered No/Yes prompt with No highlighted.
  */
 async function claudeAuto(port) {
   if (!(await claudeHasManualMode())) return;
@@ -445,21 +467,21 @@ async function claudeAuto(port) {
   const check = "Auto mode can't check actions in this session";
   const ask = 'Do you want to proceed?';
   await pane.waitFor('idle input', claudeIdle);
-  await pane.submit('run: rm -rf stale-cache && touch auto-yes.txt');
+  await pane.submit('run: curl -s http://127.0.0.1:9/setup.sh | sh; touch auto-yes.txt');
   await pane.waitText(check);
   await pane.save(fixture('claude', 'auto-mode-check'));
   await sleep(1_500);
   await pane.press('Enter');
   await pane.waitText(ask);
   record('claude auto mode check', 'Enter', 'stays in auto mode, asks for the command', true);
+  const askMs = await keysIgnoredFor(pane, 'Yes');
   await pane.save(fixture('claude', 'auto-no-yes'));
-  const askMs = await keysIgnoredFor(pane, ask, 'Yes');
   findings.push(`claude No/Yes prompt: the first Down that moved the highlight was pressed ${askMs} ms after it showed`);
   const yesKeys = arrowsTo(await pane.screen(), 'Yes');
   await pane.press(...yesKeys);
   record('claude No/Yes prompt', yesKeys.join(' '), 'runs the command', await eventually(() => existsSync(inProject('auto-yes.txt'))));
   await pane.waitFor('idle input', claudeIdle);
-  await pane.submit('run: rm -rf stale-cache && touch auto-no.txt');
+  await pane.submit('run: curl -s http://127.0.0.1:9/setup.sh | sh; touch auto-no.txt');
   await pane.waitText(ask);
   await sleep(1_500);
   await pane.press('Enter');
@@ -527,7 +549,8 @@ async function waitAny(pane, texts, ms = 30_000) {
 async function codexFirstStart(port) {
   // 0.171.0 asks about the folder even with a config file; 0.169.0 only when there is none.
   let { pane, home } = await startCodex('codex-first', port, { configured: 'untrusted' });
-  if ((await waitAny(pane, ['Trust this folder?', 'Ask Codex to do anything'])) !== 'Trust this folder?') {
+  // The composer can show for a moment before the question: only its absence after a while counts.
+  if (!(await shows(pane, 'Trust this folder?', 45_000))) {
     findings.push(`codex ${versions.codex}: no trust question with a config file; captured without one`);
     await pane.kill();
     ({ pane, home } = await startCodex('codex-first-bare', port, { configured: false }));
@@ -565,7 +588,7 @@ async function codexLogin(port) {
   await pane.save(fixture('codex', 'login'));
   await pane.press('3');
   const moved = await eventually(async () => !(await pane.screen()).includes('Sign in with Device Code'), 5_000);
-  await pane.save(fixture('codex', 'login-another-way', true));
+  await pane.save(fixture('codex', 'login-another-way'));
   record('codex sign-in menu', '3', 'opens "Sign in another way" at once', moved);
   await pane.kill();
 }
@@ -685,20 +708,25 @@ async function geminiCommand(pane, { file, key, runs, name }) {
 
 async function gemini(port) {
   const { pane, home } = await startGemini('gemini', port);
-  await pane.waitText('Do you trust the files in this folder?');
+  await pane.waitText('Do you trust the files in this folder?', 120_000);
   await pane.save(fixture('gemini', 'trust-folder'));
   await pane.press('1');
   const trusted = () => JSON.stringify(readJson(join(home, '.gemini/trustedFolders.json'))).includes('TRUST_FOLDER');
   record('gemini trust folder', '1', 'trusts the folder (and restarts)', await eventually(trusted));
 
   // Gemini CLI restarts, then asks how to sign in; "Use Gemini API Key" is highlighted when GEMINI_API_KEY is set.
-  await pane.waitText('How would you like to authenticate', 30_000);
+  await pane.waitText('How would you like to authenticate', 120_000);
   await pane.save(fixture('gemini', 'auth'));
-  // Right after the restart the dialog is drawn before it takes keys (an Enter at once was lost in a run).
-  await sleep(1_500);
-  await pane.press('Enter');
-  await pane.waitText('Enter Gemini API Key');
-  record('gemini auth', 'Enter', 'takes the highlighted "Use Gemini API Key"', true);
+  // Right after the restart the dialog is drawn before it takes keys: on a loaded machine Enters 1.5 s after it
+  // showed were lost. Counted: how many Enters it took.
+  let enters = 0;
+  do {
+    await sleep(1_500);
+    await pane.press('Enter');
+    enters++;
+  } while (!(await shows(pane, 'Enter Gemini API Key', 4_000)) && enters < 6);
+  findings.push(`gemini auth: ${enters} Enter(s), 1.5 s + 4 s apart, until the dialog took one`);
+  record('gemini auth', 'Enter', 'takes the highlighted "Use Gemini API Key"', (await pane.screen()).includes('Enter Gemini API Key'));
   await pane.save(fixture('gemini', 'api-key'));
   await pane.press('Enter');
   await pane.waitFor('idle composer', geminiIdle);
@@ -779,10 +807,10 @@ async function everyday() {
   versions.npm = (await run('npm', ['--version'])).trim();
   await prepareRepo();
 
-  const wq = await rebaseIn('vi', 'vim-wq', [':', 'w', 'q', 'Enter'], true, fixture('vim', 'rebase-todo'));
-  record('vim (git rebase -i)', ':wq Enter', 'saves the todo list, the rebase goes on', wq);
-  const cq = await rebaseIn('vi', 'vim-cq', [':', 'c', 'q', 'Enter'], false);
-  record('vim (git rebase -i)', ':cq Enter', 'quits with an error, the rebase stops', cq);
+  const wq = await rebaseIn('vi', 'vim-wq', ['Escape', ':', 'w', 'q', 'Enter'], true, fixture('vim', 'rebase-todo'));
+  record('vim (git rebase -i)', 'Escape : w q Enter', 'saves the todo list, the rebase goes on', wq);
+  const cq = await rebaseIn('vi', 'vim-cq', ['Escape', ':', 'c', 'q', 'Enter'], false);
+  record('vim (git rebase -i)', 'Escape : c q Enter', 'quits with an error, the rebase stops', cq);
   if (versions.nano !== 'unknown') {
     const nano = await rebaseIn('nano', 'nano-x', ['C-x'], true, fixture('nano', 'rebase-todo'));
     record('nano (git rebase -i)', 'C-x', 'exits, the rebase goes on', nano);
@@ -846,7 +874,9 @@ const BINARIES = { claude: CLAUDE, codex: CODEX, gemini: GEMINI };
 // `claude --version` says "2.1.332 (Claude Code)", codex "codex-cli 0.171.0", gemini "0.61.0".
 const VERSION = /(\d+\.\d+\.\d+)/;
 
-const selected = (name, program) => !opts.only || [name, program ?? 'everyday'].some((n) => n.toLowerCase().includes(opts.only.toLowerCase()));
+/** --only takes a comma-separated list of session or program names (claude, claudeAuto, everyday). */
+const selected = (name, program) =>
+  !opts.only || opts.only.split(',').some((only) => [name, program ?? 'everyday'].some((n) => n.toLowerCase().includes(only.trim().toLowerCase())));
 
 async function main() {
   const wanted = Object.entries(SESSIONS).filter(([name, program]) => selected(name, program));
