@@ -789,13 +789,20 @@ async function rebaseIn(editor, name, keys, succeeds, saveAs) {
     env: everydayEnv({ GIT_EDITOR: editor }),
     argv: ['git', 'rebase', '-i', 'HEAD~2'],
   });
-  await pane.waitText('pick ');
+  // Ready when the editor has drawn its own status (vim: the file's line and byte count; nano: its key bar): keys
+  // typed while vim still starts up can be lost.
+  await pane.waitFor('the editor ready', (screen) => screen.includes('pick ') && /" \d+L, \d+B|\^X Exit/.test(screen));
   await sleep(500);
   if (saveAs) await pane.save(saveAs);
   await pane.press(...keys);
   const done = await eventually(() => pane.dead());
   // vim restores the screen git wrote on, so git's own words may not show: its exit status says how it went.
-  const status = (await tmux('display-message', '-p', '-t', name, '#{pane_dead_status}')).trim();
+  // #{pane_dead_status} came back empty in some runs; remain-on-exit's own line says it too.
+  let status = (await tmux('display-message', '-p', '-t', name, '#{pane_dead_status}')).trim();
+  if (status === '') {
+    await pane.waitText('Pane is dead', 5_000).catch(() => '');
+    status = /Pane is dead \(status (\d+)/.exec(await pane.screen())?.[1] ?? '';
+  }
   await pane.kill();
   return done && (status === '0') === succeeds;
 }
@@ -806,11 +813,13 @@ async function everyday() {
   versions.less = await programVersion('less', ['--version'], /^less (\d+)/);
   versions.npm = (await run('npm', ['--version'])).trim();
   await prepareRepo();
+  // No Escape before ":wq": vim reads an Escape followed at once by ":" as one key (a run with it failed), and a
+  // just-opened file is in normal mode anyway.
 
-  const wq = await rebaseIn('vi', 'vim-wq', ['Escape', ':', 'w', 'q', 'Enter'], true, fixture('vim', 'rebase-todo'));
-  record('vim (git rebase -i)', 'Escape : w q Enter', 'saves the todo list, the rebase goes on', wq);
-  const cq = await rebaseIn('vi', 'vim-cq', ['Escape', ':', 'c', 'q', 'Enter'], false);
-  record('vim (git rebase -i)', 'Escape : c q Enter', 'quits with an error, the rebase stops', cq);
+  const wq = await rebaseIn('vi', 'vim-wq', [':', 'w', 'q', 'Enter'], true, fixture('vim', 'rebase-todo'));
+  record('vim (git rebase -i)', ': w q Enter', 'saves the todo list, the rebase goes on', wq);
+  const cq = await rebaseIn('vi', 'vim-cq', [':', 'c', 'q', 'Enter'], false);
+  record('vim (git rebase -i)', ': c q Enter', 'quits with an error, the rebase stops', cq);
   if (versions.nano !== 'unknown') {
     const nano = await rebaseIn('nano', 'nano-x', ['C-x'], true, fixture('nano', 'rebase-todo'));
     record('nano (git rebase -i)', 'C-x', 'exits, the rebase goes on', nano);

@@ -288,14 +288,16 @@ export const PROMPT_RULES: readonly PromptRule[] = [
   },
   {
     id: 'editor-vim',
-    description: 'vim (vi) holds the terminal, just opened ("FILE" 33L, 1521B) or inserting (-- INSERT --): :wq saves and quits, :cq quits with an error',
+    description:
+      'vim (vi) holds the terminal with a file just opened ("FILE" 33L, 1521B in its last line, normal mode): :wq saves and quits, :cq quits with an error',
     kind: 'line',
     program: 'vim',
-    // A long path is cut at the left with "<".
-    question: /^([<"].*" (\[New\]|\d+L, \d+B)|-- (INSERT|REPLACE|VISUAL) --)/,
+    // A long path is cut at the left with "<". No Escape first: vim takes an Escape followed at once by ":" as one
+    // key, and the :wq never happens (tried in the capture).
+    question: /^[<"].*" (\[New\]|\d+L, \d+B)/,
     answers: [
-      { label: 'Save and quit (:wq)', input: { keys: ['Esc', ':', 'w', 'q', 'Enter'] } },
-      { label: 'Quit with an error (:cq)', input: { keys: ['Esc', ':', 'c', 'q', 'Enter'] } },
+      { label: 'Save and quit (:wq)', input: { text: ':wq' } },
+      { label: 'Quit with an error (:cq)', input: { text: ':cq' } },
     ],
   },
   {
