@@ -105,10 +105,15 @@ const CLAUDE_DIALOG_DELAY_MS = 1_200;
 const MARKED_OPTION = /^([❯›>▸▶→●◉*]?)\s*(\d{1,2})[.)]\s+(.+)$/;
 const HINTS = /^(esc to (cancel|interrupt)|enter to (confirm|select)|press enter to confirm|enter continue|tab to |↑\/?↓|use arrow keys|\(use arrow keys\))/i;
 
-// The Claude Code and Codex CLI rules follow screens captured from the real programs (claude 2.1.197, codex 0.169.0;
-// scripts/capture-agent-screens), and their answers are the keys that were seen to work there: a digit answers any
-// Claude Code menu at once; Codex takes the letter shown after an option, Esc for "No", a digit in its question
-// menu, but only arrows and Enter in its trust menu (a digit there moves the highlight without confirming).
+// The general rules at the end read any program by shape (an option list with one highlighted option above key hints
+// is an arrow menu; a hint line says which keys do what; [y/N]; a password), so an unknown program or a new release
+// still alerts with answers that work anywhere: arrows and Enter. The program rules before them exist only where
+// trying the real program showed something better or different, and each follows screens captured from it
+// (scripts/capture-agent-screens; claude 2.1.197, 2.1.328, 2.1.332; codex 0.169.0, 0.171.0; gemini 0.61.0):
+// Claude Code's numbered menus take a digit at once, its 2.1.33x arrow dialogs take no digits and ignore keys for a
+// moment after they open; Codex takes the letter shown after an option, Esc for "No", a digit in its question and
+// sign-in menus, but only arrows and Enter in its trust menu (a digit there moves the highlight without confirming);
+// Gemini CLI takes digits everywhere; editors and pagers get their own keys and name themselves.
 export const PROMPT_RULES: readonly PromptRule[] = [
   {
     id: 'claude-permission',
