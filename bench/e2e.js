@@ -16,7 +16,7 @@
 // Usage: npm run build && node bench/e2e.js   (BENCH_SAMPLES=N, BENCH_FLOOD_MB=N, BENCH_PHASES=latency,flood,
 // BENCH_KEEP=1 keeps the temp homes, BENCH_DEBUG=1 prints the Bot API calls of each output run)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectIpc } from '../dist/daemon/ipc/client.js';
@@ -38,6 +38,9 @@ const SCRIPTS = {
   'reader.sh': 'stty -echo\nwhile IFS= read -r l; do echo "got:$l:$EPOCHREALTIME"; done\n',
   // A busy session: 4 lines a second, from one process (a shell loop would fork twice a line and load the machine).
   'busy.pl': '$| = 1; my $i = 0; while (1) { $i++; printf "busy-%s-%d %060d\\n", $ARGV[0], $i, $i; select(undef, undef, undef, 0.25); }\n',
+  // Asks a [y/N] question after every quiet interval, its time stamped in a file (not printed: a printed line would
+  // edit the card and take the chat's send slot); reads the answer.
+  'asker.sh': 'while :; do sleep "$1"; echo "$EPOCHREALTIME" > "$2"; printf "Proceed? [y/N] "; read -r a; done\n',
   // FLOOD_MB of numbered lines, then a last line, then quiet.
   'flood.sh':
     'seq -f "flood-%010g-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnop" 1 "$1"\necho FLOOD-DONE\nexec sleep 100000\n',
@@ -191,6 +194,39 @@ async function inputLatency(rig, name, count) {
   return { raw: stats(raw), beyond: stats(raw.map((x) => x - ENTER_GAP_MS)) };
 }
 
+/**
+ * Prompt -> alert by screen rule: a [y/N] question after every quiet interval until `count` alerts reached the
+ * emulator; each is answered over IPC. Raw = the alert's arrival - the moment the question was printed; beyond =
+ * from the later of that and the chat's next send slot (the answer's card edit can still hold the slot).
+ */
+async function promptLatency(rig, name, intervalS, count) {
+  const stampFile = join(rig.home, `${name}.stamp`);
+  const raw = [];
+  const beyond = [];
+  let lastToChat = Number.NEGATIVE_INFINITY;
+  let answered = '';
+  const onCall = (call) => {
+    if (!call.ok || Number(call.params.chat_id) !== rig.dm.id) return;
+    if (!['sendMessage', 'editMessageText', 'sendDocument'].includes(call.method)) return;
+    const allowedAt = lastToChat + PRIVATE_INTERVAL_MS;
+    lastToChat = call.atMs;
+    if (call.method !== 'sendMessage' || !String(call.params.text ?? '').startsWith(`❓ ${name} waits for input`)) return;
+    const stampText = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
+    if (stampText === '' || stampText === answered) return;
+    answered = stampText;
+    const stamp = Number(stampText) * 1000;
+    raw.push(call.atMs - stamp);
+    beyond.push(call.atMs - Math.max(stamp, allowedAt));
+    void rig.ipc.request('session.send', { session: name, text: 'y' }).catch(() => undefined);
+  };
+  rig.emu.on('call', onCall);
+  await newSession(rig, name, 'asker.sh', String(intervalS), stampFile);
+  await rig.emu.waitFor(() => raw.length >= count, { timeoutMs: (count * (intervalS + 3) + 60) * 1000, description: `${count} prompt alerts` });
+  rig.emu.off('call', onCall);
+  await endSession(rig, name);
+  return { raw: stats(raw), beyond: stats(beyond) };
+}
+
 async function flood(rig) {
   const lines = Math.ceil((FLOOD_MB * 1e6) / FLOOD_LINE_BYTES);
   const lastLine = `flood-${String(lines).padStart(10, '0')}-`;
@@ -250,8 +286,14 @@ async function main() {
   const inp = (title, r) => {
     console.log(`${title}\n   raw            ${fmt(r.raw)}\n   minus ${ENTER_GAP_MS} ms gap ${fmt(r.beyond)}`);
   };
-  const phases = (process.env.BENCH_PHASES ?? 'latency,flood').split(',');
+  const phases = (process.env.BENCH_PHASES ?? 'latency,prompt,flood').split(',');
   if (phases.includes('latency')) await latencies(out, inp);
+  if (phases.includes('prompt')) {
+    const rig = await startRig();
+    const r = await promptLatency(rig, 'asker', 2.5, Math.max(10, Math.round(SAMPLES / 2)));
+    await rig.stop();
+    console.log(`4) prompt on screen -> alert at the Bot API (screen rule, settle ${300} ms)\n   raw            ${fmt(r.raw)}\n   beyond window  ${fmt(r.beyond)}`);
+  }
   if (phases.includes('flood')) await floodPhase();
   console.log(`\ntotal ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 }

@@ -1,10 +1,12 @@
-// A loopback stand-in for the model APIs of Claude Code (Anthropic Messages) and Codex CLI (OpenAI Responses), just
-// enough for their TUIs to show their question screens. The user's last message says what the "model" does:
-//   `run: CMD`       claude: a Bash tool_use; codex: an exec_command function_call
+// A loopback stand-in for the model APIs of Claude Code (Anthropic Messages), Codex CLI (OpenAI Responses) and Gemini
+// CLI (Gemini generateContent / streamGenerateContent), just enough for their TUIs to show their question screens.
+// The user's last message says what the "model" does:
+//   `run: CMD`       claude: a Bash tool_use; codex: an exec_command function_call; gemini: run_shell_command
 //   `escalate: CMD`  codex: an exec_command asking to run outside the sandbox; claude: same as run
 //   `write: PATH`    claude: a Write tool_use creating PATH; codex: an apply_patch adding PATH
 //   `edit: PATH`     claude: a Read tool_use of PATH, then an Edit changing `before` to `after`; codex: as write
-//   `ask: QUESTION`  claude: an AskUserQuestion tool_use; codex: request_user_input (Plan mode); three options
+//   `ask: QUESTION`  claude: an AskUserQuestion tool_use; codex: request_user_input (Plan mode); gemini: ask_user;
+//                    three options
 //   `plan: STEP`     claude in plan mode: writes a one-step plan to its plan file, then ExitPlanMode
 //   anything else    a short text answer
 // Once a tool result comes back the answer is text quoting the result, so a capture can see whether the tool ran or
@@ -249,6 +251,64 @@ function streamCodex(res, body, turn) {
   res.end();
 }
 
+// ---- Gemini generateContent (gemini) ----
+
+/** A value that fits a JSON schema (Gemini CLI's side calls, such as its model router, ask for JSON). */
+function sampleOf(schema) {
+  const type = String(schema?.type ?? 'string').toLowerCase();
+  if (type === 'object') {
+    return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, sub]) => [key, sampleOf(sub)]));
+  }
+  if (type === 'array') return [];
+  if (type === 'integer' || type === 'number') return 10;
+  if (type === 'boolean') return false;
+  return Array.isArray(schema?.enum) ? schema.enum[0] : 'simple';
+}
+
+function geminiTurn(body) {
+  const schema = body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema;
+  if (schema) return { text: JSON.stringify(sampleOf(schema)) };
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  const last = contents.at(-1);
+  const parts = Array.isArray(last?.parts) ? last.parts : [];
+  const response = parts.find((p) => p?.functionResponse)?.functionResponse;
+  if (response) {
+    return { text: `Tool result: ${JSON.stringify(response.response ?? {}).slice(0, 160).replace(/\s+/g, ' ')}` };
+  }
+  const tools = (Array.isArray(body.tools) ? body.tools : []).flatMap((t) => t?.functionDeclarations ?? []);
+  if (tools.length === 0) return { text: 'Capture session' };
+  const { kind, arg } = directive(parts.map((p) => p?.text ?? '').join('\n'));
+  switch (kind) {
+    case 'run':
+    case 'escalate':
+      return { call: { name: 'run_shell_command', args: { command: arg, description: 'Run the requested command' } } };
+    case 'write':
+    case 'edit':
+      return { call: { name: 'write_file', args: { file_path: arg, content: 'written by the stand-in model\n' } } };
+    case 'ask': {
+      const { question, header, options } = askQuestion(arg);
+      return { call: { name: 'ask_user', args: { questions: [{ question, header, type: 'choice', options }] } } };
+    }
+    default:
+      return { text: 'Nothing to do.' };
+  }
+}
+
+function geminiResponse(body, turn) {
+  const part = turn.call ? { functionCall: { name: turn.call.name, args: turn.call.args } } : { text: turn.text };
+  return {
+    candidates: [{ content: { role: 'model', parts: [part] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+    modelVersion: body.model ?? 'stand-in',
+  };
+}
+
+function streamGemini(res, body, turn) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.write(`data: ${JSON.stringify(geminiResponse(body, turn))}\n\n`);
+  res.end();
+}
+
 /**
  * Starts the stand-in on 127.0.0.1 and a random port; onRequest sees every request.
  * @param {{ onRequest?: (method: string, path: string, body: any) => void }} [options]
@@ -271,6 +331,13 @@ export async function startModelServer(options = {}) {
       if (req.method === 'POST' && path === '/v1/messages') return streamClaude(res, body, claudeTurn(body));
       if (req.method === 'POST' && path === '/v1/messages/count_tokens') return json(res, 200, { input_tokens: 10 });
       if (req.method === 'POST' && path === '/v1/responses') return streamCodex(res, body, codexTurn(body));
+      const gemini = /^\/v1(beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path);
+      if (req.method === 'POST' && gemini) {
+        if (gemini[3] === 'countTokens') return json(res, 200, { totalTokens: 10 });
+        const turn = geminiTurn(body);
+        if (gemini[3] === 'streamGenerateContent') return streamGemini(res, { ...body, model: gemini[2] }, turn);
+        return json(res, 200, geminiResponse({ ...body, model: gemini[2] }, turn));
+      }
       if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { data: [], object: 'list' });
       return json(res, 404, { error: { type: 'not_found_error', message: `stand-in has no ${req.method} ${path}` } });
     });

@@ -90,7 +90,9 @@ export function renderAlert(view: SessionView, kind: AlertKind, answerIds: reado
   const buttons = answers
     .map((answer, i) => ({ text: clipLine(answer.label, 40), data: answerIds[i] ?? '' }))
     .filter((b) => b.data !== '');
-  return { text: `❓ ${label} waits for input:${question}${hint}`, pre: false, buttons: rows(buttons, 3), silent: false };
+  // An editor or a pager holds the terminal (git rebase -i opened vim): say which, the question alone is its status line.
+  const holder = prompt?.program === undefined ? '' : ` (${prompt.program} holds the terminal)`;
+  return { text: `❓ ${label} waits for input${holder}:${question}${hint}`, pre: false, buttons: rows(buttons, 3), silent: false };
 }
 
 /** A one-line entry of /sessions. */

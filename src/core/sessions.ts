@@ -34,6 +34,8 @@ export interface PromptView {
   answers: PromptAnswer[];
   /** A password prompt: never offer answers through buttons. */
   secret: boolean;
+  /** The program that holds the terminal when it is an editor or a pager (vim, less). */
+  program?: string;
 }
 
 /** A session with its live state, as shown by /sessions, status cards and `pocket status`. */

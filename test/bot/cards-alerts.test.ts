@@ -112,6 +112,27 @@ describe('alerts', () => {
     expect(h.emu.message(h.chat, alert.messageId)?.replyMarkup).toBeUndefined();
   });
 
+  it('an answer that carries a delay (a dialog deaf to keys just after it opens) is typed that long after the press', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('claude');
+    const trust: PromptView = {
+      ruleId: 'claude-trust-arrows',
+      question: 'Quick safety check: Is this a project you created or one you trust?',
+      answers: [
+        { label: 'No, exit', input: { keys: ['Enter'], delayMs: 400 } },
+        { label: 'Yes, I trust this folder', input: { keys: ['Down', 'Enter'], delayMs: 400 } },
+      ],
+      secret: false,
+    };
+    h.sessions.waitAt(s.id, trust);
+    const alert = await botSaid(h, h.chat, /claude waits for input/);
+    const pressedAt = Date.now();
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, button(h, alert.messageId, 'Yes, I trust this folder'));
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'sendKeys'));
+    expect(Date.now() - pressedAt).toBeGreaterThanOrEqual(400);
+    expect(h.sessions.calls.filter((c) => c.method === 'sendKeys').map((c) => c.args)).toEqual([[s.id, ['Down', 'Enter']]]);
+  });
+
   it('does not type an answer when the prompt is gone; secret prompts get no buttons', async () => {
     h = await running(await startBot());
     const s = h.sessions.add('ssh');

@@ -52,6 +52,11 @@ describe('renderAlert', () => {
     expect(alert.buttons).toEqual([[{ text: 'y', data: 'a1' }, { text: 'N', data: 'a2' }]]);
     expect(alert.silent).toBe(false);
   });
+  it('waiting in an editor or a pager: says which program holds the terminal', () => {
+    const vim = { ruleId: 'editor-vim', question: '".git/rebase-merge/git-rebase-todo" 33L, 1521B', answers: [{ label: 'Save and quit (:wq)', input: { text: ':wq' } }], secret: false, program: 'vim' };
+    const alert = renderAlert(view({ state: 'waiting', prompt: vim }), 'waiting', ['a1']);
+    expect(alert.text).toBe('❓ build waits for input (vim holds the terminal):\n".git/rebase-merge/git-rebase-todo" 33L, 1521B\nReply to this message to answer.');
+  });
   it('secret prompts never get buttons; idle is silent; exit says the code', () => {
     const secret = renderAlert(view({ state: 'waiting', prompt: { ...prompt, secret: true } }), 'waiting', ['a1', 'a2']);
     expect(secret.buttons).toEqual([]);

@@ -1,6 +1,7 @@
 // Does the screen show a prompt waiting for an answer? Interprets the rules of prompt-rules.ts over the bottom of
 // the screen only: a question that scrolled up was already answered.
 import {
+  type HintsRule,
   type MenuPress,
   type MenuRule,
   PROMPT_RULES,
@@ -17,6 +18,8 @@ export interface PromptMatch {
   answers: PromptAnswer[];
   /** A password or the like: it must be typed by the person, never sent from a button. */
   secret: boolean;
+  /** The program that holds the terminal, when the rule knows it (vim, less). */
+  program?: string;
   rulesVersion: number;
 }
 
@@ -42,12 +45,24 @@ export function detectPrompt(screen: readonly string[], rules: readonly PromptRu
   const lines = promptWindow(screen);
   if (lines.length === 0) return null;
   for (const rule of rules) {
-    const found = rule.kind === 'line' ? matchLine(rule, lines) : matchMenu(rule, lines);
+    const found = matchRule(rule, lines);
     if (found) {
-      return { ruleId: rule.id, ...found, secret: rule.secret ?? false, rulesVersion: PROMPT_RULES_VERSION };
+      const program = rule.program === undefined ? {} : { program: rule.program };
+      return { ruleId: rule.id, ...found, secret: rule.secret ?? false, ...program, rulesVersion: PROMPT_RULES_VERSION };
     }
   }
   return null;
+}
+
+function matchRule(rule: PromptRule, lines: string[]): Found | null {
+  switch (rule.kind) {
+    case 'line':
+      return matchLine(rule, lines);
+    case 'hints':
+      return matchHints(rule, lines);
+    case 'menu':
+      return rule.unnumbered ? matchUnnumberedMenu(rule, lines) : matchMenu(rule, lines);
+  }
 }
 
 type Found = { question: string; answers: PromptAnswer[] };
@@ -65,6 +80,7 @@ interface Option {
 
 function matchMenu(rule: MenuRule, lines: string[]): Found | null {
   let i = lines.length - 1;
+  if (rule.needsLastLine && !rule.needsLastLine.test((lines[i] ?? '').trim())) return null;
   let inputPrompt: string | undefined;
   if (rule.needsInputPrompt) {
     const last = (lines[i] ?? '').trim();
@@ -81,6 +97,9 @@ function matchMenu(rule: MenuRule, lines: string[]): Found | null {
   for (; i >= 0; i--) {
     const line = lines[i] ?? '';
     const m = rule.option.exec(line.trim());
+    // Numbers count down going up; another numbered line above the first option (a plan's "1. …") ends the block.
+    const first = options[0];
+    if (m && first !== undefined && Number(m[2]) !== first.number - 1) break;
     if (m) {
       // A described option's own text ends at a wide gap; the lines held under it describe it rather than wrap it.
       const own = rule.described ? (m[3] ?? '').split(/\s{2,}/)[0] : m[3];
@@ -95,17 +114,77 @@ function matchMenu(rule: MenuRule, lines: string[]): Found | null {
 
   // Held lines left above the first option are context (the question itself when everything is indented): they are
   // looked at first and do not count against questionWithin.
-  let question: string | undefined;
-  for (let j = i + held.length; j >= 0 && j > i - rule.questionWithin; j--) {
-    const line = (lines[j] ?? '').trim();
-    if (rule.question.test(line)) {
-      question = line;
-      break;
-    }
-  }
+  let question = questionAbove(lines, i + held.length, rule.questionWithin + held.length, rule.question);
   question ??= inputPrompt;
   if (question === undefined) return null;
-  return { question, answers: options.map((o) => answerFor(o, options, rule.press)) };
+  return { question, answers: options.map((o) => withDelay(answerFor(o, options, rule.press), rule.delayMs)) };
+}
+
+/** Finds the question: the nearest line that matches, from line `from` up, at most `within` lines. */
+function questionAbove(lines: string[], from: number, within: number, question: RegExp): string | undefined {
+  for (let j = from; j >= 0 && j > from - within; j--) {
+    const line = (lines[j] ?? '').trim();
+    if (question.test(line)) return line;
+  }
+  return undefined;
+}
+
+const HIGHLIGHT = /^(\s*)[❯›>▸▶→●]\s+(\S.*)$/;
+const MENU_MAX = 9;
+
+/** Options without numbers: the lines at one indentation above the hints, one of them highlighted. */
+function matchUnnumberedMenu(rule: MenuRule, lines: string[]): Found | null {
+  let i = lines.length - 1;
+  let hints = 0;
+  while (i >= 0 && rule.trailer?.test((lines[i] ?? '').trim())) {
+    i--;
+    hints++;
+  }
+  if (hints === 0) return null;
+  const options: Option[] = [];
+  let column: number | null = null;
+  for (; i >= 0; i--) {
+    const line = lines[i] ?? '';
+    const marked = HIGHLIGHT.exec(line);
+    const label = marked ? (marked[2] ?? '') : line.trim();
+    const at = line.length - line.trimStart().length + (marked ? line.trimStart().length - label.length : 0);
+    column ??= at;
+    // A label starts with a letter or digit: output lines (⎿ …, $ …) above the dialog end the block.
+    if (at !== column || !/^[\p{L}\p{N}]/u.test(label) || Array.from(label).length > LABEL_MAX) break;
+    options.unshift({ marked: marked !== null, number: 0, label });
+    if (options.length > MENU_MAX) return null;
+  }
+  options.forEach((o, k) => {
+    o.number = k + 1;
+  });
+  if (options.filter((o) => o.marked).length !== 1 || !isMenu(options, rule)) return null;
+  const question = questionAbove(lines, i, rule.questionWithin, rule.question);
+  if (question === undefined) return null;
+  return { question, answers: options.map((o) => withDelay(answerFor(o, options, 'arrows'), rule.delayMs)) };
+}
+
+const HINT_KEYS: Record<string, string> = { enter: 'Enter', esc: 'Esc', tab: 'Tab' };
+
+/** "Enter to confirm · Esc to cancel": each Enter / Esc / Tab hint becomes an answer labelled with what it does. */
+function matchHints(rule: HintsRule, lines: string[]): Found | null {
+  const last = (lines.at(-1) ?? '').trim();
+  if (!rule.hints.test(last)) return null;
+  const answers: PromptAnswer[] = [];
+  for (const part of last.replace(/^\(|\)$/g, '').split(/\s*[·,]\s*/)) {
+    const m = /^(?:press\s+)?(\w+) to (.+)$/i.exec(part.trim());
+    const key = HINT_KEYS[(m?.[1] ?? '').toLowerCase()];
+    if (m && key) answers.push(withDelay({ label: shorten(capitalize(m[2] ?? '')), input: { keys: [key] } }, rule.delayMs));
+  }
+  if (answers.length === 0) return null;
+  const question = rule.question ? questionAbove(lines, lines.length - 2, rule.questionWithin ?? 1, rule.question) : undefined;
+  if (rule.question && question === undefined) return null;
+  return { question: question ?? last, answers };
+}
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+function withDelay(answer: PromptAnswer, delayMs: number | undefined): PromptAnswer {
+  return delayMs === undefined ? answer : { ...answer, input: { ...answer.input, delayMs } };
 }
 
 function isMenu(options: Option[], rule: MenuRule): boolean {
@@ -119,7 +198,8 @@ function isMenu(options: Option[], rule: MenuRule): boolean {
 const SHORTCUT = /\s*\((\w+|esc)\)$/i;
 
 function answerFor(option: Option, all: Option[], press: MenuPress): PromptAnswer {
-  const label = shorten(option.label.replace(SHORTCUT, ''));
+  // Codex's "(y)" / "(esc)" is the key, not part of the label; "No (recommended)" keeps its words.
+  const label = shorten(/\((\w|esc)\)$/i.test(option.label) ? option.label.replace(SHORTCUT, '') : option.label);
   const digit = String(option.number);
   switch (press) {
     case 'digit':

@@ -2,10 +2,14 @@
 // one more entry here plus a fixture, not new code. Bump PROMPT_RULES_VERSION whenever a rule changes what matches.
 // Rules see the last non-blank screen lines with box borders (│ ╭ ─ ╰) already removed; first match wins.
 
-export const PROMPT_RULES_VERSION = 2;
+export const PROMPT_RULES_VERSION = 3;
 
-/** Text is typed literally, then Enter; keys are SPECIAL_KEYS names or single characters. */
-export type PromptInput = { text: string } | { keys: string[] };
+/**
+ * Text is typed literally, then Enter; keys are SPECIAL_KEYS names or single characters. delayMs: the dialog ignores
+ * keys for a moment after it opens (Claude Code 2.1.33x, measured by scripts/capture-agent-screens), so the answer is
+ * sent that long after the button is pressed rather than at once.
+ */
+export type PromptInput = ({ text: string } | { keys: string[] }) & { delayMs?: number };
 
 export interface PromptAnswer {
   label: string;
@@ -27,6 +31,8 @@ interface RuleBase {
   id: string;
   description: string;
   secret?: boolean;
+  /** The program that holds the terminal (an editor, a pager), named in the alert. */
+  program?: string;
 }
 
 /** The question is the last non-blank line: the cursor waits at its end. */
@@ -59,21 +65,55 @@ export interface MenuRule extends RuleBase {
   needsMarker?: boolean;
   /** The last line must be a trailer that is an input prompt (`#?`, `Enter choice:`); it becomes the question. */
   needsInputPrompt?: RegExp;
+  /** The last line must match (a hint line only this program shows). */
+  needsLastLine?: RegExp;
+  /**
+   * The options carry no numbers: they are the lines at one indentation right above the trailer, exactly one of them
+   * highlighted, and at least one trailer line (the key hints) must follow them.
+   */
+  unnumbered?: boolean;
   press: MenuPress;
+  /** See PromptInput.delayMs. */
+  delayMs?: number;
 }
 
-export type PromptRule = LineRule | MenuRule;
+/**
+ * The last line says which keys do what ("Enter to confirm · Esc to cancel", "(Press Enter to submit, Esc to
+ * cancel)"): a dialog without options whose answers are those keys. Only Enter, Esc and Tab are offered.
+ */
+export interface HintsRule extends RuleBase {
+  kind: 'hints';
+  /** The whole hint line must match (tells one dialog from another). */
+  hints: RegExp;
+  /** The question: the nearest line above that matches, at most questionWithin lines up; else the hint line. */
+  question?: RegExp;
+  questionWithin?: number;
+  delayMs?: number;
+}
+
+export type PromptRule = LineRule | MenuRule | HintsRule;
 
 const yes = (text: string): PromptAnswer => ({ label: 'Yes', input: { text } });
 const no = (text: string): PromptAnswer => ({ label: 'No', input: { text } });
 
+/**
+ * Claude Code 2.1.33x ignores keys for about a second after a dialog opens (scripts/capture-agent-screens measures
+ * it): an answer sent sooner is lost.
+ */
+const CLAUDE_DIALOG_DELAY_MS = 1_200;
+
 const MARKED_OPTION = /^([❯›>▸▶→●◉*]?)\s*(\d{1,2})[.)]\s+(.+)$/;
 const HINTS = /^(esc to (cancel|interrupt)|enter to (confirm|select)|press enter to confirm|enter continue|tab to |↑\/?↓|use arrow keys|\(use arrow keys\))/i;
 
-// The Claude Code and Codex CLI rules follow screens captured from the real programs (claude 2.1.197, codex 0.169.0;
-// scripts/capture-agent-screens), and their answers are the keys that were seen to work there: a digit answers any
-// Claude Code menu at once; Codex takes the letter shown after an option, Esc for "No", a digit in its question
-// menu, but only arrows and Enter in its trust menu (a digit there moves the highlight without confirming).
+// The general rules at the end read any program by shape (an option list with one highlighted option above key hints
+// is an arrow menu; a hint line says which keys do what; [y/N]; a password), so an unknown program or a new release
+// still alerts with answers that work anywhere: arrows and Enter. The program rules before them exist only where
+// trying the real program showed something better or different, and each follows screens captured from it
+// (scripts/capture-agent-screens; claude 2.1.197, 2.1.328, 2.1.332; codex 0.169.0, 0.171.0; gemini 0.61.0):
+// Claude Code's numbered menus take a digit at once, its 2.1.33x arrow dialogs take no digits and ignore keys for a
+// moment after they open; Codex takes the letter shown after an option, Esc for "No", a digit in its question and
+// sign-in menus, but only arrows and Enter in its trust menu (a digit there moves the highlight without confirming);
+// Gemini CLI takes digits everywhere; editors and pagers get their own keys and name themselves.
 export const PROMPT_RULES: readonly PromptRule[] = [
   {
     id: 'claude-permission',
@@ -124,6 +164,44 @@ export const PROMPT_RULES: readonly PromptRule[] = [
     press: 'digit',
   },
   {
+    id: 'claude-trust-arrows',
+    description:
+      'Claude Code 2.1.33x on a new folder: "Quick safety check", an arrow menu with "No, exit" highlighted first; digits do nothing, keys are ignored for a moment after it opens',
+    kind: 'menu',
+    unnumbered: true,
+    question: /^Quick safety check:/,
+    questionWithin: 6,
+    option: MARKED_OPTION,
+    someOption: /^Yes, I trust this folder$/,
+    trailer: HINTS,
+    press: 'arrows',
+    delayMs: CLAUDE_DIALOG_DELAY_MS,
+  },
+  {
+    id: 'claude-arrows',
+    description:
+      'Claude Code 2.1.33x asks with an un-numbered arrow menu: "Do you want to use this API key?" (Yes / No (recommended)), auto mode\'s "Do you want to proceed?" (No / Yes)',
+    kind: 'menu',
+    unnumbered: true,
+    question: /^Do you want to .+\?$/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    someOption: /^(Yes|No)\b/,
+    trailer: HINTS,
+    press: 'arrows',
+    delayMs: CLAUDE_DIALOG_DELAY_MS,
+  },
+  {
+    id: 'claude-auto-mode-check',
+    description:
+      'Claude Code 2.1.33x in auto mode when its server-side check is unreachable: "Enter to stay in auto mode · shift+Tab to leave … · Esc to cancel"',
+    kind: 'hints',
+    hints: /^Enter to stay in auto mode\b.*\bEsc to cancel$/i,
+    question: /^Auto mode can't check actions\b/,
+    questionWithin: 16,
+    delayMs: CLAUDE_DIALOG_DELAY_MS,
+  },
+  {
     id: 'codex-approval',
     description: 'Codex CLI asks to approve a command or an edit, options with (y)/(a)/(p)/(esc) shortcuts',
     kind: 'menu',
@@ -158,6 +236,95 @@ export const PROMPT_RULES: readonly PromptRule[] = [
     press: 'arrows',
   },
   {
+    id: 'codex-login',
+    description: 'Codex CLI without credentials: "Sign in with ChatGPT / Device Code / another way" and its next menu; a digit selects at once',
+    kind: 'menu',
+    question: /^(Choose how you want to use Codex\.?|Sign in another way|Welcome to Codex\b.*)$/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    someOption: /^(Sign in with ChatGPT|Use an OpenAI API key)$/,
+    described: true,
+    trailer: /^press (enter to continue|esc to go back)$/i,
+    press: 'digit',
+  },
+  {
+    id: 'gemini-trust',
+    description: 'Gemini CLI on a new folder: "Do you trust the files in this folder?" (folder / parent folder / don\'t trust)',
+    kind: 'menu',
+    question: /^Do you trust the files in this folder\?$/,
+    questionWithin: 6,
+    option: MARKED_OPTION,
+    someOption: /^Don't trust$/,
+    press: 'digit',
+  },
+  {
+    id: 'gemini-auth',
+    description: 'Gemini CLI without a chosen sign-in: "How would you like to authenticate for this project?"',
+    kind: 'menu',
+    question: /^How would you like to authenticate\b/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    someOption: /^Use Gemini API Key$/,
+    trailer: /^(Existing API key detected\b.*|\(Use Enter to select\)|Terms of Services\b.*|https?:\/\/\S+)$/,
+    press: 'arrows',
+  },
+  {
+    id: 'gemini-approval',
+    description: 'Gemini CLI asks before a tool runs: "Allow execution of [Shell]?", "Apply this change?"; digits answer',
+    kind: 'menu',
+    question: /^(Allow execution of .+|Apply this change|Allow .+)\?$/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    someOption: /^No, suggest changes\b/,
+    press: 'shortcut',
+  },
+  {
+    id: 'gemini-question',
+    description: 'Gemini CLI asks the user a question (ask_user): options with descriptions, "Enter to select · ↑/↓ to navigate"',
+    kind: 'menu',
+    // The question is above the list's scroll marker (▲).
+    question: /^[^\s▲▼]/,
+    questionWithin: 2,
+    option: MARKED_OPTION,
+    described: true,
+    trailer: /^(Enter to select\b.*|▼)$/,
+    needsLastLine: /^Enter to select · ↑\/↓ to navigate\b/,
+    press: 'digit',
+  },
+  {
+    id: 'editor-vim',
+    description:
+      'vim (vi) holds the terminal with a file just opened ("FILE" 33L, 1521B in its last line, normal mode): :wq saves and quits, :cq quits with an error',
+    kind: 'line',
+    program: 'vim',
+    // A long path is cut at the left with "<". No Escape first: vim takes an Escape followed at once by ":" as one
+    // key, and the :wq never happens (tried in the capture).
+    question: /^[<"].*" (\[New\]|\d+L, \d+B)/,
+    answers: [
+      { label: 'Save and quit (:wq)', input: { text: ':wq' } },
+      { label: 'Quit with an error (:cq)', input: { text: ':cq' } },
+    ],
+  },
+  {
+    id: 'editor-nano',
+    description: 'nano holds the terminal (its ^G Help … ^X Exit bar): it needs Ctrl+X, which pocket does not send, so no buttons',
+    kind: 'line',
+    program: 'nano',
+    question: /^\^X Exit\b|\^G Help\b.*\^X Exit\b/,
+    answers: [],
+  },
+  {
+    id: 'pager-less',
+    description: 'A pager (less, git log, man) at its prompt, ":" or "(END)": Space shows the next page, q quits',
+    kind: 'line',
+    program: 'less',
+    question: /^(:|\(END\)|.*\(END\)|lines \d+-\d+\/\d+\b.*)$/,
+    answers: [
+      { label: 'Next page', input: { keys: [' '] } },
+      { label: 'Quit (q)', input: { keys: ['q'] } },
+    ],
+  },
+  {
     id: 'password',
     description: 'A password, passphrase or PIN prompt; answers never go through a button',
     kind: 'line',
@@ -180,6 +347,19 @@ export const PROMPT_RULES: readonly PromptRule[] = [
     answers: [yes('yes'), no('no')],
   },
   {
+    id: 'default-answer',
+    description: 'A question with its default in parentheses, as npm init asks: "package name: (shop)"; Enter takes it',
+    kind: 'line',
+    question: /^[\w][\w .'/-]{0,60}: \([^()]{1,60}\)\s*$/,
+    answers: [{ label: 'Take the default', input: { keys: ['Enter'] } }],
+  },
+  {
+    id: 'key-hints',
+    description: 'A dialog that lists its keys on the last line: "(Press Enter to submit, Esc to cancel …)"',
+    kind: 'hints',
+    hints: /^\(?(press )?enter to \w+.*\besc to \w+/i,
+  },
+  {
     id: 'press-enter',
     description: '"Press Enter to continue", "Press any key"',
     kind: 'line',
@@ -194,6 +374,17 @@ export const PROMPT_RULES: readonly PromptRule[] = [
     questionWithin: 1,
     option: MARKED_OPTION,
     needsMarker: true,
+    trailer: HINTS,
+    press: 'arrows',
+  },
+  {
+    id: 'menu-highlighted',
+    description: 'An arrow-key menu without numbers: options at one indentation, one highlighted, key hints under them',
+    kind: 'menu',
+    unnumbered: true,
+    question: /[?:]$|\?/,
+    questionWithin: 3,
+    option: MARKED_OPTION,
     trailer: HINTS,
     press: 'arrows',
   },

@@ -185,5 +185,6 @@ function withoutTrailingBlanks(lines: string[]): string[] {
 
 function toPromptView(match: PromptMatch | null): PromptView | null {
   if (match === null) return null;
-  return { ruleId: match.ruleId, question: match.question, answers: match.secret ? [] : match.answers, secret: match.secret };
+  const program = match.program === undefined ? {} : { program: match.program };
+  return { ruleId: match.ruleId, question: match.question, answers: match.secret ? [] : match.answers, secret: match.secret, ...program };
 }

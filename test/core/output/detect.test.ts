@@ -32,6 +32,60 @@ describe('detectPrompt over screen fixtures', () => {
   }
 });
 
+// Drift guard: the screens of older releases stay in the corpus with their expectations, so a rule changed for a new
+// release that stops matching an older screen it used to match fails here, by name, instead of in the field.
+interface Corpus {
+  minimumReleases: number;
+  releases: Record<string, string[]>;
+  singleReleaseUntilTheNextOne: string[];
+}
+const corpus: Corpus = JSON.parse(readFileSync(join(SCREENS, 'corpus.json'), 'utf8'));
+const RELEASE_FIXTURE = /^(?:neg-)?([a-z]+)-(\d+\.\d+\.\d+)-/;
+
+/** Fixture names of one release of one CLI, positive and negative. */
+function releaseFixtures(cli: string, version: string): string[] {
+  return names.filter((n) => {
+    const m = RELEASE_FIXTURE.exec(n);
+    return m?.[1] === cli && m[2] === version;
+  });
+}
+
+describe('drift guard over releases', () => {
+  it('keeps the screens of at least the two latest releases of each agent CLI', () => {
+    for (const [cli, versions] of Object.entries(corpus.releases)) {
+      const needed = corpus.singleReleaseUntilTheNextOne.includes(cli) ? 1 : corpus.minimumReleases;
+      expect(versions.length, cli).toBeGreaterThanOrEqual(needed);
+      for (const version of versions) {
+        const fixtures = releaseFixtures(cli, version);
+        expect(fixtures.filter((n) => !n.startsWith('neg-')).length, `${cli} ${version}: waiting screens`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('knows every release in the corpus (a captured release is listed, so it cannot be dropped unnoticed)', () => {
+    const captured = new Set<string>();
+    for (const name of names) {
+      const [, cli = '', version = ''] = RELEASE_FIXTURE.exec(name) ?? [];
+      if (cli in corpus.releases) captured.add(`${cli} ${version}`);
+    }
+    const listed = new Set(Object.entries(corpus.releases).flatMap(([cli, versions]) => versions.map((v) => `${cli} ${v}`)));
+    expect([...captured].sort()).toEqual([...listed].sort());
+  });
+
+  for (const [cli, versions] of Object.entries(corpus.releases)) {
+    for (const version of versions) {
+      it(`${cli} ${version}: each captured screen is still seen as captured (waiting by the same rule, or not)`, () => {
+        for (const name of releaseFixtures(cli, version)) {
+          const want = JSON.parse(readFileSync(join(SCREENS, `${name}.expect.json`), 'utf8'));
+          const got = detectPrompt(screen(name));
+          expect(got?.ruleId ?? null, `${name}: rule`).toBe(want?.ruleId ?? null);
+          expect(got?.answers.map((a) => a.input) ?? null, `${name}: keys`).toEqual(want?.answers.map((a: { input: unknown }) => a.input) ?? null);
+        }
+      });
+    }
+  }
+});
+
 describe('detectPrompt', () => {
   it('offers only keys pocket can send: SPECIAL_KEYS or single characters', () => {
     for (const name of names) {
