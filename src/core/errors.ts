@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_EXISTS'
   | 'TELEGRAM_FAILED'
+  | 'AGENT_UNAVAILABLE'
   | 'USAGE'
   | 'INTERNAL';
 

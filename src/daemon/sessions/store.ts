@@ -21,6 +21,8 @@ const recordSchema = z.object({
   exitedAt: z.string().nullable(),
   /** Absent in files written before pane marks. */
   nonce: z.string().optional(),
+  /** Agent sessions only; absent in files written before them. */
+  agent: z.object({ cwd: z.string(), agentSessionId: z.string().nullable(), fork: z.boolean() }).optional(),
 });
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
