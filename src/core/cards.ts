@@ -1,5 +1,6 @@
 // What a status card and an alert say. Pure: the bot renders with these and sends through the outbox. Text is plain
 // (the messenger escapes it; cards are sent as one <pre> block so the terminal lines keep their columns).
+import { renderAgentCard } from './agent-cards.js';
 import type { AlertKind, FullScreen, SessionView } from './sessions.js';
 
 export interface CardButtonIds {
@@ -8,6 +9,8 @@ export interface CardButtonIds {
   ctrlC: string;
   enter: string;
   kill: string;
+  /** Agent sessions: cancel the running turn. */
+  cancel: string;
 }
 
 export interface RenderedButton {
@@ -40,6 +43,7 @@ export function stateText(view: SessionView): string {
 }
 
 export function renderCard(view: SessionView, lines: readonly string[], ids: CardButtonIds): RenderedMessage {
+  if (view.agentLive !== undefined) return renderAgentCard(view, ids);
   const head = [
     `${STATE_ICON[view.state]} ${sessionLabel(view)} — ${stateText(view)}${view.muted ? ' · muted' : ''}`,
     `$ ${clipLine(view.command || '(shell)')}`,

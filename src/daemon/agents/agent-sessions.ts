@@ -56,6 +56,8 @@ interface Runtime {
   allowedTools: Set<string>;
   /** The running turn, so kill and stop can wait for it to end. */
   running: Promise<void> | null;
+  /** The last write of the conversation id: a turn is reported ended only once its id is on disk. */
+  persisted: Promise<void>;
 }
 
 const NOT_INSTALLED: Record<AgentKind, string> = { codex: 'Codex', claude: 'Claude' };
@@ -250,6 +252,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
       removeImages(input);
     }
     if (controller.signal.aborted && result.outcome === 'completed') result = { outcome: 'cancelled' };
+    await runtime.persisted;
     this.#settleRequestsOf(sessionId, { type: 'timeout' }, { kind: 'cancelled' });
     log.info('agents.turn_ended', { sessionId, outcome: result.outcome, ms: this.#options.clock.now() - startedAt });
     if (!this.#runtimes.has(sessionId)) return;
@@ -282,9 +285,11 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     runtime.lastActivityAt = this.#options.clock.now();
     if (event.type === 'session') {
       // Persisted at once: a daemon stopped mid-turn continues this conversation, not a new one.
-      void this.#options.sessions.updateAgent(sessionId, { agentSessionId: event.agentSessionId, fork: false }).catch((error: unknown) => {
-        this.#options.log.error('agents.persist_failed', { sessionId, error });
-      });
+      runtime.persisted = runtime.persisted
+        .then(() => this.#options.sessions.updateAgent(sessionId, { agentSessionId: event.agentSessionId, fork: false }))
+        .catch((error: unknown) => {
+          this.#options.log.error('agents.persist_failed', { sessionId, error });
+        });
       return;
     }
     runtime.live = {
@@ -370,7 +375,10 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   #runtime(sessionId: string): Runtime {
     let runtime = this.#runtimes.get(sessionId);
     if (runtime === undefined) {
-      runtime = { queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null, allowedTools: new Set(), running: null };
+      runtime = {
+        queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null, allowedTools: new Set(),
+        running: null, persisted: Promise.resolve(),
+      };
       this.#runtimes.set(sessionId, runtime);
     }
     return runtime;
