@@ -95,8 +95,14 @@ async function openThread(server: CodexAppServer, context: AgentTurnContext, san
   return (await server.request<ThreadResponse>(method, params)).thread.id;
 }
 
+// codex-cli 0.171.0's refusal to resume a thread another codex process has loaded (its TUI, another app-server).
+const HELD_ELSEWHERE = /already has an active writer/;
+
 function openFailure(context: AgentTurnContext, error: unknown): string {
   if (context.agentSessionId === null) return `Codex could not start a thread: ${rpcFailure(error)}`;
+  if (!context.fork && HELD_ELSEWHERE.test(rpcFailure(error))) {
+    return `Codex thread ${context.agentSessionId} is open in another Codex process (a terminal at the desk?): continue it as a fork, or close it there first.`;
+  }
   const verb = context.fork ? 'fork' : 'continue';
   return `Codex could not ${verb} thread ${context.agentSessionId}: ${rpcFailure(error)}`;
 }
