@@ -58,6 +58,11 @@ const settingsSchema = z.object({
   POCKET_CODEX_PATH: z.string().min(1).optional(),
   POCKET_CLAUDE_PATH: z.string().min(1).optional(),
   POCKET_AGENT_CWD: z.string().min(1).optional(),
+  POCKET_CODEX_SANDBOX: z
+    .enum(['read-only', 'workspace-write', 'danger-full-access'], {
+      error: 'expected read-only, workspace-write or danger-full-access',
+    })
+    .default('workspace-write'),
 });
 
 export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
@@ -76,6 +81,8 @@ export interface Config {
   codexPath: string | undefined;
   claudePath: string | undefined;
   agentCwd: string | undefined;
+  /** The sandbox Codex turns run in (`codex app-server`'s thread/start `sandbox`); escalations ask the chat. */
+  codexSandbox: 'read-only' | 'workspace-write' | 'danger-full-access';
   /** Values that must never reach a log or Telegram: the token and anything in .env that looks like a secret. */
   secrets: string[];
 }
@@ -142,6 +149,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     codexPath: s.POCKET_CODEX_PATH,
     claudePath: s.POCKET_CLAUDE_PATH,
     agentCwd: s.POCKET_AGENT_CWD,
+    codexSandbox: s.POCKET_CODEX_SANDBOX,
     secrets: [...secrets],
   };
 }

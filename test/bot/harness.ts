@@ -67,7 +67,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   const config: Config = {
     home, botToken: emu.token, authorizedUserIds: [OWNER_ID], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
     shellEnabled: false, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
-    claudePath: undefined, agentCwd: undefined,
+    claudePath: undefined, agentCwd: undefined, codexSandbox: 'workspace-write',
     ...options.config,
     secrets: [emu.token, ...(options.config?.secrets ?? [])],
   };
