@@ -1,12 +1,19 @@
 // Wires the daemon's services: what runs inside `pocket __daemon`. Adapters meet only here: the bot gets its
 // stores (src/state) and settings handed in, never reaching for them itself.
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createClaudeBackend } from '../agents/claude/claude-backend.js';
+import { CodexBackend } from '../agents/codex/codex-backend.js';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import type { Config } from '../config.js';
+import { agentEnvironment } from '../core/agent-env.js';
+import type { AgentBackend, AgentKind } from '../core/agents.js';
 import { describeWriteError, type Health } from '../core/health.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
+import { AgentSessions } from './agents/agent-sessions.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
 
@@ -28,7 +35,18 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     idleMs: config.idleSeconds * 1000,
     health: context.health,
   });
-  const services: DaemonService[] = [sessions];
+  const agentEnv = agentEnvironment(process.env, config.secrets);
+  // Started after the sessions (whose registry holds their records), stopped before them: running turns are
+  // cancelled and reported while the bot can still send.
+  const agents = new AgentSessions({
+    sessions,
+    backends: buildAgentBackends(config, agentEnv),
+    env: agentEnv,
+    defaultCwd: config.agentCwd ?? homedir(),
+    imagesDir: join(paths.state, 'agent-images'),
+    log: log.child({ area: 'agents' }),
+  });
+  const services: DaemonService[] = [sessions, agents];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
   if (config.botToken !== undefined) {
@@ -39,11 +57,24 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       stores: openBotStores(paths.state, log, context.health),
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
       onStatusChange: () => context.changes.emit('changed'),
+      agents,
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
   }
   return { services, status, sessions };
+}
+
+/**
+ * The coding agents pocket can drive. Both are always built: whether each can run here (SDK installed, executable
+ * found) is their availability(), which /claude, /codex and `pocket doctor` report with the install command.
+ * `env` is the allow-listed environment (core/agent-env.ts): Codex's look-ups outside a turn get nothing more.
+ */
+export function buildAgentBackends(config: Pick<Config, 'claudePath' | 'codexPath' | 'codexSandbox'>, env: Record<string, string>): Record<AgentKind, AgentBackend> {
+  return {
+    claude: createClaudeBackend({ claudePath: config.claudePath }),
+    codex: new CodexBackend({ env, sandbox: config.codexSandbox, ...(config.codexPath === undefined ? {} : { executable: config.codexPath }) }),
+  };
 }
 
 /** The bot's files in stateDir; a file that cannot be written is a degraded-state problem until it can again. */

@@ -1,4 +1,5 @@
 // doctor, logs and the live status TUI, driven as a person would (the TUI inside a real tmux pane).
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
@@ -50,6 +51,16 @@ describe('pocket doctor', () => {
     } finally {
       await emulator.close();
     }
+  });
+
+  it('reports per coding agent whether it works and where, or the exact install command (optional: not a failure)', async () => {
+    const h = fresh();
+    const emptyCache = join(h.home, 'no-agents-cache');
+    const fakeCodex = resolve(import.meta.dirname, '../fixtures/agents/fake-codex.mjs');
+    h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', POCKET_CODEX_PATH: fakeCodex });
+    const result = await h.run(['doctor'], { env: { POCKET_AGENTS_CACHE: emptyCache } });
+    expect(result.stdout).toContain(`ok   agent codex: works: ${fakeCodex}`);
+    expect(result.stdout).toMatch(/ok +agent claude: not available \(the Claude Agent SDK .* is not installed\); to use \/claude, install it: npm install -g @anthropic-ai\/claude-agent-sdk/);
   });
 
   it('fails with a hint per problem and exit 1', async () => {

@@ -92,14 +92,38 @@ const checkBotApi: Check = async (paths) => {
   }
 };
 
+/**
+ * One line per coding agent: works (and which executable), or why not and the exact install command. The agents are
+ * optional, so one that is not installed is reported, not failed.
+ */
+async function checkAgents(paths: HomePaths): Promise<CheckResult[]> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ home: paths.home, envFile: paths.env });
+  } catch {
+    return [{ name: 'coding agents', ok: true, detail: 'skipped: the settings are invalid' }];
+  }
+  const { agentAvailability } = await import('../../daemon/agents/availability-report.js');
+  return (await agentAvailability(config)).map(({ kind, availability }) => ({
+    name: `agent ${kind}`,
+    ok: true,
+    detail: availability.ok
+      ? `works: ${availability.executable}${availability.version === null ? '' : ` (${availability.version})`}`
+      : `not available (${availability.reason}); to use /${kind}, install it: ${availability.install}`,
+  }));
+}
+
 export const CHECKS: Check[] = [checkTmux, checkEnvPermissions, checkConfig, checkPrivateDirs, checkLock, checkBotApi];
 
 export async function doctor(home: string): Promise<void> {
   const paths = homePaths(home);
   let failed = 0;
   process.stdout.write(`pocket doctor (home ${home})\n`);
-  for (const check of CHECKS) {
-    const result = await check(paths);
+  const results = async function* () {
+    for (const check of CHECKS) yield await check(paths);
+    yield* await checkAgents(paths);
+  };
+  for await (const result of results()) {
     if (!result.ok) failed++;
     process.stdout.write(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}: ${result.detail}\n`);
     if (!result.ok && result.hint) process.stdout.write(`     hint: ${result.hint}\n`);
