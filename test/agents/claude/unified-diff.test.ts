@@ -15,7 +15,7 @@ describe('unifiedDiff', () => {
   });
 
   it('keeps three lines of context and splits far-apart changes into hunks', () => {
-    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const before = `${Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n')}\n`;
     const after = before.replace('line 2\n', 'line two\n').replace('line 19\n', 'line nineteen\n');
     expect(unifiedDiff('n.txt', before, after)).toBe(
       '--- a/n.txt\n+++ b/n.txt\n' +
