@@ -234,6 +234,24 @@ describe('Codex backend: cancel and failures', () => {
     expect(textOf(next)).toBe('echo: hello');
   });
 
+  it('runs turns of two threads at once on one app-server, each seeing only its own thread', async () => {
+    const rig = fakeRig();
+    const slow = recorder();
+    const abort = new AbortController();
+    const running = rig.backend.runTurn(rig.context(), { text: 'slow', images: [] }, slow.handlers, abort.signal);
+    await slow.waitFor((e) => e.type === 'text');
+    const quick = recorder();
+    const other = await rig.backend.runTurn(rig.context(), { text: 'hello', images: [] }, quick.handlers, never());
+    expect(textOf(other)).toBe('echo: hello');
+    expect(quick.events[0]).toEqual({ type: 'session', agentSessionId: 'thread-2' });
+    expect(slow.events).toEqual([
+      { type: 'session', agentSessionId: 'thread-1' },
+      { type: 'text', delta: 'Working on it' },
+    ]);
+    abort.abort();
+    expect(await running).toEqual({ outcome: 'cancelled' });
+  });
+
   it('is cancelled without starting anything when the signal has already aborted', async () => {
     const rig = fakeRig();
     const abort = new AbortController();
