@@ -193,6 +193,14 @@ describe('Codex backend: approvals and questions', () => {
     expect(rig.received().find((m) => m.method === 'turn/interrupt')?.params).toEqual({ threadId: 'thread-1', turnId: 'turn-thread-1-1' });
   });
 
+  it('does not take a long quiet command that follows a refusal for a stall', async () => {
+    const rig = fakeRig({ declineStallMs: 100 });
+    // The fake's next command runs 500 ms without a word: five times the stall time.
+    const result = await rig.backend.runTurn(rig.context(), { text: 'slow-after-decline 500', images: [] }, recorder(() => deny).handlers, never());
+    expect(textOf(result)).toBe('went on after the refusal');
+    expect(rig.received().filter((m) => m.method === 'turn/interrupt')).toEqual([]);
+  });
+
   it('turns a user-input request into questions with their options, and sends the answers by question id', async () => {
     const rig = fakeRig();
     const seen = recorder(() => ({ type: 'question', answers: ['Jest', 'Ada'] }));
