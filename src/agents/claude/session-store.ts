@@ -112,30 +112,25 @@ export class ClaudeSessionStore {
     this.#projects = join(configDir, 'projects');
   }
 
-  /** The project folders that may hold cwd's conversations (its path and its real path, short or hashed key). */
-  #foldersFor(cwd: string): string[] {
-    let real = cwd;
-    try {
-      real = realpathSync(cwd);
-    } catch {
-      // A folder that is gone can still have conversations.
-    }
-    const keys = [...new Set([folderKey(cwd), folderKey(real)])];
-    const names = subfolders(this.#projects).map((entry) => entry.name);
-    return names
+  /** The project folders that may hold conversations of a folder with these keys (short, or cut and hashed). */
+  #foldersFor(keys: string[]): string[] {
+    return subfolders(this.#projects)
+      .map((entry) => entry.name)
       .filter((name) => keys.some((key) => name === key || (key.length > KEY_LIMIT && name.startsWith(`${key.slice(0, KEY_LIMIT)}-`))))
       .map((name) => join(this.#projects, name));
   }
 
   async listRecent(cwd: string, limit: number): Promise<RecentAgentSession[]> {
-    const found = this.#foldersFor(cwd).flatMap(transcripts).sort((a, b) => b.mtimeMs - a.mtimeMs);
+    // The CLI may have been started in the folder's real path (a symlinked checkout, macOS's /tmp).
+    const keys = [...new Set([folderKey(cwd), folderKey(realpathOr(cwd))])];
+    const found = this.#foldersFor(keys).flatMap(transcripts).sort((a, b) => b.mtimeMs - a.mtimeMs);
     const sessions: RecentAgentSession[] = [];
     for (const file of found) {
       if (sessions.length >= limit) break;
       const entries = entriesOf(readSlice(file.path, 'head', HEAD_BYTES));
       const recordedCwd = entries.map((entry) => entry.cwd).find((value): value is string => typeof value === 'string');
-      // A hashed long key may be shared by another folder with the same first 200 characters.
-      if (recordedCwd && folderKey(recordedCwd) !== folderKey(cwd) && recordedCwd !== safeRealpath(cwd)) continue;
+      // A cut and hashed key is shared by every folder with the same first 200 characters.
+      if (recordedCwd && !keys.includes(folderKey(recordedCwd))) continue;
       const firstPrompt = entries.map(promptOf).find((prompt) => prompt !== null);
       if (!firstPrompt) continue;
       sessions.push({ kind: 'claude', agentSessionId: file.id, cwd: recordedCwd ?? cwd, firstPrompt, updatedAt: file.mtimeMs });
@@ -166,10 +161,11 @@ export class ClaudeSessionStore {
   }
 }
 
-function safeRealpath(path: string): string {
+function realpathOr(path: string): string {
   try {
     return realpathSync(path);
   } catch {
+    // A folder that is gone can still have conversations.
     return path;
   }
 }

@@ -16,7 +16,14 @@ import type {
   RecentAgentSession,
 } from '../../core/agents.js';
 import { CodexAppServer } from './app-server.js';
-import { LISTED_SOURCE_KINDS, type SandboxMode, type Thread, type ThreadListResponse, type ThreadResponse } from './protocol.js';
+import {
+  LISTED_SOURCE_KINDS,
+  type SandboxMode,
+  type Thread,
+  type ThreadListResponse,
+  type ThreadTurnsListResponse,
+  type Turn,
+} from './protocol.js';
 import { runCodexTurn } from './turn.js';
 
 export const CODEX_INSTALL = 'npm install -g @openai/codex';
@@ -41,6 +48,7 @@ export interface CodexBackendOptions {
 
 const DEFAULTS = { requestTimeoutMs: 60_000, declineStallMs: 30_000, interruptGraceMs: 10_000 };
 const VERSION_TIMEOUT_MS = 10_000;
+const LAST_TURNS_READ = 5;
 
 export class CodexBackend implements AgentBackend {
   readonly kind = 'codex' as const;
@@ -118,14 +126,17 @@ export class CodexBackend implements AgentBackend {
 
   async lastExchange(agentSessionId: string): Promise<AgentExchange | null> {
     const server = await this.#server(this.#options.env);
-    let thread: Thread;
+    let turns: Turn[];
     try {
-      thread = (await server.request<ThreadResponse>('thread/read', { threadId: agentSessionId, includeTurns: true })).thread;
+      // The latest few turns, newest first (thread/read with every turn is deprecated for long threads); the last
+      // one may be a turn that failed before the agent said anything.
+      const params = { threadId: agentSessionId, limit: LAST_TURNS_READ, sortDirection: 'desc', itemsView: 'full' };
+      turns = (await server.request<ThreadTurnsListResponse>('thread/turns/list', params)).data;
     } catch {
       // Unknown id (or a broken rollout): nothing to show first, and the resume itself will say what is wrong.
       return null;
     }
-    return lastExchangeOf(thread);
+    return lastExchangeOf(turns);
   }
 
   async close(): Promise<void> {
@@ -217,8 +228,9 @@ function lastChange(thread: Thread): number {
   }
 }
 
-export function lastExchangeOf(thread: Thread): AgentExchange | null {
-  for (const turn of [...thread.turns].reverse()) {
+/** The newest turn (turns newest first) with both a prompt and an answer. */
+export function lastExchangeOf(turns: readonly Turn[]): AgentExchange | null {
+  for (const turn of turns) {
     const prompt = turn.items
       .filter((item) => item.type === 'userMessage')
       .flatMap((item) => (item.type === 'userMessage' ? item.content : []))

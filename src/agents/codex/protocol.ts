@@ -71,6 +71,11 @@ export interface ThreadListResponse {
   nextCursor: string | null;
 }
 
+export interface ThreadTurnsListResponse {
+  data: Turn[];
+  nextCursor: string | null;
+}
+
 export interface TokenUsageBreakdown {
   inputTokens: number;
   outputTokens: number;

@@ -5,8 +5,9 @@
 //   the signal aborts       turn/interrupt, then cancelled once codex confirms or interruptGraceMs passed
 //   the app-server exits    failed, naming its exit status and last stderr lines
 //   silence after a refusal codex 0.169.0 sent no turn/completed for 40 s after a declined command (0.171.0 goes on
-//                           at once): after declineStallMs of silence the turn is interrupted and ends as completed
-//                           with what the agent wrote so far, or a sentence saying it stopped after the refusal.
+//                           at once): when nothing new starts within declineStallMs of the refusal, the turn is
+//                           interrupted and ends as completed with what the agent wrote so far, or a sentence saying
+//                           it stopped after the refusal.
 import type {
   AgentAnswer,
   AgentInput,
@@ -43,6 +44,9 @@ export interface TurnOptions {
 }
 
 export const STOPPED_AFTER_REFUSAL = 'Codex stopped after the refusal without another word; the turn was ended.';
+
+// Notifications that show codex working on something new: an item starting, or any streamed delta.
+const MOVED_ON = /^item\/started$|[dD]elta$/;
 
 // Asks for every escalation (a command outside the sandbox, a write it does not allow) instead of refusing it.
 const APPROVAL_POLICY = 'on-request';
@@ -217,7 +221,16 @@ class TurnWatch implements ThreadListener {
     const turnId = typeof params.turnId === 'string' ? params.turnId : null;
     // Late traffic of an earlier turn on this thread (one that was interrupted) is not this turn's.
     if (turnId !== null && this.#turnId !== null && turnId !== this.#turnId) return;
-    if (this.#stallTimer) this.#armStallTimer();
+    if (this.#stallTimer) {
+      // Something new after the refusal (not the refused item's own completion): codex went on, and a long quiet
+      // command later in the turn is no stall.
+      if (MOVED_ON.test(method)) {
+        clearTimeout(this.#stallTimer);
+        this.#stallTimer = null;
+      } else {
+        this.#armStallTimer();
+      }
+    }
     switch (method) {
       case 'turn/started':
         this.#turnId ??= (params.turn as Turn).id;

@@ -193,6 +193,14 @@ describe('Codex backend: approvals and questions', () => {
     expect(rig.received().find((m) => m.method === 'turn/interrupt')?.params).toEqual({ threadId: 'thread-1', turnId: 'turn-thread-1-1' });
   });
 
+  it('does not take a long quiet command that follows a refusal for a stall', async () => {
+    const rig = fakeRig({ declineStallMs: 100 });
+    // The fake's next command runs 500 ms without a word: five times the stall time.
+    const result = await rig.backend.runTurn(rig.context(), { text: 'slow-after-decline 500', images: [] }, recorder(() => deny).handlers, never());
+    expect(textOf(result)).toBe('went on after the refusal');
+    expect(rig.received().filter((m) => m.method === 'turn/interrupt')).toEqual([]);
+  });
+
   it('turns a user-input request into questions with their options, and sends the answers by question id', async () => {
     const rig = fakeRig();
     const seen = recorder(() => ({ type: 'question', answers: ['Jest', 'Ada'] }));
@@ -232,6 +240,24 @@ describe('Codex backend: cancel and failures', () => {
     expect(rig.received().find((m) => m.method === 'turn/interrupt')?.params).toEqual({ threadId: 'thread-1', turnId: 'turn-thread-1-1' });
     const next = await rig.backend.runTurn(rig.context({ agentSessionId: 'thread-1' }), { text: 'hello', images: [] }, recorder().handlers, never());
     expect(textOf(next)).toBe('echo: hello');
+  });
+
+  it('runs turns of two threads at once on one app-server, each seeing only its own thread', async () => {
+    const rig = fakeRig();
+    const slow = recorder();
+    const abort = new AbortController();
+    const running = rig.backend.runTurn(rig.context(), { text: 'slow', images: [] }, slow.handlers, abort.signal);
+    await slow.waitFor((e) => e.type === 'text');
+    const quick = recorder();
+    const other = await rig.backend.runTurn(rig.context(), { text: 'hello', images: [] }, quick.handlers, never());
+    expect(textOf(other)).toBe('echo: hello');
+    expect(quick.events[0]).toEqual({ type: 'session', agentSessionId: 'thread-2' });
+    expect(slow.events).toEqual([
+      { type: 'session', agentSessionId: 'thread-1' },
+      { type: 'text', delta: 'Working on it' },
+    ]);
+    abort.abort();
+    expect(await running).toEqual({ outcome: 'cancelled' });
   });
 
   it('is cancelled without starting anything when the signal has already aborted', async () => {

@@ -1,7 +1,8 @@
 // The Codex backend with the real `codex app-server` (from the agents cache, never from the repo's dependencies)
 // against a loopback stand-in for the model API: a turn, a resume whose model request carries the earlier prompts
 // (in the same app-server and in a new one, as after a daemon restart; a fork while another process holds it), a command approval allowed that creates a
-// file and one denied that does not, and the thread found again by listRecent / lastExchange.
+// file and one denied that does not, and threads (also one `codex exec` wrote) found by listRecent / lastExchange.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,30 @@ describe.skipIf(!present)('Codex backend with the real codex app-server', () => 
       expect(text(fork)).toBe('Heard: from the phone; earlier: remember the word apple | which word? | and now?');
       expect(forked.events[0]).toMatchObject({ type: 'session' });
       expect(forked.events[0]).not.toEqual({ type: 'session', agentSessionId: session.agentSessionId });
+    },
+    REAL_TIMEOUT_MS,
+  );
+
+  it(
+    'finds a thread `codex exec` started in a terminal, with its first prompt and last exchange, and says where codex is',
+    async () => {
+      // Asynchronously: the model stand-in answers from this same process. stdin closed: exec reads more prompt from it.
+      await new Promise<void>((resolve, reject) => {
+        const child = execFile(CODEX, ['exec', '--skip-git-repo-check', '-C', cwd, 'started at the desk'], { env, timeout: 60_000 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
+        child.stdin?.end();
+      });
+      const backend = newBackend();
+      const recent = await backend.listRecent(cwd, 10);
+      const desk = recent.find((thread) => thread.firstPrompt === 'started at the desk');
+      expect(desk).toMatchObject({ kind: 'codex', cwd });
+      expect(Math.abs(desk!.updatedAt - Date.now())).toBeLessThan(120_000);
+      expect(await backend.lastExchange(desk!.agentSessionId)).toEqual({
+        prompt: 'started at the desk',
+        answer: expect.stringMatching(/^Heard: started at the desk; earlier: /),
+      });
+      expect(await backend.availability()).toEqual({ ok: true, executable: CODEX, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     },
     REAL_TIMEOUT_MS,
   );
