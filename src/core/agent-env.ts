@@ -2,8 +2,12 @@
 // environment holds pocket's own secrets (TELEGRAM_BOT_TOKEN, everything .env set); an agent runs commands a model
 // chose, so whatever it can read may end up in a prompt sent to a provider or in a file it writes.
 
-/** Variables an agent needs to find its tools, its home and its locale. */
-const BASIC = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'SHELL', 'TMPDIR', 'TZ'] as const;
+/** Variables an agent needs to find its tools, its home and its locale, and to reach its model API (proxies, CAs). */
+const BASIC = [
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'SHELL', 'TMPDIR', 'TZ',
+  'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+] as const;
 
 /** The agents' own variables: their API keys, endpoints and settings (ANTHROPIC_API_KEY, OPENAI_BASE_URL, CODEX_HOME...). */
 const AGENT_PREFIXES = ['ANTHROPIC_', 'OPENAI_', 'CODEX_', 'CLAUDE_'] as const;
@@ -25,4 +29,10 @@ export function agentEnvironment(source: Readonly<Record<string, string | undefi
     if (allowed) env[name] = value;
   }
   return env;
+}
+
+/** `env` without any variable whose value is one of pocket's secrets (for variables a backend adds by name). */
+export function withoutSecretValues(env: Readonly<Record<string, string>>, pocketSecrets: readonly string[]): Record<string, string> {
+  const secrets = new Set(pocketSecrets.filter((s) => s.length > 0));
+  return Object.fromEntries(Object.entries(env).filter(([name, value]) => !secrets.has(value) && !POCKET_PREFIXES.some((p) => name.startsWith(p))));
 }

@@ -4,9 +4,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createClaudeBackend } from '../agents/claude/claude-backend.js';
 import { CodexBackend } from '../agents/codex/codex-backend.js';
+import { codexEnvironment } from '../agents/codex/environment.js';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
 import type { Config } from '../config.js';
-import { agentEnvironment } from '../core/agent-env.js';
+import { agentEnvironment, withoutSecretValues } from '../core/agent-env.js';
 import type { AgentBackend, AgentKind } from '../core/agents.js';
 import { describeWriteError, type Health } from '../core/health.js';
 import type { DaemonService, Logger } from '../core/ports.js';
@@ -35,12 +36,12 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     idleMs: config.idleSeconds * 1000,
     health: context.health,
   });
-  const agentEnv = agentEnvironment(process.env, config.secrets);
+  const agentEnv = agentEnvironments(process.env, config.secrets);
   // Started after the sessions (whose registry holds their records), stopped before them: running turns are
   // cancelled and reported while the bot can still send.
   const agents = new AgentSessions({
     sessions,
-    backends: buildAgentBackends(config, agentEnv),
+    backends: buildAgentBackends(config, agentEnv.codex),
     env: agentEnv,
     defaultCwd: config.agentCwd ?? homedir(),
     imagesDir: join(paths.state, 'agent-images'),
@@ -63,6 +64,15 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     status.bot = bot.status;
   }
   return { services, status, sessions };
+}
+
+/**
+ * What each agent's processes get of the daemon's environment: the common allow-list (core/agent-env.ts), and for
+ * Codex also the key variables its config.toml's providers name; never pocket's settings or a .env secret's value.
+ */
+export function agentEnvironments(source: Record<string, string | undefined>, secrets: readonly string[]): Record<AgentKind, Record<string, string>> {
+  const common = agentEnvironment(source, secrets);
+  return { claude: common, codex: withoutSecretValues({ ...common, ...codexEnvironment(source) }, secrets) };
 }
 
 /**

@@ -19,3 +19,11 @@ describe('the environment of agent processes', () => {
     expect(JSON.stringify(env)).not.toContain('CANARY');
   });
 });
+
+describe('variables a backend adds by name', () => {
+  it('keep no value that is one of pocket\'s secrets and no TELEGRAM_ / POCKET_ name', async () => {
+    const { withoutSecretValues } = await import('../../src/core/agent-env.js');
+    expect(withoutSecretValues({ LOCAL_KEY: 'tg-token', OTHER_KEY: 'fine', POCKET_X: 'y', HTTPS_PROXY: 'http://proxy:3128' }, ['tg-token']))
+      .toEqual({ OTHER_KEY: 'fine', HTTPS_PROXY: 'http://proxy:3128' });
+  });
+});

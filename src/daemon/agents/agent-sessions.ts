@@ -29,8 +29,8 @@ export const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 export interface AgentSessionsOptions {
   sessions: SessionService;
   backends: Partial<Record<AgentKind, AgentBackend>>;
-  /** The environment agent processes get (core/agent-env.ts built it from an allow-list). */
-  env: Record<string, string>;
+  /** The environment each agent's processes get (built from allow-lists: core/agent-env.ts, the backend's own). */
+  env: Record<AgentKind, Record<string, string>>;
   /** POCKET_AGENT_CWD, or HOME. */
   defaultCwd: string;
   /** Where photos for agents wait for their turn (.state/agent-images). */
@@ -240,7 +240,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     try {
       if (view?.agent === undefined || backend === undefined) throw new Error(`no ${kind} backend`);
       result = await backend.runTurn(
-        { cwd: view.agent.cwd, agentSessionId: view.agent.agentSessionId, fork: view.agent.fork, env: this.#options.env },
+        { cwd: view.agent.cwd, agentSessionId: view.agent.agentSessionId, fork: view.agent.fork, env: this.#options.env[kind] },
         input,
         { onEvent: (event) => this.#onEvent(sessionId, event), onRequest: (request) => this.#onRequest(sessionId, request, controller.signal) },
         controller.signal,
