@@ -203,6 +203,21 @@ describe('agent sessions in the chat', () => {
     expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
   });
 
+  it('in a forum: the session gets its topic; plain text there continues it; a photo captioned /send too', async () => {
+    h = await startAgentBot({ forum: true });
+    h.say('/codex first');
+    const answer = await h.botMessage(/echo: first/);
+    const threadId = answer.threadId;
+    expect(threadId).toBeDefined();
+    expect(h.emu.topics(h.chat).map((t) => t.name).join(' ')).toContain('codex');
+    h.say('in the topic', { threadId: threadId! });
+    const second = await h.botMessage(/echo: in the topic/);
+    expect(second.threadId).toBe(threadId);
+    h.emu.sendPhoto(h.chat, h.owner, Buffer.from('png-ish'), { caption: '/send codex with a picture' });
+    await h.botMessage(/echo: with a picture/);
+    expect(h.codex.turns.at(-1)!.imageBytes).toEqual([Buffer.from('png-ish')]);
+  });
+
   it('without the agent installed: one answer with the exact install command; a missing folder is refused', async () => {
     h = await startAgentBot();
     h.codex.availabilityAnswer = { ok: false, reason: 'codex is not installed', install: 'npm install -g @openai/codex@0.171.0' };

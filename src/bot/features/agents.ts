@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { type Context, Composer } from 'grammy';
 import type { AgentImage, AgentInput, AgentKind, RecentAgentSession } from '../../core/agents.js';
 import { sessionLabel } from '../../core/cards.js';
+import { parseCommand } from '../../core/commands.js';
 import type { SessionView } from '../../core/sessions.js';
 import type { Place } from '../delivery.js';
 import { RECEIPT_FAILED, RECEIPT_OK } from './input.js';
@@ -20,10 +21,7 @@ export function agentsFeature(kit: Kit): Composer<Context> {
     composer.command(name, async (ctx) => {
       const command = parsed(kit, ctx, name, 'agent');
       if (command === null || !hasAgents(kit, ctx)) return;
-      // A photo captioned /claude or /codex starts the session with it (grammY routes captions' commands here too).
-      const image = await photoOf(kit, ctx);
-      if (image === 'failed') return;
-      await startAgent(kit, ctx, name, command.folder, { text: command.prompt, images: image === null ? [] : [image] });
+      await startAgent(kit, ctx, name, command.folder, { text: command.prompt, images: [] });
     });
   }
 
@@ -91,6 +89,31 @@ export function agentsFeature(kit: Kit): Composer<Context> {
 
   composer.on('message:photo', async (ctx) => {
     if (!hasAgents(kit, ctx)) return;
+    // grammY matches commands in text only: a caption's /claude, /codex or /send is read here.
+    const caption = ctx.message.caption ?? '';
+    const captioned = /^\/(claude|codex|send)(?:@\w+)?(?:[ \t\n]+([\s\S]*))?$/.exec(caption);
+    if (captioned !== null) {
+      const name = captioned[1]!;
+      const command = parseCommand(name, captioned[2] ?? '', {
+        implied: routeOf(kit, ctx)?.sessionId ?? null,
+        isSession: (word) => kit.sessions.list().some((s) => s.name === word || s.alias === word),
+      });
+      if (command === null || !command.ok) {
+        void reply(kit, ctx, command?.ok === false ? command.usage : 'Unknown command.');
+        return;
+      }
+      const image = await photoOf(kit, ctx);
+      if (image === 'failed' || image === null) return;
+      if (command.command.kind === 'agent') {
+        await startAgent(kit, ctx, command.command.agent, command.command.folder, { text: command.command.prompt, images: [image] });
+        return;
+      }
+      if (command.command.kind !== 'send') return;
+      const target = resolveOrReply(kit, ctx, command.command.session, 'send');
+      if (target === null) return;
+      await sendToAgent(kit, ctx, target.id, { text: command.command.text, images: [image] }, 'send');
+      return;
+    }
     const route = routeOf(kit, ctx);
     const view = route === null ? undefined : kit.sessions.get(route.sessionId);
     if (view === undefined || view.agent === undefined) {
