@@ -107,15 +107,13 @@ async function queryTurn(
   const cancel = (): void => abortController.abort();
   signal.addEventListener('abort', cancel, { once: true });
 
-  // The session id is chosen here for a new conversation or a fork (the CLI's --session-id), so it is known and
-  // persisted before the CLI starts; a request is passed on only once the CLI's init message confirmed it.
+  // The id of a new conversation or a fork is chosen here (the CLI's --session-id) but announced only once the CLI
+  // works under it: at its init message, or at a request that comes before the init message has been read (the SDK
+  // calls canUseTool as requests arrive, FACTS.md). A CLI that fails before either (a resumed id it has no
+  // transcript of, measured) has stored nothing under the id, which a later turn could then not continue.
   const resume = context.agentSessionId ?? undefined;
   const sessionId = !resume || context.fork ? randomUUID() : undefined;
-  turn.setSession(sessionId ?? (resume as string));
-  let confirmSession = (): void => {};
-  const sessionConfirmed = new Promise<void>((resolve) => {
-    confirmSession = resolve;
-  });
+  const expectedSession = (sessionId ?? resume) as string;
 
   const canUseTool: CanUseTool = async (toolName, toolInput, options) => {
     const path = filePathOf(toolName, toolInput);
@@ -124,8 +122,8 @@ async function queryTurn(
     if (toolName !== ASK_USER_QUESTION && allowed?.has(toolName)) return { behavior: 'allow', updatedInput: toolInput };
     const file = path === null ? null : { displayPath: files.displayPath(path), current: files.current(path) };
     const request = requestFor(toolName, toolInput, options, file);
+    if (turn.sessionId === null) turn.setSession(expectedSession);
     const stop = abortedAny([signal, options.signal]);
-    await Promise.race([sessionConfirmed, stop]);
     let answer: AgentAnswer = { type: 'timeout' };
     if (!signal.aborted && !options.signal.aborted) {
       try {
@@ -188,13 +186,11 @@ async function queryTurn(
   try {
     for await (const sdkMessage of query) {
       turn.read(sdkMessage);
-      if (sdkMessage.type === 'system' && sdkMessage.subtype === 'init') confirmSession();
     }
   } catch (error) {
     thrown = error;
   } finally {
     signal.removeEventListener('abort', cancel);
-    confirmSession();
     if (thrown !== null || signal.aborted) query.close();
   }
 
