@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, type RequestBody, startModelServer } from '../../../scripts/capture-agent-screens/model-server.js';
 import { createClaudeBackend } from '../../../src/agents/claude/claude-backend.js';
-import type { AgentAnswer, AgentEvent, AgentRequest, AgentStep, AgentTurnResult } from '../../../src/core/agents.js';
+import type { AgentAnswer, AgentEvent, AgentImage, AgentRequest, AgentStep, AgentTurnResult } from '../../../src/core/agents.js';
 import { announceSkip, bundledClaude, claudeSdkMissing, claudeSdkSearchPaths } from '../../helpers/claude-sdk.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -44,13 +44,18 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     const backend = createClaudeBackend({ sdkSearchPaths: claudeSdkSearchPaths, storeEnv: { HOME: home } });
     async function turn(
       text: string,
-      options: { agentSessionId?: string; fork?: boolean; answer?: (request: AgentRequest) => AgentAnswer } = {},
+      options: {
+        agentSessionId?: string;
+        fork?: boolean;
+        images?: AgentImage[];
+        answer?: (request: AgentRequest) => AgentAnswer;
+      } = {},
     ): Promise<{ result: AgentTurnResult; events: AgentEvent[]; asked: AgentRequest[] }> {
       const events: AgentEvent[] = [];
       const asked: AgentRequest[] = [];
       const result = await backend.runTurn(
         { cwd, agentSessionId: options.agentSessionId ?? null, fork: options.fork ?? false, env },
-        { text, images: [] },
+        { text, images: options.images ?? [] },
         {
           onEvent: (event) => events.push(event),
           onRequest: async (request) => {
@@ -88,8 +93,17 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
       const sent = requests.find((body) => userTexts(body).includes('and a second prompt'));
       expect(sent && userTexts(sent)).toContain('hello from the phone, first prompt');
 
-      const forked = await turn('a fork', { agentSessionId: id, fork: true });
+      // The fork also carries a photo: the CLI passes it to the model as an image block.
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      writeFileSync(join(cwd, 'photo.png'), png);
+      requests.length = 0;
+      const forked = await turn('a fork', { agentSessionId: id, fork: true, images: [{ path: join(cwd, 'photo.png'), mimeType: 'image/png' }] });
       expect(forked.result.outcome).toBe('completed');
+      const withPhoto = requests.find((body) => userTexts(body).includes('a fork'));
+      expect(withPhoto && userTexts(withPhoto)).toContain(`{"type":"image","source":{"type":"base64","media_type":"image/png","data":"${png.toString('base64')}"}}`);
       // The id chosen for the copy is the one the CLI used (no second 'session' event from its init).
       expect(sessionsOf(forked.events)).toHaveLength(1);
       expect(sessionsOf(forked.events)[0]).not.toBe(id);
@@ -105,6 +119,13 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     },
     TURN_TIMEOUT,
   );
+
+  it('reports the Claude Code binary bundled with the SDK and its version', async () => {
+    const { backend } = setup();
+    const started = performance.now();
+    expect(await backend.availability()).toEqual({ ok: true, executable: bundledClaude, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    console.info(`[measure] Claude availability() with the bundled binary: ${Math.round(performance.now() - started)} ms`);
+  });
 
   it(
     'a Bash command allowed from onRequest runs and creates its file; a denied one does not',
