@@ -30,10 +30,11 @@ export interface ClaudeTurnSetup {
 /** How many of the CLI's last stderr lines are kept to explain a crash. */
 const STDERR_LINES = 20;
 
-/** Resolves when any of the signals aborts. */
-function abortedAny(signals: AbortSignal[]): Promise<void> {
+/** Resolves when any of the signals aborts (a CLI of another version may send a request without one). */
+function abortedAny(signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve) => {
     for (const signal of signals) {
+      if (!signal) continue;
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
     }
@@ -125,7 +126,7 @@ async function queryTurn(
     if (turn.sessionId === null) turn.setSession(expectedSession);
     const stop = abortedAny([signal, options.signal]);
     let answer: AgentAnswer = { type: 'timeout' };
-    if (!signal.aborted && !options.signal.aborted) {
+    if (!signal.aborted && !options.signal?.aborted) {
       try {
         answer = await Promise.race([handlers.onRequest(request), stop.then((): AgentAnswer => ({ type: 'timeout' }))]);
       } catch {

@@ -82,6 +82,8 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
       const first = await turn('hello from the phone, first prompt');
       expect(first.result).toMatchObject({ outcome: 'completed', text: 'Nothing to do.', changedFiles: [], diff: null });
       expect(first.result.outcome === 'completed' && first.result.usage).toMatchObject({ outputTokens: 5 });
+      // Streamed as deltas (includePartialMessages) and not repeated when the complete message follows.
+      expect(first.events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')).toBe('Nothing to do.');
       const [id] = sessionsOf(first.events);
       expect(sessionsOf(first.events)).toEqual([id]);
 
