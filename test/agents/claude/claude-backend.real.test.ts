@@ -91,6 +91,11 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
       const second = await turn('and a second prompt', { agentSessionId: id });
       expect(second.result).toMatchObject({ outcome: 'completed', text: 'Nothing to do.' });
       expect(sessionsOf(second.events)).toEqual([id]);
+      // One model call each, the same tokens: the same cost. The CLI's total_cost_usd would be twice the first here,
+      // since a resumed session starts from the total its transcript saved.
+      const cost = (run: { result: AgentTurnResult }) => (run.result.outcome === 'completed' ? run.result.usage?.costUsd : undefined);
+      expect(cost(first)).toBeGreaterThan(0);
+      expect(cost(second)).toBe(cost(first));
       // The model saw the first exchange again: the conversation continued.
       const sent = requests.find((body) => userTexts(body).includes('and a second prompt'));
       expect(sent && userTexts(sent)).toContain('hello from the phone, first prompt');
