@@ -119,7 +119,9 @@ async function queryTurn(
   const canUseTool: CanUseTool = async (toolName, toolInput, options) => {
     const path = filePathOf(toolName, toolInput);
     if (path !== null) files.snapshot(path);
-    const allowed = turn.sessionId ? setup.allowedForSession.get(turn.sessionId) : undefined;
+    const session = turn.sessionId ?? expectedSession;
+    // A fork goes on from its original: what was allowed there for the session is allowed in the copy.
+    const allowed = setup.allowedForSession.get(session) ?? (resume ? setup.allowedForSession.get(resume) : undefined);
     if (toolName !== ASK_USER_QUESTION && allowed?.has(toolName)) return { behavior: 'allow', updatedInput: toolInput };
     const file = path === null ? null : { displayPath: files.displayPath(path), current: files.current(path) };
     const request = requestFor(toolName, toolInput, options, file);
@@ -135,9 +137,8 @@ async function queryTurn(
     }
     const result = permissionResult(toolName, toolInput, answer, options.suggestions);
     if (result.behavior === 'deny') turn.markDeclined(options.toolUseID);
-    if (answer.type === 'approval' && answer.decision === 'allow-session' && turn.sessionId) {
-      const tools = setup.allowedForSession.get(turn.sessionId) ?? new Set<string>();
-      setup.allowedForSession.set(turn.sessionId, tools.add(toolName));
+    if (answer.type === 'approval' && answer.decision === 'allow-session') {
+      setup.allowedForSession.set(session, new Set(allowed).add(toolName));
     }
     return result;
   };

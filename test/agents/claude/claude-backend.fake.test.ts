@@ -245,6 +245,12 @@ describe.skipIf(claudeSdkMissing !== null)('Claude backend through the real SDK,
       context: { agentSessionId: sessions(first)[0] as string },
     });
     expect(next.requests.map((r) => (r.type === 'approval' ? r.tool : r.type))).toEqual(['Write']);
+    // A fork of the conversation keeps what was allowed in it.
+    const fork = await turn([bash('npm run e2e'), { text: 'ok' }], {
+      context: { agentSessionId: sessions(first)[0] as string, fork: true },
+    });
+    expect(fork.requests).toEqual([]);
+    expect(permissionAnswers(fork)[0]).toMatchObject({ behavior: 'allow', updatedInput: { command: 'npm run e2e' } });
   });
 
   it('AskUserQuestion becomes a question; the answers go back as the tool input the CLI expects', async () => {
