@@ -103,7 +103,11 @@ async function queryTurn(
     }
   };
   const files = new FileChanges(context.cwd);
-  const turn = new TurnEvents({ emit, fileChange: (tool, path) => files.change(tool, path) });
+  const turn = new TurnEvents({
+    emit,
+    fileChange: (tool, path) => files.change(tool, path),
+    displayPath: (path) => files.displayPath(path),
+  });
   const abortController = new AbortController();
   const cancel = (): void => abortController.abort();
   signal.addEventListener('abort', cancel, { once: true });

@@ -31,8 +31,7 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     const cwd = join(root, 'demo-app');
     mkdirSync(home);
     mkdirSync(cwd);
-    // Without finished onboarding Claude Code stops at "Unable to connect to Anthropic services" (FACTS.md).
-    writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
+    // A fresh HOME, as a new user's: through the SDK Claude Code needs no finished onboarding (the TUI does).
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: home,
