@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Writes test/fixtures/agents/claude-store/: Claude Code's own session store (~/.claude/projects/<key>/<id>.jsonl)
 // as the real CLI leaves it, for the /resume tests (test/agents/claude/session-store.test.ts). It runs the real
-// `claude -p` (a conversation started in a terminal: two prompts, the second through --resume) and one turn in a
-// second folder, all in a throwaway HOME, against model-server.js (no network, no account), then copies the
-// projects folder. The project paths are fixed (/tmp/pocket-claude-store/demo-app, .../other.app) because the folder
-// key and the `cwd` inside each entry name them; the tests read them without the folders existing.
+// `claude -p` (two prompts, the second through --resume, and one turn in a second folder) and the interactive TUI in
+// tmux (a prompt, a Bash command, /exit: what a session started at the desk leaves), all in a throwaway
+// HOME, against model-server.js (no network, no account), then copies the projects folder. The project paths are
+// fixed (/tmp/pocket-claude-store/demo-app, other.app, desk-app) because the folder key and the `cwd` inside each
+// entry name them; the tests read them without the folders existing. Needs tmux; about a minute.
 //
 //   node scripts/capture-agent-screens/capture-claude-store.js [--claude PATH]   (default: the agents cache's claude)
 import { execFile } from 'node:child_process';
@@ -47,7 +48,49 @@ async function turn(cwd, prompt, resume) {
   return JSON.parse(stdout).session_id;
 }
 
+const SOCKET = `pocket-capture-store-${process.pid}`;
+const tmux = (...tmuxArgs) => run('tmux', ['-L', SOCKET, '-f', '/dev/null', ...tmuxArgs], { encoding: 'utf8' });
+const screen = async () => (await tmux('capture-pane', '-p', '-t', 'desk')).stdout;
+
+/** Waits until the TUI's screen shows `text`. */
+async function waitFor(text) {
+  for (let tries = 0; tries < 120; tries++) {
+    if ((await screen()).includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the TUI never showed ${JSON.stringify(text)}:\n${await screen()}`);
+}
+
+/** Types a line into the TUI and sends it. */
+async function typeLine(text) {
+  await tmux('send-keys', '-t', 'desk', '-l', text);
+  await tmux('send-keys', '-t', 'desk', 'Enter');
+}
+
+/** A session started at the desk: the interactive TUI in tmux. */
+async function deskSession(cwd) {
+  mkdirSync(cwd, { recursive: true });
+  const vars = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([name, value]) => `${name}=${value}`);
+  await tmux('new-session', '-d', '-s', 'desk', '-x', '100', '-y', '30', '-c', cwd, 'env', '-i', ...vars, claude);
+  try {
+    await waitFor('Yes, I trust this folder');
+    await tmux('send-keys', '-t', 'desk', '1');
+    await waitFor('Do you want to use this API key?');
+    await tmux('send-keys', '-t', 'desk', '1');
+    await waitFor('for shortcuts');
+    await typeLine('Find why the login test is flaky');
+    await waitFor('Nothing to do.');
+    await typeLine('run: echo checked');
+    await waitFor('The tool ran: checked');
+    await typeLine('/exit');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  } finally {
+    await tmux('kill-server').catch(() => {});
+  }
+}
+
 try {
+  await deskSession(join(root, 'desk-app'));
   const demo = join(root, 'demo-app');
   const first = await turn(demo, 'Explain what this project does');
   await turn(demo, 'Now list its scripts', first);
@@ -56,7 +99,7 @@ try {
   rmSync(out, { recursive: true, force: true });
   cpSync(join(home, '.claude', 'projects'), out, { recursive: true });
   const version = (await run(claude, ['--version'], { encoding: 'utf8' })).stdout.trim();
-  console.log(JSON.stringify({ version, demo: { first, later }, other }, null, 2));
+  console.log(JSON.stringify({ version, demo: { first, later }, other, desk: 'see desk-app' }, null, 2));
 } finally {
   await server.close();
   rmSync(root, { recursive: true, force: true });

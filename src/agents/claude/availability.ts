@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import type { AgentAvailability } from '../../core/agents.js';
 import { CLAUDE_SDK_INSTALL, locateSdk } from './sdk-loader.js';
 
-/** `claude --version` of the bundled binary takes ~150 ms here; a hung executable must not hang `pocket doctor`. */
+/** `claude --version` of the bundled binary (2.1.332) took 0.23-0.37 s here at load average 18, availability() 0.9 s in
+ * the real-CLI test; a hung executable must not hang `pocket doctor`. */
 const VERSION_TIMEOUT_MS = 10_000;
 
 /** The version an executable prints ("2.1.197 (Claude Code)"), or null when it cannot tell. */

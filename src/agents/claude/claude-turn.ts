@@ -30,10 +30,11 @@ export interface ClaudeTurnSetup {
 /** How many of the CLI's last stderr lines are kept to explain a crash. */
 const STDERR_LINES = 20;
 
-/** Resolves when any of the signals aborts. */
-function abortedAny(signals: AbortSignal[]): Promise<void> {
+/** Resolves when any of the signals aborts (a CLI of another version may send a request without one). */
+function abortedAny(signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve) => {
     for (const signal of signals) {
+      if (!signal) continue;
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
     }
@@ -102,32 +103,36 @@ async function queryTurn(
     }
   };
   const files = new FileChanges(context.cwd);
-  const turn = new TurnEvents({ emit, fileChange: (tool, path) => files.change(tool, path) });
+  const turn = new TurnEvents({
+    emit,
+    fileChange: (tool, path) => files.change(tool, path),
+    displayPath: (path) => files.displayPath(path),
+  });
   const abortController = new AbortController();
   const cancel = (): void => abortController.abort();
   signal.addEventListener('abort', cancel, { once: true });
 
-  // The session id is chosen here for a new conversation or a fork (the CLI's --session-id), so it is known and
-  // persisted before the CLI starts; a request is passed on only once the CLI's init message confirmed it.
+  // The id of a new conversation or a fork is chosen here (the CLI's --session-id) but announced only once the CLI
+  // works under it: at its init message, or at a request that comes before the init message has been read (the SDK
+  // calls canUseTool as requests arrive, FACTS.md). A CLI that fails before either (a resumed id it has no
+  // transcript of, measured) has stored nothing under the id, which a later turn could then not continue.
   const resume = context.agentSessionId ?? undefined;
   const sessionId = !resume || context.fork ? randomUUID() : undefined;
-  turn.setSession(sessionId ?? (resume as string));
-  let confirmSession = (): void => {};
-  const sessionConfirmed = new Promise<void>((resolve) => {
-    confirmSession = resolve;
-  });
+  const expectedSession = (sessionId ?? resume) as string;
 
   const canUseTool: CanUseTool = async (toolName, toolInput, options) => {
     const path = filePathOf(toolName, toolInput);
     if (path !== null) files.snapshot(path);
-    const allowed = turn.sessionId ? setup.allowedForSession.get(turn.sessionId) : undefined;
+    const session = turn.sessionId ?? expectedSession;
+    // A fork goes on from its original: what was allowed there for the session is allowed in the copy.
+    const allowed = setup.allowedForSession.get(session) ?? (resume ? setup.allowedForSession.get(resume) : undefined);
     if (toolName !== ASK_USER_QUESTION && allowed?.has(toolName)) return { behavior: 'allow', updatedInput: toolInput };
     const file = path === null ? null : { displayPath: files.displayPath(path), current: files.current(path) };
     const request = requestFor(toolName, toolInput, options, file);
+    if (turn.sessionId === null) turn.setSession(expectedSession);
     const stop = abortedAny([signal, options.signal]);
-    await Promise.race([sessionConfirmed, stop]);
     let answer: AgentAnswer = { type: 'timeout' };
-    if (!signal.aborted && !options.signal.aborted) {
+    if (!signal.aborted && !options.signal?.aborted) {
       try {
         answer = await Promise.race([handlers.onRequest(request), stop.then((): AgentAnswer => ({ type: 'timeout' }))]);
       } catch {
@@ -136,9 +141,8 @@ async function queryTurn(
     }
     const result = permissionResult(toolName, toolInput, answer, options.suggestions);
     if (result.behavior === 'deny') turn.markDeclined(options.toolUseID);
-    if (answer.type === 'approval' && answer.decision === 'allow-session' && turn.sessionId) {
-      const tools = setup.allowedForSession.get(turn.sessionId) ?? new Set<string>();
-      setup.allowedForSession.set(turn.sessionId, tools.add(toolName));
+    if (answer.type === 'approval' && answer.decision === 'allow-session') {
+      setup.allowedForSession.set(session, new Set(allowed).add(toolName));
     }
     return result;
   };
@@ -188,13 +192,11 @@ async function queryTurn(
   try {
     for await (const sdkMessage of query) {
       turn.read(sdkMessage);
-      if (sdkMessage.type === 'system' && sdkMessage.subtype === 'init') confirmSession();
     }
   } catch (error) {
     thrown = error;
   } finally {
     signal.removeEventListener('abort', cancel);
-    confirmSession();
     if (thrown !== null || signal.aborted) query.close();
   }
 

@@ -21,6 +21,7 @@ export function describeErrorResult(finished: FinishedTurn): string {
   if (CREDENTIALS.test(detail)) {
     return `Claude has no working credentials (${detail}): log in with \`claude\` on this machine or set ANTHROPIC_API_KEY for pocket.`;
   }
+  if (/no conversation found/i.test(detail)) return `Claude Code cannot continue this conversation (${detail}): start a new one.`;
   if (API_DOWN.test(detail)) return `The Claude API could not answer (${detail}); try again later.`;
   return `Claude Code ended the turn with an error: ${detail}`;
 }

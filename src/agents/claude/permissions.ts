@@ -102,8 +102,9 @@ export function requestFor(
 ): AgentRequest {
   if (toolName === ASK_USER_QUESTION) return { type: 'question', questions: questionsOf(input) };
   const isBash = toolName === 'Bash';
-  const reason =
-    options.decisionReason ?? options.title ?? options.description ?? (isBash ? text(input.description) : summarizeToolInput(toolName, input) || null);
+  // Bash calls carry the model's own description; a file tool's path and diff say it all; other tools show their input.
+  const ownWords = isBash ? text(input.description) : file ? null : summarizeToolInput(toolName, input) || null;
+  const reason = options.decisionReason ?? options.title ?? options.description ?? ownWords;
   return {
     type: 'approval',
     tool: toolName,

@@ -23,7 +23,7 @@ export type PermissionResult =
   | { behavior: 'deny'; message: string; interrupt?: boolean };
 
 export interface CanUseToolOptions {
-  signal: AbortSignal;
+  signal?: AbortSignal;
   suggestions?: PermissionUpdate[];
   blockedPath?: string;
   decisionReason?: string;

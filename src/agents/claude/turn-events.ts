@@ -61,13 +61,16 @@ export interface TurnEventsOptions {
   emit(event: AgentEvent): void;
   /** Whether a file tool adds or updates its file, as far as is known when the step is shown or ends. */
   fileChange(toolName: string, path: string): 'add' | 'update' | 'delete';
+  /** A file's path as the chat shows it (relative to the agent's folder when inside it). */
+  displayPath(path: string): string;
 }
 
 export class TurnEvents {
   sessionId: string | null = null;
   finished: FinishedTurn | null = null;
   readonly #options: TurnEventsOptions;
-  readonly #steps = new Map<string, { step: AgentStep; toolName: string }>();
+  /** Each step shown, with its tool and, for a file tool, the path as the tool gave it. */
+  readonly #steps = new Map<string, { step: AgentStep; toolName: string; filePath?: string }>();
   readonly #declined = new Set<string>();
   /** Messages whose text arrived as stream_event deltas: their complete assistant message repeats it. */
   readonly #streamed = new Set<string>();
@@ -106,8 +109,8 @@ export class TurnEvents {
     this.#options.emit({ type: 'text', delta });
   }
 
-  #step(step: AgentStep, toolName: string): void {
-    this.#steps.set(step.id, { step, toolName });
+  #step(step: AgentStep, toolName: string, filePath?: string): void {
+    this.#steps.set(step.id, filePath === undefined ? { step, toolName } : { step, toolName, filePath });
     this.#options.emit({ type: 'step', step });
   }
 
@@ -144,7 +147,8 @@ export class TurnEvents {
     if (name === 'Bash') {
       this.#step({ kind: 'command', id, command: str(input.command) ?? '', status: 'running', exitCode: null }, name);
     } else if (path !== null && name in FILE_TOOLS) {
-      this.#step({ kind: 'file', id, path, change: this.#options.fileChange(name, path), status: 'running' }, name);
+      const shown = this.#options.displayPath(path);
+      this.#step({ kind: 'file', id, path: shown, change: this.#options.fileChange(name, path), status: 'running' }, name, path);
     } else if (name === 'TodoWrite') {
       const todos = Array.isArray(input.todos) ? input.todos.map(record) : [];
       // One list per turn, updated in place: each TodoWrite sends the whole list.
@@ -168,7 +172,8 @@ export class TurnEvents {
       const exitCode = status === 'done' ? 0 : exit ? Number(exit[1]) : null;
       this.#step({ ...step, status, exitCode }, known.toolName);
     } else if (step.kind === 'file') {
-      this.#step({ ...step, status, change: this.#options.fileChange(known.toolName, step.path) }, known.toolName);
+      const path = known.filePath ?? step.path;
+      this.#step({ ...step, status, change: this.#options.fileChange(known.toolName, path) }, known.toolName, path);
     } else if (step.kind === 'tool') {
       this.#step({ ...step, status }, known.toolName);
     }

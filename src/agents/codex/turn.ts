@@ -218,9 +218,12 @@ class TurnWatch implements ThreadListener {
 
   onNotification(method: string, params: Record<string, unknown>): void {
     if (this.#done) return;
-    const turnId = typeof params.turnId === 'string' ? params.turnId : null;
-    // Late traffic of an earlier turn on this thread (one that was interrupted) is not this turn's.
-    if (turnId !== null && this.#turnId !== null && turnId !== this.#turnId) return;
+    const turn = params.turn as Turn | undefined;
+    const turnId = typeof params.turnId === 'string' ? params.turnId : typeof turn?.id === 'string' ? turn.id : null;
+    // Late traffic of an earlier turn on this thread (an interrupt codex confirmed only now) is not this turn's. Ours
+    // is known from turn/started, which codex sends before anything else of the turn; turn/start's answer may be
+    // read only after lines that followed it.
+    if (turnId !== null && method !== 'turn/started' && turnId !== this.#turnId) return;
     if (this.#stallTimer) {
       // Something new after the refusal (not the refused item's own completion): codex went on, and a long quiet
       // command later in the turn is no stall.
@@ -233,7 +236,7 @@ class TurnWatch implements ThreadListener {
     }
     switch (method) {
       case 'turn/started':
-        this.#turnId ??= (params.turn as Turn).id;
+        this.#turnId ??= turnId;
         if (this.#cancelRequested) this.#interrupt();
         return;
       case 'item/started':
@@ -267,7 +270,7 @@ class TurnWatch implements ThreadListener {
         if (params.willRetry !== true) this.#lastError = params.error as TurnError;
         return;
       case 'turn/completed':
-        this.#completed(params.turn as Turn);
+        if (turn) this.#completed(turn);
         return;
     }
   }

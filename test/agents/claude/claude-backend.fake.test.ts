@@ -38,6 +38,8 @@ interface Rig {
   turn(
     steps: Step[],
     options?: {
+      failBeforeInit?: string;
+      requestBeforeInit?: Step;
       context?: Partial<AgentTurnContext>;
       input?: Partial<AgentInput>;
       answer?: (request: AgentRequest) => AgentAnswer | Promise<AgentAnswer>;
@@ -62,7 +64,7 @@ function rig(): Rig {
       const n = ++turns;
       const script = join(root, `script-${n}.json`);
       const logFile = join(root, `log-${n}.jsonl`);
-      writeFileSync(script, JSON.stringify({ steps }));
+      writeFileSync(script, JSON.stringify({ steps, failBeforeInit: options.failBeforeInit, requestBeforeInit: options.requestBeforeInit }));
       writeFileSync(logFile, '');
       const events: AgentEvent[] = [];
       const requests: AgentRequest[] = [];
@@ -180,7 +182,7 @@ describe.skipIf(claudeSdkMissing !== null)('Claude backend through the real SDK,
       command: null,
       path: 'notes.txt',
       diff: '--- /dev/null\n+++ b/notes.txt\n@@ -0,0 +1,1 @@\n+hello\n',
-      reason: expect.any(String),
+      reason: null,
     });
     expect(run.requests[1]).toMatchObject({ tool: 'Edit', path: 'old.txt', diff: expect.stringContaining('-before\n+after\n') });
     // The CLI got an allow it accepts: the input as it was, in updatedInput.
@@ -190,8 +192,8 @@ describe.skipIf(claudeSdkMissing !== null)('Claude backend through the real SDK,
       toolUseID: 'toolu_fake_1',
     });
     expect(readFileSync(join(cwd, 'notes.txt'), 'utf8')).toBe('hello\n');
-    expect(steps(run)).toContainEqual({ kind: 'file', id: 'toolu_fake_1', path: join(cwd, 'notes.txt'), change: 'add', status: 'done' });
-    expect(steps(run)).toContainEqual({ kind: 'file', id: 'toolu_fake_2', path: join(cwd, 'old.txt'), change: 'update', status: 'done' });
+    expect(steps(run)).toContainEqual({ kind: 'file', id: 'toolu_fake_1', path: 'notes.txt', change: 'add', status: 'done' });
+    expect(steps(run)).toContainEqual({ kind: 'file', id: 'toolu_fake_2', path: 'old.txt', change: 'update', status: 'done' });
     expect(run.result).toEqual({
       outcome: 'completed',
       text: 'Wrote it.',
@@ -243,6 +245,12 @@ describe.skipIf(claudeSdkMissing !== null)('Claude backend through the real SDK,
       context: { agentSessionId: sessions(first)[0] as string },
     });
     expect(next.requests.map((r) => (r.type === 'approval' ? r.tool : r.type))).toEqual(['Write']);
+    // A fork of the conversation keeps what was allowed in it.
+    const fork = await turn([bash('npm run e2e'), { text: 'ok' }], {
+      context: { agentSessionId: sessions(first)[0] as string, fork: true },
+    });
+    expect(fork.requests).toEqual([]);
+    expect(permissionAnswers(fork)[0]).toMatchObject({ behavior: 'allow', updatedInput: { command: 'npm run e2e' } });
   });
 
   it('AskUserQuestion becomes a question; the answers go back as the tool input the CLI expects', async () => {
@@ -313,6 +321,41 @@ describe.skipIf(claudeSdkMissing !== null)('Claude backend through the real SDK,
       outcome: 'failed',
       reason: expect.stringMatching(/^Claude has no working credentials \(Not logged in · Please run \/login\): .*ANTHROPIC_API_KEY/),
     });
+  });
+
+  it('announces the session before a request that comes ahead of the init message', async () => {
+    const { turn } = rig();
+    let eventsAtRequest = -1;
+    const events: AgentEvent[] = [];
+    const run = await turn([{ text: 'ok' }], {
+      requestBeforeInit: { tool: 'Bash', input: { command: 'date' } },
+      onEvent: (event) => events.push(event),
+      answer: () => {
+        eventsAtRequest = events.length;
+        return { type: 'approval', decision: 'allow' };
+      },
+    });
+    expect(run.requests).toHaveLength(1);
+    expect(events.slice(0, eventsAtRequest).some((event) => event.type === 'session')).toBe(true);
+    expect(run.result).toMatchObject({ outcome: 'completed' });
+  });
+
+  it('announces no session when the CLI fails before its init: a conversation it does not have', async () => {
+    const { turn } = rig();
+    const unknown = '11111111-2222-4333-8444-555555555555';
+    const run = await turn([], {
+      context: { agentSessionId: unknown },
+      failBeforeInit: `No conversation found with session ID: ${unknown}`,
+    });
+    expect(sessions(run)).toEqual([]);
+    expect(run.result).toEqual({
+      outcome: 'failed',
+      reason: `Claude Code cannot continue this conversation (No conversation found with session ID: ${unknown}): start a new one.`,
+    });
+    // A new conversation that fails the same way leaves no id behind either.
+    const fresh = await turn([], { failBeforeInit: 'Invalid model name' });
+    expect(sessions(fresh)).toEqual([]);
+    expect(fresh.result).toEqual({ outcome: 'failed', reason: 'Claude Code ended the turn with an error: Invalid model name' });
   });
 
   it('sends an image as a base64 image block before the text', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, type RequestBody, startModelServer } from '../../../scripts/capture-agent-screens/model-server.js';
 import { createClaudeBackend } from '../../../src/agents/claude/claude-backend.js';
-import type { AgentAnswer, AgentEvent, AgentRequest, AgentStep, AgentTurnResult } from '../../../src/core/agents.js';
+import type { AgentAnswer, AgentEvent, AgentImage, AgentRequest, AgentStep, AgentTurnResult } from '../../../src/core/agents.js';
 import { announceSkip, bundledClaude, claudeSdkMissing, claudeSdkSearchPaths } from '../../helpers/claude-sdk.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -31,8 +31,7 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     const cwd = join(root, 'demo-app');
     mkdirSync(home);
     mkdirSync(cwd);
-    // Without finished onboarding Claude Code stops at "Unable to connect to Anthropic services" (FACTS.md).
-    writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
+    // A fresh HOME, as a new user's: through the SDK Claude Code needs no finished onboarding (the TUI does).
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: home,
@@ -44,13 +43,18 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     const backend = createClaudeBackend({ sdkSearchPaths: claudeSdkSearchPaths, storeEnv: { HOME: home } });
     async function turn(
       text: string,
-      options: { agentSessionId?: string; fork?: boolean; answer?: (request: AgentRequest) => AgentAnswer } = {},
+      options: {
+        agentSessionId?: string;
+        fork?: boolean;
+        images?: AgentImage[];
+        answer?: (request: AgentRequest) => AgentAnswer;
+      } = {},
     ): Promise<{ result: AgentTurnResult; events: AgentEvent[]; asked: AgentRequest[] }> {
       const events: AgentEvent[] = [];
       const asked: AgentRequest[] = [];
       const result = await backend.runTurn(
         { cwd, agentSessionId: options.agentSessionId ?? null, fork: options.fork ?? false, env },
-        { text, images: [] },
+        { text, images: options.images ?? [] },
         {
           onEvent: (event) => events.push(event),
           onRequest: async (request) => {
@@ -77,6 +81,8 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
       const first = await turn('hello from the phone, first prompt');
       expect(first.result).toMatchObject({ outcome: 'completed', text: 'Nothing to do.', changedFiles: [], diff: null });
       expect(first.result.outcome === 'completed' && first.result.usage).toMatchObject({ outputTokens: 5 });
+      // Streamed as deltas (includePartialMessages) and not repeated when the complete message follows.
+      expect(first.events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')).toBe('Nothing to do.');
       const [id] = sessionsOf(first.events);
       expect(sessionsOf(first.events)).toEqual([id]);
 
@@ -84,12 +90,26 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
       const second = await turn('and a second prompt', { agentSessionId: id });
       expect(second.result).toMatchObject({ outcome: 'completed', text: 'Nothing to do.' });
       expect(sessionsOf(second.events)).toEqual([id]);
+      // One model call each, the same tokens: the same cost. The CLI's total_cost_usd would be twice the first here,
+      // since a resumed session starts from the total its transcript saved.
+      const cost = (run: { result: AgentTurnResult }) => (run.result.outcome === 'completed' ? run.result.usage?.costUsd : undefined);
+      expect(cost(first)).toBeGreaterThan(0);
+      expect(cost(second)).toBe(cost(first));
       // The model saw the first exchange again: the conversation continued.
       const sent = requests.find((body) => userTexts(body).includes('and a second prompt'));
       expect(sent && userTexts(sent)).toContain('hello from the phone, first prompt');
 
-      const forked = await turn('a fork', { agentSessionId: id, fork: true });
+      // The fork also carries a photo: the CLI passes it to the model as an image block.
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      writeFileSync(join(cwd, 'photo.png'), png);
+      requests.length = 0;
+      const forked = await turn('a fork', { agentSessionId: id, fork: true, images: [{ path: join(cwd, 'photo.png'), mimeType: 'image/png' }] });
       expect(forked.result.outcome).toBe('completed');
+      const withPhoto = requests.find((body) => userTexts(body).includes('a fork'));
+      expect(withPhoto && userTexts(withPhoto)).toContain(`{"type":"image","source":{"type":"base64","media_type":"image/png","data":"${png.toString('base64')}"}}`);
       // The id chosen for the copy is the one the CLI used (no second 'session' event from its init).
       expect(sessionsOf(forked.events)).toHaveLength(1);
       expect(sessionsOf(forked.events)[0]).not.toBe(id);
@@ -105,6 +125,13 @@ describe.skipIf(missing !== null)('Claude backend with the real Claude Code, off
     },
     TURN_TIMEOUT,
   );
+
+  it('reports the Claude Code binary bundled with the SDK and its version', async () => {
+    const { backend } = setup();
+    const started = performance.now();
+    expect(await backend.availability()).toEqual({ ok: true, executable: bundledClaude, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    console.info(`[measure] Claude availability() with the bundled binary: ${Math.round(performance.now() - started)} ms`);
+  });
 
   it(
     'a Bash command allowed from onRequest runs and creates its file; a denied one does not',

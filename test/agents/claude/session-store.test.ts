@@ -10,17 +10,21 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/agents/claude-store', import.meta.url));
 const DEMO = '/tmp/pocket-claude-store/demo-app';
 const DEMO_KEY = '-tmp-pocket-claude-store-demo-app';
-const FIRST = 'bbb0519a-add4-487f-8b59-0a7f58274338';
-const LATER = 'b0c76652-4644-4d9c-b2b6-09c8052c83b8';
-const OTHER = '81afc8d5-6a54-463a-9483-bfdac7cdccb8';
+const FIRST = '36da4369-9c70-4784-bb58-ac7c533321c2';
+const LATER = 'a79313ce-a513-4761-ab7e-7fa05aff59b2';
+const OTHER = '1c11967c-526a-475d-8ce4-380f387527aa';
+/** Started in the interactive TUI: a prompt, a Bash command it ran, then /exit. */
+const DESK = '3d71c529-738a-436b-8722-bb60d40e84b7';
+const DESK_APP = '/tmp/pocket-claude-store/desk-app';
 
 /** A temp ~/.claude with the captured projects, the transcripts dated as given (epoch seconds). */
 function store(mtimes: Record<string, number> = {}): { config: string; store: ClaudeSessionStore } {
   const config = join(tempDir('pocket-claude-store-'), '.claude');
   cpSync(FIXTURES, join(config, 'projects'), { recursive: true });
-  const dates: Record<string, number> = { [FIRST]: 1_000, [LATER]: 2_000, [OTHER]: 3_000, ...mtimes };
+  const dates: Record<string, number> = { [FIRST]: 1_000, [LATER]: 2_000, [OTHER]: 3_000, [DESK]: 4_000, ...mtimes };
+  const folders: Record<string, string> = { [OTHER]: '-tmp-pocket-claude-store-other-app', [DESK]: '-tmp-pocket-claude-store-desk-app' };
   for (const [id, seconds] of Object.entries(dates)) {
-    const folder = id === OTHER ? '-tmp-pocket-claude-store-other-app' : DEMO_KEY;
+    const folder = folders[id] ?? DEMO_KEY;
     utimesSync(join(config, 'projects', folder, `${id}.jsonl`), seconds, seconds);
   }
   return { config, store: new ClaudeSessionStore(config) };
@@ -54,6 +58,14 @@ describe('Claude session store', () => {
     expect(await claude.lastExchange(OTHER)).toEqual({ prompt: 'A prompt in another folder', answer: 'Nothing to do.' });
     expect(await claude.lastExchange('00000000-0000-0000-0000-000000000000')).toBeNull();
     expect(await claude.lastExchange('../../etc/passwd')).toBeNull();
+  });
+
+  it('reads a conversation started in the interactive TUI, past its /exit echo', async () => {
+    const { store: claude } = store();
+    expect(await claude.listRecent(DESK_APP, 10)).toEqual([
+      { kind: 'claude', agentSessionId: DESK, cwd: DESK_APP, firstPrompt: 'Find why the login test is flaky', updatedAt: 4_000_000 },
+    ]);
+    expect(await claude.lastExchange(DESK)).toEqual({ prompt: 'run: echo checked', answer: 'The tool ran: checked' });
   });
 
   it('skips what the user did not type: tool results, meta lines, command echoes; and transcripts with no prompt', async () => {

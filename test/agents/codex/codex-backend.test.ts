@@ -242,6 +242,19 @@ describe('Codex backend: cancel and failures', () => {
     expect(textOf(next)).toBe('echo: hello');
   });
 
+  it('ends a cancelled turn codex does not confirm after the grace time, and ignores the late confirmation later', async () => {
+    const rig = fakeRig({ interruptGraceMs: 100 });
+    const abort = new AbortController();
+    const seen = recorder();
+    const running = rig.backend.runTurn(rig.context(), { text: 'slow-unconfirmed', images: [] }, seen.handlers, abort.signal);
+    await seen.waitFor((e) => e.type === 'session');
+    // The interrupt goes out once turn/start has answered; then nothing confirms it.
+    abort.abort();
+    expect(await running).toEqual({ outcome: 'cancelled' });
+    const next = await rig.backend.runTurn(rig.context({ agentSessionId: 'thread-1' }), { text: 'hello', images: [] }, recorder().handlers, never());
+    expect(textOf(next)).toBe('echo: hello');
+  });
+
   it('runs turns of two threads at once on one app-server, each seeing only its own thread', async () => {
     const rig = fakeRig();
     const slow = recorder();
