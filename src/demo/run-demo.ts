@@ -3,7 +3,7 @@
 import type { BotApiEmulator } from '../emulator/index.js';
 import { startBotApiServer } from '../emulator/index.js';
 import type { HomePaths } from '../state/paths.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoChat } from './demo-chat.js';
 import { type ModelStandIn, startModelStandIn } from './model-stand-in.js';
@@ -94,8 +94,6 @@ export function demoAgentEnv(paths: HomePaths, modelUrl: string): Record<string,
   // Claude Code's own temp files (claude-UID/, cc-socks/) go with the home rather than stay in the system's TMPDIR.
   const claudeTmp = join(paths.home, 'tmp');
   mkdirSync(claudeTmp, { recursive: true, mode: 0o700 });
-  // Without finished onboarding Claude Code stops at "Unable to connect to Anthropic services" (FACTS.md).
-  writeFileSync(join(claudeConfig, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }), { mode: 0o600 });
   return {
     ANTHROPIC_BASE_URL: modelUrl,
     ANTHROPIC_API_KEY: 'pocket-demo-offline',
