@@ -37,8 +37,6 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     health: context.health,
   });
   const agentEnv = agentEnvironments(process.env, config.secrets);
-  // Started after the sessions (whose registry holds their records), stopped before them: running turns are
-  // cancelled and reported while the bot can still send.
   const agents = new AgentSessions({
     sessions,
     backends: buildAgentBackends(config, agentEnv.codex),
@@ -47,7 +45,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     imagesDir: join(paths.state, 'agent-images'),
     log: log.child({ area: 'agents' }),
   });
-  const services: DaemonService[] = [sessions, agents];
+  const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
   if (config.botToken !== undefined) {
@@ -63,6 +61,9 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     services.push(bot.service);
     status.bot = bot.status;
   }
+  // Last, so stopped first (services stop newest first): running turns are cancelled, and their end reported, while
+  // the bot can still send; the sessions' registry, which holds their records, stops after them.
+  services.push(agents);
   return { services, status, sessions };
 }
 

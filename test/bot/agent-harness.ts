@@ -83,7 +83,8 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
       log, redactor, stores: openBotStores(paths.state, log), files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog },
       onStatusChange: () => {}, agents,
     }, sessions, { outboxLimits: options.outboxLimits ?? FAST, backoffMs: { first: 50, max: 400 } });
-    services = [sessions, agents, bot.service];
+    // As the daemon orders them (compose.ts): the agents stop first, while the bot can still report their turns.
+    services = [sessions, bot.service, agents];
     h.sessions = sessions;
     h.agents = agents;
     for (const service of services) await service.start();

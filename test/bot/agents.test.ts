@@ -104,6 +104,34 @@ describe('agent sessions in the chat', () => {
     await h.botMessage(/echo: still there\?/);
   });
 
+  it('a turn running when the daemon stops is reported cancelled; a killed session\'s turn is not reported', async () => {
+    h = await startAgentBot();
+    h.claude.next(async ({ handlers, signal }) => {
+      handlers.onEvent({ type: 'session', agentSessionId: 'kept-1' });
+      await aborted(signal);
+      return { outcome: 'cancelled' };
+    });
+    h.say('/claude long');
+    await h.claude.turn(0);
+    await h.restart();
+    await h.botMessage(/claude claude: turn cancelled/);
+    h.say('/send claude next');
+    await h.botMessage(/echo: next/);
+    expect(h.claude.turns[1]!.context.agentSessionId).toBe('kept-1');
+
+    h.claude.next(async ({ signal }) => {
+      await aborted(signal);
+      return { outcome: 'cancelled' };
+    });
+    h.say('/send claude hang');
+    await h.claude.turn(2);
+    const before = h.emu.messages(h.chat).at(-1)!.messageId;
+    await h.sessions.kill(h.sessions.list()[0]!.id);
+    h.say('/sessions');
+    await h.botMessage(/No sessions yet/, before);
+    expect(h.emu.messages(h.chat).filter((m) => m.messageId > before && /turn cancelled/.test(m.text ?? ''))).toEqual([]);
+  });
+
   it('a crash is one clear message with the reason; the next turn works', async () => {
     h = await startAgentBot();
     h.codex.next(async () => {

@@ -58,6 +58,8 @@ interface Runtime {
   running: Promise<void> | null;
   /** The last write of the conversation id: a turn is reported ended only once its id is on disk. */
   persisted: Promise<void>;
+  /** Killed: its turn's end is not reported (the session is being removed). */
+  ending: boolean;
 }
 
 const NOT_INSTALLED: Record<AgentKind, string> = { codex: 'Codex', claude: 'Claude' };
@@ -212,6 +214,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   async end(sessionId: string): Promise<void> {
     const runtime = this.#runtimes.get(sessionId);
     if (runtime === undefined) return;
+    runtime.ending = true;
     await this.cancel(sessionId).catch(() => undefined);
     await runtime.running;
     this.#runtimes.delete(sessionId);
@@ -255,7 +258,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     await runtime.persisted;
     this.#settleRequestsOf(sessionId, { type: 'timeout' }, { kind: 'cancelled' });
     log.info('agents.turn_ended', { sessionId, outcome: result.outcome, ms: this.#options.clock.now() - startedAt });
-    if (!this.#runtimes.has(sessionId)) return;
+    if (!this.#runtimes.has(sessionId) || runtime.ending) return;
     const before = agentSessionState(runtime.queue);
     const turn = runtime.live.turn!;
     runtime.live = {
@@ -377,7 +380,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     if (runtime === undefined) {
       runtime = {
         queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null, allowedTools: new Set(),
-        running: null, persisted: Promise.resolve(),
+        running: null, persisted: Promise.resolve(), ending: false,
       };
       this.#runtimes.set(sessionId, runtime);
     }
