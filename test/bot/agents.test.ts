@@ -66,6 +66,8 @@ describe('agent sessions in the chat', () => {
     await h.botMessage(/echo: after restart/, before);
     expect(h.codex.turns[2]!.context.agentSessionId).toBe('conv-1');
     expect(h.sessions.list().map((s) => s.name)).toEqual(['codex']);
+    // A working agent is checked once, not before every message (a check starts a process); the restart checks again.
+    expect(h.codex.availabilityChecks).toBe(2);
   });
 
   it('queues messages sent during a turn and tells how many are ahead; they run in order', async () => {

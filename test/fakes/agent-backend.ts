@@ -25,6 +25,7 @@ export class FakeAgentBackend implements AgentBackend {
   recentSessions: RecentAgentSession[] = [];
   exchanges = new Map<string, AgentExchange>();
   closed = 0;
+  availabilityChecks = 0;
   /** Each started turn, for tests that wait for one. */
   private readonly turnWaiters: Array<{ index: number; resolve: (turn: TurnCall) => void }> = [];
 
@@ -44,6 +45,7 @@ export class FakeAgentBackend implements AgentBackend {
   }
 
   async availability(): Promise<AgentAvailability> {
+    this.availabilityChecks++;
     return this.availabilityAnswer;
   }
 

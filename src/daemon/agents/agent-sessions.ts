@@ -23,6 +23,12 @@ import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/
 import { ensurePrivateDir } from '../../state/private-dirs.js';
 import type { SessionService } from '../sessions/service.js';
 
+/**
+ * A working agent is not checked again for this long: its check starts a process (`codex --version` took up to 2 s
+ * under load here), which every message would otherwise wait for. One removed meanwhile fails its turn with the reason.
+ */
+const AVAILABLE_FOR_MS = 5 * 60_000;
+
 /** An approval or question nobody answers is refused after this long (PRODUCT.md: "denied after a timeout"). */
 export const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
@@ -70,6 +76,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   readonly #runtimes = new Map<string, Runtime>();
   readonly #requests = new Map<string, OpenRequest>();
   readonly #listeners = new Set<(event: AgentSessionEvent) => void>();
+  /** When each agent was last found working: checked again only after AVAILABLE_FOR_MS. */
+  readonly #workedAt = new Map<AgentKind, { at: number; availability: AgentAvailability }>();
 
   constructor(options: AgentSessionsOptions) {
     this.#options = { clock: systemClock, approvalTimeoutMs: APPROVAL_TIMEOUT_MS, ...options };
@@ -92,8 +100,15 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   async availability(kind: AgentKind): Promise<AgentAvailability> {
     const backend = this.#options.backends[kind];
     if (backend === undefined) return { ok: false, reason: `this daemon runs no ${kind} backend`, install: 'pocket doctor' };
+    const now = this.#options.clock.now();
+    const known = this.#workedAt.get(kind);
+    if (known !== undefined && now - known.at < AVAILABLE_FOR_MS) return known.availability;
     try {
-      return await backend.availability();
+      const availability = await backend.availability();
+      // Only a working agent is remembered: one installed after a refusal works at the next message.
+      if (availability.ok) this.#workedAt.set(kind, { at: now, availability });
+      else this.#workedAt.delete(kind);
+      return availability;
     } catch (error) {
       return { ok: false, reason: `checking ${kind} failed: ${message(error)}`, install: 'pocket doctor' };
     }
