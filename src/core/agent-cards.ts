@@ -24,8 +24,9 @@ export interface AgentCardButtonIds {
 export function stepLine(step: AgentStep): string {
   switch (step.kind) {
     case 'command': {
+      // The command is cut, never its exit code.
       const exit = step.exitCode === null ? '' : ` (exit ${step.exitCode})`;
-      return clip(`${STATUS_MARK[step.status]} $ ${oneLine(step.command)}${exit}`);
+      return `${STATUS_MARK[step.status]} $ ${clip(oneLine(step.command), STEP_MAX - 4 - exit.length)}${exit}`;
     }
     case 'file':
       return clip(`${STATUS_MARK[step.status]} ${step.change === 'add' ? '+' : step.change === 'delete' ? '-' : '~'} ${step.path}`);
