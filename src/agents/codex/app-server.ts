@@ -32,7 +32,8 @@ export class CodexAppServer {
     this.#rpc = new JsonRpcChild({
       executable: options.executable,
       // Over stdio app-server serves this client only and exits with it; it starts no shared background daemon
-      // (checked with codex-cli 0.171.0: nothing named codex is left after the child is killed).
+      // (checked with codex-cli 0.171.0: nothing named codex is left after the child is killed), and it exits ~1 s
+      // after its stdin closes, so a daemon killed with SIGKILL leaves no app-server behind either.
       args: ['app-server'],
       env: options.env,
       onNotification: ({ method, params }) => {

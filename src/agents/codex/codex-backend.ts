@@ -146,7 +146,8 @@ export class CodexBackend implements AgentBackend {
     await Promise.all(starting.map((server) => server.then((s) => s.close()).catch(() => {})));
   }
 
-  /** The app-server for env: the running one, or a new one when there is none or it died. */
+  /** The app-server for env: the running one, or a new one when there is none or it died. One per distinct env,
+   * kept until close(): give turns and options.env the same variables and they share one. */
   #server(env: Record<string, string>): Promise<CodexAppServer> {
     if (this.#closed) return Promise.reject(new Error('the Codex backend is closed'));
     const key = JSON.stringify(Object.entries(env).sort(([a], [b]) => a.localeCompare(b)));
@@ -158,6 +159,8 @@ export class CodexBackend implements AgentBackend {
   }
 
   #restart(key: string, env: Record<string, string>, dead: Promise<CodexAppServer> | undefined): Promise<CodexAppServer> {
+    // Closed while the dead server was being looked at: start nothing that close() would not end.
+    if (this.#closed) return Promise.reject(new Error('the Codex backend is closed'));
     // Two callers that found the same dead server share one restart.
     const current = this.#servers.get(key);
     if (current !== undefined && current !== dead) return current;

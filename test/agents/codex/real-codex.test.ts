@@ -1,7 +1,7 @@
 // The Codex backend with the real `codex app-server` (from the agents cache, never from the repo's dependencies)
 // against a loopback stand-in for the model API: a turn, a resume whose model request carries the earlier prompts
 // (in the same app-server and in a new one, as after a daemon restart; a fork while another process holds it), a command approval allowed that creates a
-// file and one denied that does not, and threads (also one `codex exec` wrote) found by listRecent / lastExchange.
+// file and one denied that does not, the same for a file change in the read-only sandbox, and threads (also one `codex exec` wrote) found by listRecent / lastExchange.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -137,6 +137,35 @@ describe.skipIf(!present)('Codex backend with the real codex app-server', () => 
         answer: expect.stringMatching(/^Heard: started at the desk; earlier: /),
       });
       expect(await backend.availability()).toEqual({ ok: true, executable: CODEX, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    },
+    REAL_TIMEOUT_MS,
+  );
+
+  it(
+    'in the read-only sandbox, asks before writing a file with its path and content, and writes it only when allowed',
+    async () => {
+      const backend = new CodexBackend({ executable: CODEX, env, sandbox: 'read-only' });
+      backends.push(backend);
+      const allowed = recorder(() => ({ type: 'approval', decision: 'allow' }));
+      const wrote = await backend.runTurn(context(), { text: 'write: notes.md', images: [] }, allowed.handlers, never());
+      expect(allowed.requests).toEqual([
+        {
+          type: 'approval',
+          tool: 'file change',
+          command: null,
+          path: 'notes.md',
+          diff: '--- /dev/null\n+++ b/notes.md\n+written by the stand-in model',
+          reason: null,
+        },
+      ]);
+      expect(wrote).toMatchObject({ outcome: 'completed', changedFiles: ['notes.md'], diff: expect.stringContaining('+written by the stand-in model') });
+      expect(existsSync(join(cwd, 'notes.md'))).toBe(true);
+
+      const denied = recorder(() => ({ type: 'approval', decision: 'deny' }));
+      const refused = await backend.runTurn(context(), { text: 'write: refused.md', images: [] }, denied.handlers, never());
+      expect(denied.requests).toHaveLength(1);
+      expect(refused).toMatchObject({ outcome: 'completed', changedFiles: [] });
+      expect(existsSync(join(cwd, 'refused.md'))).toBe(false);
     },
     REAL_TIMEOUT_MS,
   );

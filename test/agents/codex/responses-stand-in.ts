@@ -2,6 +2,7 @@
 // (FACTS.md "Real coding agents, offline"; scripts/capture-agent-screens/model-server.js does the same for the TUIs).
 // The latest user prompt says what the "model" does:
 //   `escalate: CMD`  an exec_command call asking to run CMD outside the sandbox, which codex puts to the client
+//   `write: PATH`    an apply_patch adding PATH (in the read-only sandbox codex asks before applying it)
 //   anything else    the text "Heard: PROMPT; earlier: P1 | P2", naming the earlier prompts the request carried, so a
 //                    test can see that a resumed thread's history reached the model
 // After a tool result the answer is "Tool result: ..." quoting it.
@@ -28,11 +29,19 @@ export function promptsOf(input: InputItem[]): string[] {
     .filter((text) => !text.trimStart().startsWith('<'));
 }
 
-type Reply = { text: string } | { call: { name: string; arguments: Record<string, unknown> } };
+type Reply =
+  | { text: string }
+  | { call: { name: string; arguments: Record<string, unknown> } }
+  | { custom: { name: string; input: string } };
 
-function reply(input: InputItem[]): Reply {
+interface Tool {
+  type?: string;
+  name?: string;
+}
+
+function reply(input: InputItem[], tools: Tool[]): Reply {
   const last = input.at(-1);
-  if (last?.type === 'function_call_output') {
+  if (last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output') {
     const output = typeof last.output === 'string' ? last.output : JSON.stringify(last.output);
     return { text: `Tool result: ${output.replace(/\s+/g, ' ').slice(0, 160)}` };
   }
@@ -46,6 +55,16 @@ function reply(input: InputItem[]): Reply {
         arguments: { cmd: escalate[1]!.trim(), sandbox_permissions: 'require_escalated', justification: 'The test asks to run this.' },
       },
     };
+  }
+  const write = /^write:\s*(.+)$/m.exec(prompt);
+  if (write) {
+    const patch = `*** Begin Patch\n*** Add File: ${write[1]!.trim()}\n+written by the stand-in model\n*** End Patch\n`;
+    // codex offers apply_patch as a free-form (custom) tool or a function to some models; to others (this
+    // stand-in's, 0.171.0) only through its shell tool, where it recognises an `apply_patch` heredoc.
+    const applyPatch = tools.find((tool) => tool.name === 'apply_patch');
+    if (applyPatch?.type === 'custom') return { custom: { name: 'apply_patch', input: patch } };
+    if (applyPatch) return { call: { name: 'apply_patch', arguments: { input: patch } } };
+    return { call: { name: 'exec_command', arguments: { cmd: `apply_patch <<'PATCH'\n${patch}PATCH` } } };
   }
   return { text: `Heard: ${prompt}; earlier: ${prompts.slice(0, -1).join(' | ')}` };
 }
@@ -61,8 +80,10 @@ function stream(res: ServerResponse, model: string, answer: Reply): void {
   const item =
     'call' in answer
       ? { type: 'function_call', id: `fc_${ids}`, call_id: `call_${ids}`, name: answer.call.name, arguments: JSON.stringify(answer.call.arguments), status: 'completed' }
-      : { type: 'message', id: `msg_${ids}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.text, annotations: [] }] };
-  sse('response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: 'call' in answer ? item : { ...item, content: [] } });
+      : 'custom' in answer
+        ? { type: 'custom_tool_call', id: `ctc_${ids}`, call_id: `call_${ids}`, name: answer.custom.name, input: answer.custom.input, status: 'completed' }
+        : { type: 'message', id: `msg_${ids}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.text, annotations: [] }] };
+  sse('response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: 'text' in answer ? { ...item, content: [] } : item });
   if ('text' in answer) {
     sse('response.output_text.delta', { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: answer.text });
   }
@@ -87,10 +108,10 @@ export async function startResponsesStandIn(): Promise<ResponsesStandIn> {
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'POST' && path === '/v1/responses') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: InputItem[]; model?: string };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: InputItem[]; model?: string; tools?: Tool[] };
         const input = Array.isArray(body.input) ? body.input : [];
         requests.push(input);
-        stream(res, body.model ?? 'stand-in', reply(input));
+        stream(res, body.model ?? 'stand-in', reply(input, Array.isArray(body.tools) ? body.tools : []));
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });
