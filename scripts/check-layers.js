@@ -76,9 +76,9 @@ export const ALLOW = [
   {
     from: 'cli',
     to: ['core', 'state', 'config', 'log', 'version', 'demo', 'telegram', 'service', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
-    lazy: ['daemon-entry', 'tui'],
+    lazy: ['daemon-entry', 'tui', 'daemon/agents/availability-report.ts'],
     packages: '*',
-    why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle, Telegram only for init and doctor; building a daemon (daemon-entry) and the Ink TUI load only on use',
+    why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle, Telegram only for init and doctor; building a daemon (daemon-entry), the Ink TUI and the agent backends (for `pocket doctor`) load only on use',
   },
   {
     from: 'daemon-entry',

@@ -68,6 +68,11 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[^\x00-\x1f\x7f]{1,32}$/, { error: 'expected a short name for this machine (1 to 32 characters, no control characters)' })
     .optional(),
+  POCKET_CODEX_SANDBOX: z
+    .enum(['read-only', 'workspace-write', 'danger-full-access'], {
+      error: 'expected read-only, workspace-write or danger-full-access',
+    })
+    .default('workspace-write'),
 });
 
 export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
@@ -92,6 +97,8 @@ export interface Config {
   agentCwd: string | undefined;
   /** This machine's name on topics, cards and /sessions, so several machines can share one group (POCKET_HOST_LABEL). */
   hostLabel: string;
+  /** The sandbox Codex turns run in (`codex app-server`'s thread/start `sandbox`); escalations ask the chat. */
+  codexSandbox: 'read-only' | 'workspace-write' | 'danger-full-access';
   /** Values that must never reach a log or Telegram: the token and anything in .env that looks like a secret. */
   secrets: string[];
 }
@@ -167,6 +174,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     claudePath: s.POCKET_CLAUDE_PATH,
     agentCwd: s.POCKET_AGENT_CWD,
     hostLabel: s.POCKET_HOST_LABEL?.trim() || defaultHostLabel(),
+    codexSandbox: s.POCKET_CODEX_SANDBOX,
     secrets: [...secrets],
   };
 }

@@ -30,8 +30,16 @@ describe('loadConfig', () => {
       shellEnabled: false,
       staleSeconds: 300,
       redact: true,
+      codexSandbox: 'workspace-write',
     });
     expect(config.secrets).toContain(TOKEN);
+  });
+
+  it('takes one of the three Codex sandboxes and names the choices when given another', () => {
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_CODEX_SANDBOX=read-only\n`).codexSandbox).toBe('read-only');
+    expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_CODEX_SANDBOX=none\n`)).toThrow(
+      /POCKET_CODEX_SANDBOX: expected read-only, workspace-write or danger-full-access/,
+    );
   });
 
   it('lets the environment override .env and strips a trailing slash from the API root', () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Api, type Context } from 'grammy';
 import { z } from 'zod';
+import type { AgentUseCases } from '../core/agent-sessions.js';
 import { CallbackRegistry } from '../core/callback-registry.js';
 import { COMMAND_HELP } from '../core/commands.js';
 import type { OutboxLimits } from '../core/outbox.js';
@@ -16,6 +17,7 @@ import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
 import { type Access, knownUsers, type TgUpdate } from '../core/auth.js';
 import { laneOf } from '../core/update-lanes.js';
+import { AgentMessages } from './agent-messages.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
 import { callbackFeature } from './callbacks.js';
@@ -23,6 +25,7 @@ import { Cards } from './cards.js';
 import { redactedErrorText } from './api-errors.js';
 import { Poller, requestTimeoutSeconds } from './create-bot.js';
 import { Delivery } from './delivery.js';
+import { agentsFeature } from './features/agents.js';
 import { helpFeature } from './features/help.js';
 import { inputFeature } from './features/input.js';
 import { type Kit, reply, routeOf } from './features/kit.js';
@@ -74,6 +77,8 @@ export interface BotDeps {
   files: { auditLog: string; daemonLog: string; env: string };
   /** Something `pocket status` shows changed (the poller's connection). */
   onStatusChange: () => void;
+  /** Agent sessions (codex, claude), when the daemon runs them. */
+  agents?: AgentUseCases;
 }
 
 export interface BotStores {
@@ -148,6 +153,8 @@ export function createBotService(
   }, save);
   const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards, config.hostLabel);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
+  const agents = deps.agents ?? null;
+  const agentMessages = agents === null ? null : new AgentMessages(config.chatId, sessions, agents, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
   const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
 
@@ -210,6 +217,15 @@ export function createBotService(
     commandsStillRunning: () => scheduler.orderedPending,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
+    agents,
+    agentMessages,
+    download: async (fileId) => {
+      const file = await api.getFile(fileId);
+      if (file.file_path === undefined) throw new Error('Telegram gave no path for the file');
+      const response = await fetch(`${config.apiRoot}/file/bot${token}/${file.file_path}`, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+      if (!response.ok) throw new Error(`Telegram answered ${response.status} for the file`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
     muteNewSessions: {
       get: () => muteNew,
       set: (on) => {
@@ -230,9 +246,10 @@ export function createBotService(
   }));
   bot.use(callbackFeature(kit));
   // Only messages in the configured chat or a private chat with an authorized user reach the features.
-  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), shellFeature(kit), inputFeature(kit));
+  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), shellFeature(kit), agentsFeature(kit), inputFeature(kit));
 
   let unsubscribe: () => void = () => {};
+  let unsubscribeAgents: () => void = () => {};
   const service: DaemonService = {
     name: 'bot',
     async start() {
@@ -246,12 +263,14 @@ export function createBotService(
         alerts.handle(event);
         if (event.type === 'removed') index.forgetSession(event.sessionId);
       });
+      if (agents !== null && agentMessages !== null) unsubscribeAgents = agents.subscribe((event) => agentMessages.handle(event));
       for (const view of sessions.list()) void cards.refresh(view.id).catch(() => {});
       try {
         await poller.start();
       } catch (error) {
         // Not started, so the daemon will not stop() this service: leave nothing running behind the refusal.
         unsubscribe();
+        unsubscribeAgents();
         delivery.runner.stop();
         await stores.state.close(snapshot);
         throw error;
@@ -259,6 +278,7 @@ export function createBotService(
     },
     async stop() {
       unsubscribe();
+      unsubscribeAgents();
       await poller.stop();
       // Admitted updates are recorded as handled: they run before the bot stops, or they would never run.
       await scheduler.drain();

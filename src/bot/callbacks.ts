@@ -4,8 +4,10 @@
 import { type Context, Composer } from 'grammy';
 import { CARD_LINES, sessionLabel } from '../core/cards.js';
 import type { CallbackEntry } from '../core/callback-registry.js';
+import { DECISION_TEXT } from '../core/agent-cards.js';
+import { resumeInto } from './features/agents.js';
 import { askKill } from './features/sessions.js';
-import { describeError, type Kit, who } from './features/kit.js';
+import { describeError, displayName, type Kit, who } from './features/kit.js';
 import { sendOutput } from './features/output.js';
 
 export function callbackFeature(kit: Kit): Composer<Context> {
@@ -19,6 +21,15 @@ export function callbackFeature(kit: Kit): Composer<Context> {
       return;
     }
     const entry = found.entry;
+    if (entry.action.type === 'agent-resume') {
+      // Not bound to a session yet: choosing it makes one.
+      kit.registry.use(entry.id, kit.now());
+      const message = query.message;
+      const threadId = message?.is_topic_message === true ? message.message_thread_id : undefined;
+      const place = { chatId: message?.chat.id ?? kit.chatId, ...(threadId === undefined ? {} : { threadId }) };
+      await answer(kit, query.id, await resumeInto(kit, place, entry.action.kind, entry.action.agentSessionId, ctx));
+      return;
+    }
     const view = kit.sessions.get(entry.sessionId);
     if (view === undefined) {
       kit.registry.forgetSession(entry.sessionId);
@@ -84,6 +95,23 @@ async function run(kit: Kit, ctx: Context, entry: CallbackEntry): Promise<string
       }
       return `Answered: ${label}`;
     }
+    case 'cancel': {
+      if (kit.agents === null) return 'No agents run here.';
+      const outcome = await kit.agents.cancel(sessionId);
+      return outcome.wasRunning ? 'Cancelling the turn' : 'No turn is running';
+    }
+    case 'agent-approval': {
+      const { requestId, decision } = entry.action;
+      const settled = kit.agents?.answer(requestId, { type: 'approval', decision }, displayName(ctx)) ?? false;
+      return settled ? DECISION_TEXT[decision] : 'That request is no longer open.';
+    }
+    case 'agent-choice': {
+      const { requestId, label } = entry.action;
+      const settled = kit.agents?.answer(requestId, { type: 'question', answers: [label] }, displayName(ctx)) ?? false;
+      return settled ? `Answered: ${label}` : 'That question is no longer open.';
+    }
+    case 'agent-resume':
+      return '';
   }
 }
 

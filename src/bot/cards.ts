@@ -193,6 +193,7 @@ export class Cards {
       ctrlC: this.registry.stable(sessionId, { type: 'keys', keys: ['C-c'] }, now),
       enter: this.registry.stable(sessionId, { type: 'keys', keys: ['Enter'] }, now),
       kill: this.registry.stable(sessionId, { type: 'kill' }, now),
+      cancel: this.registry.stable(sessionId, { type: 'cancel' }, now),
     };
   }
 }

@@ -194,6 +194,10 @@ export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permissi
   'kill-confirm': 'operate',
   'kill-cancel': 'operate',
   answer: 'operate',
+  cancel: 'operate',
+  'agent-approval': 'operate',
+  'agent-choice': 'operate',
+  'agent-resume': 'operate',
 };
 
 /**

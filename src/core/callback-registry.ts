@@ -2,6 +2,7 @@
 // anyone who can see the message, so the data is never a command: it is a short id looked up here, bound to one
 // session and one action, expiring, and (for one-shot actions such as a prompt answer or "Yes, kill") usable once.
 // Pure: ids come from the caller's generator, time from the caller.
+import type { AgentKind, ApprovalDecision } from './agents.js';
 import type { PromptInput } from './output/prompt-rules.js';
 
 export type CallbackAction =
@@ -12,7 +13,15 @@ export type CallbackAction =
   | { type: 'kill-confirm' }
   | { type: 'kill-cancel' }
   /** An answer to the prompt `ruleId` the session waited at when the alert was sent. */
-  | { type: 'answer'; ruleId: string; label: string; input: PromptInput };
+  | { type: 'answer'; ruleId: string; label: string; input: PromptInput }
+  /** An agent session's card: cancel its running turn. */
+  | { type: 'cancel' }
+  /** A decision on an agent's open permission request. */
+  | { type: 'agent-approval'; requestId: string; decision: ApprovalDecision }
+  /** An option of an agent's open question. */
+  | { type: 'agent-choice'; requestId: string; label: string }
+  /** /resume's list: continue this stored conversation (not bound to a session yet: sessionId is ''). */
+  | { type: 'agent-resume'; kind: AgentKind; agentSessionId: string };
 
 export interface CallbackEntry {
   id: string;

@@ -1,5 +1,6 @@
 // What a status card and an alert say. Pure: the bot renders with these and sends through the outbox. Text is plain
 // (the messenger escapes it; cards are sent as one <pre> block so the terminal lines keep their columns).
+import { renderAgentCard } from './agent-cards.js';
 import type { AlertKind, FullScreen, SessionView } from './sessions.js';
 
 export interface CardButtonIds {
@@ -8,6 +9,8 @@ export interface CardButtonIds {
   ctrlC: string;
   enter: string;
   kill: string;
+  /** Agent sessions: cancel the running turn. */
+  cancel: string;
 }
 
 export interface RenderedButton {
@@ -49,6 +52,7 @@ export function stateText(view: SessionView): string {
 
 /** `hostLabel` names the machine in the command line, like a prompt (`laptop$ make`): cards of several machines can share a chat. */
 export function renderCard(view: SessionView, lines: readonly string[], ids: CardButtonIds, hostLabel = ''): RenderedMessage {
+  if (view.agentLive !== undefined) return renderAgentCard(view, ids);
   const head = [
     `${STATE_ICON[view.state]} ${sessionLabel(view)} — ${stateText(view)}${view.muted ? ' · muted' : ''}`,
     `${hostLabel}$ ${clipLine(view.command || '(shell)')}`,

@@ -19,7 +19,11 @@ export type BotCommand =
   | { kind: 'logs' }
   | { kind: 'shell'; command: string }
   | { kind: 'mute'; session: string | undefined }
-  | { kind: 'unmute'; session: string | undefined };
+  | { kind: 'unmute'; session: string | undefined }
+  /** /codex, /claude: a new agent session in `folder` (the default folder when absent), its first turn `prompt`. */
+  | { kind: 'agent'; agent: 'codex' | 'claude'; folder: string | undefined; prompt: string }
+  | { kind: 'cancel'; session: string | undefined }
+  | { kind: 'resume'; agent: 'codex' | 'claude' | undefined; id: string | undefined };
 
 export type ParseResult = { ok: true; command: BotCommand } | { ok: false; usage: string };
 
@@ -33,6 +37,8 @@ export interface ParseContext {
 
 export const DEFAULT_TAIL = 30;
 export const MAX_TAIL = 500;
+/** A Codex thread id or a Claude session id (uuids, in practice). */
+const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 // A session name in a target never starts with a dash, like NAME (core/names.ts).
 const TARGET_PATTERN = /^(%\d{1,9}|[A-Za-z0-9_][A-Za-z0-9_-]{0,31}(:\d{1,4}(\.\d{1,4})?)?)$/;
 
@@ -49,6 +55,10 @@ export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; descri
   { command: 'kill', args: 'SESSION', description: 'Kill a session (asks first)' },
   { command: 'logs', args: '', description: 'The daemon log as a document' },
   { command: 'shell', args: 'COMMAND', description: 'Run COMMAND in your login shell (only with POCKET_SHELL=on)' },
+  { command: 'claude', args: '[@FOLDER] [PROMPT]', description: 'New Claude session (continue: reply, its topic, /send)' },
+  { command: 'codex', args: '[@FOLDER] [PROMPT]', description: 'New Codex session (continue: reply, its topic, /send)' },
+  { command: 'resume', args: '[codex|claude] [ID]', description: 'Continue a recent Codex / Claude conversation' },
+  { command: 'cancel', args: '[SESSION]', description: 'Stop the running agent turn' },
   { command: 'mute', args: '[SESSION]', description: 'Alerts off (without SESSION: all, new ones too)' },
   { command: 'unmute', args: '[SESSION]', description: 'Alerts on' },
   { command: 'help', args: '', description: 'This help' },
@@ -147,6 +157,27 @@ export function parseCommand(name: string, rest: string, context: ParseContext):
     case 'unmute': {
       if (args.length > 1) return usage('[SESSION]');
       return ok({ kind: name, session: args[0] ?? context.implied ?? undefined });
+    }
+    case 'codex':
+    case 'claude': {
+      // The folder is marked with a leading @ so it can never be mistaken for the first word of a prompt.
+      const { word, after } = firstWord(rest);
+      if (word.startsWith('@')) {
+        if (word.length === 1) return usage('[@FOLDER] [PROMPT]  (for example /codex @~/src/app fix the tests)');
+        return ok({ kind: 'agent', agent: name, folder: word.slice(1), prompt: after.trim() });
+      }
+      return ok({ kind: 'agent', agent: name, folder: undefined, prompt: rest.trim() });
+    }
+    case 'cancel': {
+      if (args.length > 1) return usage('[SESSION]');
+      return ok({ kind: 'cancel', session: args[0] ?? context.implied ?? undefined });
+    }
+    case 'resume': {
+      const rest = [...args];
+      const agent = rest[0] === 'codex' || rest[0] === 'claude' ? rest.shift() as 'codex' | 'claude' : undefined;
+      const [id, extra] = rest;
+      if (extra !== undefined || (id !== undefined && !AGENT_ID_PATTERN.test(id))) return usage('[codex|claude] [ID]');
+      return ok({ kind: 'resume', agent, id });
     }
     default:
       return null;

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'TELEGRAM_FAILED'
   | 'SERVICE_UNAVAILABLE'
   | 'SERVICE_FAILED'
+  | 'AGENT_UNAVAILABLE'
   | 'USAGE'
   | 'INTERNAL';
 

@@ -150,7 +150,8 @@ export function reconcileWithPanes(registry: SessionRegistry, panes: readonly Pa
   const byPane = new Map(panes.map((pane) => [pane.paneId, pane]));
   const verdicts = registry
     .all()
-    .filter((record) => record.exitedAt === null)
+    // Agent sessions have no pane: nothing here can say they are gone.
+    .filter((record) => record.exitedAt === null && record.agent === undefined)
     .map((record) => {
       const pane = byPane.get(record.paneId);
       return { record, verdict: judgePane(record, pane, home), pane };

@@ -1,7 +1,7 @@
 // The known sessions and their names: lookups by name, alias or id, and the uniqueness rules. Pure data.
 import { PocketError } from './errors.js';
 import { assertValidName, freeNameFrom } from './names.js';
-import type { SessionRecord } from './sessions.js';
+import type { AgentRecord, SessionRecord } from './sessions.js';
 
 export interface RegistryData {
   nextId: number;
@@ -23,6 +23,14 @@ export interface NewSession {
 /** The one place a SessionRecord is built: a fresh session has no alias, topic, mute or exit yet. */
 export function newSessionRecord(start: NewSession): SessionRecord {
   return { ...start, alias: null, kind: 'tmux', topicId: null, muted: false, exitCode: null, exitedAt: null };
+}
+
+/** An SDK-backed agent session: no pane, no command line; the agent's folder and conversation id instead. */
+export function newAgentRecord(start: { id: string; name: string; kind: 'codex' | 'claude'; createdAt: string; agent: AgentRecord }): SessionRecord {
+  return {
+    id: start.id, name: start.name, alias: null, kind: start.kind, paneId: '', command: start.kind, adopted: false,
+    createdAt: start.createdAt, topicId: null, muted: false, exitCode: null, exitedAt: null, agent: start.agent,
+  };
 }
 
 /** The number in a session id (`s12` -> 12), or null for anything else. */
@@ -50,7 +58,7 @@ export class SessionRegistry {
   }
 
   byPane(paneId: string): SessionRecord | undefined {
-    return this.all().find((record) => record.paneId === paneId && record.exitedAt === null);
+    return this.all().find((record) => record.paneId === paneId && record.exitedAt === null && record.agent === undefined);
   }
 
   /** A name, an alias or an id; names win over aliases, aliases over ids. */

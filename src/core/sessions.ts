@@ -1,5 +1,6 @@
 // Sessions as the rest of pocket sees them, whatever runs them (a tmux pane now; SDK agents later), and the
 // use cases the bot and the IPC server call. The bot never talks to tmux directly: it goes through these.
+import type { AgentStep, AgentUsage } from './agents.js';
 import type { PromptAnswer } from './output/prompt-rules.js';
 import type { SessionKind, SessionState } from './status.js';
 
@@ -26,6 +27,35 @@ export interface SessionRecord {
   nonce?: string;
   /** /shell sessions only: ISO time at which the daemon kills it if it still runs. */
   deadlineAt?: string;
+  /** What an SDK-backed session (kind codex / claude) needs to continue after a restart; absent for tmux sessions. */
+  agent?: AgentRecord;
+}
+
+/** The persisted part of an agent session: where it works and the agent's own id of the conversation. */
+export interface AgentRecord {
+  cwd: string;
+  /** Codex thread id / Claude session id; null until the first turn reported it. */
+  agentSessionId: string | null;
+  /** The next turn continues agentSessionId as a copy (resumed while it may still be open at the desk). */
+  fork: boolean;
+}
+
+/** How the latest turn of an agent session went, for its card. */
+export type AgentTurnStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+/** The live part of an agent session: the latest turn's steps and how it ended. */
+export interface AgentLive {
+  turn: {
+    status: AgentTurnStatus;
+    steps: AgentStep[];
+    /** The tail of the answer being written, while it runs. */
+    textTail: string;
+    usage: AgentUsage | null;
+    /** Why it failed, when it did. */
+    reason: string | null;
+  } | null;
+  /** Messages waiting for the running turn to end. */
+  queued: number;
 }
 
 export interface PromptView {
@@ -49,6 +79,8 @@ export interface SessionView extends SessionRecord {
    * redraws in place and completes no lines, so the screen is all there is to show. Absent otherwise.
    */
   screen?: FullScreen;
+  /** The latest turn of an agent session; absent for tmux sessions. */
+  agentLive?: AgentLive;
 }
 
 export interface FullScreen {
@@ -113,6 +145,20 @@ export interface SessionUseCases {
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }
 
+/**
+ * What runs agent sessions (daemon/agents/), as the session service sees it: their live state, text sent to them
+ * (IPC, /send), and their end. Registered once at composition; tmux sessions never reach it.
+ */
+export interface AgentDriver {
+  live(sessionId: string): (LiveFacts & { agentLive: AgentLive }) | undefined;
+  /** Text for the session: starts a turn, or queues behind the running one. */
+  sendText(sessionId: string, text: string): Promise<{ ahead: number }>;
+  /** The lines of the latest turn's steps, for /tail and /summary. */
+  lines(sessionId: string): string[];
+  /** Cancels a running turn and forgets the session's runtime (kill). */
+  end(sessionId: string): Promise<void>;
+}
+
 /** What a running session's live reading knows beyond its record. */
 export interface LiveFacts {
   state: SessionState;
@@ -127,10 +173,11 @@ export interface LiveFacts {
  * A record as shown: its live state when it is read, 'idle' when not (yet); an exited session is 'exited', shows no
  * prompt, and reports its exit as last activity when nothing was seen since the restart.
  */
-export function sessionView(record: SessionRecord, live: LiveFacts | undefined): SessionView {
+export function sessionView(record: SessionRecord, live: (LiveFacts & { agentLive?: AgentLive }) | undefined): SessionView {
   const lastActivity = live?.lastActivityAt ?? null;
   return {
     ...record,
+    ...(record.agent === undefined ? {} : { agentLive: live?.agentLive ?? { turn: null, queued: 0 } }),
     state: record.exitedAt !== null ? 'exited' : (live?.state ?? 'idle'),
     lastActivityAt: lastActivity === null ? record.exitedAt : new Date(lastActivity).toISOString(),
     prompt: record.exitedAt === null ? (live?.prompt ?? null) : null,

@@ -10,7 +10,7 @@ export interface SessionStatus {
   name: string;
   alias: string | null;
   kind: SessionKind;
-  /** For tmux sessions the pane id (`%12`). */
+  /** For tmux sessions the pane id (`%12`); for agent sessions (codex, claude) the folder they work in. */
   target: string;
   state: SessionState;
   exitCode: number | null;
@@ -88,7 +88,7 @@ export function toSessionStatus(view: SessionView): SessionStatus {
     name: view.name,
     alias: view.alias,
     kind: view.kind,
-    target: view.paneId,
+    target: view.agent?.cwd ?? view.paneId,
     state: view.state,
     exitCode: view.exitCode,
     lastActivityAt: view.lastActivityAt,

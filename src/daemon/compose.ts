@@ -1,9 +1,14 @@
 // Wires the daemon's services: what runs inside `pocket __daemon`. Adapters meet only here: the bot gets its
 // stores (src/state) and settings handed in, never reaching for them itself.
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { createClaudeBackend } from '../agents/claude/claude-backend.js';
+import { CodexBackend } from '../agents/codex/codex-backend.js';
+import { codexEnvironment } from '../agents/codex/environment.js';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
 import type { Config } from '../config.js';
+import { agentEnvironment, withoutSecretValues } from '../core/agent-env.js';
+import type { AgentBackend, AgentKind } from '../core/agents.js';
 import { describeWriteError, type Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
@@ -11,6 +16,7 @@ import { toSessionStatus } from '../core/status.js';
 import { jsonStore } from '../state/json-store.js';
 import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
+import { AgentSessions } from './agents/agent-sessions.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
 
@@ -44,6 +50,15 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     health: context.health,
     shell: config.shellEnabled ? { program: loginShell(), timeoutMs: config.shellTimeoutS * 1000 } : undefined,
   });
+  const agentEnv = agentEnvironments(process.env, config.secrets);
+  const agents = new AgentSessions({
+    sessions,
+    backends: buildAgentBackends(config, agentEnv.codex),
+    env: agentEnv,
+    defaultCwd: config.agentCwd ?? homedir(),
+    imagesDir: join(paths.state, 'agent-images'),
+    log: log.child({ area: 'agents' }),
+  });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
@@ -55,10 +70,14 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       stores: openBotStores(paths.state, log, context.health),
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
       onStatusChange: () => context.changes.emit('changed'),
+      agents,
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
   }
+  // Last, so stopped first (services stop newest first): running turns are cancelled, and their end reported, while
+  // the bot can still send; the sessions' registry, which holds their records, stops after them.
+  services.push(agents);
   return { services, status, sessions };
 }
 
@@ -73,6 +92,27 @@ export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
     // no passwd entry (some containers)
   }
   return '/bin/sh';
+}
+
+/**
+ * What each agent's processes get of the daemon's environment: the common allow-list (core/agent-env.ts), and for
+ * Codex also the key variables its config.toml's providers name; never pocket's settings or a .env secret's value.
+ */
+export function agentEnvironments(source: Record<string, string | undefined>, secrets: readonly string[]): Record<AgentKind, Record<string, string>> {
+  const common = agentEnvironment(source, secrets);
+  return { claude: common, codex: withoutSecretValues({ ...common, ...codexEnvironment(source) }, secrets) };
+}
+
+/**
+ * The coding agents pocket can drive. Both are always built: whether each can run here (SDK installed, executable
+ * found) is their availability(), which /claude, /codex and `pocket doctor` report with the install command.
+ * `env` is the allow-listed environment (core/agent-env.ts): Codex's look-ups outside a turn get nothing more.
+ */
+export function buildAgentBackends(config: Pick<Config, 'claudePath' | 'codexPath' | 'codexSandbox'>, env: Record<string, string>): Record<AgentKind, AgentBackend> {
+  return {
+    claude: createClaudeBackend({ claudePath: config.claudePath }),
+    codex: new CodexBackend({ env, sandbox: config.codexSandbox, ...(config.codexPath === undefined ? {} : { executable: config.codexPath }) }),
+  };
 }
 
 /** The bot's files in stateDir; a file that cannot be written is a degraded-state problem until it can again. */

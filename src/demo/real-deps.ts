@@ -12,10 +12,12 @@ import { DEMO_ENV_KEYS, isDemoMade, removeHome } from './throwaway-home.js';
 export function realDemoDeps(): DemoDeps {
   return {
     daemon: {
-      start: (paths) => {
+      start: (paths, env) => {
         // The daemon inherits this process's environment, which overrides .env: a TELEGRAM_BOT_TOKEN exported for
         // the user's real bot would send the demo daemon to Telegram. This process exists only for the demo.
         for (const key of DEMO_ENV_KEYS) delete process.env[key];
+        // The same way, its agents get the demo's settings (the stand-in model, folders in the throwaway home).
+        Object.assign(process.env, env);
         // The kept channel is how the daemon learns that this process died without its teardown (owner-link.ts).
         return startDetached(paths, { extraArgs: ['--demo'], keepChannel: true });
       },

@@ -3,7 +3,10 @@
 import type { BotApiEmulator } from '../emulator/index.js';
 import { startBotApiServer } from '../emulator/index.js';
 import type { HomePaths } from '../state/paths.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DemoChat } from './demo-chat.js';
+import { type ModelStandIn, startModelStandIn } from './model-stand-in.js';
 import { createThrowawayHome, demoTmuxSocket, demoToken, removeHome, writeDemoEnv } from './throwaway-home.js';
 
 export const DEMO_BOT_ID = 7000000001;
@@ -11,7 +14,8 @@ export const DEMO_USER_ID = 1001;
 
 /** How the demo starts and stops the daemon; the command uses the real one, tests a fake. */
 export interface DaemonControl {
-  start(paths: HomePaths): Promise<{ pid: number }>;
+  /** `env`: variables the daemon's environment gets (what its coding agents need in the demo). */
+  start(paths: HomePaths, env: Record<string, string>): Promise<{ pid: number }>;
   stop(paths: HomePaths): Promise<unknown>;
 }
 
@@ -40,6 +44,7 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
   const paths = createThrowawayHome();
   const tmuxSocket = demoTmuxSocket();
   let emulator: BotApiEmulator | undefined;
+  let model: ModelStandIn | undefined;
   let chat: DemoChat | undefined;
   let daemonStarted = false;
   let closing: Promise<void> | undefined;
@@ -50,6 +55,7 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
       async () => { if (daemonStarted) await deps.daemon.stop(paths); },
       () => deps.killTmuxServer(tmuxSocket),
       async () => { await emulator?.close(); },
+      async () => { await model?.close(); },
       () => removeHome(paths),
     ]);
     return closing;
@@ -64,13 +70,39 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
       : emulator.createPrivateChat(user);
     chat = new DemoChat(emulator, target, user);
     writeDemoEnv(paths, { token: emulator.token, userId: user.id, chatId: target.id, apiRoot: emulator.url, tmuxSocket });
+    model = await startModelStandIn();
     daemonStarted = true;
-    const { pid } = await deps.daemon.start(paths);
+    const { pid } = await deps.daemon.start(paths, demoAgentEnv(paths, model.url));
     return { paths, tmuxSocket, emulator, chat, daemonPid: pid, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What `/claude` and `/codex` use in the demo: Claude Code (when the Claude Agent SDK is installed, else /claude
+ * answers with the install command) talks to the loopback stand-in, with its configuration in the throwaway home;
+ * Codex keeps its threads there too and, with no key, fails its turns with one clear message. The agents work in a
+ * `project` folder of the throwaway home. Nothing reaches a real model or the user's ~/.claude and ~/.codex.
+ */
+export function demoAgentEnv(paths: HomePaths, modelUrl: string): Record<string, string> {
+  const claudeConfig = join(paths.home, 'claude');
+  const project = join(paths.home, 'project');
+  mkdirSync(claudeConfig, { recursive: true, mode: 0o700 });
+  mkdirSync(project, { recursive: true, mode: 0o700 });
+  // Claude Code's own temp files (claude-UID/, cc-socks/) go with the home rather than stay in the system's TMPDIR.
+  const claudeTmp = join(paths.home, 'tmp');
+  mkdirSync(claudeTmp, { recursive: true, mode: 0o700 });
+  return {
+    ANTHROPIC_BASE_URL: modelUrl,
+    ANTHROPIC_API_KEY: 'pocket-demo-offline',
+    CLAUDE_CONFIG_DIR: claudeConfig,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_TMPDIR: claudeTmp,
+    CODEX_HOME: join(paths.home, 'codex'),
+    POCKET_AGENT_CWD: project,
+  };
 }
 
 /** Runs every step in order; rethrows the first failure once all have run. */

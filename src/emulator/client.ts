@@ -166,6 +166,30 @@ export class UserSide {
     return this.deliver(record, { message: wire }, (seat) => visibleToBot(this.state, record, message, seat.privacyMode, seat.bot));
   }
 
+  /**
+   * A photo (the bytes of one size, as a JPEG) with an optional caption: the bot sees `photo` with one PhotoSize and
+   * can fetch it through getFile like a document.
+   */
+  sendPhoto(chat: Chat, from: User, bytes: Uint8Array, options: { caption?: string; replyTo?: number; threadId?: number } = {}): Update {
+    const record = this.record(chat);
+    const reply = options.replyTo === undefined ? undefined : this.existing(record, options.replyTo);
+    const threadId = options.threadId ?? reply?.threadId;
+    const ids = this.state.newFileIds();
+    this.state.files.set(ids.fileId, { ...ids, fileName: `${ids.fileUniqueId}.jpg`, mimeType: 'image/jpeg', bytes: Buffer.from(bytes) });
+    const caption = options.caption ?? '';
+    const message = this.state.addMessage(record, {
+      fromBot: false,
+      from,
+      date: this.nowS(),
+      threadId,
+      caption,
+      entities: detectEntities(caption),
+      replyToMessageId: reply?.messageId,
+      extra: { photo: [{ file_id: ids.fileId, file_unique_id: ids.fileUniqueId, width: 64, height: 64, file_size: bytes.length }] },
+    });
+    return this.deliver(record, { message: this.state.toMessage(message) }, (seat) => visibleToBot(this.state, record, message, seat.privacyMode, seat.bot));
+  }
+
   /** A press on an inline button of a bot message; throws when no such button exists unless `force`. */
   pressButton(chat: Chat, from: User, messageId: number, callbackData: string, options: { force?: boolean } = {}) {
     const record = this.record(chat);

@@ -155,6 +155,9 @@ export class BotApiEmulator {
   sendText(chat: Chat, from: User, text: string, options?: SendTextOptions): Update {
     return this.users.sendText(chat, from, text, options);
   }
+  sendPhoto(chat: Chat, from: User, bytes: Uint8Array, options?: { caption?: string; replyTo?: number; threadId?: number }): Update {
+    return this.users.sendPhoto(chat, from, bytes, options);
+  }
   pressButton(chat: Chat, from: User, messageId: number, callbackData: string, options?: { force?: boolean }): Update {
     return this.users.pressButton(chat, from, messageId, callbackData, options);
   }

@@ -12,15 +12,15 @@ describe('commands', () => {
     h = await running(await startBot());
     await h.emu.waitForCall('setMyCommands', undefined, { since: 0 });
     const menu = h.emu.commands().map((c) => c.command);
-    expect(menu).toEqual(expect.arrayContaining(['sessions', 'new', 'attach', 'send', 'keys', 'tail', 'summary', 'alias', 'kill', 'logs', 'mute', 'unmute', 'help']));
-    expect(menu).not.toEqual(expect.arrayContaining(['codex']));
-    for (const hidden of ['codex', 'claude', 'cancel']) expect(menu).not.toContain(hidden);
+    expect(menu).toEqual(expect.arrayContaining(['sessions', 'new', 'attach', 'send', 'keys', 'tail', 'summary', 'alias', 'kill', 'logs', 'claude', 'codex', 'resume', 'cancel', 'shell', 'mute', 'unmute', 'help']));
+    for (const hidden of ['screen']) expect(menu).not.toContain(hidden);
     expect(h.status()).toMatchObject({ connected: true, username: 'pocket_test_bot', lastError: null });
 
     h.emu.sendText(h.dm, h.owner, '/help');
     const help = await botSaid(h, h.dm, /Pocket Operator/);
     expect(help.text).toContain('/send SESSION TEXT');
-    expect(help.text).not.toContain('/codex');
+    expect(help.text).toContain('/codex [@FOLDER] [PROMPT]');
+    expect(help.text).not.toContain('/shell');
     h.emu.sendText(h.dm, h.owner, '/start@pocket_test_bot');
     await h.emu.waitFor(() => h.emu.messages(h.dm).filter((m) => /Pocket Operator/.test(m.text ?? '')).length === 2);
   });
@@ -111,8 +111,11 @@ describe('commands', () => {
     h = await running(await startBot());
     h.emu.sendText(h.dm, h.owner, 'ls -la');
     await botSaid(h, h.dm, /Which session\?/);
-    h.emu.sendText(h.dm, h.owner, '/codex write tests');
+    h.emu.sendText(h.dm, h.owner, '/shell ls');
     await botSaid(h, h.dm, /Unknown command/);
+    // A daemon built without agents says so rather than pretending.
+    h.emu.sendText(h.dm, h.owner, '/codex write tests');
+    await botSaid(h, h.dm, /runs no coding agents/);
     expect(h.sessions.mutatingCalls()).toEqual([]);
   });
 

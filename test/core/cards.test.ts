@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAlert, renderCard, sessionLine, topicName } from '../../src/core/cards.js';
 import type { SessionView } from '../../src/core/sessions.js';
 
-const ids = { refresh: 'r', tail: 't', ctrlC: 'c', enter: 'e', kill: 'k' };
+const ids = { refresh: 'r', tail: 't', ctrlC: 'c', enter: 'e', kill: 'k', cancel: 'x' };
 const view = (patch: Partial<SessionView> = {}): SessionView => ({
   id: 's1', name: 'build', alias: null, kind: 'tmux', paneId: '%1', command: 'make -j8', adopted: false,
   createdAt: '2024-01-01T00:00:00Z', topicId: null, muted: false, exitCode: null, exitedAt: null, state: 'running',

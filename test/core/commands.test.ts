@@ -91,6 +91,23 @@ describe('parseCommand', () => {
   });
 
   it('returns null for commands pocket does not have', () => {
-    for (const name of ['codex', 'claude', 'cancel', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
+    for (const name of ['screen', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
+  });
+
+  it('parses /codex and /claude with an optional @FOLDER that cannot be mistaken for the prompt', () => {
+    expect(parseCommand('codex', '@~/src/app fix the tests', plain)).toEqual({ ok: true, command: { kind: 'agent', agent: 'codex', folder: '~/src/app', prompt: 'fix the tests' } });
+    expect(parseCommand('claude', 'fix @mentions in the parser', plain)).toEqual({ ok: true, command: { kind: 'agent', agent: 'claude', folder: undefined, prompt: 'fix @mentions in the parser' } });
+    expect(parseCommand('claude', '', plain)).toEqual({ ok: true, command: { kind: 'agent', agent: 'claude', folder: undefined, prompt: '' } });
+    expect(parseCommand('codex', '@ fix', plain)?.ok).toBe(false);
+  });
+
+  it('parses /cancel [SESSION] and /resume [codex|claude] [ID]', () => {
+    expect(parseCommand('cancel', '', { ...plain, implied: 's3' })).toEqual({ ok: true, command: { kind: 'cancel', session: 's3' } });
+    expect(parseCommand('cancel', 'claude-2', plain)).toEqual({ ok: true, command: { kind: 'cancel', session: 'claude-2' } });
+    expect(parseCommand('resume', '', plain)).toEqual({ ok: true, command: { kind: 'resume', agent: undefined, id: undefined } });
+    expect(parseCommand('resume', 'codex 0199a-b2', plain)).toEqual({ ok: true, command: { kind: 'resume', agent: 'codex', id: '0199a-b2' } });
+    expect(parseCommand('resume', 'f3e1c2d4-aaaa', plain)).toEqual({ ok: true, command: { kind: 'resume', agent: undefined, id: 'f3e1c2d4-aaaa' } });
+    expect(parseCommand('resume', 'codex a b', plain)?.ok).toBe(false);
+    expect(parseCommand('resume', 'claude $(rm)', plain)?.ok).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // doctor, logs and the live status TUI, driven as a person would (the TUI inside a real tmux pane).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
 import { BIN, CANARY_TOKEN, eventually, tempHomesPerTest } from '../helpers/pocket.js';
@@ -87,6 +87,17 @@ describe('pocket doctor', () => {
     } finally {
       await emulator.close();
     }
+  });
+
+  it('reports per coding agent whether it works and where, or the exact install command (optional: not a failure)', async () => {
+    const h = fresh();
+    const emptyCache = join(h.home, 'no-agents-cache');
+    const fakeCodex = resolve(import.meta.dirname, '../fixtures/agents/fake-codex.mjs');
+    h.writeEnv({ ...GOOD_ENV, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', POCKET_CODEX_PATH: fakeCodex });
+    const result = await h.run(['doctor'], { env: { POCKET_AGENTS_CACHE: emptyCache } });
+    expect(result.stdout).toContain(`ok   agent codex: works: ${fakeCodex}`);
+    expect(result.stdout).toMatch(/WARN agent claude: not available: the Claude Agent SDK .* is not installed/);
+    expect(result.stdout).toContain('fix: To use /claude: npm install -g @anthropic-ai/claude-agent-sdk');
   });
 
   it('fails with a fix per problem and exit 1', async () => {

@@ -1,11 +1,13 @@
 // `pocket demo` as the README's quick start runs it without a terminal: the built binary, a script on stdin, the real
 // daemon and bot against the embedded Bot API, real tmux. Skipped until the daemon runs the bot (see botWired).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmuxSocketPath } from '../../src/demo/real-deps.js';
+import { claudeSdkMissing } from '../helpers/claude-sdk.js';
 import { BIN, eventually, isAlive } from '../helpers/pocket.js';
 
 const run = promisify(execFile);
@@ -23,10 +25,10 @@ function demoEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function runDemo(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = demoEnv();
+function runDemo(script: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...demoEnv(), ...extraEnv };
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'demo'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'demo', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -64,6 +66,32 @@ describe('pocket demo (built binary, no terminal)', () => {
     expect(existsSync(where![1]!)).toBe(false);
     expect(existsSync(tmuxSocketPath(where![2]!))).toBe(false);
     await expect(promisify(execFile)('tmux', ['-L', where![2]!, 'list-sessions'])).rejects.toThrow();
+  }, 120_000);
+});
+
+describe('pocket demo with coding agents', () => {
+  // The demo runs the real Claude Code (through the SDK in the agents cache) against its loopback stand-in model.
+  it.skipIf(!botWired || claudeSdkMissing !== null)('shows a /claude turn: its card, a permission allowed from the console, the answer', async () => {
+    // Claude Code takes seconds to start and ask: each step waits for 6 s of quiet.
+    const result = await runDemo('/claude run: touch demo-made.txt\n!Allow\n/sessions\n', {}, ['--settle', '6000']);
+    expect(result.code, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/bot › [^\n]*Started claude session claude in \S+\/project/);
+    expect(out).toMatch(/🔐 claude claude asks to use Bash:\n\s+\$ touch demo-made\.txt/);
+    expect(out).toContain('you pressed [✅ Allow]');
+    expect(out).toMatch(/→ Allowed \(by @demo_you\)/);
+    expect(out).toMatch(/claude claude — (running|idle)/);
+  }, 120_000);
+
+  it.skipIf(!botWired)('without the Claude Agent SDK, /claude answers with the exact install command', async () => {
+    const emptyCache = mkdtempSync(join(tmpdir(), 'pocket-no-agents-'));
+    try {
+      const result = await runDemo('/claude hello\n', { POCKET_AGENTS_CACHE: emptyCache });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/Claude is not available on this machine: [\s\S]*npm install -g @anthropic-ai\/claude-agent-sdk/);
+    } finally {
+      rmSync(emptyCache, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 

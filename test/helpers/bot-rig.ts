@@ -77,6 +77,8 @@ export interface RigOptions {
   forum?: boolean;
   /** Extra .env settings. */
   env?: Record<string, string>;
+  /** Extra variables in the environment `pocket start` / `restart` run in (the daemon's process environment). */
+  processEnv?: Record<string, string>;
 }
 
 const tmuxEnv = (): NodeJS.ProcessEnv => {
@@ -119,7 +121,7 @@ export async function startBotRig(options: RigOptions = {}): Promise<BotRig> {
   const waitPolling = () => emu.waitFor(() => emu.polling, { timeoutMs: 15_000, description: 'the bot to long-poll' });
 
   const start = async (args: string[]) => {
-    const started = await h.run(args);
+    const started = await h.run(args, options.processEnv === undefined ? {} : { env: options.processEnv });
     if (started.code !== 0) throw new Error(`pocket ${args.join(' ')} failed (${started.code}): ${started.stderr}${started.stdout}`);
     await waitPolling();
   };

@@ -6,7 +6,7 @@ import { type Kit, reply, who } from './kit.js';
 export function helpText(): string {
   const lines = COMMAND_HELP.map((c) => `/${c.command}${c.args === '' ? '' : ` ${c.args}`} — ${c.description}`);
   return [
-    'Pocket Operator: your tmux sessions, from here.',
+    'Pocket Operator: your tmux sessions and coding agents (Claude, Codex), from here.',
     '',
     ...lines,
     '',

@@ -2,7 +2,8 @@
 // Every typed message gets a delivery receipt: a 👍 reaction once the text is in the pane, 👎 and a reply with the
 // reason when it is not, so nobody wonders whether the input arrived.
 import { type Context, Composer } from 'grammy';
-import { act, describeError, type Kit, parsed, reply, resolveOrReply, routeOf, who } from './kit.js';
+import { sendToAgent } from './agents.js';
+import { act, describeError, displayName, type Kit, parsed, reply, resolveOrReply, routeOf, who } from './kit.js';
 
 export const RECEIPT_OK = '👍';
 export const RECEIPT_FAILED = '👎';
@@ -34,6 +35,23 @@ export function inputFeature(kit: Kit): Composer<Context> {
       void reply(kit, ctx, 'Unknown command. /help lists what pocket can do.');
       return;
     }
+    // A reply to an agent's question answers it (one line per question when it asked several).
+    const repliedTo = ctx.message.reply_to_message?.message_id;
+    const requestId = repliedTo === undefined ? undefined : kit.agentMessages?.requestOfMessage(ctx.chat.id, repliedTo);
+    const open = requestId === undefined ? undefined : kit.agents?.openRequest(requestId);
+    if (requestId !== undefined && open?.request.type === 'question') {
+      const count = open.request.questions.length;
+      const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+      const answers = count === 1 ? [text.trim()] : lines;
+      if (answers.length !== count) {
+        void reply(kit, ctx, `It asked ${count} questions: answer with ${count} lines, one per question.`);
+        return;
+      }
+      const ok = kit.agents!.answer(requestId, { type: 'question', answers }, displayName(ctx));
+      kit.audit.record({ ...who(ctx), action: 'agent-answer', outcome: ok ? 'ok' : 'failed', sessionId: open.sessionId, ...(ok ? {} : { reason: 'settled' }) });
+      if (!ok) void reply(kit, ctx, 'That question is no longer open.');
+      return;
+    }
     const route = routeOf(kit, ctx);
     if (route === null) {
       kit.audit.record({ ...who(ctx), action: 'text', outcome: 'failed', reason: 'no session' });
@@ -54,6 +72,7 @@ export function inputFeature(kit: Kit): Composer<Context> {
 }
 
 function typeText(kit: Kit, ctx: Context, sessionId: string, text: string, action: string): Promise<void> {
+  if (kit.sessions.get(sessionId)?.agent !== undefined) return sendToAgent(kit, ctx, sessionId, { text, images: [] }, action);
   return withReceipt(kit, ctx, action, sessionId, text, () => kit.sessions.sendText(sessionId, text));
 }
 

@@ -1,6 +1,7 @@
 // What every feature composer needs: the use cases, delivery, audit, routing, and the few helpers that keep the
 // handlers short (parse a command with its topic/reply context, answer where the user wrote, report errors).
 import type { Context } from 'grammy';
+import type { AgentUseCases } from '../../core/agent-sessions.js';
 import type { CallbackRegistry } from '../../core/callback-registry.js';
 import { type BotCommand, parseCommand } from '../../core/commands.js';
 import { isPocketError } from '../../core/errors.js';
@@ -8,6 +9,7 @@ import type { Redactor } from '../../core/redact.js';
 import { type MessageIndex, type Route, routeMessage } from '../../core/routing.js';
 import type { SessionUseCases, SessionView } from '../../core/sessions.js';
 import type { Logger } from '../../core/ports.js';
+import type { AgentMessages } from '../agent-messages.js';
 import { type AuditEntry, type AuditLog, whoOf } from '../audit.js';
 import type { Cards } from '../cards.js';
 import type { Delivery, Place, TextParams } from '../delivery.js';
@@ -37,6 +39,19 @@ export interface Kit {
   react: (chatId: number, messageId: number, emoji: string) => Promise<void>;
   /** Whether sessions created from now on start muted (/mute without a session); persisted with the bot's state. */
   muteNewSessions: { get(): boolean; set(on: boolean): void };
+  /** Agent sessions (codex, claude); null in a daemon that runs none. */
+  agents: AgentUseCases | null;
+  /** Requests and answers of agent sessions in the chat; null with agents. */
+  agentMessages: AgentMessages | null;
+  /** The bytes of a file a user sent (a photo), from Telegram. */
+  download: (fileId: string) => Promise<Uint8Array>;
+}
+
+/** The name of whoever pressed or wrote, as the chat shows it ("answered by ..."). */
+export function displayName(ctx: Context): string {
+  const from = ctx.from;
+  if (from === undefined) return 'someone';
+  return from.username !== undefined ? `@${from.username}` : [from.first_name, from.last_name].filter(Boolean).join(' ') || String(from.id);
 }
 
 /** The session a message is about through its topic or the message it replies to. */

@@ -1,5 +1,5 @@
-// Every check `pocket doctor` runs, in the order shown. A new check is one entry here (SDK backends: the agents
-// adapter adds its check after 'tmux').
+// Every check `pocket doctor` runs, in the order shown. A new check is one entry here.
+import { claudeCheck, codexCheck } from './agent-checks.js';
 import type { DoctorCheck } from './context.js';
 import { serviceCheck } from './service-checks.js';
 import {
@@ -16,6 +16,8 @@ import { botApiCheck, chatCheck, forumRightsCheck, pollerCheck, privacyCheck, to
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   nodeCheck,
   tmuxCheck,
+  claudeCheck,
+  codexCheck,
   envFileCheck,
   privateDirsCheck,
   configCheck,

@@ -9,9 +9,11 @@ import { type Clock, type DaemonService, type Logger, systemClock } from '../../
 import { describeWriteError, type Health } from '../../core/health.js';
 import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
 import { sessionIdNumber } from '../../core/session-registry.js';
-import { SessionRegistry, newSessionRecord } from '../../core/session-registry.js';
+import { SessionRegistry, newAgentRecord, newSessionRecord } from '../../core/session-registry.js';
 import {
   type AdoptablePane,
+  type AgentDriver,
+  type AgentRecord,
   type SessionEvent,
   type SessionRecord,
   type SessionSummary,
@@ -60,6 +62,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   readonly #store: SessionStore;
   readonly #panes: PaneFollower;
   #registry = new SessionRegistry();
+  /** Runs the agent sessions (codex, claude); none in a daemon built without them. */
+  #agents: AgentDriver | null = null;
   readonly #listeners = new Set<(event: SessionEvent) => void>();
   /** /shell sessions' kill timers, by session id. */
   readonly #deadlines = new Map<string, NodeJS.Timeout>();
@@ -129,6 +133,41 @@ export class SessionService implements SessionUseCases, DaemonService {
     await this.#panes.stop();
     await this.#store.flush();
     await this.#saveRegistry();
+  }
+
+  /** Agent sessions are run by `driver` from now on (the composition root connects it before start). */
+  connectAgents(driver: AgentDriver): void {
+    this.#agents = driver;
+  }
+
+  /** A new agent session (kind codex / claude): a record with no pane, persisted before it is announced. */
+  async createAgent(kind: 'codex' | 'claude', name: string, agent: AgentRecord): Promise<SessionView> {
+    this.#registry.assertFreeName(name);
+    const id = this.#registry.reserveId();
+    const record = this.#registry.add(newAgentRecord({ id, name, kind, createdAt: this.#nowIso(), agent }));
+    await this.#saveRegistry();
+    this.#emit({ type: 'created', session: this.#view(record) });
+    this.#options.log.info('sessions.agent_created', { session: name, id, kind, cwd: agent.cwd });
+    return this.#view(record);
+  }
+
+  /** Persists what a restart needs of an agent session (its conversation id, as soon as the agent names it). */
+  async updateAgent(sessionId: string, patch: Partial<AgentRecord>): Promise<void> {
+    const record = this.#existingSession(sessionId);
+    if (record.agent === undefined) throw new PocketError('INVALID_INPUT', `Session ${record.name} is not an agent session.`);
+    this.#registry.update(record.id, { agent: { ...record.agent, ...patch } });
+    await this.#saveRegistry();
+  }
+
+  /** Something of an agent session's live state changed (a step, its state): cards and clients redraw. */
+  agentChanged(sessionId: string, previous?: SessionView['state']): void {
+    const record = this.#registry.get(sessionId);
+    if (record === undefined) return;
+    const view = this.#view(record);
+    if (previous !== undefined && previous !== view.state) {
+      this.#emit({ type: 'state', session: view, previous, at: this.#options.clock.now() });
+      this.#options.changes.emit('changed');
+    } else this.#emit({ type: 'updated', session: view });
   }
 
   list(): SessionView[] {
@@ -261,21 +300,34 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   async sendText(sessionId: string, text: string, options?: { enter?: boolean }): Promise<void> {
     const record = this.#runningSession(sessionId);
+    if (record.agent !== undefined) {
+      await this.#driverFor(record).sendText(record.id, text);
+      return;
+    }
     await this.#options.tmux.sendText(record.paneId, text, options);
     this.#panes.live(record.id)?.input();
   }
 
   async sendKeys(sessionId: string, keys: readonly string[]): Promise<void> {
     const record = this.#runningSession(sessionId);
+    if (record.agent !== undefined) {
+      throw new PocketError('INVALID_INPUT', `${record.name} is a ${record.kind} session: it takes text, not keys.`, {
+        hint: `/cancel ${record.name} stops its turn; /send ${record.name} TEXT continues it.`,
+      });
+    }
     await this.#options.tmux.sendKeys(record.paneId, keys);
     this.#panes.live(record.id)?.input();
   }
 
   async tail(sessionId: string, lines: number): Promise<string[]> {
+    const record = this.#existingSession(sessionId);
+    if (record.agent !== undefined) return this.#agents?.lines(record.id).slice(-lines) ?? [];
     return this.#panes.live(this.#existingSession(sessionId).id)?.tailLines(lines) ?? [];
   }
 
   async screen(sessionId: string): Promise<string[]> {
+    const record = this.#existingSession(sessionId);
+    if (record.agent !== undefined) return this.#agents?.lines(record.id) ?? [];
     return this.#panes.live(this.#existingSession(sessionId).id)?.screenLines() ?? [];
   }
 
@@ -287,7 +339,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       endedAt: view.exitedAt ? Date.parse(view.exitedAt) : null,
       now: this.#options.clock.now(),
       exitCode: view.exitCode,
-      lines: this.#panes.live(view.id)?.renderer.lines(2000) ?? [],
+      lines: view.agent !== undefined ? (this.#agents?.lines(view.id) ?? []) : (this.#panes.live(view.id)?.renderer.lines(2000) ?? []),
     });
     return { session: view, runtimeS: digest.runtimeS, errorLines: digest.errorLines, lastLines: digest.lastLines };
   }
@@ -302,9 +354,12 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#existingSession(sessionId);
     clearTimeout(this.#deadlines.get(record.id));
     this.#deadlines.delete(record.id);
-    if (record.adopted) await this.#options.tmux.killPane(record.paneId);
-    else await this.#options.tmux.killSession(record.name);
-    await this.#panes.unfollow(record);
+    if (record.agent !== undefined) await this.#agents?.end(record.id);
+    else {
+      if (record.adopted) await this.#options.tmux.killPane(record.paneId);
+      else await this.#options.tmux.killSession(record.name);
+      await this.#panes.unfollow(record);
+    }
     this.#registry.remove(record.id);
     this.#store.forget(record.id);
     await this.#saveRegistry();
@@ -327,7 +382,15 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   #view(record: SessionRecord): SessionView {
+    if (record.agent !== undefined) return sessionView(record, this.#agents?.live(record.id));
     return sessionView(record, this.#panes.live(record.id));
+  }
+
+  #driverFor(record: SessionRecord): AgentDriver {
+    if (this.#agents === null) {
+      throw new PocketError('AGENT_UNAVAILABLE', `${record.name} is a ${record.kind} session, and this daemon runs no agents.`);
+    }
+    return this.#agents;
   }
 
   #existingSession(sessionId: string): SessionRecord {
@@ -351,7 +414,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#registry.update(this.#existingSession(sessionId).id, patch);
     await this.#saveRegistry();
     // The mark carries what a rebuild needs (alias, topic, mute): best effort, the registry is the record.
-    if (record.exitedAt === null && record.nonce !== undefined) {
+    if (record.exitedAt === null && record.nonce !== undefined && record.agent === undefined) {
       await this.#options.tmux.setMark(record.paneId, this.#markOf(record)).catch((error: unknown) => {
         this.#options.log.warn('sessions.mark_failed', { session: record.name, error });
       });

@@ -22,6 +22,8 @@ const recordSchema = z.object({
   /** Absent in files written before pane marks. */
   nonce: z.string().optional(),
   deadlineAt: z.string().optional(),
+  /** Agent sessions only; absent in files written before them. */
+  agent: z.object({ cwd: z.string(), agentSessionId: z.string().nullable(), fork: z.boolean() }).optional(),
 });
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
