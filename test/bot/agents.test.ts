@@ -130,7 +130,7 @@ describe('agent sessions in the chat', () => {
     const before = h.emu.messages(h.chat).at(-1)!.messageId;
     await h.sessions.kill(h.sessions.list()[0]!.id);
     h.say('/sessions');
-    await h.botMessage(/No sessions yet/, before);
+    await h.botMessage(/No sessions on \S+ yet/, before);
     expect(h.emu.messages(h.chat).filter((m) => m.messageId > before && /turn cancelled/.test(m.text ?? ''))).toEqual([]);
   });
 

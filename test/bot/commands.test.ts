@@ -20,7 +20,8 @@ describe('commands', () => {
     const help = await botSaid(h, h.dm, /Pocket Operator/);
     expect(help.text).toContain('/send SESSION TEXT');
     expect(help.text).toContain('/codex [@FOLDER] [PROMPT]');
-    expect(help.text).not.toContain('/shell');
+    expect(help.text).toContain('/shell COMMAND');
+    expect(help.text).not.toContain('/screen');
     h.emu.sendText(h.dm, h.owner, '/start@pocket_test_bot');
     await h.emu.waitFor(() => h.emu.messages(h.dm).filter((m) => /Pocket Operator/.test(m.text ?? '')).length === 2);
   });
@@ -111,7 +112,7 @@ describe('commands', () => {
     h = await running(await startBot());
     h.emu.sendText(h.dm, h.owner, 'ls -la');
     await botSaid(h, h.dm, /Which session\?/);
-    h.emu.sendText(h.dm, h.owner, '/shell ls');
+    h.emu.sendText(h.dm, h.owner, '/screen build');
     await botSaid(h, h.dm, /Unknown command/);
     // A daemon built without agents says so rather than pretending.
     h.emu.sendText(h.dm, h.owner, '/codex write tests');

@@ -355,7 +355,7 @@ const viewerCases: Case[] = [
       w.h.sessions.patch(w.prod.id, { state: 'running', prompt: null });
     },
   },
-  { name: 'viewer: /sessions', act: (w) => say(w, 'viewer', '/sessions'), answer: /^Sessions:\n.*prod/, audit: { outcome: 'ok', action: 'sessions', userId: VIEWER_ID } },
+  { name: 'viewer: /sessions', act: (w) => say(w, 'viewer', '/sessions'), answer: /^Sessions on \S+:\n.*prod/, audit: { outcome: 'ok', action: 'sessions', userId: VIEWER_ID } },
   {
     name: 'viewer: /tail',
     act: (w) => {
