@@ -112,7 +112,7 @@ describe('the canary run', () => {
     let asked = rig.say('/tail leaky 80');
     emu.faults.failNext('sendMessage', { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag" });
     asked = rig.say('/tail leaky 80');
-    await rig.botMessage(/DONE-42-5xx/, { afterId: asked });
+    await rig.botMessage(/DONE-42-5xx/, { afterId: asked, timeoutMs: 60_000 });
 
     // A hung edit, cut off by the network going away, then back.
     emu.faults.hangNext('editMessageText');
