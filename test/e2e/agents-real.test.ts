@@ -6,7 +6,7 @@
 // and denied from the chat (it does not, and the chat is told).
 // What the stand-in "model" does is in the prompt: `escalate: CMD` (codex, a command outside its sandbox, which it
 // asks about) and `run: CMD` (claude, a Bash call) ask for the shell; anything else gets a text answer.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { type RequestBody, type ModelServer, startModelServer } from '../../scri
 import { agentsCacheDir } from '../../src/agents/claude/sdk-loader.js';
 import { promptsOf, type ResponsesStandIn, startResponsesStandIn } from '../agents/codex/responses-stand-in.js';
 import { type BotRig, type RigOptions, rigForFile } from '../helpers/bot-rig.js';
+import { eventually, isAlive } from '../helpers/pocket.js';
 import { announceSkip, bundledClaude, claudeSdkMissing } from '../helpers/claude-sdk.js';
 
 const CACHE = agentsCacheDir();
@@ -39,6 +40,30 @@ function agentRoot(prefix: string): AgentRoot {
   const paths = { root, home: join(root, 'home'), tmp: join(root, 'tmp'), project: join(root, 'project') };
   for (const dir of [paths.home, paths.tmp, paths.project]) mkdirSync(dir);
   return paths;
+}
+
+/** Live processes whose environment holds `entry` (NAME=value): the daemon and the agent processes it started. */
+function processesWith(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry) && isAlive(Number(name))) pids.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** After the rig's daemon stopped: none of the agent processes it started may be left; any that is, is killed. */
+async function noAgentProcessesLeft(entry: string): Promise<void> {
+  try {
+    await eventually(() => processesWith(entry).length === 0, { timeoutMs: 10_000, what: `no process with ${entry} left` });
+  } catch (error) {
+    for (const pid of processesWith(entry)) process.kill(pid, 'SIGKILL');
+    throw error;
+  }
 }
 
 const markOf = (rig: BotRig) => (): number => rig.emu.messages(rig.chat, { from: 'all' }).at(-1)?.messageId ?? 0;
@@ -70,7 +95,9 @@ describe.skipIf(codexMissing !== null)('the real codex through the chat', () => 
     Object.assign(options.env!, { POCKET_CODEX_PATH: CODEX, POCKET_AGENT_CWD: paths.project });
     Object.assign(options.processEnv!, { HOME: paths.home, TMPDIR: paths.tmp, CODEX_HOME: codexHome, LOCAL_KEY: 'stand-in-key' });
   });
+  // Registered before the rig's, so run after it closed (after-hooks run in reverse): the daemon is stopped by then.
   afterAll(async () => {
+    if (paths) await noAgentProcessesLeft(`CODEX_HOME=${join(paths.root, 'codex-home')}`);
     await model?.close();
     if (paths) rmSync(paths.root, { recursive: true, force: true });
   });
@@ -80,14 +107,14 @@ describe.skipIf(codexMissing !== null)('the real codex through the chat', () => 
     rig = r;
   }, options, 40_000);
 
-  it('a turn edits the card and answers as a new message; a reply to the answer resumes the thread with its history', async () => {
+  it('a turn shows on its card and answers as a new message; a reply to the answer resumes the thread with its history', async () => {
     const mark = markOf(rig);
     rig.say('/codex remember the word apple');
     const card = await rig.botMessage(/^codex codex — /);
     const answer = await rig.botMessage(/^Heard: remember the word apple; earlier: /, { timeoutMs: REAL_TURN_MS });
     expect(answer.messageId).toBeGreaterThan(card.messageId);
-    await rig.edited(card.messageId, /codex — idle/);
-    expect(rig.emu.message(rig.chat, card.messageId)!.history.length).toBeGreaterThan(0);
+    // A stand-in turn may end before the card is first sent (it is then sent idle): its edits are checked below.
+    await rig.edited(card.messageId, /codex — idle[\s\S]*last turn: done/);
 
     const since = mark();
     const before = model.requests.length;
@@ -95,6 +122,9 @@ describe.skipIf(codexMissing !== null)('the real codex through the chat', () => 
     await rig.botMessage(/^Heard: which word\?; earlier: remember the word apple/, { afterId: since, timeoutMs: REAL_TURN_MS });
     const sent = model.requests.slice(before).find((input) => promptsOf(input).at(-1) === 'which word?');
     expect(sent && promptsOf(sent)).toEqual(['remember the word apple', 'which word?']);
+    // The daemon and its codex app-server (which outlives turns) both run with this CODEX_HOME: the check after the
+    // rig closed, that none is left, looks for the right processes.
+    expect(processesWith(`CODEX_HOME=${join(paths.root, 'codex-home')}`).length).toBeGreaterThanOrEqual(2);
   }, 2 * REAL_TURN_MS);
 
   it('a command the model asks to run: Allow from the chat creates the file, Deny does not and the chat is told', async () => {
@@ -103,11 +133,13 @@ describe.skipIf(codexMissing !== null)('the real codex through the chat', () => 
     rig.say('/send codex escalate: touch allowed-by-chat.txt');
     const ask = await rig.botMessage(/codex codex asks to use command:\n\$ touch allowed-by-chat\.txt/, { afterId: since, timeoutMs: REAL_TURN_MS });
     expect(existsSync(join(paths.project, 'allowed-by-chat.txt'))).toBe(false);
+    const card = rig.emu.messages(rig.chat).find((m) => /^codex codex — /.test(m.text ?? ''))!;
+    await rig.edited(card.messageId, /codex — waiting for you/);
     rig.press(ask.messageId, '✅ Allow');
     await rig.edited(ask.messageId, /→ Allowed \(by Owner\)/);
     await rig.botMessage(/^Tool result: .*exited with code 0/, { afterId: since, timeoutMs: REAL_TURN_MS });
     expect(existsSync(join(paths.project, 'allowed-by-chat.txt'))).toBe(true);
-    expect((await rig.session('codex')).state).toBe('idle');
+    await rig.edited(card.messageId, /codex — idle[\s\S]*✓ \$ touch allowed-by-chat\.txt \(exit 0\)/);
 
     since = mark();
     rig.say('/send codex escalate: touch denied-by-chat.txt');
@@ -140,6 +172,7 @@ describe.skipIf(claudeMissing !== null)('the real Claude Code through the chat',
     });
   });
   afterAll(async () => {
+    if (model) await noAgentProcessesLeft(`ANTHROPIC_BASE_URL=http://127.0.0.1:${model.port}`);
     await model?.close();
     if (paths) rmSync(paths.root, { recursive: true, force: true });
   });
@@ -151,14 +184,14 @@ describe.skipIf(claudeMissing !== null)('the real Claude Code through the chat',
 
   const userTexts = (body: RequestBody): string => JSON.stringify((body.messages as { role: string }[]).filter((m) => m.role === 'user'));
 
-  it('a turn edits the card and answers as a new message; a reply to the answer resumes the session with its history', async () => {
+  it('a turn shows on its card and answers as a new message; a reply to the answer resumes the session with its history', async () => {
     const mark = markOf(rig);
     rig.say('/claude hello from the phone, first prompt');
     const card = await rig.botMessage(/^claude claude — /);
     const answer = await rig.botMessage(/^Nothing to do\./, { timeoutMs: REAL_TURN_MS });
     expect(answer.messageId).toBeGreaterThan(card.messageId);
-    await rig.edited(card.messageId, /claude — idle/);
-    expect(rig.emu.message(rig.chat, card.messageId)!.history.length).toBeGreaterThan(0);
+    // A stand-in turn may end before the card is first sent (it is then sent idle): its edits are checked below.
+    await rig.edited(card.messageId, /claude — idle[\s\S]*last turn: done/);
 
     const since = mark();
     requests.length = 0;
@@ -174,11 +207,15 @@ describe.skipIf(claudeMissing !== null)('the real Claude Code through the chat',
     rig.say('/send claude run: touch allowed-by-chat.txt');
     const ask = await rig.botMessage(/claude claude asks to use Bash:\n\$ touch allowed-by-chat\.txt/, { afterId: since, timeoutMs: REAL_TURN_MS });
     expect(existsSync(join(paths.project, 'allowed-by-chat.txt'))).toBe(false);
+    const card = rig.emu.messages(rig.chat).find((m) => /^claude claude — /.test(m.text ?? ''))!;
+    await rig.edited(card.messageId, /claude — waiting for you/);
+    // The daemon and the turn's Claude Code process, waiting for the answer: what the check after the rig closed looks for.
+    expect(processesWith(`ANTHROPIC_BASE_URL=http://127.0.0.1:${model.port}`).length).toBeGreaterThanOrEqual(2);
     rig.press(ask.messageId, '✅ Allow');
     await rig.edited(ask.messageId, /→ Allowed \(by Owner\)/);
     await rig.botMessage(/^The tool ran/, { afterId: since, timeoutMs: REAL_TURN_MS });
     expect(existsSync(join(paths.project, 'allowed-by-chat.txt'))).toBe(true);
-    expect((await rig.session('claude')).state).toBe('idle');
+    await rig.edited(card.messageId, /claude — idle[\s\S]*✓ \$ touch allowed-by-chat\.txt \(exit 0\)/);
 
     since = mark();
     rig.say('/send claude run: touch denied-by-chat.txt');
