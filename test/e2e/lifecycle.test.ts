@@ -265,7 +265,7 @@ describe('a token Telegram refuses (401)', () => {
   // The embedded Bot API accepts only its own token: any other gets 401 Unauthorized, as a revoked token does.
   const refusing = () => startBotApiServer({ token: '7000000001:someOTHERtokenSOMEotherTOKENsomeOTHER12' });
 
-  it('start and restart exit 1 naming the refusal, and leave no daemon running', async () => {
+  it('start and restart exit 1 naming the refusal, and leave no daemon running', { timeout: 60_000 }, async () => {
     const emulator = await refusing();
     try {
       const h = fresh();

@@ -144,7 +144,7 @@ describe('sessions through the daemon', () => {
     expect(status.sessions).toEqual([]);
   });
 
-  it('sessions, aliases and exit states survive a restart; kill removes the session', async () => {
+  it('sessions, aliases and exit states survive a restart; kill removes the session', { timeout: 60_000 }, async () => {
     const r = await rig();
     const client = await r.client();
     const stream = await collect(client);
