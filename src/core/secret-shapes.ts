@@ -4,12 +4,13 @@
 // A rule replaces what its pattern matched by its marker, except its capturing group (a prefix that says what kind of
 // secret it was, like `ghp_` or `password=`; in a pattern of alternatives, the group that took part): rules capture
 // nothing else. Three kinds of rule, by what tells the Redactor where to try them:
-// - `hint` (a regex that matches inside every match of the rule, and no line end): a rule within one line. The hints
-//   of all these rules make one scan of the text; only the lines it stops at are tried, the hint of each rule on the
-//   line deciding which run there: the rules without `ownPass` together as one regex (flags gm: ^ and $ are line
-//   bounds, so none may rely on case-insensitivity), each rule with `ownPass` alone before them, with its own flags.
-//   Hints start at rare letters where they can (`cret` for secret, `ken` for token): V8's regex scan skips ahead
-//   fastest past letters no hint starts with (bench/redact.js, docs/performance.md).
+// - `hint` (a regex without look-arounds that matches within every match of the rule, starting at most `hintAt`
+//   characters after the match's start): a rule within one line. Such a rule is tried only next to its hints: V8's
+//   regex engine has no multi-pattern search, so a rule whose first characters are common letters is tried at nearly
+//   every character, where a scan for its hints skips ahead (they start at rare letters where they can: `cret` for
+//   secret, `ken` for token; bench/redact.js, docs/performance.md). The rules without `ownPass` run together as one
+//   regex (flags gm: ^ and $ are line bounds, so none may rely on case-insensitivity); each rule with `ownPass` runs
+//   alone before them, with its own flags.
 // - `anchors` (literal strings one of which every match contains): a rule that may span lines, run on the whole text
 //   when it holds an anchor: the private key blocks.
 // - `lineStarts` (a regex matching the start of a line where the rule may match) with `lineBody`: tried only at
@@ -45,8 +46,10 @@ export interface SecretShape {
      */
     notWithin?: { marker: string; line: RegExp; body: RegExp; lines: number };
   };
-  /** A rule within one line: a regex matching within every match of the rule, never across a line end. */
+  /** A rule within one line: a regex (no look-arounds) matching within every match of the rule... */
   hint?: RegExp;
+  /** ...starting at most this many characters after the match's start. Too small a number would let matches by. */
+  hintAt?: number;
   /** With `hint`: run alone on the hinted lines, before the rules that run together (its match decides theirs). */
   ownPass?: boolean;
 }
@@ -120,66 +123,77 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     description: 'AWS access key ids: AKIA (long-term), ASIA (temporary), AIDA/AROA (user and role ids)',
     pattern: /\b(A(?:KIA|SIA|IDA|ROA))[A-Z0-9]{16}\b/,
     hint: /A(?:KIA|SIA|IDA|ROA)/,
+    hintAt: 0,
   },
   {
     id: 'aws-secret-key',
     description: 'AWS secret access keys in an assignment (credentials file, env, JSON): 40 base64 characters',
     pattern: new RegExp(String.raw`((?:aws_?|AWS_?)?(?:secret_?access_?key|SECRET_?ACCESS_?KEY|[Ss]ecret[Aa]ccess[Kk]ey)["']?[ \t]*[:=][ \t]*["']?)${NOT_REDACTED}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`),
     hint: /cret|CRET/,
+    hintAt: 6, // (aws_)secret
   },
   {
     id: 'github-token',
     description: 'GitHub tokens: ghp_ (classic), gho_ (OAuth), ghu_/ghs_ (app user/server), ghr_ (refresh), github_pat_ (fine-grained)',
     pattern: /\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{22,255}\b/,
     hint: /gh[pousr]_|github_pat_/,
+    hintAt: 0,
   },
   {
     id: 'gitlab-token',
     description: 'GitLab personal, project and group access tokens (glpat-)',
     pattern: /\b(glpat-)[A-Za-z0-9_-]{20,}/,
     hint: /glpat-/,
+    hintAt: 0,
   },
   {
     id: 'slack-token',
     description: 'Slack tokens: xoxb- (bot), xoxp- (user), xoxa-/xoxr- (app, refresh), xoxs-, xoxo-',
     pattern: /\b(xox[abposr]-)[A-Za-z0-9-]{10,}/,
     hint: /xox[abposr]-/,
+    hintAt: 0,
   },
   {
     id: 'slack-webhook',
     description: 'Slack incoming webhook and workflow URLs (the path is the secret)',
     pattern: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/,
     hint: /hooks\.slack\.com\//,
+    hintAt: 8, // after `https://`
   },
   {
     id: 'anthropic-key',
     description: 'Anthropic API keys (sk-ant-api03-..., sk-ant-admin01-...)',
     pattern: /\b(sk-ant-)[A-Za-z0-9_-]{32,}/,
     hint: /k-ant-/,
+    hintAt: 1,
   },
   {
     id: 'openai-key',
     description: 'OpenAI API keys: sk- (legacy, 48 characters), sk-proj-, sk-svcacct-, sk-admin-',
     pattern: new RegExp(String.raw`\b(sk-(?:proj-|svcacct-|admin-)?)${NOT_REDACTED}(?!ant-)[A-Za-z0-9_-]{32,}`),
     hint: /k-/,
+    hintAt: 1,
   },
   {
     id: 'google-api-key',
     description: 'Google API keys (AIza and 35 characters)',
     pattern: /\b(AIza)[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/,
     hint: /AIza/,
+    hintAt: 0,
   },
   {
     id: 'stripe-key',
     description: 'Stripe secret and restricted keys, live and test (publishable pk_ keys are public by design: kept)',
     pattern: /\b((?:sk|rk)_(?:live|test)_)[0-9A-Za-z]{16,}/,
     hint: /k_(?:live|test)_/,
+    hintAt: 1,
   },
   {
     id: 'jwt',
     description: 'JSON Web Tokens: three base64url segments, the first a JSON header (eyJ...)',
     pattern: /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
     hint: /yJ/,
+    hintAt: 1,
   },
   {
     id: 'url-credentials',
@@ -187,6 +201,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     // Starts at `://`, the scheme outside the match: a start at every word would cost the one pass a third.
     pattern: new RegExp(String.raw`(://[^\s/?#@:]*:)${NOT_REDACTED}[^\s/?#@]+(?=@)`),
     hint: /:\/\/[^\s/?#@:]*:/,
+    hintAt: 0,
   },
   {
     id: 'secret-assignment',
@@ -213,6 +228,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     ),
     // Every spelling of SECRET_WORD holds one (camelCase too: apiKey has Key; Secret has cret, Token has ken).
     hint: /pass|Pass|PASS|cret|CRET|ken|KEN|key|Key|KEY/,
+    hintAt: 8, // `KEY` in `PRIVATE_KEY`
     // Before the rules that run together: `password=ghp_...` is an assignment, and says so.
     ownPass: true,
   },
