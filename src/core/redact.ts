@@ -134,7 +134,7 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     }
   }
   const oneLineRules = oneLine.length === 0 ? null : {
-    scan: new RegExp(oneLine.map((shape) => shape.hint!.source).join('|'), 'g'),
+    scan: new RegExp([...new Set(oneLine.map((shape) => shape.hint!.source))].join('|'), 'g'),
     passes: compileOneLine(oneLine),
   };
   return { anchored, atLineStarts, oneLine: oneLineRules };
