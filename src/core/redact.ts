@@ -308,7 +308,7 @@ function keepAndMark(first: number, count: number, marker: string): Replacer {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&');
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 function groupCount(source: string): number {

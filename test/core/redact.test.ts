@@ -165,7 +165,7 @@ describe('the fast paths find what the rules themselves find', () => {
   it('same output as each rule regex run over the whole text, on the canaries and certificate and key windows', () => {
     // The reference: the rules in the Redactor's order, each over the whole text (the one-line rules without ownPass
     // as one alternation), replacing the match but its first group that took part by the marker.
-    const mark = (marker: string) => (match: string, ...args: unknown[]) => {
+    const mark = (marker: string) => (_match: string, ...args: unknown[]) => {
       const kept = args.find((a, i) => i < args.length - 2 && typeof a === 'string');
       return `${(kept as string | undefined) ?? ''}${marker}`;
     };
