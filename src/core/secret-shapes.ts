@@ -63,8 +63,8 @@ const KEY_LABEL = '(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?';
 
 /**
  * Words that name a secret in an assignment: `DB_PASSWORD=`, `api_key:`, `"client_secret": "`, `--token `. Spelled
- * out in three cases instead of the i flag, which the one combined pass cannot have (and which made this rule alone
- * run at a third of the speed).
+ * out in three cases instead of the i flag, which the rules that run together cannot have (and which made this rule
+ * alone run at a third of the speed).
  */
 const SECRET_WORD = `(?:${['password', 'passwd', 'passphrase', 'secret', 'token']
   .flatMap((word) => [word, word[0]!.toUpperCase() + word.slice(1), word.toUpperCase()])
