@@ -144,3 +144,68 @@ describe('public blocks', () => {
     expect(r(lines.join('\n'))).toBe('[redacted:private-key]');
   });
 });
+
+describe('the fast paths find what the rules themselves find', () => {
+  const oneLine = SECRET_SHAPES.filter((shape) => shape.hint !== undefined);
+
+  it('every one-line rule has a hint, inside each match of its canaries, at most hintAt after the match start', () => {
+    expect(SECRET_SHAPES.filter((s) => s.anchors === undefined && s.lineStarts === undefined && s.hint === undefined)).toEqual([]);
+    for (const shape of oneLine) {
+      const canaries = CANARY_SHAPES.filter((c) => c.id === shape.id);
+      for (const canary of canaries) {
+        for (const m of canary.text.matchAll(new RegExp(shape.pattern.source, 'gm'))) {
+          const hintAt = new RegExp(shape.hint!.source).exec(m[0])?.index;
+          expect(hintAt, `${shape.id}: ${m[0]}`).toBeDefined();
+          expect(hintAt!, `${shape.id}: ${m[0]}`).toBeLessThanOrEqual(shape.hintAt!);
+        }
+      }
+    }
+  });
+
+  it('same output as each rule regex run over the whole text, on the canaries and certificate and key windows', () => {
+    // The reference: the rules in the Redactor's order, each over the whole text (the one-line rules without ownPass
+    // as one alternation), replacing the match but its first group that took part by the marker.
+    const mark = (marker: string) => (_match: string, ...args: unknown[]) => {
+      const kept = args.find((a, i) => i < args.length - 2 && typeof a === 'string');
+      return `${(kept as string | undefined) ?? ''}${marker}`;
+    };
+    const reference = (text: string): string => {
+      let out = new Redactor([], { shapes: false }).text(text);
+      const ordered = [
+        ...SECRET_SHAPES.filter((s) => s.anchors !== undefined),
+        ...SECRET_SHAPES.filter((s) => s.lineStarts !== undefined),
+        ...oneLine.filter((s) => s.ownPass),
+      ];
+      for (const shape of ordered) {
+        const flags = shape.anchors !== undefined ? `${shape.pattern.flags.replace('g', '')}g` : 'gm';
+        out = out.replace(new RegExp(shape.pattern.source, flags), mark(`[redacted:${shape.id}]`));
+      }
+      const together = oneLine.filter((s) => !s.ownPass);
+      const combined = new RegExp(together.map((s) => `(${s.pattern.source})`).join('|'), 'gm');
+      return out.replace(combined, (match, ...args) => {
+        let at = 0;
+        for (const shape of together) {
+          const groups = new RegExp(`${shape.pattern.source}|`).exec('')!.length - 1;
+          if (typeof args[at] === 'string') {
+            const kept = args.slice(at + 1, at + 1 + groups).find((a) => typeof a === 'string');
+            return `${(kept as string | undefined) ?? ''}[redacted:${shape.id}]`;
+          }
+          at += 1 + groups;
+        }
+        return match;
+      });
+    };
+    const body = pemKey(99).split('\n').slice(1, -1);
+    const cert = ['-----BEGIN CERTIFICATE-----', ...body, '-----END CERTIFICATE-----'].join('\n');
+    const minified = `x=1;${'var key=a.token||b;'.repeat(50)}${CANARY_SHAPES.map((c) => c.text.replace(/\n/g, ' ')).join(';')}`;
+    const text = [cert, pemKey(), cert, opensshKey(), ...CANARY_SHAPES.map((c) => c.text), minified, ...body.slice(3, 9)].join('\n');
+    const lines = text.split('\n');
+    for (const size of [1, 2, 5, 40]) {
+      for (let start = 0; start < lines.length; start += size) {
+        const window = lines.slice(start, start + size).join('\n');
+        expect(r(window), window.slice(0, 200)).toBe(reference(window));
+      }
+    }
+    expect(r(text)).toBe(reference(text));
+  });
+});
