@@ -225,7 +225,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const meaning = hookMeaning(signal);
     const live = this.#panes.live(record.id);
     this.#options.log.info('sessions.hook', {
-      session: record.name, id: record.id, event: signal.event, meaning, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
+      session: record.name, id: record.id, hook: signal.event, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
     });
     if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
     live.hook(meaning);
