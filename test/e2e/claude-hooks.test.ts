@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from '../../scripts/capture-agent-screens/model-server.js';
+import { connectIpc } from '../../src/daemon/ipc/client.js';
+import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
 import { type BotRig, failureReport, startBotRig } from '../helpers/bot-rig.js';
 import { eventually } from '../helpers/pocket.js';
 
@@ -69,6 +71,11 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
   }, 60_000);
 
   it('a permission dialog reaches the chat as buttons soon after the hook fires; Yes runs the command', async () => {
+    const client = await connectIpc(join(rig.h.home, '.state/daemon.sock'));
+    const alerts: WireSessionEvent[] = [];
+    await client.events((event) => {
+      if (event.type === 'alert') alerts.push(event);
+    }, () => {});
     try {
       const ran = join(root, 'ran.txt');
       rig.say(`/new cc ${CLAUDE} --permission-mode manual`);
@@ -87,7 +94,12 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       const asked = await eventually(async () => hookLog(rig).find((h) => h.hook === 'PermissionRequest'), { what: 'the PermissionRequest hook in the log' });
       const sent = rig.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cc waits'));
       const latency = (sent?.atMs ?? Number.NaN) - asked.firedAt;
-      console.log(`claude-hooks e2e: hook fired -> alert at the Bot API: ${latency} ms (daemon got the hook ${asked.sinceFiredMs} ms after it fired)`);
+      const decided = alerts.find((a) => a.kind === 'waiting');
+      const lastEdit = rig.emu.calls.filter((c) => c.method === 'editMessageText' && c.atMs < (sent?.atMs ?? 0)).at(-1);
+      console.log(
+        `claude-hooks e2e: hook fired -> daemon ${asked.sinceFiredMs} ms -> alert decided ${(decided?.at ?? Number.NaN) - asked.firedAt} ms ` +
+          `(signal ${decided?.signal}) -> at the Bot API ${latency} ms; the chat's previous call left ${(sent?.atMs ?? 0) - (lastEdit?.atMs ?? 0)} ms before it`,
+      );
       expect(latency).toBeLessThan(HOOK_TO_ALERT_LIMIT_MS);
 
       rig.press(alert.messageId, 'Yes');
@@ -102,6 +114,8 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
     } catch (error) {
       console.log(failureReport(rig));
       throw error;
+    } finally {
+      client.close();
     }
   }, 180_000);
 });

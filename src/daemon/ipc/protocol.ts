@@ -58,6 +58,8 @@ export interface WireSessionEvent {
   lines?: string[];
   state?: string;
   kind?: string;
+  /** Alerts: whether the agent's hook or pocket's reading of the pane raised it. */
+  signal?: string;
 }
 
 /** Pushed on a subscription: a fresh snapshot whenever anything visible changed, or a session event. */

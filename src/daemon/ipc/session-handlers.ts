@@ -42,7 +42,10 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
     case 'state':
       return { type: 'state', sessionId: event.session.id, at: event.at, state: event.session.state };
     case 'alert':
-      return { type: 'alert', sessionId: event.session.id, at: event.at, kind: event.kind, state: event.session.state };
+      return {
+        type: 'alert', sessionId: event.session.id, at: event.at, kind: event.kind, state: event.session.state,
+        ...(event.session.signal === undefined ? {} : { signal: event.session.signal }),
+      };
     case 'removed':
       return { type: 'removed', sessionId: event.sessionId, at: Date.now() };
     default:
