@@ -12,6 +12,7 @@
 // asks and when its turn ends. Asking skips the settle time: the screen is read at once, and if the dialog has not
 // reached the screen yet, the next output that shows a prompt is the question. `signal` says which of the two, the
 // agent's hook or pocket's own reading of the pane (screen rules, timers, the pane's exit), set the current state.
+import type { HookMeaning } from './agent-hooks.js';
 import { detectPrompt, type PromptMatch } from './output/detect.js';
 import type { SessionState } from './status.js';
 
@@ -74,8 +75,11 @@ export class ActivityTracker {
   #signal: StateSignal = 'screen';
   /** A hook said the agent asks: until then, output that shows a prompt is the question, without settling. */
   #askedUntil: number | null = null;
-  /** A hook said the turn ended: until then, output (the turn's last repaint) leaves the session idle. */
-  #doneUntil: number | null = null;
+  /**
+   * A hook said the turn ended: output (Claude Code repaints its input box and status line after a turn, seconds
+   * later too) leaves the session idle until a hook says a turn started, a dialog is up, or pocket types into it.
+   */
+  #heldIdle = false;
   /** The hook already told this turn's end: the idle timer that follows its repaint does not tell it again. */
   #idleTold = false;
 
@@ -114,7 +118,7 @@ export class ActivityTracker {
    * readable on screen changes nothing yet: the screen rules give the question its exact answers, so the alert waits
    * for the screen, but not for the settle time.
    */
-  hook(at: number, meaning: 'asking' | 'done'): ActivityUpdate {
+  hook(at: number, meaning: HookMeaning): ActivityUpdate {
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
     if (meaning === 'done') {
@@ -124,11 +128,23 @@ export class ActivityTracker {
         this.#becomeIdle();
         this.#signal = 'hook';
         this.#idleTold = true;
-        this.#doneUntil = at + HOOK_WINDOW_MS;
+        this.#heldIdle = true;
       }
       return this.#update(alerts);
     }
-    this.#doneUntil = null;
+    this.#heldIdle = false;
+    if (meaning === 'working') {
+      this.#askedUntil = null;
+      if (this.#state !== 'running') {
+        this.#state = 'running';
+        this.#signal = 'hook';
+        this.#prompt = null;
+        this.#promptScreen = null;
+        this.#idleAt = at + this.#idleMs;
+      }
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
+    }
     if (this.#state === 'waiting') return this.#update(alerts);
     const screen = this.#screen();
     const prompt = this.#detect(screen);
@@ -163,13 +179,11 @@ export class ActivityTracker {
         }
       } else this.#askedUntil = null;
     }
-    if (this.#doneUntil !== null) {
-      if (at <= this.#doneUntil && this.#state === 'idle') {
-        this.#lastActivityAt = at;
-        return this.#update(alerts);
-      }
-      this.#doneUntil = null;
+    if (this.#heldIdle && this.#state === 'idle') {
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
     }
+    this.#heldIdle = false;
     this.#signal = 'screen';
     this.#state = 'running';
     this.#prompt = null;
@@ -243,7 +257,7 @@ export class ActivityTracker {
     this.#alerted = null;
     this.#idleTold = false;
     this.#askedUntil = null;
-    this.#doneUntil = null;
+    this.#heldIdle = false;
     this.#prompt = null;
     this.#promptScreen = null;
     this.#outputSinceIdle = false;

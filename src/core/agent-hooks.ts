@@ -9,7 +9,7 @@
 // Pure: text and argv from plain inputs; the daemon writes the file and starts the command.
 
 /** The hook events pocket listens to, and what each means for the session's state. */
-export const CLAUDE_HOOK_EVENTS = ['PermissionRequest', 'Notification', 'Stop'] as const;
+export const CLAUDE_HOOK_EVENTS = ['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop'] as const;
 export type ClaudeHookEvent = (typeof CLAUDE_HOOK_EVENTS)[number];
 
 export function isClaudeHookEvent(value: string): value is ClaudeHookEvent {
@@ -65,6 +65,9 @@ export function withClaudeSettings(command: string, settingsFile: string): strin
   return `${match[0]} --settings ${shellWord(settingsFile)}${trimmed.slice(match[0].length)}`;
 }
 
+/** A dialog is up; a turn started (typed in the pane or sent by pocket); the turn ended. */
+export type HookMeaning = 'asking' | 'working' | 'done';
+
 /** What a hook tells the daemon; the rest of Claude's payload (tool input, transcript path) stays in `pocket hook`. */
 export interface HookSignal {
   event: ClaudeHookEvent;
@@ -74,9 +77,10 @@ export interface HookSignal {
   firedAt: number;
 }
 
-/** What a hook means for the session: a question is on screen, the turn ended, or nothing pocket acts on. */
-export function hookMeaning(signal: Pick<HookSignal, 'event' | 'notificationType'>): 'asking' | 'done' | 'none' {
+/** What a hook means for the session: a question is on screen, a turn started or ended, or nothing pocket acts on. */
+export function hookMeaning(signal: Pick<HookSignal, 'event' | 'notificationType'>): HookMeaning | 'none' {
   if (signal.event === 'PermissionRequest') return 'asking';
+  if (signal.event === 'UserPromptSubmit') return 'working';
   if (signal.event === 'Stop') return 'done';
   // Notification comes ~6 s after the dialog: a fallback for a PermissionRequest hook that did not reach the daemon.
   return signal.notificationType === 'permission_prompt' || signal.notificationType === 'elicitation_dialog' ? 'asking' : 'none';

@@ -39,16 +39,27 @@ describe('ActivityTracker with hooks', () => {
     expect(a.signal).toBe('screen');
   });
 
-  it("is idle at a turn's end, tells it once, and the turn's last repaint does not make it running", () => {
+  it("is idle at a turn's end, tells it once, and repaints keep it idle until a turn starts", () => {
     const a = make();
     a.output(1_000, LOG);
     expect(a.hook(2_000, 'done')).toEqual({ state: 'idle', alerts: [{ kind: 'idle', at: 2_000 }] });
     expect(a.signal).toBe('hook');
     expect(a.output(2_050, LOG).state).toBe('idle');
-    // Later output is new work; its own quiet is not told again unless someone typed.
-    expect(a.output(2_000 + HOOK_WINDOW_MS + 1, LOG).state).toBe('running');
-    expect(a.tick(20_000)).toEqual({ state: 'idle', alerts: [] });
+    expect(a.output(9_000, LOG).state).toBe('idle');
+    // A turn typed in the pane itself: its hook makes it running, its output keeps it so.
+    expect(a.hook(10_000, 'working')).toEqual({ state: 'running', alerts: [] });
+    expect(a.output(10_100, LOG).state).toBe('running');
     expect(a.signal).toBe('screen');
+    // Its quiet after output is not told again: the hook's Stop tells turns' ends.
+    expect(a.tick(30_000)).toEqual({ state: 'idle', alerts: [] });
+  });
+
+  it('pocket typing into a held-idle session makes it running', () => {
+    const a = make();
+    a.output(1_000, LOG);
+    a.hook(2_000, 'done');
+    expect(a.input(3_000).state).toBe('running');
+    expect(a.output(3_100, LOG).state).toBe('running');
   });
 
   it('a repeated hook for the same prompt alerts once; after input the same prompt is a new episode', () => {

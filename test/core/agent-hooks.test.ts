@@ -36,10 +36,10 @@ describe('agent hooks', () => {
     ]);
   });
 
-  it('writes settings of only the three hooks, each naming the session', () => {
+  it('writes settings of only the four hooks, each naming the session', () => {
     const settings = JSON.parse(claudeHookSettings(pocket, 's7')) as { hooks: Record<string, { matcher: string; hooks: { type: string; command: string; timeout: number }[] }[]> };
     expect(Object.keys(settings)).toEqual(['hooks']);
-    expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'Stop']);
+    expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop']);
     for (const [event, [entry]] of Object.entries(settings.hooks)) {
       expect(entry?.matcher).toBe('');
       expect(entry?.hooks).toEqual([{ type: 'command', command: hookCommandLine(pocket, 's7', event as 'Stop'), timeout: 5 }]);
@@ -53,5 +53,6 @@ describe('agent hooks', () => {
     expect(hookMeaning({ event: 'Notification', notificationType: 'idle_prompt' })).toBe('none');
     expect(hookMeaning({ event: 'Notification' })).toBe('none');
     expect(hookMeaning({ event: 'Stop' })).toBe('done');
+    expect(hookMeaning({ event: 'UserPromptSubmit' })).toBe('working');
   });
 });

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from '../../scripts/capture-agent-screens/model-server.js';
-import { connectIpc } from '../../src/daemon/ipc/client.js';
+import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
 import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
 import { type BotRig, failureReport, startBotRig } from '../helpers/bot-rig.js';
 import { eventually } from '../helpers/pocket.js';
@@ -44,6 +44,9 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
   let rig: BotRig;
   let model: ModelServer;
   let root: string;
+  let client: IpcClient;
+  /** Alert events as the daemon decides them (before Telegram's pacing). */
+  const alerts: WireSessionEvent[] = [];
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'pocket-claude-hooks-'));
@@ -62,26 +65,26 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
         TMPDIR: root,
       },
     });
+    client = await connectIpc(join(rig.h.home, '.state/daemon.sock'));
+    await client.events((event) => {
+      if (event.type === 'alert') alerts.push(event);
+    }, () => {});
   }, 60_000);
 
   afterAll(async () => {
+    client?.close();
     await rig?.close();
     await model?.close();
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
   it('a permission dialog reaches the chat as buttons soon after the hook fires; Yes runs the command', async () => {
-    const client = await connectIpc(join(rig.h.home, '.state/daemon.sock'));
-    const alerts: WireSessionEvent[] = [];
-    await client.events((event) => {
-      if (event.type === 'alert') alerts.push(event);
-    }, () => {});
     try {
       const ran = join(root, 'ran.txt');
       rig.say(`/new cc ${CLAUDE} --permission-mode manual`);
       const { target } = await eventually(async () => (await rig.sessions()).find((s) => s.name === 'cc'), { what: 'session cc' });
       const settings = JSON.parse(readFileSync(join(rig.h.home, '.state/hooks/s1.json'), 'utf8')) as { hooks: Record<string, unknown> };
-      expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'Stop']);
+      expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop']);
       await rig.paneShows(target, /^❯\s*$/m, 60_000);
 
       rig.say(`/send cc run: touch ${ran}`);
@@ -94,7 +97,7 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       const asked = await eventually(async () => hookLog(rig).find((h) => h.hook === 'PermissionRequest'), { what: 'the PermissionRequest hook in the log' });
       const sent = rig.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cc waits'));
       const latency = (sent?.atMs ?? Number.NaN) - asked.firedAt;
-      const decided = alerts.find((a) => a.kind === 'waiting');
+      const decided = alerts.find((a) => a.kind === 'waiting' && a.sessionId === 's1');
       const lastEdit = rig.emu.calls.filter((c) => c.method === 'editMessageText' && c.atMs < (sent?.atMs ?? 0)).at(-1);
       console.log(
         `claude-hooks e2e: hook fired -> daemon ${asked.sinceFiredMs} ms -> alert decided ${(decided?.at ?? Number.NaN) - asked.firedAt} ms ` +
@@ -114,8 +117,36 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
     } catch (error) {
       console.log(failureReport(rig));
       throw error;
-    } finally {
-      client.close();
+    }
+  }, 180_000);
+
+  it("without pocket's hooks (the command does not start with claude) the screen rules raise the same alert", async () => {
+    try {
+      // The user's own settings file: a PermissionRequest hook that only notes when the dialog came up.
+      const own = join(root, 'own-settings.json');
+      const dialogAt = join(root, 'dialog-at.txt');
+      writeFileSync(own, JSON.stringify({ hooks: { PermissionRequest: [{ matcher: '', hooks: [{ type: 'command', command: `date +%s%3N > ${dialogAt}` }] }] } }));
+      const ran = join(root, 'ran-screen.txt');
+      const asked = rig.say(`/new cs env POCKET_E2E=screen ${CLAUDE} --settings ${own} --permission-mode manual`);
+      const { id, target } = await eventually(async () => (await rig.sessions()).find((s) => s.name === 'cs'), { what: 'session cs' });
+      expect(existsSync(join(rig.h.home, `.state/hooks/${id}.json`))).toBe(false);
+      await rig.paneShows(target, /^❯\s*$/m, 60_000);
+      rig.say(`/send cs run: touch ${ran}`);
+      await rig.paneShows(target, /run: touch/, 30_000);
+      rig.say('/keys cs Enter');
+      const alert = await rig.botMessage(/^❓ cs waits for input:\n[\s\S]*Do you want to proceed\?/, { timeoutMs: 60_000, afterId: asked });
+      const firedAt = Number(await eventually(async () => readFileSync(dialogAt, 'utf8').trim() || undefined, { what: 'the own hook' }));
+      const decided = alerts.find((a) => a.kind === 'waiting' && a.sessionId === id);
+      expect(decided?.signal).toBe('screen');
+      const sent = rig.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cs waits'));
+      console.log(
+        `claude-hooks e2e (screen rules): dialog's hook fired -> alert decided ${(decided?.at ?? Number.NaN) - firedAt} ms -> at the Bot API ${(sent?.atMs ?? Number.NaN) - firedAt} ms`,
+      );
+      rig.press(alert.messageId, 'Yes');
+      await eventually(async () => existsSync(ran) || undefined, { timeoutMs: 30_000, what: `${ran} to exist` });
+    } catch (error) {
+      console.log(failureReport(rig));
+      throw error;
     }
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 // One running tmux session inside the daemon: raw pane bytes -> terminal text -> activity state, with one timer
 // for the state machine's next deadline instead of any polling.
+import type { HookMeaning } from '../../core/agent-hooks.js';
 import { ActivityTracker, type ActivityUpdate, type StateSignal } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
@@ -116,7 +117,7 @@ export class LiveSession {
   }
 
   /** The agent's own hook said it asks (a dialog is up) or its turn ended: see ActivityTracker.hook. */
-  hook(meaning: 'asking' | 'done'): void {
+  hook(meaning: HookMeaning): void {
     if (this.#disposed) return;
     this.#apply(this.#tracker.hook(this.#clock.now(), meaning));
   }
