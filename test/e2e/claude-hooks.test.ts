@@ -6,8 +6,7 @@
 // bench/claude-hooks.js (docs/performance.md).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from '../../scripts/capture-agent-screens/model-server.js';
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
@@ -52,9 +51,7 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
     root = mkdtempSync(join(tmpdir(), 'pocket-claude-hooks-'));
     model = await startModelServer();
     // The daemon (and so its tmux server and the panes of /new) runs in this process's working directory.
-    // In a git worktree Claude Code asks the main checkout's trust before it runs hooks: trust both.
-    const commonDir = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { encoding: 'utf8' }).trim();
-    const home = claudeHome(root, [process.cwd(), dirname(commonDir)]);
+    const home = claudeHome(root, [process.cwd()]);
     rig = await startBotRig({
       processEnv: {
         HOME: home,
