@@ -4,7 +4,7 @@
 // PermissionRequest hook runs `pocket hook`, and the alert with the dialog's own answers reaches the chat without
 // waiting out the settle time. The latency asserted here has room for a loaded machine; the real figure comes from
 // bench/claude-hooks.js (docs/performance.md).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,11 @@ const missing = existsSync(CLAUDE) ? null : `no Claude Code CLI at ${CLAUDE} (se
 if (missing) console.warn(`[skipped] test/e2e/claude-hooks.test.ts: ${missing}`);
 
 const API_KEY = 'sk-ant-hooks-e2e-0123456789abcdef';
-/** Generous for a loaded 2-core machine; the settle path alone is 300 ms after the dialog's last byte. */
-const HOOK_TO_ALERT_LIMIT_MS = 1_500;
+/**
+ * Generous for a loaded 2-core machine: `pocket hook` alone took up to 0.7 s to start there, and the private chat's
+ * 1 s pacing comes on top (docs/performance.md has the measured figures).
+ */
+const HOOK_TO_ALERT_LIMIT_MS = 3_000;
 
 /** A HOME where Claude Code is onboarded, trusts `project` and takes the stand-in's key without asking. */
 function claudeHome(root: string, projects: string[]): string {
@@ -80,7 +83,9 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       const ran = join(root, 'ran.txt');
       rig.say(`/new cc ${CLAUDE} --permission-mode manual`);
       const { target } = await eventually(async () => (await rig.sessions()).find((s) => s.name === 'cc'), { what: 'session cc' });
-      const settings = JSON.parse(readFileSync(join(rig.h.home, '.state/hooks/s1.json'), 'utf8')) as { hooks: Record<string, unknown> };
+      const settingsFile = join(rig.h.home, '.state/hooks/s1.json');
+      expect(statSync(settingsFile).mode & 0o777).toBe(0o600);
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { hooks: Record<string, unknown> };
       expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop']);
       await rig.paneShows(target, /^❯\s*$/m, 60_000);
 
