@@ -91,6 +91,12 @@ function buildProgram(): Command {
     .option('--settle <ms>', 'quiet time after which the bot counts as done answering (script mode)')
     .action(async (opts: { forum?: boolean; script?: string; settle?: string }) => (await import('./commands/demo.js')).demo(opts));
   program
+    .command('hook', { hidden: true })
+    .description("what an agent's hook runs in a session pocket started: hands the event to the daemon")
+    .argument('<event>', 'the hook event (PermissionRequest, Notification, Stop)')
+    .requiredOption('--session <id>', "pocket's session id")
+    .action(async (event: string, opts: { session: string }) => (await import('./commands/hook.js')).hook(home(), event, opts));
+  program
     .command('__daemon', { hidden: true })
     .option('--demo', 'run without a token against the embedded Bot API')
     .action(async (opts: { demo?: boolean }) => (await import('./commands/daemon.js')).daemon(home(), opts));

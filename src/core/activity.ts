@@ -7,12 +7,27 @@
 // output that leaves the same prompt on screen (Codex CLI rewrites its window title every second at an approval)
 // keeps the session waiting; anything else makes it running again. Each alert is raised once per episode: a TUI
 // repainting the same prompt does not alert again; the same prompt after the person answered does.
+//
+// Exact signals (hook()): an agent that reports its own events (Claude Code's hooks, agent-hooks.ts) says when it
+// asks and when its turn ends. Asking skips the settle time: the screen is read at once, and if the dialog has not
+// reached the screen yet, the next output that shows a prompt is the question. `signal` says which of the two, the
+// agent's hook or pocket's own reading of the pane (screen rules, timers, the pane's exit), set the current state.
+import type { HookMeaning } from './agent-hooks.js';
 import { detectPrompt, type PromptMatch } from './output/detect.js';
 import type { SessionState } from './status.js';
 
 export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_LOOK_MS = 1_000;
+/**
+ * After a hook, how long its word holds for output that follows: a dialog not yet on screen when the hook arrived
+ * (the hook's node starts ~75 ms after the dialog shows, and the pane log is read ~20 ms after tmux writes it), or
+ * the repaint that ends a turn after Stop.
+ */
+export const HOOK_WINDOW_MS = 1_000;
+
+/** Where the current state came from: the agent's own hook, or pocket reading the pane. */
+export type StateSignal = 'hook' | 'screen';
 
 export interface ActivityOptions {
   /** When the tracker starts, epoch ms. */
@@ -57,6 +72,16 @@ export class ActivityTracker {
   #outputSinceIdle = false;
   /** The prompt of the current waiting episode that was already alerted. */
   #alerted: string | null = null;
+  #signal: StateSignal = 'screen';
+  /** A hook said the agent asks: until then, output that shows a prompt is the question, without settling. */
+  #askedUntil: number | null = null;
+  /**
+   * A hook said the turn ended: output (Claude Code repaints its input box and status line after a turn, seconds
+   * later too) leaves the session idle until a hook says a turn started, a dialog is up, or pocket types into it.
+   */
+  #heldIdle = false;
+  /** The hook already told this turn's end: the idle timer that follows its repaint does not tell it again. */
+  #idleTold = false;
 
   constructor(options: ActivityOptions) {
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -84,6 +109,50 @@ export class ActivityTracker {
     return this.#lastActivityAt;
   }
 
+  get signal(): StateSignal {
+    return this.#signal;
+  }
+
+  /**
+   * The agent's own hook: 'asking' (a permission dialog is up) or 'done' (its turn ended). Asking with no prompt
+   * readable on screen changes nothing yet: the screen rules give the question its exact answers, so the alert waits
+   * for the screen, but not for the settle time.
+   */
+  hook(at: number, meaning: HookMeaning): ActivityUpdate {
+    const alerts = this.#advance(at);
+    if (this.#state === 'exited') return this.#update(alerts);
+    if (meaning === 'done') {
+      this.#askedUntil = null;
+      if (this.#state === 'running') {
+        if (this.#outputSinceIdle) alerts.push({ kind: 'idle', at });
+        this.#becomeIdle();
+        this.#signal = 'hook';
+        this.#idleTold = true;
+        this.#heldIdle = true;
+      }
+      return this.#update(alerts);
+    }
+    this.#heldIdle = false;
+    if (meaning === 'working') {
+      this.#askedUntil = null;
+      if (this.#state !== 'running') {
+        this.#state = 'running';
+        this.#signal = 'hook';
+        this.#prompt = null;
+        this.#promptScreen = null;
+        this.#idleAt = at + this.#idleMs;
+      }
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
+    }
+    if (this.#state === 'waiting') return this.#update(alerts);
+    const screen = this.#screen();
+    const prompt = this.#detect(screen);
+    if (prompt) this.#wait(at, prompt, screen, alerts, 'hook');
+    else this.#askedUntil = at + HOOK_WINDOW_MS;
+    return this.#update(alerts);
+  }
+
   /** When tick() next has something to decide; null when nothing will change without a new event. */
   nextDeadline(): number | null {
     if (this.#settleAt === null) return this.#idleAt;
@@ -98,6 +167,24 @@ export class ActivityTracker {
     if (this.#state === 'exited') return this.#update(alerts);
     this.#screen = typeof screen === 'function' ? screen : () => screen;
     if (this.#state === 'waiting' && this.#stillWaiting()) return this.#update(alerts);
+    if (this.#askedUntil !== null) {
+      if (at <= this.#askedUntil) {
+        const screenNow = this.#screen();
+        const prompt = this.#detect(screenNow);
+        if (prompt) {
+          this.#askedUntil = null;
+          this.#lastActivityAt = at;
+          this.#wait(at, prompt, screenNow, alerts, 'hook');
+          return this.#update(alerts);
+        }
+      } else this.#askedUntil = null;
+    }
+    if (this.#heldIdle && this.#state === 'idle') {
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
+    }
+    this.#heldIdle = false;
+    this.#signal = 'screen';
     this.#state = 'running';
     this.#prompt = null;
     this.#promptScreen = null;
@@ -115,7 +202,7 @@ export class ActivityTracker {
       const screenNow = this.#screen();
       const prompt = this.#detect(screenNow);
       const key = prompt ? promptKey(prompt) : null;
-      if (prompt && key === this.#lookedKey) this.#wait(at, prompt, screenNow, alerts);
+      if (prompt && key === this.#lookedKey) this.#wait(at, prompt, screenNow, alerts, 'screen');
       else this.#lookedKey = key;
     }
     return this.#update(alerts);
@@ -133,8 +220,10 @@ export class ActivityTracker {
   }
 
   /** A prompt was found on screen: waiting, with an alert unless this episode already had one. */
-  #wait(at: number, prompt: PromptMatch, screen: readonly string[], alerts: ActivityAlert[]): void {
+  #wait(at: number, prompt: PromptMatch, screen: readonly string[], alerts: ActivityAlert[], signal: StateSignal): void {
     this.#state = 'waiting';
+    this.#signal = signal;
+    this.#idleTold = false;
     this.#prompt = prompt;
     this.#promptScreen = screen;
     this.#settleAt = null;
@@ -166,6 +255,9 @@ export class ActivityTracker {
     if (this.#state === 'exited') return this.#update(alerts);
     this.#lastActivityAt = at;
     this.#alerted = null;
+    this.#idleTold = false;
+    this.#askedUntil = null;
+    this.#heldIdle = false;
     this.#prompt = null;
     this.#promptScreen = null;
     this.#outputSinceIdle = false;
@@ -173,6 +265,7 @@ export class ActivityTracker {
     this.#settleAt = null;
     if (this.#state !== 'running') {
       this.#state = 'running';
+      this.#signal = 'screen';
       this.#idleAt = at + this.#idleMs;
     }
     return this.#update(alerts);
@@ -181,6 +274,7 @@ export class ActivityTracker {
   exited(at: number, exitCode: number | null): ActivityUpdate {
     if (this.#state === 'exited') return this.#update([]);
     this.#state = 'exited';
+    this.#signal = 'screen';
     this.#exitCode = exitCode;
     this.#prompt = null;
     this.#promptScreen = null;
@@ -199,19 +293,28 @@ export class ActivityTracker {
       const screen = this.#screen();
       const prompt = this.#detect(screen);
       if (prompt) {
-        this.#wait(settledAt, prompt, screen, alerts);
+        this.#wait(settledAt, prompt, screen, alerts, 'screen');
       } else {
         // The prompt is gone from the screen: the next one is a new episode even if it reads the same.
         this.#alerted = null;
       }
     }
     if (this.#idleAt !== null && at >= this.#idleAt && this.#state === 'running') {
-      if (this.#outputSinceIdle) alerts.push({ kind: 'idle', at: this.#idleAt });
-      this.#state = 'idle';
-      this.#idleAt = null;
-      this.#outputSinceIdle = false;
+      if (this.#outputSinceIdle && !this.#idleTold) alerts.push({ kind: 'idle', at: this.#idleAt });
+      this.#becomeIdle();
+      this.#signal = 'screen';
     }
     return alerts;
+  }
+
+  #becomeIdle(): void {
+    this.#state = 'idle';
+    this.#prompt = null;
+    this.#promptScreen = null;
+    this.#settleAt = null;
+    this.#lookAt = null;
+    this.#idleAt = null;
+    this.#outputSinceIdle = false;
   }
 
   #update(alerts: ActivityAlert[]): ActivityUpdate {

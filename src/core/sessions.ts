@@ -1,5 +1,7 @@
 // Sessions as the rest of pocket sees them, whatever runs them (a tmux pane now; SDK agents later), and the
 // use cases the bot and the IPC server call. The bot never talks to tmux directly: it goes through these.
+import type { StateSignal } from './activity.js';
+import type { HookSignal } from './agent-hooks.js';
 import type { AgentStep, AgentUsage } from './agents.js';
 import type { PromptAnswer } from './output/prompt-rules.js';
 import type { SessionKind, SessionState } from './status.js';
@@ -81,6 +83,8 @@ export interface SessionView extends SessionRecord {
   screen?: FullScreen;
   /** The latest turn of an agent session; absent for tmux sessions. */
   agentLive?: AgentLive;
+  /** A tmux session's: whether its state came from the agent's hook or from pocket reading the pane. */
+  signal?: StateSignal;
 }
 
 export interface FullScreen {
@@ -141,6 +145,8 @@ export interface SessionUseCases {
   kill(sessionId: string): Promise<void>;
   setTopic(sessionId: string, topicId: number | null): Promise<void>;
   setMuted(sessionId: string, muted: boolean): Promise<void>;
+  /** An agent's own hook fired in the session's pane (`pocket hook`, agent-hooks.ts). */
+  hook(sessionId: string, signal: HookSignal): void;
   /** Every event, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }
@@ -167,6 +173,8 @@ export interface LiveFacts {
   prompt: PromptView | null;
   /** The screen while a full-screen program runs (alternate screen), else null. */
   fullScreen: FullScreen | null;
+  /** Where the state came from: the agent's own hook (agent-hooks.ts) or pocket reading the pane. */
+  signal?: StateSignal;
 }
 
 /**
@@ -182,5 +190,6 @@ export function sessionView(record: SessionRecord, live: (LiveFacts & { agentLiv
     lastActivityAt: lastActivity === null ? record.exitedAt : new Date(lastActivity).toISOString(),
     prompt: record.exitedAt === null ? (live?.prompt ?? null) : null,
     ...(record.exitedAt === null && live?.fullScreen ? { screen: live.fullScreen } : {}),
+    ...(live?.signal === undefined ? {} : { signal: live.signal }),
   };
 }

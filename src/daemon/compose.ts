@@ -2,6 +2,7 @@
 // stores (src/state) and settings handed in, never reaching for them itself.
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClaudeBackend } from '../agents/claude/claude-backend.js';
 import { CodexBackend } from '../agents/codex/codex-backend.js';
 import { codexEnvironment } from '../agents/codex/environment.js';
@@ -19,6 +20,9 @@ import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
+
+/** bin/pocket.js, what `pocket hook` runs as (src/ and dist/ are both two folders below the package). */
+const POCKET_ENTRY = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
 
 export interface BuiltServices {
   services: DaemonService[];
@@ -49,6 +53,8 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     idleMs: config.idleSeconds * 1000,
     health: context.health,
     shell: config.shellEnabled ? { program: loginShell(), timeoutMs: config.shellTimeoutS * 1000 } : undefined,
+    // Absolute node and entry point, as the service unit has them: the agent runs the hook with the pane's PATH.
+    hooks: { nodePath: process.execPath, entryPath: POCKET_ENTRY, home: paths.home },
   });
   const agentEnv = agentEnvironments(process.env, config.secrets);
   const agents = new AgentSessions({

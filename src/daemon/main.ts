@@ -226,6 +226,7 @@ export function unavailableSessions(): SessionUseCases {
     kill: fail,
     setTopic: fail,
     setMuted: fail,
+    hook: fail,
     subscribe: () => () => {},
   };
 }

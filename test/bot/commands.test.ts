@@ -42,6 +42,16 @@ describe('commands', () => {
     expect(list.text).toContain('%42  work:1.0  vim');
   });
 
+  it("/summary says which signal set the state: the agent's hook or the screen", async () => {
+    h = await running(await startBot());
+    h.sessions.add('cc', { command: 'claude', state: 'waiting', signal: 'hook' });
+    h.sessions.add('sh', { command: 'bash', state: 'running', signal: 'screen' });
+    h.emu.sendText(h.dm, h.owner, '/summary cc');
+    expect((await botSaid(h, h.dm, /^cc/)).text).toContain("\nsignal: hook (the agent's own event)\n");
+    h.emu.sendText(h.dm, h.owner, '/summary sh');
+    expect((await botSaid(h, h.dm, /^sh/)).text).toContain('\nsignal: screen (pocket reading the pane)\n');
+  });
+
   it('rejects bad names with a usage line and calls nothing', async () => {
     h = await running(await startBot());
     h.emu.sendText(h.dm, h.owner, '/new x#(touch_f) bash');

@@ -10,6 +10,7 @@ import { PocketError } from '../../src/core/errors.js';
 import { Redactor } from '../../src/core/redact.js';
 import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
 import { unavailableSessions } from '../../src/daemon/main.js';
+import { FakeSessions } from '../fakes/sessions.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -171,6 +172,28 @@ describe('IPC', () => {
     // 64 MB unread, plus what the kernel's socket buffers took.
     expect(pushed).toBeLessThan(80);
     socket.destroy();
+  });
+
+  it("hands an agent's hook to the session use cases by session id, and refuses a malformed one", async () => {
+    const path = socketPath();
+    const sessions = new FakeSessions();
+    const server = await startIpcServer(path, { ...handlers(), ...sessionHandlers(sessions) }, silentLogger, new Redactor());
+    const client = await connectIpc(path);
+    await expect(client.request('session.hook', { session: 's4', event: 'PermissionRequest', firedAt: 1_700 })).resolves.toEqual({ received: true });
+    await client.request('session.hook', { session: 's4', event: 'Notification', notificationType: 'permission_prompt', firedAt: 1_800 });
+    for (const bad of [
+      { session: 'web', event: 'Stop', firedAt: 1 },
+      { session: 's4', event: 'PreToolUse', firedAt: 1 },
+      { session: 's4', event: 'Stop' },
+    ]) {
+      await expect(client.request('session.hook', bad as never)).rejects.toMatchObject({ code: 'IPC_PROTOCOL' });
+    }
+    expect(sessions.calls.filter((c) => c.method === 'hook').map((c) => c.args)).toEqual([
+      ['s4', { event: 'PermissionRequest', firedAt: 1_700 }],
+      ['s4', { event: 'Notification', notificationType: 'permission_prompt', firedAt: 1_800 }],
+    ]);
+    client.close();
+    await server.close();
   });
 
   it('says the daemon is not running when nobody listens', async () => {

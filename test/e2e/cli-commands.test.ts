@@ -196,3 +196,17 @@ describe('pocket status in a terminal', () => {
     }, { what: 'the TUI to exit' });
   });
 });
+
+describe('pocket hook', () => {
+  it('never holds the agent up: exits 0 at once, printing nothing on stdout, when the daemon is not running', async () => {
+    const h = fresh();
+    const started = Date.now();
+    const result = await h.run(['--home', h.home, 'hook', '--session', 's1', 'PermissionRequest']);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    // Node's start-up plus one refused connect; the daemon budget (1 s) is never waited out for a missing socket.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const odd = await h.run(['--home', h.home, 'hook', '--session', '../x', 'Stop']);
+    expect(odd).toMatchObject({ code: 0, stdout: '' });
+    expect(odd.stderr).toContain('pocket hook: ignored');
+  });
+});

@@ -1,6 +1,7 @@
 // A hand-written SessionUseCases for bot tests: sessions in memory (optionally persisted to a JSON file, so a
 // "restarted daemon" sees the same sessions and topic bindings), every call recorded, events emitted by the test.
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { HookSignal } from '../../src/core/agent-hooks.js';
 import { PocketError } from '../../src/core/errors.js';
 import type {
   AdoptablePane, PromptView, SessionEvent, SessionSummary, SessionUseCases, SessionView,
@@ -155,6 +156,9 @@ export class FakeSessions implements SessionUseCases {
   async setMuted(sessionId: string, muted: boolean): Promise<void> {
     this.record('setMuted', [sessionId, muted]);
     this.patch(sessionId, { muted });
+  }
+  hook(sessionId: string, signal: HookSignal): void {
+    this.record('hook', [sessionId, signal]);
   }
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener);

@@ -7,6 +7,8 @@ import { act, describeError, type Kit, parsed, placeOf, reply, resolveOrReply, w
 
 /** Longer than this goes as a document: three messages of output are already a lot on a phone. */
 const INLINE_MAX_CHARS = 3 * 3500;
+/** /summary's word on where the state came from (docs/operations.md, "Which signal set a state"). */
+const SIGNAL_TEXT = { hook: "hook (the agent's own event)", screen: 'screen (pocket reading the pane)' } as const;
 const LOG_MAX_BYTES = 20 * 1024 * 1024;
 
 export function outputFeature(kit: Kit): Composer<Context> {
@@ -34,6 +36,7 @@ export function outputFeature(kit: Kit): Composer<Context> {
         `${sessionLabel(s.session)} — ${stateText(s.session)}`,
         `command: ${s.session.command || '(shell)'}`,
         `runtime: ${formatDuration(s.runtimeS)}`,
+        ...(s.session.signal === undefined || s.session.exitedAt !== null ? [] : [`signal: ${SIGNAL_TEXT[s.session.signal]}`]),
         ...(s.session.exitCode === null ? [] : [`exit code: ${s.session.exitCode}`]),
         `errors seen: ${s.errorLines.length}`,
         ...s.errorLines.slice(-5).map((l) => `  ! ${l}`),

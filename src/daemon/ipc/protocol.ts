@@ -20,12 +20,17 @@ export interface RequestMap {
   'session.keys': { params: { session: string; keys: string[] }; result: { sent: true } };
   'session.tail': { params: { session: string; lines?: number }; result: { lines: string[] } };
   'session.kill': { params: { session: string }; result: { killed: true } };
+  /** `pocket hook`: an agent's hook fired in a session pocket started (core/agent-hooks.ts). */
+  'session.hook': {
+    params: { session: string; event: string; notificationType?: string; firedAt: number };
+    result: { received: true };
+  };
 }
 
 export type RequestType = keyof RequestMap;
 export const REQUEST_TYPES: readonly RequestType[] = [
   'hello', 'status', 'stop', 'subscribe', 'events',
-  'session.new', 'session.attach', 'session.send', 'session.keys', 'session.tail', 'session.kill',
+  'session.new', 'session.attach', 'session.send', 'session.keys', 'session.tail', 'session.kill', 'session.hook',
 ];
 
 export interface Request<T extends RequestType = RequestType> {
@@ -53,6 +58,8 @@ export interface WireSessionEvent {
   lines?: string[];
   state?: string;
   kind?: string;
+  /** Alerts: whether the agent's hook or pocket's reading of the pane raised it. */
+  signal?: string;
 }
 
 /** Pushed on a subscription: a fresh snapshot whenever anything visible changed, or a session event. */

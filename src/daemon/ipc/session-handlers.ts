@@ -1,13 +1,14 @@
 // IPC handlers for sessions: parameters validated with zod (the daemon can afford it; the CLI cannot), then the
 // same use cases the bot calls.
 import { z } from 'zod';
+import { CLAUDE_HOOK_EVENTS } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import type { SessionEvent, SessionUseCases } from '../../core/sessions.js';
 import { toSessionStatus } from '../../core/status.js';
 import type { WireSessionEvent } from './protocol.js';
 import type { Handlers } from './server.js';
 
-type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill'>;
+type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill' | 'session.hook'>;
 
 const schemas = {
   events: z.object({ backlog: z.boolean().optional() }),
@@ -17,6 +18,13 @@ const schemas = {
   keys: z.object({ session: z.string(), keys: z.array(z.string()).min(1) }),
   tail: z.object({ session: z.string(), lines: z.number().int().min(1).max(5000).optional() }),
   kill: z.object({ session: z.string() }),
+  hook: z.object({
+    // By id only: the settings file names the session as pocket started it, whatever it is called now.
+    session: z.string().regex(/^s\d+$/),
+    event: z.enum(CLAUDE_HOOK_EVENTS),
+    notificationType: z.string().max(100).optional(),
+    firedAt: z.number().finite(),
+  }),
 };
 
 function parse<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
@@ -34,7 +42,10 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
     case 'state':
       return { type: 'state', sessionId: event.session.id, at: event.at, state: event.session.state };
     case 'alert':
-      return { type: 'alert', sessionId: event.session.id, at: event.at, kind: event.kind, state: event.session.state };
+      return {
+        type: 'alert', sessionId: event.session.id, at: event.at, kind: event.kind, state: event.session.state,
+        ...(event.session.signal === undefined ? {} : { signal: event.session.signal }),
+      };
     case 'removed':
       return { type: 'removed', sessionId: event.sessionId, at: Date.now() };
     default:
@@ -105,6 +116,11 @@ export function sessionHandlers(sessions: SessionUseCases, now: () => number = D
       const { session } = parse(schemas.kill, params);
       await sessions.kill(sessions.resolve(session).id);
       return { killed: true };
+    },
+    'session.hook': (params) => {
+      const { session, ...signal } = parse(schemas.hook, params);
+      sessions.hook(session, signal);
+      return { received: true };
     },
   };
 }

@@ -1,6 +1,7 @@
 // One running tmux session inside the daemon: raw pane bytes -> terminal text -> activity state, with one timer
 // for the state machine's next deadline instead of any polling.
-import { ActivityTracker, type ActivityUpdate } from '../../core/activity.js';
+import type { HookMeaning } from '../../core/agent-hooks.js';
+import { ActivityTracker, type ActivityUpdate, type StateSignal } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
 import { TerminalRenderer } from '../../terminal/terminal.js';
@@ -65,6 +66,10 @@ export class LiveSession {
     return this.#tracker.lastActivityAt;
   }
 
+  get signal(): StateSignal {
+    return this.#tracker.signal;
+  }
+
   get prompt(): PromptView | null {
     return toPromptView(this.#tracker.prompt);
   }
@@ -109,6 +114,12 @@ export class LiveSession {
 
   input(): void {
     this.#apply(this.#tracker.input(this.#clock.now()));
+  }
+
+  /** The agent's own hook said it asks (a dialog is up) or its turn ended: see ActivityTracker.hook. */
+  hook(meaning: HookMeaning): void {
+    if (this.#disposed) return;
+    this.#apply(this.#tracker.hook(this.#clock.now(), meaning));
   }
 
   exited(exitCode: number | null): void {

@@ -3,6 +3,9 @@
 // session exactly where it stopped reading. Reading the panes is pane-follower.ts's; the log files, tmux/.
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { claudeHookSettings, type HookCommand, type HookSignal, hookMeaning, startsClaude, withClaudeSettings } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
@@ -41,6 +44,11 @@ export interface SessionServiceOptions {
   shell?: ShellOptions | undefined;
   /** Sends a signal to a process group (tests watch it); process.kill(-pgid) by default. */
   signalGroup?: (pgid: number, signal: NodeJS.Signals) => void;
+  /**
+   * How a hook reaches this daemon (`pocket hook`): when given, /new of a `claude` command loads a settings file of
+   * hooks for that run (agent-hooks.ts). None: every session is read by the screen rules alone.
+   */
+  hooks?: HookCommand | undefined;
 }
 
 export interface ShellOptions {
@@ -193,7 +201,38 @@ export class SessionService implements SessionUseCases, DaemonService {
   async create(name: string, command?: string): Promise<SessionView> {
     this.#registry.assertFreeName(name);
     const trimmed = command?.trim() ?? '';
-    return this.#start(this.#registry.reserveId(), name, { command: trimmed || undefined, shown: trimmed });
+    const id = this.#registry.reserveId();
+    const hooks = this.#options.hooks;
+    if (hooks === undefined || !startsClaude(trimmed)) return this.#start(id, name, { command: trimmed || undefined, shown: trimmed });
+    // The settings file names this session: Claude's hook payload does not say which pane it runs in.
+    const file = this.#hookSettingsFile(id);
+    ensurePrivateDir(join(this.#options.stateDir, 'hooks'));
+    await writeFile(file, claudeHookSettings(hooks, id), { mode: 0o600 });
+    try {
+      return await this.#start(id, name, { command: withClaudeSettings(trimmed, file), shown: trimmed });
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * An agent's hook fired in one of our panes (`pocket hook`): a dialog is up, or its turn ended. Sessions without
+   * hooks, exited ones and events pocket does not act on change nothing.
+   */
+  hook(sessionId: string, signal: HookSignal): void {
+    const record = this.#existingSession(sessionId);
+    const meaning = hookMeaning(signal);
+    const live = this.#panes.live(record.id);
+    this.#options.log.info('sessions.hook', {
+      session: record.name, id: record.id, hook: signal.event, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
+    });
+    if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
+    live.hook(meaning);
+  }
+
+  #hookSettingsFile(sessionId: string): string {
+    return join(this.#options.stateDir, 'hooks', `${sessionId}.json`);
   }
 
   /**
@@ -364,6 +403,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#store.forget(record.id);
     await this.#saveRegistry();
     await removeLogFiles(this.#logFile(record));
+    await rm(this.#hookSettingsFile(record.id), { force: true });
     this.#emit({ type: 'removed', sessionId: record.id });
     this.#options.log.info('sessions.killed', { session: record.name, id: record.id });
   }

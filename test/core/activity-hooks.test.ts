@@ -1,0 +1,82 @@
+// The tracker with an agent's exact signals (hook()): asking skips the settle time, a turn's end is idle at once.
+import { describe, expect, it } from 'vitest';
+import { ActivityTracker, HOOK_WINDOW_MS } from '../../src/core/activity.js';
+
+const PROMPT = ['Removing 3 files', 'Continue? [y/N] '];
+const LOG = ['compiling a.ts', 'compiling b.ts'];
+const make = () => new ActivityTracker({ now: 0, idleMs: 10_000, settleMs: 300 });
+
+describe('ActivityTracker with hooks', () => {
+  it('waits at once when a hook says the agent asks and the prompt is on screen, without the settle time', () => {
+    const a = make();
+    a.output(1_000, PROMPT);
+    expect(a.signal).toBe('screen');
+    const update = a.hook(1_010, 'asking');
+    expect(update.state).toBe('waiting');
+    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_010 })]);
+    expect(a.signal).toBe('hook');
+    expect(a.prompt?.question).toContain('Continue?');
+    // The settle deadline that follows raises nothing more.
+    expect(a.tick(1_300).alerts).toEqual([]);
+  });
+
+  it('takes the next output that shows a prompt as the question when the hook came before the screen', () => {
+    const a = make();
+    a.output(1_000, LOG);
+    expect(a.hook(1_010, 'asking')).toEqual({ state: 'running', alerts: [] });
+    const update = a.output(1_030, PROMPT);
+    expect(update.state).toBe('waiting');
+    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_030 })]);
+    expect(a.signal).toBe('hook');
+  });
+
+  it('forgets a hook whose prompt never reached the screen within the window', () => {
+    const a = make();
+    a.hook(1_000, 'asking');
+    expect(a.output(1_000 + HOOK_WINDOW_MS + 1, PROMPT)).toEqual({ state: 'running', alerts: [] });
+    // The screen rule still finds it after the settle time, as for any session.
+    expect(a.tick(1_000 + HOOK_WINDOW_MS + 301).alerts).toEqual([expect.objectContaining({ kind: 'waiting' })]);
+    expect(a.signal).toBe('screen');
+  });
+
+  it("is idle at a turn's end, tells it once, and repaints keep it idle until a turn starts", () => {
+    const a = make();
+    a.output(1_000, LOG);
+    expect(a.hook(2_000, 'done')).toEqual({ state: 'idle', alerts: [{ kind: 'idle', at: 2_000 }] });
+    expect(a.signal).toBe('hook');
+    expect(a.output(2_050, LOG).state).toBe('idle');
+    expect(a.output(9_000, LOG).state).toBe('idle');
+    // A turn typed in the pane itself: its hook makes it running, its output keeps it so.
+    expect(a.hook(10_000, 'working')).toEqual({ state: 'running', alerts: [] });
+    expect(a.output(10_100, LOG).state).toBe('running');
+    expect(a.signal).toBe('screen');
+    // Its quiet after output is not told again: the hook's Stop tells turns' ends.
+    expect(a.tick(30_000)).toEqual({ state: 'idle', alerts: [] });
+  });
+
+  it('pocket typing into a held-idle session makes it running', () => {
+    const a = make();
+    a.output(1_000, LOG);
+    a.hook(2_000, 'done');
+    expect(a.input(3_000).state).toBe('running');
+    expect(a.output(3_100, LOG).state).toBe('running');
+  });
+
+  it('a repeated hook for the same prompt alerts once; after input the same prompt is a new episode', () => {
+    const a = make();
+    a.output(1_000, PROMPT);
+    expect(a.hook(1_010, 'asking').alerts).toHaveLength(1);
+    expect(a.hook(7_000, 'asking').alerts).toEqual([]);
+    a.input(8_000);
+    a.output(8_100, PROMPT);
+    expect(a.hook(8_110, 'asking').alerts).toHaveLength(1);
+  });
+
+  it('changes nothing after exit', () => {
+    const a = make();
+    a.output(1_000, PROMPT);
+    a.exited(1_100, 0);
+    expect(a.hook(1_200, 'asking')).toEqual({ state: 'exited', alerts: [] });
+    expect(a.hook(1_300, 'done')).toEqual({ state: 'exited', alerts: [] });
+  });
+});

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import {
+  claudeHookSettings,
+  hookCommandLine,
+  hookMeaning,
+  startsClaude,
+  withClaudeSettings,
+} from '../../src/core/agent-hooks.js';
+
+const pocket = { nodePath: '/opt/node 20/bin/node', entryPath: "/home/o'neil/pocket/bin/pocket.js", home: '/home/o\'neil/.pocket' };
+
+describe('agent hooks', () => {
+  it('recognises a command that starts claude by its first word', () => {
+    expect(startsClaude('claude')).toBe(true);
+    expect(startsClaude('  /usr/local/bin/claude --permission-mode manual')).toBe(true);
+    expect(startsClaude('claude-dev')).toBe(false);
+    expect(startsClaude('npx claude')).toBe(false);
+    expect(startsClaude('')).toBe(false);
+  });
+
+  it('puts --settings right after the program and keeps the rest as written', () => {
+    expect(withClaudeSettings('claude --permission-mode manual; echo done', '/h/.state/hooks/s3.json')).toBe(
+      'claude --settings /h/.state/hooks/s3.json --permission-mode manual; echo done',
+    );
+    expect(withClaudeSettings('claude', "/tmp/a b/it's.json")).toBe("claude --settings '/tmp/a b/it'\\''s.json'");
+  });
+
+  it('gives the shell the settings path and the hook command as data, whatever they contain', () => {
+    const file = "/tmp/a b/$(touch x)/it's.json";
+    const argv = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${withClaudeSettings('claude -p hi', file).replace(/^claude/, '')}`], { encoding: 'utf8' });
+    expect(argv.split('\n').slice(0, -1)).toEqual(['--settings', file, '-p', 'hi']);
+    const hookArgv = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${hookCommandLine(pocket, 's12', 'PermissionRequest')}`], { encoding: 'utf8' });
+    expect(hookArgv.split('\n').slice(0, -1)).toEqual([
+      pocket.nodePath, pocket.entryPath, '--home', pocket.home, 'hook', '--session', 's12', 'PermissionRequest',
+    ]);
+  });
+
+  it('writes settings of only the four hooks, each naming the session', () => {
+    const settings = JSON.parse(claudeHookSettings(pocket, 's7')) as { hooks: Record<string, { matcher: string; hooks: { type: string; command: string; timeout: number }[] }[]> };
+    expect(Object.keys(settings)).toEqual(['hooks']);
+    expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop']);
+    for (const [event, [entry]] of Object.entries(settings.hooks)) {
+      expect(entry?.matcher).toBe('');
+      expect(entry?.hooks).toEqual([{ type: 'command', command: hookCommandLine(pocket, 's7', event as 'Stop'), timeout: 5 }]);
+      expect(entry?.hooks[0]?.command).toContain(`--session s7 ${event}`);
+    }
+  });
+
+  it('reads a permission request or a permission notification as asking, Stop as done, the rest as nothing', () => {
+    expect(hookMeaning({ event: 'PermissionRequest' })).toBe('asking');
+    expect(hookMeaning({ event: 'Notification', notificationType: 'permission_prompt' })).toBe('asking');
+    expect(hookMeaning({ event: 'Notification', notificationType: 'idle_prompt' })).toBe('none');
+    expect(hookMeaning({ event: 'Notification' })).toBe('none');
+    expect(hookMeaning({ event: 'Stop' })).toBe('done');
+    expect(hookMeaning({ event: 'UserPromptSubmit' })).toBe('working');
+  });
+});
