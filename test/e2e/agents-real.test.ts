@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RequestBody, type ModelServer, startModelServer } from '../../scripts/capture-agent-screens/model-server.js';
 import { agentsCacheDir } from '../../src/agents/claude/sdk-loader.js';
-import { promptsOf, type ResponsesStandIn, startResponsesStandIn } from '../agents/codex/responses-stand-in.js';
+import { localProviderConfig, promptsOf, type ResponsesStandIn, startResponsesStandIn } from '../agents/codex/responses-stand-in.js';
 import { type BotRig, type RigOptions, rigForFile } from '../helpers/bot-rig.js';
 import { eventually, isAlive } from '../helpers/pocket.js';
 import { announceSkip, bundledClaude, claudeSdkMissing } from '../helpers/claude-sdk.js';
@@ -80,16 +80,7 @@ describe.skipIf(codexMissing !== null)('the real codex through the chat', () => 
     model = await startResponsesStandIn();
     writeFileSync(
       join(codexHome, 'config.toml'),
-      [
-        'model = "gpt-5-codex"',
-        'model_provider = "local"',
-        '[model_providers.local]',
-        'name = "local"',
-        `base_url = "http://127.0.0.1:${model.port}/v1"`,
-        'env_key = "LOCAL_KEY"',
-        'wire_api = "responses"',
-        '',
-      ].join('\n'),
+      localProviderConfig(model.port),
     );
     // The daemon's own environment: the agent gets CODEX_HOME and the provider's key variable through its allow-list.
     Object.assign(options.env!, { POCKET_CODEX_PATH: CODEX, POCKET_AGENT_CWD: paths.project });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodexBackend } from '../../../src/agents/codex/codex-backend.js';
 import type { AgentTurnContext, AgentTurnResult } from '../../../src/core/agents.js';
 import { never, recorder } from './rig.js';
-import { promptsOf, type ResponsesStandIn, startResponsesStandIn } from './responses-stand-in.js';
+import { localProviderConfig, promptsOf, type ResponsesStandIn, startResponsesStandIn } from './responses-stand-in.js';
 
 // Where scripts/install-agents.sh (and .ci/run) put the real agents: POCKET_AGENTS_CACHE, else the user's cache.
 const CACHE = process.env.POCKET_AGENTS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'pocket-agents');
@@ -49,16 +49,7 @@ describe.skipIf(!present)('Codex backend with the real codex app-server', () => 
     for (const dir of [home, cwd, tmp, join(home, '.codex')]) mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(home, '.codex/config.toml'),
-      [
-        'model = "gpt-5-codex"',
-        'model_provider = "local"',
-        '[model_providers.local]',
-        'name = "local"',
-        `base_url = "http://127.0.0.1:${model.port}/v1"`,
-        'env_key = "LOCAL_KEY"',
-        'wire_api = "responses"',
-        '',
-      ].join('\n'),
+      localProviderConfig(model.port),
     );
     // Only what codex needs: its key variable, PATH, HOME; its temp files stay in the test's folder.
     env = { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: tmp, LOCAL_KEY: 'stand-in-key' };

@@ -131,3 +131,17 @@ export async function startResponsesStandIn(): Promise<ResponsesStandIn> {
       }),
   };
 }
+
+/** A codex config.toml that sends every request to the stand-in on port (its key variable: LOCAL_KEY). */
+export function localProviderConfig(port: number): string {
+  return [
+    'model = "gpt-5-codex"',
+    'model_provider = "local"',
+    '[model_providers.local]',
+    'name = "local"',
+    `base_url = "http://127.0.0.1:${port}/v1"`,
+    'env_key = "LOCAL_KEY"',
+    'wire_api = "responses"',
+    '',
+  ].join('\n');
+}
