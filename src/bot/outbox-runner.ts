@@ -40,9 +40,8 @@ const MAX_BACKOFF_S = 30;
 export class OutboxRunner<P, R> {
   private readonly policy: OutboxPolicy<P>;
   private readonly clock: Clock;
+  /** By item id; a reply merged into another keeps its waiter here and is resolved with its carrier (its riders). */
   private readonly waiters = new Map<number, Waiter<R>>();
-  /** Waiters of replies merged into a queued one (by its id): they share its outcome. */
-  private readonly followers = new Map<number, Waiter<R>[]>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -150,14 +149,15 @@ export class OutboxRunner<P, R> {
   }
 
   private finish(s: Settlement<P>): void {
+    // Merged: it rides in s.into (listed in its riders) and is resolved with it, or split off again if that one fails.
+    if (s.status === 'merged') return;
     const waiter = this.waiters.get(s.item.id);
     this.waiters.delete(s.item.id);
-    if (s.status === 'merged') {
-      if (waiter !== undefined) this.followers.set(s.into.id, [...(this.followers.get(s.into.id) ?? []), waiter]);
-      return;
-    }
-    const followers = this.followers.get(s.item.id) ?? [];
-    this.followers.delete(s.item.id);
+    const followers = s.item.riders.flatMap((rider) => {
+      const w = this.waiters.get(rider.id);
+      this.waiters.delete(rider.id);
+      return w === undefined ? [] : [w];
+    });
     if (s.status !== 'sent' && s.status !== 'unchanged') this.options.onUnsent?.(s);
     if (waiter === undefined && followers.length === 0) return;
     let outcome: Outcome<R>;

@@ -14,6 +14,7 @@
 //   while the burst is being handled; bench/burst measured 150 confirmations in 59 messages over the daemon's 60 s
 //   of handling them), and only the tail merges, so nothing overtakes what was queued before it. The urgent lane
 //   is therefore bounded by what people and sessions cause (commands handled one at a time; alerts per session).
+//   A merged reply that Telegram refuses for good splits back into its replies, each sent alone (see split()).
 // - Slots coalesce: an item whose (chat, key) is already pending replaces it in place (same turn in line, newest
 //   content), so each session's card holds one slot whatever it prints, and the last content always wins.
 // - Memory is bounded per chat: on overflow of the slot lane the oldest slot goes, counted as dropped.
@@ -45,6 +46,10 @@ export interface Queued<P> extends OutboxItem<P> {
   /** Times handed out by next(). */
   attempts: number;
   readonly enqueuedAt: number;
+  /** The payload as enqueued, before other replies merged into it (`payload` is the merged one). */
+  readonly ownPayload: P;
+  /** Replies merged into this one, in order: they share its fate, unless it fails for good (then they split off). */
+  riders: Queued<P>[];
 }
 
 export type SendResult =
@@ -58,7 +63,7 @@ export type SendResult =
 export type Settlement<P> =
   | { item: Queued<P>; status: 'sent' }
   | { item: Queued<P>; status: 'unchanged' }
-  /** Became part of `into`, which carries it: its fate is into's settlement. */
+  /** Became part of `into`, which carries it: its fate is into's settlement (listed in its `riders`). */
   | { item: Queued<P>; status: 'merged'; into: Queued<P> }
   | { item: Queued<P>; status: 'superseded' | 'dropped' | 'failed'; reason: string };
 
@@ -129,7 +134,7 @@ export class OutboxPolicy<P> {
 
   /** Queues an item; returns it and whatever it pushed out (a superseded edit, overflow drops). */
   enqueue(item: OutboxItem<P>, now: number): { queued: Queued<P>; settled: Settlement<P>[] } {
-    const queued: Queued<P> = { ...item, id: ++this.lastId, attempts: 0, enqueuedAt: now };
+    const queued: Queued<P> = { ...item, id: ++this.lastId, attempts: 0, enqueuedAt: now, ownPayload: item.payload, riders: [] };
     const chat = this.chat(item.chatId);
     const settled: Settlement<P>[] = [];
     this.stats.enqueued++;
@@ -148,6 +153,7 @@ export class OutboxPolicy<P> {
       const merged = this.merge(tail.payload, item.payload);
       if (merged !== null) {
         tail.payload = merged;
+        tail.riders.push(queued);
         this.stats.merged++;
         settled.push({ item: queued, status: 'merged', into: tail });
         return { queued, settled };
@@ -201,7 +207,13 @@ export class OutboxPolicy<P> {
       if (charge !== undefined && this.globalNextAt === charge.globalAfter) this.globalNextAt = charge.globalBefore;
       return this.settle(item, 'unchanged');
     }
-    if (result.kind === 'failed') return this.settle(item, 'failed', result.reason);
+    if (result.kind === 'failed') {
+      if (item.riders.length > 0) {
+        this.split(item);
+        return null;
+      }
+      return this.settle(item, 'failed', result.reason);
+    }
     if (item.attempts >= this.limits.maxAttempts) {
       return this.settle(item, 'failed', `still rate limited after ${item.attempts} attempts`);
     }
@@ -217,6 +229,23 @@ export class OutboxPolicy<P> {
     }
     this.stats.retried++;
     return null;
+  }
+
+  /**
+   * A merged reply Telegram refused for good (a 400) goes back as the replies it was made of, each alone and no longer
+   * mergeable, at the front of the line: the refusal may be about one of them only (its text, its reply-to), and a
+   * reply to a person is never lost because it shared a message. Each part fails at most once more on its own.
+   * Seen in the canary e2e: two /tail answers merged while the first waited for a retry, then a 400 took both.
+   */
+  private split(item: Queued<P>): void {
+    const parts = [item, ...item.riders];
+    item.payload = item.ownPayload;
+    item.riders = [];
+    for (const part of parts) delete part.mergeKey;
+    this.stats.merged -= parts.length - 1;
+    this.stats.retried++;
+    const queue = this.chat(item.chatId);
+    queue.urgent.unshift(...parts);
   }
 
   /** Removes and returns every pending (not in-flight) item, for shutdown; the caller reports them. */

@@ -186,6 +186,30 @@ describe('OutboxRunner', () => {
     expect(runner.stats).toMatchObject({ sent: 2, merged: 2 });
   });
 
+  it('a merged reply refused with a 400 splits: the reply Telegram takes alone is sent, only the other one fails', async () => {
+    const sent: string[] = [];
+    const policy = new OutboxPolicy<string>({}, (into, next) => `${into}\n${next}`);
+    const runner = new OutboxRunner<string, string>({
+      clock,
+      policy,
+      send: async (item) => {
+        if (item.payload.includes('bad')) {
+          throw new GrammyError('x', { ok: false, error_code: 400, description: "Bad Request: can't parse entities" }, 'sendMessage', {});
+        }
+        sent.push(item.payload);
+        return `id:${item.payload}`;
+      },
+    });
+    const outcomes = ['a', 'bad', 'c'].map((p) => runner.enqueue({ chatId: CHAT, kind: 'reply', mergeKey: 'here', payload: p }));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent).toEqual(['a', 'c']);
+    const [a, bad, c] = await Promise.all(outcomes);
+    expect(a).toEqual({ status: 'sent', value: 'id:a' });
+    expect(bad?.status).toBe('failed');
+    expect(c).toEqual({ status: 'sent', value: 'id:c' });
+    expect(runner.stats).toMatchObject({ sent: 2, failed: 1, merged: 0 });
+  });
+
   it('a send that returns UNCHANGED resolves as unchanged and frees the chat for the next item at once', async () => {
     const sent: Array<{ at: number; payload: string }> = [];
     const runner = new OutboxRunner<string, number>({

@@ -260,6 +260,33 @@ describe('OutboxPolicy bursts: replies merge, cards hold one slot each', () => {
     expect(policy.stats.merged).toBe(1);
   });
 
+  it('a merged reply refused for good splits back into its replies, each tried alone and never merged again', () => {
+    const policy = new OutboxPolicy<string>({}, joinLines);
+    policy.enqueue(answer(PRIVATE, 'busy'), 0);
+    const busy = policy.next(0);
+    if (busy === null || !('item' in busy)) throw new Error('expected an item');
+    policy.enqueue(answer(PRIVATE, 'tail 1'), 10);
+    policy.enqueue(answer(PRIVATE, 'tail 2'), 20); // joins tail 1
+    policy.onResult(busy.item, { kind: 'ok' }, 30);
+    const merged = policy.next(1000);
+    if (merged === null || !('item' in merged)) throw new Error('expected the merged reply');
+    expect(merged.item.payload).toBe('tail 1\ntail 2');
+    expect(policy.onResult(merged.item, { kind: 'failed', reason: 'bad_request' }, 1010)).toBeNull();
+    expect(policy.stats).toMatchObject({ merged: 0, failed: 0 });
+    // A reply queued after the split does not join either part: they are no longer mergeable.
+    policy.enqueue(answer(PRIVATE, 'later'), 1020);
+    const sent: string[] = [];
+    for (let now = 2000; policy.pendingCount > 0; now += 1000) {
+      const step = policy.next(now);
+      if (step === null || !('item' in step)) throw new Error('expected an item');
+      sent.push(step.item.payload);
+      const settled = policy.onResult(step.item, step.item.payload === 'tail 1' ? { kind: 'failed', reason: 'bad_request' } : { kind: 'ok' }, now);
+      expect(settled?.status).toBe(step.item.payload === 'tail 1' ? 'failed' : 'sent');
+    }
+    expect(sent).toEqual(['tail 1', 'tail 2', 'later']);
+    expect(policy.stats).toMatchObject({ failed: 1, merged: 0 });
+  });
+
   it('a card\'s newer state replaces its queued post in place; other cards keep their turn', () => {
     const policy = new OutboxPolicy<string>();
     policy.enqueue(reply(PRIVATE, 'busy'), 0);
