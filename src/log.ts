@@ -4,6 +4,8 @@ import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Logger } from './core/ports.js';
 import type { Redactor } from './core/redact.js';
 
+/** The keys every log line starts with. */
+const RESERVED_KEYS = new Set(['t', 'level', 'event']);
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -34,7 +36,11 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
 
   const write = (level: LogLevel, event: string, fields: Record<string, unknown>): void => {
     if (LEVELS[level] < minLevel) return;
-    const record = { t: new Date().toISOString(), level, event, ...(options.redactor.value(fields) as object) };
+    const record: Record<string, unknown> = { t: new Date().toISOString(), level, event };
+    for (const [key, value] of Object.entries(options.redactor.value(fields) as Record<string, unknown>)) {
+      // A field named like a line's own keys (a hook's `event`, say) must not overwrite them: it is kept as `eventField`.
+      record[RESERVED_KEYS.has(key) ? `${key}Field` : key] = value;
+    }
     const line = `${options.redactor.text(JSON.stringify(record))}\n`;
     const bytes = Buffer.byteLength(line);
     if (size + bytes > maxBytes && size > 0) rotate();

@@ -36,6 +36,18 @@ describe('file logger', () => {
     for (const file of [on, off]) expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
   });
 
+  it('a field named t, level or event does not overwrite the line\'s own: it is kept beside them', () => {
+    const file = join(tempDir('pocket-log-'), 'pocket.log');
+    createFileLogger({ file, redactor: new Redactor() }).info('session.hook', { event: 'PermissionRequest', level: 3, t: 'x' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      level: 'info',
+      event: 'session.hook',
+      eventField: 'PermissionRequest',
+      levelField: 3,
+      tField: 'x',
+    });
+  });
+
   it('redacts any bot-token-shaped string, even one it was not told about', () => {
     expect(new Redactor().text('GET /bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe')).toBe('GET /bot[REDACTED]/getMe');
   });
