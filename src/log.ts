@@ -21,18 +21,31 @@ export interface FileLoggerOptions {
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createFileLogger(options: FileLoggerOptions): Logger {
-  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
-  const keep = options.keep ?? 3;
-  const minLevel = LEVELS[options.level ?? 'info'];
-  let size = currentSize(options.file);
-
+/**
+ * Appends whole lines to `file` (0600), synchronously, and rotates it by size: `file.1` is the newest old one, at
+ * most `keep` are kept. Shared by the daemon log and the audit log (src/bot/audit.ts), which would otherwise grow
+ * without bound on a long-lived daemon.
+ */
+export function rotatingAppender(file: string, options: { maxBytes: number; keep: number }): (line: string) => void {
+  let size = currentSize(file);
   const rotate = (): void => {
-    rmSync(`${options.file}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--) renameIfExists(`${options.file}.${i}`, `${options.file}.${i + 1}`);
-    renameIfExists(options.file, `${options.file}.1`);
+    rmSync(`${file}.${options.keep}`, { force: true });
+    for (let i = options.keep - 1; i >= 1; i--) renameIfExists(`${file}.${i}`, `${file}.${i + 1}`);
+    renameIfExists(file, `${file}.1`);
     size = 0;
   };
+  return (line) => {
+    const bytes = Buffer.byteLength(line);
+    if (size + bytes > options.maxBytes && size > 0) rotate();
+    // Synchronous on purpose: a line written just before a crash must be on disk.
+    appendFileSync(file, line, { mode: 0o600 });
+    size += bytes;
+  };
+}
+
+export function createFileLogger(options: FileLoggerOptions): Logger {
+  const minLevel = LEVELS[options.level ?? 'info'];
+  const append = rotatingAppender(options.file, { maxBytes: options.maxBytes ?? 5 * 1024 * 1024, keep: options.keep ?? 3 });
 
   const write = (level: LogLevel, event: string, fields: Record<string, unknown>): void => {
     if (LEVELS[level] < minLevel) return;
@@ -42,11 +55,7 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
       record[RESERVED_KEYS.has(key) ? `${key}Field` : key] = value;
     }
     const line = `${options.redactor.text(JSON.stringify(record))}\n`;
-    const bytes = Buffer.byteLength(line);
-    if (size + bytes > maxBytes && size > 0) rotate();
-    // Synchronous on purpose: a line written just before a crash must be on disk.
-    appendFileSync(options.file, line, { mode: 0o600 });
-    size += bytes;
+    append(line);
     options.echo?.(line);
   };
 

@@ -4,7 +4,6 @@
 // A line says who (userId, userName), what (action, detail), which session (sessionId, session: its name then), the
 // outcome and why (reason). Lines written before userName and session existed are still read by `pocket logs
 // --audit` (src/cli/audit-format.ts): every field but t, action and outcome is optional.
-import { appendFileSync } from 'node:fs';
 import type { Context } from 'grammy';
 import type { Redactor } from '../core/redact.js';
 import type { Logger } from '../core/ports.js';
@@ -42,7 +41,8 @@ export function whoOf(ctx: Context): Pick<AuditEntry, 'userId' | 'userName' | 'c
 const NAME_MAX = 64;
 
 export function fileAuditLog(
-  file: string,
+  /** Writes one line to logs/audit.log synchronously (the daemon passes a rotating one: src/log.ts). */
+  append: (line: string) => void,
   redactor: Redactor,
   log: Logger,
   now: () => number = Date.now,
@@ -64,11 +64,11 @@ export function fileAuditLog(
       });
       try {
         // Synchronous: an action recorded just before a crash must be on disk.
-        appendFileSync(file, `${redactor.text(line)}\n`, { mode: 0o600 });
+        append(`${redactor.text(line)}\n`);
         failed = false;
       } catch (error) {
         // One log line per outage, not one per update.
-        if (!failed) log.error('audit.write_failed', { file, error });
+        if (!failed) log.error('audit.write_failed', { error });
         failed = true;
       }
     },

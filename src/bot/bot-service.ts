@@ -3,6 +3,7 @@
 // which session, button ids) in .state/bot.json so a restart edits the same cards and old buttons still work.
 // The composition root (daemon/compose.ts) opens the stores and hands in only what the bot needs.
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { Api, type Context } from 'grammy';
 import { z } from 'zod';
 import type { AgentUseCases } from '../core/agent-sessions.js';
@@ -75,6 +76,8 @@ export interface BotDeps {
   stores: BotStores;
   /** .logs/audit.log, written by the bot; .logs/daemon.log, which /logs uploads. */
   files: { auditLog: string; daemonLog: string; env: string };
+  /** Writes a line to files.auditLog; the daemon's rotates it by size (default: plain appends). */
+  appendAudit?: (line: string) => void;
   /** Something `pocket status` shows changed (the poller's connection). */
   onStatusChange: () => void;
   /** Agent sessions (codex, claude), when the daemon runs them. */
@@ -127,7 +130,8 @@ export function createBotService(
   const newId = () => randomBytes(6).toString('base64url');
   const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
   const index = MessageIndex.fromJSON(saved.messages);
-  const audit = fileAuditLog(deps.files.auditLog, redactor, log, now, (id) => sessions.get(id)?.name);
+  const appendAudit = deps.appendAudit ?? ((line: string) => appendFileSync(deps.files.auditLog, line, { mode: 0o600 }));
+  const audit = fileAuditLog(appendAudit, redactor, log, now, (id) => sessions.get(id)?.name);
   const access: Access = { operators: new Set(config.authorizedUserIds), viewers: new Set(config.viewerIds) };
 
   // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.

@@ -14,12 +14,19 @@ import { describeWriteError, type Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
+import { rotatingAppender } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
+
+/**
+ * logs/audit.log: an audit line is ~250 bytes, so one file holds ~40,000 actions and the five kept ~200,000; a chat
+ * that sends a command a minute fills one in about a month. The oldest goes, never the current one.
+ */
+const AUDIT_LOG_ROTATION = { maxBytes: 10 * 1024 * 1024, keep: 5 };
 
 /** bin/pocket.js, what `pocket hook` runs as (src/ and dist/ are both two folders below the package). */
 const POCKET_ENTRY = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
@@ -75,6 +82,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       redactor: context.redactor,
       stores: openBotStores(paths.state, log, context.health),
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
+      appendAudit: rotatingAppender(paths.auditLog, AUDIT_LOG_ROTATION),
       onStatusChange: () => context.changes.emit('changed'),
       agents,
     }, sessions);
