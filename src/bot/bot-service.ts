@@ -21,6 +21,7 @@ import { laneOf } from '../core/update-lanes.js';
 import { AgentMessages } from './agent-messages.js';
 import { Alerts } from './alerts.js';
 import { fileAuditLog } from './audit.js';
+import { ShellResults } from './shell-results.js';
 import { callbackFeature } from './callbacks.js';
 import { Cards } from './cards.js';
 import { redactedErrorText } from './api-errors.js';
@@ -98,6 +99,12 @@ const stateSchema = z.object({
   callbacks: z.object({ v: z.literal(1), entries: z.array(z.any()) }),
   /** /mute without a session: sessions created later start muted too, until /unmute. Absent in older files. */
   muteNew: z.boolean().optional(),
+  /** /shell results still owed (bot/shell-results.ts). Absent in older files. */
+  shellResults: z.array(z.object({
+    sessionId: z.string(),
+    place: z.object({ chatId: z.number(), threadId: z.number().optional(), topicOf: z.string().optional(), sessionId: z.string().optional() }),
+    replyTo: z.number().optional(),
+  })).optional(),
 });
 export type BotState = z.output<typeof stateSchema>;
 
@@ -160,7 +167,10 @@ export function createBotService(
   const agents = deps.agents ?? null;
   const agentMessages = agents === null ? null : new AgentMessages(config.chatId, sessions, agents, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
-  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
+  const shellResults = new ShellResults({ sessions, delivery, redactor, log, save }, saved.shellResults ?? []);
+  const snapshot = (): BotState => ({
+    v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew, shellResults: shellResults.toJSON(),
+  });
 
   let poller: Poller;
   // Errors of a scheduled update no longer reach grammY's bot.catch (it returned at admission): logged the same way.
@@ -218,6 +228,7 @@ export function createBotService(
     chatId: config.chatId, hostLabel: config.hostLabel, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
     daemonLogFile: deps.files.daemonLog,
     shell: { enabled: config.shellEnabled, timeoutS: config.shellTimeoutS, envFile: deps.files.env },
+    shellResults,
     commandsStillRunning: () => scheduler.orderedPending,
     answerCallback: (id, text) => messenger.answerCallback(id, text),
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
@@ -269,6 +280,7 @@ export function createBotService(
       });
       if (agents !== null && agentMessages !== null) unsubscribeAgents = agents.subscribe((event) => agentMessages.handle(event));
       for (const view of sessions.list()) void cards.refresh(view.id).catch(() => {});
+      shellResults.resume();
       try {
         await poller.start();
       } catch (error) {

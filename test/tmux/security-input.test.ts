@@ -4,7 +4,7 @@
 // pane prints (OSC 52 clipboard writes, titles, colours) never reach Telegram; /shell runs in the login shell, its
 // output and exit code come back, and its text is never a tmux command.
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../src/core/sessions.js';
@@ -130,6 +130,22 @@ describe('/shell through the bot', () => {
     expect(result.text).toContain(`#{pane_id} #(touch ${pwn}) 42`);
     expect(existsSync(pwn)).toBe(false);
     expect(service.resolve(name).exitCode).toBe(5);
+  });
+
+  it('still answers after the bot restarted mid-command: the result is owed in its state, the output read from the terminal', async () => {
+    const go = join(t.dir, 'shell-go');
+    const ask = h.emu.sendText(h.chat, h.owner, `/shell echo before-$((2*3)); while [ ! -e ${go} ]; do sleep 0.05; done; echo after-$((3*3)); exit 4`);
+    const started = await replyTo(ask, /^Running in (sh-\d+)/);
+    const name = /^Running in (sh-\d+)/.exec(started.text ?? '')![1]!;
+    await waitFor(async () => (await service.tail(service.resolve(name).id, 5)).includes('before-6'), { what: 'the command to start' });
+    await h.restart();
+    writeFileSync(go, '');
+    const result = await replyTo(ask, new RegExp(`^■ ${name} exited with code 4\\.`));
+    expect(result.text).toContain('pocket restarted while it ran');
+    expect(result.text).toMatch(/before-6[\s\S]*after-9/);
+    // Owed once: nothing is left in the bot's state to send again.
+    await h.restart();
+    expect(JSON.parse(readFileSync(join(h.paths.state, 'bot.json'), 'utf8')).shellResults).toEqual([]);
   });
 
   it('is interrupted with /keys like any session', async () => {

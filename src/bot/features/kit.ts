@@ -12,6 +12,7 @@ import type { Logger } from '../../core/ports.js';
 import type { AgentMessages } from '../agent-messages.js';
 import { type AuditEntry, type AuditLog, whoOf } from '../audit.js';
 import type { Cards } from '../cards.js';
+import type { ShellResults } from '../shell-results.js';
 import type { Delivery, Place, TextParams } from '../delivery.js';
 import type { Topics } from '../topics.js';
 
@@ -33,6 +34,8 @@ export interface Kit {
   daemonLogFile: string;
   /** /shell: whether POCKET_SHELL=on, its time limit, and the .env to name when it is off. */
   shell: { enabled: boolean; timeoutS: number; envFile: string };
+  /** /shell results still owed to the chat (kept across restarts). */
+  shellResults: ShellResults;
   /** Commands admitted before (or with) this one that have not finished: /sessions says they are still coming. */
   commandsStillRunning: () => number;
   answerCallback: (queryId: string, text?: string) => Promise<void>;
