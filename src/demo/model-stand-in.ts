@@ -1,12 +1,14 @@
-// The demo's stand-in for Anthropic's Messages API on 127.0.0.1, so `/claude` in `pocket demo` runs the real Claude
-// Code (through the Claude Agent SDK, when installed) with no account and no network. Not a model: it answers the
-// latest user message, streamed as the real API streams (message_start, content_block_*, message_delta,
-// message_stop). `run: COMMAND` asks to run COMMAND with Bash, which brings up the permission buttons in the chat;
-// after the tool result it says whether the command ran; anything else gets a short text answer.
+// The demo's stand-in for Anthropic's Messages API and OpenAI's Responses API on 127.0.0.1, so `/claude` and `/codex`
+// in `pocket demo` run the real Claude Code (through the Claude Agent SDK, when installed) and the real codex (when
+// on PATH) with no account and no network. Not a model: it answers the latest user message, streamed as the real
+// APIs stream. `run: COMMAND` asks to run COMMAND (Claude's Bash tool; codex's exec_command outside its sandbox),
+// which brings up the permission buttons in the chat; after the tool result it says whether the command ran;
+// anything else gets a short text answer.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { lastToolOutput, promptsOf, type ResponsesInputItem, type ResponsesReply, streamResponse } from './responses-stream.js';
 
 export interface ModelStandIn {
-  /** What ANTHROPIC_BASE_URL is set to. */
+  /** What ANTHROPIC_BASE_URL is set to; codex's provider base_url is this plus /v1. */
   url: string;
   close(): Promise<void>;
 }
@@ -43,9 +45,15 @@ export async function startModelStandIn(): Promise<ModelStandIn> {
 async function answer(req: IncomingMessage, res: ServerResponse, newId: () => string): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (req.method !== 'POST' || !(req.url ?? '').startsWith('/v1/messages')) {
+  const path = (req.url ?? '').split('?')[0];
+  if (req.method === 'POST' && path === '/v1/responses') {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: ResponsesInputItem[]; model?: string };
+    streamResponse(res, body.model ?? 'pocket-demo', codexReply(Array.isArray(body.input) ? body.input : []));
+    return;
+  }
+  if (req.method !== 'POST' || !path?.startsWith('/v1/messages')) {
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'the pocket demo stand-in only answers /v1/messages' } }));
+    res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'the pocket demo stand-in only answers /v1/messages and /v1/responses' } }));
     return;
   }
   const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { model?: string; messages?: Array<{ role?: string; content?: unknown }>; tools?: Array<{ name?: string }> };
@@ -91,4 +99,21 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return (content as Part[]).map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('\n');
+}
+
+/** What the stand-in says to codex: the same grammar as to Claude; a command goes out as one needing approval. */
+function codexReply(input: ResponsesInputItem[]): ResponsesReply {
+  const output = lastToolOutput(input);
+  if (output !== null) {
+    // codex wraps what the command printed in its own report ("Chunk ID: … Process exited with code 0 … Output:").
+    const printed = (/Output:\s*([\s\S]*)$/.exec(output)?.[1] ?? output).replace(/\s+/g, ' ').trim().slice(0, 200);
+    return { text: `The command ran. It printed: ${printed || '(nothing)'}` };
+  }
+  const said = promptsOf(input).at(-1) ?? '';
+  const run = /^run:\s*(.+)$/m.exec(said);
+  if (run !== null) {
+    // Outside the sandbox, so codex asks the chat first, as it would for a real model's risky command.
+    return { call: { name: 'exec_command', arguments: { cmd: run[1]!.trim(), sandbox_permissions: 'require_escalated', justification: 'You asked to run this.' } } };
+  }
+  return { text: `This is pocket demo's stand-in model, not a real one: you said "${said.trim().slice(0, 200)}". Reply "run: touch hello.txt" to see a permission request.` };
 }

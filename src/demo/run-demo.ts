@@ -3,7 +3,7 @@
 import type { BotApiEmulator } from '../emulator/index.js';
 import { startBotApiServer } from '../emulator/index.js';
 import type { HomePaths } from '../state/paths.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoChat } from './demo-chat.js';
 import { type ModelStandIn, startModelStandIn } from './model-stand-in.js';
@@ -82,15 +82,28 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
 
 /**
  * What `/claude` and `/codex` use in the demo: Claude Code (when the Claude Agent SDK is installed, else /claude
- * answers with the install command) talks to the loopback stand-in, with its configuration in the throwaway home;
- * Codex keeps its threads there too and, with no key, fails its turns with one clear message. The agents work in a
- * `project` folder of the throwaway home. Nothing reaches a real model or the user's ~/.claude and ~/.codex.
+ * answers with the install command) and codex (when on PATH, else /codex says how to install it) talk to the loopback
+ * stand-in, with their configuration in the throwaway home. The agents work in a `project` folder of the throwaway
+ * home. Nothing reaches a real model or the user's ~/.claude and ~/.codex.
  */
 export function demoAgentEnv(paths: HomePaths, modelUrl: string): Record<string, string> {
   const claudeConfig = join(paths.home, 'claude');
+  const codexHome = join(paths.home, 'codex');
   const project = join(paths.home, 'project');
   mkdirSync(claudeConfig, { recursive: true, mode: 0o700 });
+  mkdirSync(codexHome, { recursive: true, mode: 0o700 });
   mkdirSync(project, { recursive: true, mode: 0o700 });
+  // A provider of codex's own config pointing at the stand-in (its Responses API), keyed by a dummy OPENAI_API_KEY.
+  writeFileSync(join(codexHome, 'config.toml'), [
+    'model = "gpt-5-codex"',
+    'model_provider = "pocket-demo"',
+    '[model_providers.pocket-demo]',
+    'name = "pocket demo stand-in"',
+    `base_url = "${modelUrl}/v1"`,
+    'env_key = "OPENAI_API_KEY"',
+    'wire_api = "responses"',
+    '',
+  ].join('\n'), { mode: 0o600 });
   // Claude Code's own temp files (claude-UID/, cc-socks/) go with the home rather than stay in the system's TMPDIR.
   const claudeTmp = join(paths.home, 'tmp');
   mkdirSync(claudeTmp, { recursive: true, mode: 0o700 });
@@ -100,7 +113,8 @@ export function demoAgentEnv(paths: HomePaths, modelUrl: string): Record<string,
     CLAUDE_CONFIG_DIR: claudeConfig,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_CODE_TMPDIR: claudeTmp,
-    CODEX_HOME: join(paths.home, 'codex'),
+    CODEX_HOME: codexHome,
+    OPENAI_API_KEY: 'pocket-demo-offline',
     POCKET_AGENT_CWD: project,
   };
 }

@@ -3,14 +3,18 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmuxSocketPath } from '../../src/demo/real-deps.js';
 import { claudeSdkMissing } from '../helpers/claude-sdk.js';
+import { agentsCacheDir } from '../../src/agents/claude/sdk-loader.js';
 import { BIN, eventually, isAlive } from '../helpers/pocket.js';
 
 const run = promisify(execFile);
+
+const CODEX = join(agentsCacheDir(), 'node_modules/.bin/codex');
+const codexMissing = existsSync(CODEX) ? null : `no codex at ${CODEX}: run scripts/install-agents.sh`;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // The bot service exists and the daemon's composition root builds it.
@@ -81,6 +85,19 @@ describe('pocket demo with coding agents', () => {
     expect(out).toContain('you pressed [✅ Allow]');
     expect(out).toMatch(/→ Allowed \(by @demo_you\)/);
     expect(out).toMatch(/claude claude — (running|idle)/);
+  }, 120_000);
+
+  // And the real codex (from the agents cache, put on PATH as a user's global install would be) against the same stand-in.
+  it.skipIf(!botWired || codexMissing !== null)('shows a /codex turn: its card, a command allowed from the console, the answer', async () => {
+    const result = await runDemo('/codex run: touch codex-made.txt\n!Allow\n/sessions\n', { PATH: `${dirname(CODEX)}:${process.env.PATH ?? ''}` }, ['--settle', '6000']);
+    expect(result.code, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/bot › [^\n]*Started codex session codex in \S+\/project/);
+    expect(out).toMatch(/🔐 codex codex asks to use command:\n\s+\$ touch codex-made\.txt/);
+    expect(out).toContain('you pressed [✅ Allow]');
+    expect(out).toMatch(/→ Allowed \(by @demo_you\)/);
+    expect(out).toMatch(/✓ \$ touch codex-made\.txt \(exit 0\)/);
+    expect(out).toContain('The command ran.');
   }, 120_000);
 
   it.skipIf(!botWired)('without the Claude Agent SDK, /claude answers with the exact install command', async () => {

@@ -6,33 +6,16 @@
 //   anything else    the text "Heard: PROMPT; earlier: P1 | P2", naming the earlier prompts the request carried, so a
 //                    test can see that a resumed thread's history reached the model
 // After a tool result the answer is "Tool result: ..." quoting it.
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import {
+  lastToolOutput,
+  promptsOf,
+  type ResponsesInputItem as InputItem,
+  type ResponsesReply as Reply,
+  streamResponse as stream,
+} from '../../../src/demo/responses-stream.js';
 
-interface InputItem {
-  type?: string;
-  role?: string;
-  content?: unknown;
-  output?: unknown;
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: { text?: string }) => part?.text ?? '').join('\n');
-}
-
-/** The person's prompts in a request, oldest first: user messages that are not codex's own context blocks. */
-export function promptsOf(input: InputItem[]): string[] {
-  return input
-    .filter((item) => item.role === 'user')
-    .map((item) => textOf(item.content))
-    .filter((text) => !text.trimStart().startsWith('<'));
-}
-
-type Reply =
-  | { text: string }
-  | { call: { name: string; arguments: Record<string, unknown> } }
-  | { custom: { name: string; input: string } };
+export { promptsOf };
 
 interface Tool {
   type?: string;
@@ -40,11 +23,8 @@ interface Tool {
 }
 
 function reply(input: InputItem[], tools: Tool[]): Reply {
-  const last = input.at(-1);
-  if (last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output') {
-    const output = typeof last.output === 'string' ? last.output : JSON.stringify(last.output);
-    return { text: `Tool result: ${output.replace(/\s+/g, ' ').slice(0, 160)}` };
-  }
+  const output = lastToolOutput(input);
+  if (output !== null) return { text: `Tool result: ${output.replace(/\s+/g, ' ').slice(0, 160)}` };
   const prompts = promptsOf(input);
   const prompt = prompts.at(-1) ?? '';
   const escalate = /^escalate:\s*(.+)$/m.exec(prompt);
@@ -67,30 +47,6 @@ function reply(input: InputItem[], tools: Tool[]): Reply {
     return { call: { name: 'exec_command', arguments: { cmd: `apply_patch <<'PATCH'\n${patch}PATCH` } } };
   }
   return { text: `Heard: ${prompt}; earlier: ${prompts.slice(0, -1).join(' | ')}` };
-}
-
-let ids = 0;
-
-function stream(res: ServerResponse, model: string, answer: Reply): void {
-  const sse = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const id = `resp_${++ids}`;
-  const base = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), model };
-  sse('response.created', { type: 'response.created', response: { ...base, status: 'in_progress', output: [] } });
-  const item =
-    'call' in answer
-      ? { type: 'function_call', id: `fc_${ids}`, call_id: `call_${ids}`, name: answer.call.name, arguments: JSON.stringify(answer.call.arguments), status: 'completed' }
-      : 'custom' in answer
-        ? { type: 'custom_tool_call', id: `ctc_${ids}`, call_id: `call_${ids}`, name: answer.custom.name, input: answer.custom.input, status: 'completed' }
-        : { type: 'message', id: `msg_${ids}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.text, annotations: [] }] };
-  sse('response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: 'text' in answer ? { ...item, content: [] } : item });
-  if ('text' in answer) {
-    sse('response.output_text.delta', { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: answer.text });
-  }
-  sse('response.output_item.done', { type: 'response.output_item.done', output_index: 0, item });
-  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
-  sse('response.completed', { type: 'response.completed', response: { ...base, status: 'completed', output: [item], usage } });
-  res.end();
 }
 
 export interface ResponsesStandIn {
