@@ -1,0 +1,19 @@
+// The screen adapter's entry: the daemon loads this with a dynamic import() on the first /screen, so the font
+// (12 MB of outlines once inflated) costs nothing until someone asks for a picture.
+import type { ScreenImage, ScreenSnapshot } from '../core/screen.js';
+import { renderScreen } from './render.js';
+import { type GlyphSource, loadUnifont } from './unifont.js';
+
+let font: Promise<GlyphSource> | undefined;
+
+/** Draws a screen; the font is read once per process. Rejects with the reason when the font cannot be read. */
+export async function renderScreenPng(screen: ScreenSnapshot): Promise<ScreenImage> {
+  font ??= loadUnifont();
+  try {
+    return renderScreen(screen, await font);
+  } catch (error) {
+    // A failed load is not cached: the next /screen tries again (a package installed meanwhile).
+    font = undefined;
+    throw error;
+  }
+}
