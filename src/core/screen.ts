@@ -105,10 +105,6 @@ export function screenText(screen: ScreenSnapshot): string[] {
   return lines;
 }
 
-const BLANK: Omit<ScreenCell, 'text' | 'width'> = {
-  fg: { kind: 'default' }, bg: { kind: 'default' }, bold: false, italic: false, underline: false, inverse: false, dim: false,
-};
-
 /**
  * The screen with its text passed through `redact` first, so an image never shows what a text message would not.
  * Redaction works on logical lines (a wrapped row joined to the row above, so a token broken by the screen's edge
@@ -150,11 +146,13 @@ function redactLine(cells: ScreenCell[], redact: (text: string) => string): void
   const firstCell = at[prefix] ?? cells.length;
   const endCell = suffix === 0 ? cells.length : at[chars.length - suffix]!;
   const replacement = next.slice(prefix, next.length - suffix);
-  const style = cells[firstCell] ?? { ...BLANK, text: '', width: 1 };
+  if (firstCell >= endCell) return;
+  const style = { ...cells[firstCell]! };
   for (let i = firstCell, k = 0; i < endCell; i++, k++) {
     const text = replacement[k] ?? '';
-    // The replacement is drawn one narrow character per cell: a wide one would spill over the next cell.
-    cells[i] = { ...style, text: isWide(text) ? '?' : text, width: 1 };
+    // In place (the cells are the copy's, joined across wrapped rows); one narrow character per cell: a wide one
+    // would spill over the next cell.
+    Object.assign(cells[i]!, style, { text: isWide(text) ? '?' : text, width: 1 });
   }
 }
 

@@ -77,6 +77,8 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
       onStatusChange: () => context.changes.emit('changed'),
       agents,
+      // Loaded on the first /screen: `pocket start` and every other command never read the font.
+      renderScreen: async (screen) => (await import('../screen/index.js')).renderScreenPng(screen),
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { claudeHookSettings, type HookCommand, type HookSignal, hookMeaning, startsClaude, withClaudeSettings } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
+import type { ScreenSnapshot } from '../../core/screen.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import { describeWriteError, type Health } from '../../core/health.js';
 import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
@@ -368,6 +369,13 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#existingSession(sessionId);
     if (record.agent !== undefined) return this.#agents?.lines(record.id) ?? [];
     return this.#panes.live(this.#existingSession(sessionId).id)?.screenLines() ?? [];
+  }
+
+  async snapshot(sessionId: string): Promise<ScreenSnapshot | null> {
+    const record = this.#existingSession(sessionId);
+    if (record.agent !== undefined) return null;
+    // A session whose pane is not followed (exited, or not read yet) has no terminal to look at: an empty screen.
+    return this.#panes.live(record.id)?.snapshot() ?? { cols: 0, rows: [] };
   }
 
   async summary(sessionId: string): Promise<SessionSummary> {
