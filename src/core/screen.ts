@@ -113,17 +113,23 @@ export function screenText(screen: ScreenSnapshot): string[] {
  * layout of a full-screen program stays where it was, and no cell of a secret survives.
  */
 export function redactScreen(screen: ScreenSnapshot, redact: (text: string) => string): ScreenSnapshot {
-  const rows = screen.rows.map((row) => ({ wrapped: row.wrapped, cells: row.cells.map((cell) => ({ ...cell })) }));
+  // Copy on write: only the rows of a line that changed are copied (measured on a busy 200x50 screen: copying
+  // every cell cost ~10 ms a /screen, the redactor itself well under 1 ms).
+  const rows = [...screen.rows];
   for (let start = 0; start < rows.length; ) {
     let end = start + 1;
     while (end < rows.length && rows[end]!.wrapped) end++;
-    redactLine(rows.slice(start, end).flatMap((row) => row.cells), redact);
+    const line = rows.slice(start, end);
+    const redacted = redactLine(line, redact);
+    if (redacted !== null) rows.splice(start, end - start, ...redacted);
     start = end;
   }
   return { ...screen, rows };
 }
 
-function redactLine(cells: ScreenCell[], redact: (text: string) => string): void {
+/** The rows of one logical line with the redacted text in their cells, or null when redaction changed nothing. */
+function redactLine(line: readonly ScreenRow[], redact: (text: string) => string): ScreenRow[] | null {
+  const cells = line.flatMap((row) => row.cells);
   // Characters of the line and the cell each starts at; wide characters once, their right half is no character.
   const chars: string[] = [];
   const at: number[] = [];
@@ -134,7 +140,7 @@ function redactLine(cells: ScreenCell[], redact: (text: string) => string): void
   });
   const before = chars.join('');
   const after = redact(before);
-  if (after === before) return;
+  if (after === before) return null;
   const next = [...after];
   let prefix = 0;
   while (prefix < chars.length && prefix < next.length && chars[prefix] === next[prefix]) prefix++;
@@ -146,14 +152,20 @@ function redactLine(cells: ScreenCell[], redact: (text: string) => string): void
   const firstCell = at[prefix] ?? cells.length;
   const endCell = suffix === 0 ? cells.length : at[chars.length - suffix]!;
   const replacement = next.slice(prefix, next.length - suffix);
-  if (firstCell >= endCell) return;
-  const style = { ...cells[firstCell]! };
+  if (firstCell >= endCell) return null;
+  const style = cells[firstCell]!;
   for (let i = firstCell, k = 0; i < endCell; i++, k++) {
     const text = replacement[k] ?? '';
-    // In place (the cells are the copy's, joined across wrapped rows); one narrow character per cell: a wide one
-    // would spill over the next cell.
-    Object.assign(cells[i]!, style, { text: isWide(text) ? '?' : text, width: 1 });
+    // One narrow character per cell: a wide one would spill over the next cell.
+    cells[i] = { ...style, text: isWide(text) ? '?' : text, width: 1 };
   }
+  const out: ScreenRow[] = [];
+  let offset = 0;
+  for (const row of line) {
+    out.push({ wrapped: row.wrapped, cells: cells.slice(offset, offset + row.cells.length) });
+    offset += row.cells.length;
+  }
+  return out;
 }
 
 /** The usual two-column blocks (Hangul, CJK, full-width forms, emoji); the redactor's marker itself is ASCII. */

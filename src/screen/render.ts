@@ -2,7 +2,7 @@
 // colours, bold as a second stroke one pixel to the right (how terminals embolden bitmap fonts), italic as the top
 // half shifted one pixel right, underline as the cell's last pixel row.
 import { cellColors, DEFAULT_BG, type ScreenCell, type ScreenImage, type ScreenSnapshot } from '../core/screen.js';
-import { encodePng } from './png.js';
+import { encodeIndexedPng } from './png.js';
 import { GLYPH_HEIGHT, type GlyphSource } from './unifont.js';
 
 /** Unifont's narrow cell: 8x16 pixels; wide characters take two. */
@@ -22,19 +22,33 @@ export function scaleFor(cols: number, rows: number): number {
 }
 
 export function renderScreen(screen: ScreenSnapshot, font: GlyphSource, options: { scale?: number; level?: number } = {}): ScreenImage {
+  const { width, height, pixels, palette } = drawScreen(screen, font, options.scale);
+  return { png: encodeIndexedPng(width, height, pixels, palette, options.level), width, height };
+}
+
+/**
+ * The screen's pixels as indices into a palette of 0xRRGGBB colours: drawing without the encoding (bench/screen.js
+ * times both). Indices, not RGB: a screen has few colours, so the PNG is usually palette-based, a third of the bytes
+ * for deflate (which is most of the cost); 16 bits hold every colour a screen can have (two per cell).
+ */
+export function drawScreen(
+  screen: ScreenSnapshot,
+  font: GlyphSource,
+  scaleOverride?: number,
+): { width: number; height: number; pixels: Uint16Array; palette: number[] } {
   const rowCount = Math.max(1, screen.rows.length);
   const cols = Math.max(1, screen.cols);
-  const scale = options.scale ?? scaleFor(cols, rowCount);
+  const scale = scaleOverride ?? scaleFor(cols, rowCount);
   const width = cols * CELL_WIDTH * scale;
   const height = rowCount * CELL_HEIGHT * scale;
   const canvas = new Canvas(width, height);
-  canvas.fill(0, 0, width, height, DEFAULT_BG);
+  canvas.fill(0, 0, width, height, canvas.color(DEFAULT_BG));
   screen.rows.forEach((row, y) => {
     row.cells.forEach((cell, x) => {
       if (cell.width === 0 || x >= cols) return;
       const { bg } = cellColors(cell);
       const cells = Math.min(cell.width, cols - x);
-      if (bg !== DEFAULT_BG) canvas.fill(x * CELL_WIDTH * scale, y * CELL_HEIGHT * scale, cells * CELL_WIDTH * scale, CELL_HEIGHT * scale, bg);
+      if (bg !== DEFAULT_BG) canvas.fill(x * CELL_WIDTH * scale, y * CELL_HEIGHT * scale, cells * CELL_WIDTH * scale, CELL_HEIGHT * scale, canvas.color(bg));
     });
   });
   screen.rows.forEach((row, y) => {
@@ -43,57 +57,65 @@ export function renderScreen(screen: ScreenSnapshot, font: GlyphSource, options:
       drawCell(canvas, font, cell, x * CELL_WIDTH * scale, y * CELL_HEIGHT * scale, scale);
     });
   });
-  return { png: encodePng(width, height, canvas.rgb, options.level), width, height };
+  return { width, height, pixels: canvas.pixels, palette: canvas.palette };
 }
 
 function drawCell(canvas: Canvas, font: GlyphSource, cell: ScreenCell, left: number, top: number, scale: number): void {
-  const { fg } = cellColors(cell);
+  const codePoint = cell.text.codePointAt(0);
+  const ink = codePoint !== undefined && codePoint !== 0x20;
+  if (!ink && !cell.underline) return;
+  const fg = canvas.color(cellColors(cell).fg);
   const cellWidth = Math.max(1, cell.width) * CELL_WIDTH;
   if (cell.underline) canvas.fill(left, top + (CELL_HEIGHT - 1) * scale, cellWidth * scale, scale, fg);
-  const codePoint = cell.text.codePointAt(0);
-  if (codePoint === undefined || codePoint === 0x20) return;
+  if (!ink) return;
   const glyph = font.glyph(codePoint);
   const strokes = cell.bold ? 2 : 1;
+  const { pixels, width } = canvas;
+  // Plain loops over the pixels, not a fill() call per font pixel: ~10,000 cells of ~40 ink pixels each (measured
+  // in bench/screen.js: this loop was most of the drawing time).
   for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
     const slant = cell.italic && gy < GLYPH_HEIGHT / 2 ? 1 : 0;
+    const bits = gy * glyph.width;
     for (let gx = 0; gx < glyph.width; gx++) {
-      if (glyph.bits[gy * glyph.width + gx] === 0) continue;
+      if (glyph.bits[bits + gx] === 0) continue;
       for (let stroke = 0; stroke < strokes; stroke++) {
-        const px = gx + slant + stroke;
         // A glyph wider than its cell (an emoji the terminal counts as one column) may reach into the next cell,
         // as in a terminal, but never past the image.
-        canvas.fill(left + px * scale, top + gy * scale, scale, scale, fg);
+        const x0 = left + (gx + slant + stroke) * scale;
+        if (x0 + scale > width) continue;
+        for (let dy = 0; dy < scale; dy++) pixels.fill(fg, (top + gy * scale + dy) * width + x0, (top + gy * scale + dy) * width + x0 + scale);
       }
     }
   }
 }
 
+/** Pixels as palette indices; a colour gets its index on first use. */
 class Canvas {
-  readonly rgb: Uint8Array;
+  readonly pixels: Uint16Array;
+  readonly palette: number[] = [];
+  readonly #indexOf = new Map<number, number>();
 
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
-    this.rgb = new Uint8Array(width * height * 3);
+    this.pixels = new Uint16Array(width * height);
   }
 
-  fill(x: number, y: number, w: number, h: number, color: number): void {
+  color(rgb: number): number {
+    let index = this.#indexOf.get(rgb);
+    if (index === undefined) {
+      index = this.palette.length;
+      this.palette.push(rgb);
+      this.#indexOf.set(rgb, index);
+    }
+    return index;
+  }
+
+  fill(x: number, y: number, w: number, h: number, index: number): void {
     const x0 = Math.max(0, x);
     const x1 = Math.min(this.width, x + w);
     const y1 = Math.min(this.height, y + h);
-    if (x1 <= x0) return;
-    const r = (color >> 16) & 0xff;
-    const g = (color >> 8) & 0xff;
-    const b = color & 0xff;
-    const rgb = this.rgb;
-    for (let row = Math.max(0, y); row < y1; row++) {
-      let at = (row * this.width + x0) * 3;
-      for (let col = x0; col < x1; col++) {
-        rgb[at++] = r;
-        rgb[at++] = g;
-        rgb[at++] = b;
-      }
-    }
+    for (let row = Math.max(0, y); row < y1; row++) this.pixels.fill(index, row * this.width + x0, row * this.width + x1);
   }
 }

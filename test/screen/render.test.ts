@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cellColors, DEFAULT_BG, DEFAULT_FG, PALETTE_256, type ScreenSnapshot } from '../../src/core/screen.js';
 import { renderScreenPng } from '../../src/screen/index.js';
-import { encodePng } from '../../src/screen/png.js';
+import { encodeIndexedPng, encodePng } from '../../src/screen/png.js';
 import { CELL_HEIGHT, CELL_WIDTH, renderScreen, scaleFor } from '../../src/screen/render.js';
 import { type Glyph, loadUnifont } from '../../src/screen/unifont.js';
 import { TerminalRenderer } from '../../src/terminal/terminal.js';
@@ -139,5 +139,16 @@ describe('screen -> PNG', () => {
     expect([png.width, png.height]).toEqual([5, 3]);
     for (let i = 0; i < 15; i++) expect([...png.data.subarray(i * 4, i * 4 + 3)]).toEqual([...rgb.subarray(i * 3, i * 3 + 3)]);
     expect(() => encodePng(5, 3, new Uint8Array(10))).toThrow(/10 bytes for 5x3/);
+  });
+
+  it('encodes palette pixels as a palette PNG up to 256 colours, as RGB beyond, both decoding to the same colours', () => {
+    for (const colours of [3, 256, 300]) {
+      const palette = Array.from({ length: colours }, (_, i) => (i * 0x010203 + 0x0a0000) & 0xffffff);
+      const pixels = new Uint16Array(20 * 20).map((_, i) => i % colours);
+      const bytes = Buffer.from(encodeIndexedPng(20, 20, pixels, palette));
+      expect(bytes[25]).toBe(colours <= 256 ? 3 : 2); // IHDR colour type: palette, or RGB
+      const png = decode(bytes);
+      for (const i of [0, 1, 2, 255, 299, 399]) expect(pixel(png, i % 20, Math.floor(i / 20))).toBe(palette[pixels[i]!]);
+    }
   });
 });
