@@ -1,5 +1,5 @@
 // The screen adapter's entry: the daemon loads this with a dynamic import() on the first /screen, so the font
-// (12 MB of outlines once inflated) costs nothing until someone asks for a picture.
+// (12.3 MB of outlines once inflated, kept for the daemon's life) costs nothing until someone asks for a picture.
 import type { ScreenImage, ScreenSnapshot } from '../core/screen.js';
 import { renderScreen } from './render.js';
 import { type GlyphSource, loadUnifont } from './unifont.js';

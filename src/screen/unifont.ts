@@ -38,21 +38,12 @@ export async function loadUnifont(): Promise<GlyphSource> {
 }
 
 export function parseUnifont(woff: Uint8Array): GlyphSource {
-  const tables = woffTables(Buffer.from(woff.buffer, woff.byteOffset, woff.byteLength));
-  const need = (tag: string): Buffer => {
-    const table = tables.get(tag);
-    if (table === undefined) throw new Error(`the font has no ${tag} table`);
-    return table;
-  };
-  const head = need('head');
+  const { head, maxp, hhea, hmtx, loca, glyf, cmap } = woffTables(Buffer.from(woff.buffer, woff.byteOffset, woff.byteLength));
   if (head.readUInt16BE(18) !== UNITS_PER_PIXEL * GLYPH_HEIGHT) throw new Error('the font is not Unifont (units per em)');
   const longLoca = head.readInt16BE(50) === 1;
-  const numGlyphs = need('maxp').readUInt16BE(4);
-  const numHMetrics = need('hhea').readUInt16BE(34);
-  const hmtx = need('hmtx');
-  const loca = need('loca');
-  const glyf = need('glyf');
-  const lookup = cmapLookup(need('cmap'));
+  const numGlyphs = maxp.readUInt16BE(4);
+  const numHMetrics = hhea.readUInt16BE(34);
+  const lookup = cmapLookup(cmap);
 
   const offset = (gid: number): number => (longLoca ? loca.readUInt32BE(gid * 4) : loca.readUInt16BE(gid * 2) * 2);
   const advance = (gid: number): number => hmtx.readUInt16BE(Math.min(gid, numHMetrics - 1) * 4);
@@ -77,20 +68,32 @@ export function parseUnifont(woff: Uint8Array): GlyphSource {
   };
 }
 
-function woffTables(woff: Buffer): Map<string, Buffer> {
+const TABLES = ['head', 'maxp', 'hhea', 'hmtx', 'loca', 'glyf', 'cmap'] as const;
+
+/**
+ * The tables the glyphs need, each its own buffer: the daemon keeps them for as long as it runs, and a view into the
+ * file (or a table it does not need, such as the 0.7 MB of glyph names) would keep all of that too.
+ */
+function woffTables(woff: Buffer): Record<(typeof TABLES)[number], Buffer> {
   if (woff.length < 44 || woff.toString('latin1', 0, 4) !== 'wOFF') throw new Error('the font file is not a WOFF');
   const count = woff.readUInt16BE(12);
-  const tables = new Map<string, Buffer>();
+  const found = new Map<string, Buffer>();
   for (let i = 0; i < count; i++) {
     const entry = 44 + i * 20;
     const tag = woff.toString('latin1', entry, entry + 4);
+    if (!(TABLES as readonly string[]).includes(tag)) continue;
     const at = woff.readUInt32BE(entry + 4);
     const compressed = woff.readUInt32BE(entry + 8);
     const original = woff.readUInt32BE(entry + 12);
     const data = woff.subarray(at, at + compressed);
-    tables.set(tag, compressed < original ? inflateSync(data) : data);
+    found.set(tag, compressed < original ? inflateSync(data) : Buffer.from(data));
   }
-  return tables;
+  const need = (tag: (typeof TABLES)[number]): Buffer => {
+    const table = found.get(tag);
+    if (table === undefined) throw new Error(`the font has no ${tag} table`);
+    return table;
+  };
+  return { head: need('head'), maxp: need('maxp'), hhea: need('hhea'), hmtx: need('hmtx'), loca: need('loca'), glyf: need('glyf'), cmap: need('cmap') };
 }
 
 /** Code point -> glyph id through the format 12 subtable (full Unicode), binary search over its groups. */
