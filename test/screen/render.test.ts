@@ -6,7 +6,7 @@ import { cellColors, DEFAULT_BG, DEFAULT_FG, PALETTE_256, type ScreenSnapshot } 
 import { renderScreenPng } from '../../src/screen/index.js';
 import { encodeIndexedPng, encodePng } from '../../src/screen/png.js';
 import { CELL_HEIGHT, CELL_WIDTH, renderScreen, scaleFor } from '../../src/screen/render.js';
-import { type Glyph, loadUnifont } from '../../src/screen/unifont.js';
+import { type Glyph, loadUnifont, parseUnifont } from '../../src/screen/unifont.js';
 import { TerminalRenderer } from '../../src/terminal/terminal.js';
 
 const terminals: TerminalRenderer[] = [];
@@ -124,6 +124,10 @@ describe('screen -> PNG', () => {
     const inkRows = [...Array(16).keys()].filter((y) => line.bits.subarray(y * 8, y * 8 + 8).some((b) => b === 1));
     expect(inkRows).toEqual([7]); // Unifont U+2500: 00000000000000FF0000000000000000
     expect([...line.bits.subarray(7 * 8, 8 * 8)]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('a font file that is not Unifont\'s WOFF is refused with a reason (what the text fallback then says)', () => {
+    expect(() => parseUnifont(Buffer.from('not a font at all, not even 44 bytes long......'))).toThrow('the font file is not a WOFF');
   });
 
   it('sizes for a phone: 2x up to 80 columns, 1x beyond; wide screens are as wide as their columns', () => {
