@@ -23,7 +23,7 @@ export function screenFeature(kit: Kit): Composer<Context> {
   return composer;
 }
 
-/** How the screen went out: 'photo', 'document' or 'text' (the renderer could not load). Throws for no screen. */
+/** How the screen goes out: 'photo', 'document' or 'text' (the renderer could not load), queued. Throws for no screen. */
 export async function sendScreen(kit: Kit, view: SessionView, place: Place, replyTo?: number): Promise<'photo' | 'document' | 'text'> {
   const screen = await kit.sessions.snapshot(view.id);
   if (screen === null) {
@@ -46,12 +46,13 @@ export async function sendScreen(kit: Kit, view: SessionView, place: Place, repl
   } catch (error) {
     const reason = kit.redactor.text(error instanceof Error ? error.message : String(error));
     kit.log.warn('bot.screen.render_failed', { sessionId: view.id, reason });
-    await kit.delivery.text(place, `No image of ${sessionLabel(view)}'s screen: the screen renderer could not load (${reason}). Here it is as text.`, reply);
+    // Queued, not awaited, like every reply: the outbox sends them in this order, and the update is done.
+    void kit.delivery.text(place, `No image of ${sessionLabel(view)}'s screen: the screen renderer could not load (${reason}). Here it is as text.`, reply);
     const lines = screenText(redacted);
-    await kit.delivery.text(place, lines.length === 0 ? '(blank screen)' : lines.join('\n'), { pre: true });
+    void kit.delivery.text(place, lines.length === 0 ? '(blank screen)' : lines.join('\n'), { pre: true });
     return 'text';
   }
   const as = imageDeliveryOf(image);
-  await kit.delivery.image(place, { filename: `${view.name}-screen.png`, png: image.png, caption, as, ...reply });
+  void kit.delivery.image(place, { filename: `${view.name}-screen.png`, png: image.png, caption, as, ...reply });
   return as;
 }
