@@ -329,9 +329,12 @@ export class SessionService implements SessionUseCases, DaemonService {
     await this.#options.tmux.setMark(pane.paneId, this.#markOf(record));
     await this.#saveRegistry();
     const live = await this.#panes.follow({ sessionId: id, logFile: this.#logFile(record), ...pane });
-    // What the pane shows now becomes the starting screen, so /tail has something before new output arrives.
+    // What the pane shows now becomes the starting screen, so /tail has something before new output arrives. A
+    // full-screen program that switched to the alternate screen before pocket followed it (an agent already running
+    // when adopted) is put back there, so the card shows its screen and offers /screen's picture of it.
     const screen = await this.#options.tmux.capture(pane.paneId, { ansi: true }).catch(() => '');
-    live.replay(Buffer.from(screen.replace(/\n$/, '').split('\n').join('\r\n')));
+    const enter = pane.alternateScreen ? '\x1b[?1049h\x1b[H' : '';
+    live.replay(Buffer.from(enter + screen.replace(/\n$/, '').split('\n').join('\r\n')));
     await this.#options.tmux.ensurePipe(pane.paneId, this.#logFile(record));
     this.#emit({ type: 'created', session: this.#view(record) });
     this.#options.log.info('sessions.attached', { session: chosen, id, paneId: pane.paneId });
