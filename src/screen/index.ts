@@ -8,12 +8,14 @@ let font: Promise<GlyphSource> | undefined;
 
 /** Draws a screen; the font is read once per process. Rejects with the reason when the font cannot be read. */
 export async function renderScreenPng(screen: ScreenSnapshot): Promise<ScreenImage> {
-  font ??= loadUnifont();
-  try {
-    return renderScreen(screen, await font);
-  } catch (error) {
-    // A failed load is not cached: the next /screen tries again (a package installed meanwhile).
+  return renderScreen(screen, await fontOnce());
+}
+
+function fontOnce(): Promise<GlyphSource> {
+  font ??= loadUnifont().catch((error: unknown) => {
+    // A failed load is not kept: the next /screen tries again (a package repaired meanwhile).
     font = undefined;
     throw error;
-  }
+  });
+  return font;
 }
