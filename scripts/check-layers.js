@@ -21,6 +21,8 @@ export const LAYERS = [
   { layer: 'bot', path: 'bot/' },
   { layer: 'emulator', path: 'emulator/' },
   { layer: 'terminal', path: 'terminal/' },
+  // /screen's renderer: a screen snapshot drawn with Unifont's bitmap glyphs into a PNG (node:zlib).
+  { layer: 'screen', path: 'screen/' },
   // The SDK-backed coding agents (Claude SDK, `codex app-server`): child processes and their protocols.
   { layer: 'agents', path: 'agents/' },
   // One-shot Bot API calls over fetch for the CLI's `pocket init` and `pocket doctor` (the daemon uses grammY in bot/).
@@ -42,6 +44,8 @@ export const LAYERS = [
 ];
 
 const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'telegram', 'service', 'config', 'log', 'version'];
+/** Adapters the daemon loads only on use (dynamic import()): the screen renderer reads a 3 MB font. */
+const LAZY_ADAPTERS = ['screen'];
 
 /**
  * What each layer may import besides itself. `to` lists layers or single files (relative to src/); `lazy` lists
@@ -56,7 +60,7 @@ export const ALLOW = [
     why: 'core decides with plain data: no node:*, no library, so it is testable alone and portable',
   },
   {
-    from: ADAPTERS,
+    from: [...ADAPTERS, ...LAZY_ADAPTERS],
     to: ['core'],
     packages: '*',
     why: 'an adapter does I/O for core and knows no other adapter: adapters are wired together by the daemon',
@@ -64,8 +68,9 @@ export const ALLOW = [
   {
     from: 'daemon',
     to: ['core', ...ADAPTERS],
+    lazy: LAZY_ADAPTERS,
     packages: '*',
-    why: 'the composition root builds the adapters and wires them; it never depends on the CLI or the demo',
+    why: 'the composition root builds the adapters and wires them (the screen renderer on first use); it never depends on the CLI or the demo',
   },
   {
     from: 'demo',
@@ -107,6 +112,7 @@ export const PACKAGE_LIMITS = [
     only: ['agents'],
     why: 'an optional package (it bundles the Claude Code CLI): only the agents adapter loads it, lazily',
   },
+
 ];
 
 const SOURCE = /\.tsx?$/;

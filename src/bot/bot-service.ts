@@ -14,6 +14,7 @@ import { MessageIndex } from '../core/routing.js';
 import type { SessionUseCases } from '../core/sessions.js';
 import type { DaemonService, Logger, Store } from '../core/ports.js';
 import type { Redactor } from '../core/redact.js';
+import type { ScreenImageRenderer } from '../core/screen.js';
 import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
 import { type Access, knownUsers, type TgUpdate } from '../core/auth.js';
@@ -33,6 +34,7 @@ import { inputFeature } from './features/input.js';
 import { type Kit, reply, routeOf } from './features/kit.js';
 import { muteFeature } from './features/mute.js';
 import { outputFeature } from './features/output.js';
+import { screenFeature } from './features/screen.js';
 import { sessionsFeature } from './features/sessions.js';
 import { shellFeature } from './features/shell.js';
 import { createGuard, ledgerSchema } from './guard.js';
@@ -83,6 +85,8 @@ export interface BotDeps {
   onStatusChange: () => void;
   /** Agent sessions (codex, claude), when the daemon runs them. */
   agents?: AgentUseCases;
+  /** Draws a screen for /screen (src/screen/, loaded on first use by the composition root). */
+  renderScreen: ScreenImageRenderer;
 }
 
 export interface BotStores {
@@ -154,6 +158,7 @@ export function createBotService(
     setMessageReaction: api.setMessageReaction.bind(api),
     answerCallbackQuery: api.answerCallbackQuery.bind(api),
     sendDocument: uploads.sendDocument.bind(uploads),
+    sendPhoto: uploads.sendPhoto.bind(uploads),
   };
   const messenger = new Messenger(messengerApi, { redactor });
   const topics = new Topics(api, config.chatId, sessions, log, config.hostLabel);
@@ -234,6 +239,7 @@ export function createBotService(
     react: (chatId, messageId, emoji) => messenger.react(chatId, messageId, emoji),
     agents,
     agentMessages,
+    renderScreen: deps.renderScreen,
     download: async (fileId) => {
       const file = await api.getFile(fileId);
       if (file.file_path === undefined) throw new Error('Telegram gave no path for the file');
@@ -261,7 +267,7 @@ export function createBotService(
   }));
   bot.use(callbackFeature(kit));
   // Only messages in the configured chat or a private chat with an authorized user reach the features.
-  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), muteFeature(kit), shellFeature(kit), agentsFeature(kit), inputFeature(kit));
+  bot.use(helpFeature(kit), sessionsFeature(kit), outputFeature(kit), screenFeature(kit), muteFeature(kit), shellFeature(kit), agentsFeature(kit), inputFeature(kit));
 
   let unsubscribe: () => void = () => {};
   let unsubscribeAgents: () => void = () => {};

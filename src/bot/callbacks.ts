@@ -9,6 +9,7 @@ import { resumeInto } from './features/agents.js';
 import { askKill } from './features/sessions.js';
 import { describeError, displayName, type Kit, who } from './features/kit.js';
 import { sendOutput } from './features/output.js';
+import { sendScreen } from './features/screen.js';
 
 export function callbackFeature(kit: Kit): Composer<Context> {
   const composer = new Composer<Context>();
@@ -69,6 +70,9 @@ async function run(kit: Kit, ctx: Context, entry: CallbackEntry): Promise<string
       void sendOutput(kit, place, `${view.name}.txt`, lines);
       return '';
     }
+    case 'screen':
+      await sendScreen(kit, view, place);
+      return '';
     case 'keys':
       await kit.sessions.sendKeys(sessionId, entry.action.keys);
       return `Sent ${entry.action.keys.join(' ')}`;

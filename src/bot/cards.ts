@@ -190,6 +190,7 @@ export class Cards {
     return {
       refresh: this.registry.stable(sessionId, { type: 'refresh' }, now),
       tail: this.registry.stable(sessionId, { type: 'tail' }, now),
+      screen: this.registry.stable(sessionId, { type: 'screen' }, now),
       ctrlC: this.registry.stable(sessionId, { type: 'keys', keys: ['C-c'] }, now),
       enter: this.registry.stable(sessionId, { type: 'keys', keys: ['Enter'] }, now),
       kill: this.registry.stable(sessionId, { type: 'kill' }, now),

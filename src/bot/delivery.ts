@@ -48,7 +48,12 @@ export type Payload =
   /** A new message that holds a slot (a session's card), rendered when it is sent; null then means "no longer". */
   | { op: 'post'; place: Place; render: () => EditContent | null }
   | { op: 'edit'; messageId: number; render: () => EditContent }
-  | { op: 'document'; place: Place; filename: string; bytes: Uint8Array; caption: string };
+  | { op: 'document'; place: Place; filename: string; bytes: Uint8Array; caption: string }
+  /**
+   * An image pocket drew (/screen): its bytes leave as they are, since the text in it was redacted before it was
+   * drawn (core/screen.ts, redactScreen); the caption is redacted here like any text.
+   */
+  | { op: 'image'; place: Place; filename: string; png: Uint8Array; caption: string; as: 'photo' | 'document'; replyTo?: number };
 
 /** Messages whose last sent content is remembered (cards are the ones edited); the oldest are forgotten first. */
 const REMEMBERED_CONTENTS = 2000;
@@ -135,6 +140,12 @@ export class Delivery {
     return sentIds([outcome]);
   }
 
+  /** An image as a photo or, when Telegram would shrink it unreadably, as a document (core/screen.ts decides). */
+  async image(place: Place, image: { filename: string; png: Uint8Array; caption: string; as: 'photo' | 'document'; replyTo?: number }): Promise<number[]> {
+    const outcome = await this.runner.enqueue({ chatId: place.chatId, kind: 'reply', payload: { op: 'image', place, ...image } });
+    return sentIds([outcome]);
+  }
+
   /** Pins quietly where the bot may; a chat where it may not is not worth more than a debug line. */
   async pin(chatId: number, messageId: number): Promise<void> {
     try {
@@ -167,6 +178,12 @@ export class Delivery {
         // Documents are text pocket wrote (/logs, /tail): cleaned whole, so a key block split over lines goes too.
         const bytes = new TextEncoder().encode(this.redactor.text(new TextDecoder().decode(payload.bytes)));
         return this.messenger.sendDocument(chatId, payload.filename, bytes, { caption: this.redactor.text(payload.caption), ...thread(threadId) });
+      }
+      if (payload.op === 'image') {
+        const options = { caption: this.redactor.text(payload.caption), ...thread(threadId) };
+        return payload.as === 'photo'
+          ? this.messenger.sendPhoto(chatId, payload.filename, payload.png, { ...options, ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }) })
+          : this.messenger.sendDocument(chatId, payload.filename, payload.png, options);
       }
       if (post !== undefined) {
         const ids = await this.messenger.sendText(chatId, post.text, { pre: post.pre, buttons: post.buttons, silent: true, ...thread(threadId) });

@@ -9,7 +9,7 @@ import { Redactor } from '../core/redact.js';
 import { classifyApiError, toTelegramApiError } from './api-errors.js';
 
 /** The part of grammY's Api used here; tests pass a real Api with a fake transformer, or a hand-written object. */
-export type MessengerApi = Pick<Api, 'sendMessage' | 'editMessageText' | 'sendDocument' | 'setMessageReaction' | 'answerCallbackQuery'>;
+export type MessengerApi = Pick<Api, 'sendMessage' | 'editMessageText' | 'sendDocument' | 'sendPhoto' | 'setMessageReaction' | 'answerCallbackQuery'>;
 
 export interface Button {
   text: string;
@@ -103,6 +103,22 @@ export class Messenger {
       ...(options.caption === undefined || options.caption === '' ? {} : { caption: clip(options.caption, CAPTION_LIMIT) }),
     };
     const sent = await this.call('sendDocument', () => this.api.sendDocument(chatId, new InputFile(bytes, filename), other));
+    return sent.message_id;
+  }
+
+  /** Uploads an image as a photo (Telegram shows it inline, recompressed as a JPEG); the caption is plain text. */
+  async sendPhoto(
+    chatId: number,
+    filename: string,
+    bytes: Uint8Array,
+    options: { caption?: string; threadId?: number; replyTo?: number } = {},
+  ): Promise<number> {
+    const other = {
+      ...threadParam(options.threadId),
+      ...(options.caption === undefined || options.caption === '' ? {} : { caption: clip(options.caption, CAPTION_LIMIT) }),
+      ...(options.replyTo === undefined ? {} : { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }),
+    };
+    const sent = await this.call('sendPhoto', () => this.api.sendPhoto(chatId, new InputFile(bytes, filename), other));
     return sent.message_id;
   }
 

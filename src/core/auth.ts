@@ -185,10 +185,11 @@ export const COMMAND_PERMISSION: Readonly<Record<string, Permission>> = {
   screen: 'look',
 };
 
-/** What each button needs: Refresh and Tail only show; every other button acts on the session. */
+/** What each button needs: Refresh, Tail and Screen only show; every other button acts on the session. */
 export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permission>> = {
   refresh: 'look',
   tail: 'look',
+  screen: 'look',
   keys: 'operate',
   kill: 'operate',
   'kill-confirm': 'operate',
@@ -238,5 +239,5 @@ export function commandName(text: string): string | null {
 
 /** The one answer a viewer gets for a refused attempt. */
 export function readOnlyAnswer(what: string): string {
-  return `read-only: you are a viewer here, so ${what} is not available to you. Viewers can use /sessions, /tail, /summary, /screen and the Refresh and Tail buttons.`;
+  return `read-only: you are a viewer here, so ${what} is not available to you. Viewers can use /sessions, /tail, /summary, /screen and the Refresh, Tail and Screen buttons.`;
 }

@@ -8,6 +8,8 @@ import type { PromptInput } from './output/prompt-rules.js';
 export type CallbackAction =
   | { type: 'refresh' }
   | { type: 'tail' }
+  /** A full-screen session's card: its screen as an image (/screen). */
+  | { type: 'screen' }
   | { type: 'keys'; keys: string[] }
   | { type: 'kill' }
   | { type: 'kill-confirm' }

@@ -6,6 +6,8 @@ import type { AlertKind, FullScreen, SessionView } from './sessions.js';
 export interface CardButtonIds {
   refresh: string;
   tail: string;
+  /** Full-screen sessions (alternate screen): the screen as an image. */
+  screen: string;
   ctrlC: string;
   enter: string;
   kill: string;
@@ -61,13 +63,13 @@ export function renderCard(view: SessionView, lines: readonly string[], ids: Car
   const shown = view.screen === undefined ? lines.slice(-CARD_LINES) : screenExcerpt(view.screen);
   const body = fitLines(shown.map((line) => clipLine(line)), CARD_BUDGET - head.join('\n').length);
   const text = [...head, '─'.repeat(24), ...(body.length === 0 ? ['(no output yet)'] : body)].join('\n');
+  const look: RenderedButton[] = [{ text: 'Refresh', data: ids.refresh }, { text: 'Tail', data: ids.tail }];
+  // A full-screen program draws rather than prints: the card's text is a cut of its screen, the picture is the screen.
+  if (view.screen !== undefined) look.push({ text: 'Screen', data: ids.screen });
   const buttons: RenderedButton[][] =
     view.state === 'exited'
-      ? [[{ text: 'Refresh', data: ids.refresh }, { text: 'Tail', data: ids.tail }]]
-      : [
-          [{ text: 'Refresh', data: ids.refresh }, { text: 'Tail', data: ids.tail }],
-          [{ text: 'Ctrl-C', data: ids.ctrlC }, { text: 'Enter', data: ids.enter }, { text: 'Kill', data: ids.kill }],
-        ];
+      ? [look]
+      : [look, [{ text: 'Ctrl-C', data: ids.ctrlC }, { text: 'Enter', data: ids.enter }, { text: 'Kill', data: ids.kill }]];
   return { text, pre: true, buttons, silent: true };
 }
 

@@ -14,6 +14,7 @@ export type BotCommand =
   | { kind: 'keys'; session: string; keys: string[] }
   | { kind: 'tail'; session: string; lines: number }
   | { kind: 'summary'; session: string }
+  | { kind: 'screen'; session: string }
   | { kind: 'alias'; session: string; alias: string }
   | { kind: 'kill'; session: string }
   | { kind: 'logs' }
@@ -51,6 +52,7 @@ export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; descri
   { command: 'keys', args: 'SESSION KEY...', description: 'Press keys: C-c Enter Esc Tab Up Down... or characters' },
   { command: 'tail', args: 'SESSION [N]', description: 'Last N lines of output' },
   { command: 'summary', args: 'SESSION', description: 'State, runtime, exit code, errors, last lines' },
+  { command: 'screen', args: 'SESSION', description: 'The current screen as an image' },
   { command: 'alias', args: 'SESSION NAME', description: 'Another name for a session' },
   { command: 'kill', args: 'SESSION', description: 'Kill a session (asks first)' },
   { command: 'logs', args: '', description: 'The daemon log as a document' },
@@ -141,6 +143,7 @@ export function parseCommand(name: string, rest: string, context: ParseContext):
       return ok({ kind: 'tail', session: s.session, lines: Math.min(n, MAX_TAIL) });
     }
     case 'summary':
+    case 'screen':
     case 'kill': {
       const s = session();
       if (s === null || s.args.length > 0) return usage('SESSION');

@@ -4,6 +4,7 @@ import type { StateSignal } from './activity.js';
 import type { HookSignal } from './agent-hooks.js';
 import type { AgentStep, AgentUsage } from './agents.js';
 import type { PromptAnswer } from './output/prompt-rules.js';
+import type { ScreenSnapshot } from './screen.js';
 import type { SessionKind, SessionState } from './status.js';
 
 /** What is persisted about a session in .state/sessions.json. */
@@ -140,6 +141,11 @@ export interface SessionUseCases {
   tail(sessionId: string, lines: number): Promise<string[]>;
   /** The visible screen, for full-screen programs and cards. */
   screen(sessionId: string): Promise<string[]>;
+  /**
+   * The visible screen cell by cell with colours, for /screen; null for a session without a terminal (an SDK agent).
+   * Not redacted: whoever shows it redacts it (core/screen.ts, redactScreen).
+   */
+  snapshot(sessionId: string): Promise<ScreenSnapshot | null>;
   summary(sessionId: string): Promise<SessionSummary>;
   setAlias(sessionId: string, alias: string): Promise<SessionView>;
   kill(sessionId: string): Promise<void>;

@@ -85,6 +85,8 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       appendAudit: rotatingAppender(paths.auditLog, AUDIT_LOG_ROTATION),
       onStatusChange: () => context.changes.emit('changed'),
       agents,
+      // Loaded on the first /screen: `pocket start` and every other command never read the font.
+      renderScreen: async (screen) => (await import('../screen/index.js')).renderScreenPng(screen),
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;

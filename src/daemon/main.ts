@@ -221,6 +221,7 @@ export function unavailableSessions(): SessionUseCases {
     sendKeys: fail,
     tail: fail,
     screen: fail,
+    snapshot: fail,
     summary: fail,
     setAlias: fail,
     kill: fail,

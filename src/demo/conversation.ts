@@ -57,9 +57,9 @@ export function preview(text: string): string {
 
 export function toChatLine(message: EmulatedMessage, byId: ReadonlyMap<number, EmulatedMessage>): ChatLine {
   const replied = message.replyToMessageId === undefined ? undefined : byId.get(message.replyToMessageId);
-  const document = message.document === undefined
-    ? undefined
-    : { name: message.document.fileName, size: message.document.bytes.length };
+  // A photo (/screen) is shown as the file it is: the console draws no pictures.
+  const file = message.document ?? message.photo?.file;
+  const document = file === undefined ? undefined : { name: file.fileName, size: file.bytes.length };
   return {
     id: message.messageId,
     from: message.fromBot ? 'bot' : 'you',

@@ -12,6 +12,14 @@ export interface StoredDocument {
   bytes: Buffer;
 }
 
+/** A photo the bot sent: the upload kept byte for byte (Telegram would re-encode it), and its size as Telegram shows it. */
+export interface StoredPhoto {
+  file: StoredDocument;
+  /** The uploaded image's own size. */
+  width: number;
+  height: number;
+}
+
 export interface TopicRecord {
   threadId: number;
   name: string;
@@ -39,6 +47,7 @@ export interface MessageRecord {
   deleted: boolean;
   pinned: boolean;
   document: StoredDocument | undefined;
+  photo: StoredPhoto | undefined;
   /** Emoji the bot set on this message with setMessageReaction. */
   reactions: string[];
   disableNotification: boolean;
@@ -152,6 +161,7 @@ export class EmulatorState {
       deleted: false,
       pinned: false,
       document: undefined,
+      photo: undefined,
       reactions: [],
       disableNotification: false,
       extra: {},
@@ -193,6 +203,7 @@ export class EmulatorState {
         file_size: d.bytes.length,
       };
     }
+    if (record.photo !== undefined) message.photo = photoSizes(record.photo);
     if (record.caption !== undefined && record.caption !== '') {
       message.caption = record.caption;
       if (record.entities.length > 0) message.caption_entities = record.entities;
@@ -201,4 +212,22 @@ export class EmulatorState {
     if (record.editDate !== undefined) message.edit_date = record.editDate;
     return message as unknown as Message;
   }
+}
+
+/** Telegram keeps a photo's largest size at most 1280 px on its long side. */
+const PHOTO_SIDE = 1280;
+
+/**
+ * The PhotoSize Telegram answers with, the largest one only (Telegram adds thumbnails of 90, 320 and 800 px): the
+ * uploaded size scaled down to fit PHOTO_SIDE, never up.
+ */
+function photoSizes(photo: StoredPhoto): Array<{ file_id: string; file_unique_id: string; width: number; height: number; file_size: number }> {
+  const scale = Math.min(1, PHOTO_SIDE / Math.max(photo.width, photo.height));
+  return [{
+    file_id: photo.file.fileId,
+    file_unique_id: photo.file.fileUniqueId,
+    width: Math.round(photo.width * scale),
+    height: Math.round(photo.height * scale),
+    file_size: photo.file.bytes.length,
+  }];
 }

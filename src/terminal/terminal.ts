@@ -2,7 +2,9 @@
 // CR, backspace, spinners, progress bars, `clear`, wide chars and every escape sequence the way the pane did.
 import xterm from '@xterm/headless';
 import { isBlank, logicalLine } from './buffer-text.js';
+import type { ScreenSnapshot } from '../core/screen.js';
 import { LineCursor } from './line-cursor.js';
+import { snapshotOf } from './snapshot.js';
 
 const { Terminal } = xterm;
 type XTerm = InstanceType<typeof Terminal>;
@@ -110,6 +112,11 @@ export class TerminalRenderer {
       out.push((buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '').trimEnd());
     }
     return out;
+  }
+
+  /** The visible screen cell by cell, with colours and attributes: what /screen draws. */
+  snapshot(): ScreenSnapshot {
+    return snapshotOf(this.#term);
   }
 
   /** The last n logical lines of history and screen, wrapped rows joined, trailing blank rows dropped. */

@@ -17,6 +17,7 @@ import { createFileLogger } from '../../src/log.js';
 import { homePaths, type HomePaths } from '../../src/state/paths.js';
 import { FakeAgentBackend } from '../fakes/agent-backend.js';
 import type { TmuxCli } from '../../src/tmux/tmux-cli.js';
+import { renderScreenPng } from '../../src/screen/index.js';
 import { FAST, OWNER_ID, STRANGER_ID } from './harness.js';
 
 export interface AgentHarness {
@@ -81,7 +82,7 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
         shellEnabled: false, shellTimeoutS: 1800, hostLabel: 'testbox',
       },
       log, redactor, stores: openBotStores(paths.state, log), files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
-      onStatusChange: () => {}, agents,
+      onStatusChange: () => {}, agents, renderScreen: renderScreenPng,
     }, sessions, { outboxLimits: options.outboxLimits ?? FAST, backoffMs: { first: 50, max: 400 } });
     // As the daemon orders them (compose.ts): the agents stop first, while the bot can still report their turns.
     services = [sessions, bot.service, agents];

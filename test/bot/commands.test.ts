@@ -12,8 +12,7 @@ describe('commands', () => {
     h = await running(await startBot());
     await h.emu.waitForCall('setMyCommands', undefined, { since: 0 });
     const menu = h.emu.commands().map((c) => c.command);
-    expect(menu).toEqual(expect.arrayContaining(['sessions', 'new', 'attach', 'send', 'keys', 'tail', 'summary', 'alias', 'kill', 'logs', 'claude', 'codex', 'resume', 'cancel', 'shell', 'mute', 'unmute', 'help']));
-    for (const hidden of ['screen']) expect(menu).not.toContain(hidden);
+    expect(menu).toEqual(expect.arrayContaining(['sessions', 'new', 'attach', 'send', 'keys', 'tail', 'summary', 'screen', 'alias', 'kill', 'logs', 'claude', 'codex', 'resume', 'cancel', 'shell', 'mute', 'unmute', 'help']));
     expect(h.status()).toMatchObject({ connected: true, username: 'pocket_test_bot', lastError: null });
 
     h.emu.sendText(h.dm, h.owner, '/help');
@@ -21,7 +20,7 @@ describe('commands', () => {
     expect(help.text).toContain('/send SESSION TEXT');
     expect(help.text).toContain('/codex [@FOLDER] [PROMPT]');
     expect(help.text).toContain('/shell COMMAND');
-    expect(help.text).not.toContain('/screen');
+    expect(help.text).toContain('/screen SESSION');
     h.emu.sendText(h.dm, h.owner, '/start@pocket_test_bot');
     await h.emu.waitFor(() => h.emu.messages(h.dm).filter((m) => /Pocket Operator/.test(m.text ?? '')).length === 2);
   });
@@ -122,7 +121,7 @@ describe('commands', () => {
     h = await running(await startBot());
     h.emu.sendText(h.dm, h.owner, 'ls -la');
     await botSaid(h, h.dm, /Which session\?/);
-    h.emu.sendText(h.dm, h.owner, '/screen build');
+    h.emu.sendText(h.dm, h.owner, '/record build');
     await botSaid(h, h.dm, /Unknown command/);
     // A daemon built without agents says so rather than pretending.
     h.emu.sendText(h.dm, h.owner, '/codex write tests');

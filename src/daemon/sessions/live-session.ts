@@ -4,6 +4,7 @@ import type { HookMeaning } from '../../core/agent-hooks.js';
 import { ActivityTracker, type ActivityUpdate, type StateSignal } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
+import type { ScreenSnapshot } from '../../core/screen.js';
 import { TerminalRenderer } from '../../terminal/terminal.js';
 import type { AlertKind, FullScreen, PromptView } from '../../core/sessions.js';
 import type { SessionState } from '../../core/status.js';
@@ -81,6 +82,11 @@ export class LiveSession {
   /** The last `count` lines of output; a full-screen program's screen instead, as its lines are not a history. */
   tailLines(count: number): string[] {
     return this.renderer.alternateScreen ? withoutTrailingBlanks(this.renderer.screen()) : this.renderer.lines(count);
+  }
+
+  /** The visible screen cell by cell (/screen). */
+  snapshot(): ScreenSnapshot {
+    return this.renderer.snapshot();
   }
 
   /** The visible screen without the empty rows below the last text. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { claudeHookSettings, type HookCommand, type HookSignal, hookMeaning, startsClaude, withClaudeSettings } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
+import type { ScreenSnapshot } from '../../core/screen.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import { describeWriteError, type Health } from '../../core/health.js';
 import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
@@ -328,9 +329,12 @@ export class SessionService implements SessionUseCases, DaemonService {
     await this.#options.tmux.setMark(pane.paneId, this.#markOf(record));
     await this.#saveRegistry();
     const live = await this.#panes.follow({ sessionId: id, logFile: this.#logFile(record), ...pane });
-    // What the pane shows now becomes the starting screen, so /tail has something before new output arrives.
+    // What the pane shows now becomes the starting screen, so /tail has something before new output arrives. A
+    // full-screen program that switched to the alternate screen before pocket followed it (an agent already running
+    // when adopted) is put back there, so the card shows its screen and offers /screen's picture of it.
     const screen = await this.#options.tmux.capture(pane.paneId, { ansi: true }).catch(() => '');
-    live.replay(Buffer.from(screen.replace(/\n$/, '').split('\n').join('\r\n')));
+    const enter = pane.alternateScreen ? '\x1b[?1049h\x1b[H' : '';
+    live.replay(Buffer.from(enter + screen.replace(/\n$/, '').split('\n').join('\r\n')));
     await this.#options.tmux.ensurePipe(pane.paneId, this.#logFile(record));
     this.#emit({ type: 'created', session: this.#view(record) });
     this.#options.log.info('sessions.attached', { session: chosen, id, paneId: pane.paneId });
@@ -368,6 +372,13 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#existingSession(sessionId);
     if (record.agent !== undefined) return this.#agents?.lines(record.id) ?? [];
     return this.#panes.live(this.#existingSession(sessionId).id)?.screenLines() ?? [];
+  }
+
+  async snapshot(sessionId: string): Promise<ScreenSnapshot | null> {
+    const record = this.#existingSession(sessionId);
+    if (record.agent !== undefined) return null;
+    // A session whose pane is not followed (exited, or not read yet) has no terminal to look at: an empty screen.
+    return this.#panes.live(record.id)?.snapshot() ?? { cols: 0, rows: [] };
   }
 
   async summary(sessionId: string): Promise<SessionSummary> {

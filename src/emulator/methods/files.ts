@@ -1,8 +1,9 @@
-// Documents: multipart uploads are kept byte for byte so tests can read what the bot sent; a file_id re-sends a
-// stored file; URLs cannot be fetched offline.
+// Documents and photos: multipart uploads are kept byte for byte so tests can read what the bot sent (a photo too,
+// which Telegram would re-encode as a JPEG); a file_id re-sends a stored file; URLs cannot be fetched offline.
 import { ApiError, badRequest } from '../errors.js';
 import { checkCaption, checkReplyMarkup, formatText, MAX_UPLOAD_BYTES } from '../rules.js';
-import type { StoredDocument } from '../state.js';
+import { imageSize } from '../image-size.js';
+import type { StoredDocument, StoredPhoto } from '../state.js';
 import { type MethodContext, type MethodHandler, nowSeconds, spend } from './context.js';
 import { sendTarget } from './messages.js';
 
@@ -61,6 +62,61 @@ const sendDocument: MethodHandler = (ctx) => {
   return ctx.state.toMessage(record);
 };
 
+/** sendPhoto's limits (Bot API docs): at most 10 MB, width + height at most 10000, sides at most 20 to 1. */
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const PHOTO_MAX_SIDES = 10_000;
+const PHOTO_MAX_RATIO = 20;
+
+function photoOf(ctx: MethodContext): StoredPhoto {
+  const input = ctx.params.file('photo');
+  if (input === undefined) throw badRequest('there is no photo in the request');
+  if (typeof input === 'string') {
+    const known = [...ctx.state.chats.values()].flatMap((c) => [...c.messages.values()]).find((m) => m.photo?.file.fileId === input);
+    if (known?.photo === undefined) throw badRequest('wrong file identifier/HTTP URL specified');
+    return known.photo;
+  }
+  if (input.bytes.length === 0) throw badRequest('file must be non-empty');
+  // The messages Telegram answers with for each limit (MTProto's error names, which the Bot API passes on).
+  if (input.bytes.length > PHOTO_MAX_BYTES) throw badRequest('PHOTO_SAVE_FILE_INVALID');
+  const size = imageSize(input.bytes);
+  if (size === null) throw badRequest('IMAGE_PROCESS_FAILED');
+  const { width, height } = size;
+  if (width === 0 || height === 0 || width + height > PHOTO_MAX_SIDES || Math.max(width, height) / Math.min(width, height) > PHOTO_MAX_RATIO) {
+    throw badRequest('PHOTO_INVALID_DIMENSIONS');
+  }
+  const png = input.bytes[0] === 0x89;
+  const file: StoredDocument = {
+    ...ctx.state.newFileIds(),
+    fileName: input.filename,
+    mimeType: png ? 'image/png' : 'image/jpeg',
+    bytes: input.bytes,
+  };
+  return { file, width, height };
+}
+
+const sendPhoto: MethodHandler = (ctx) => {
+  const { chat, threadId, replyTo } = sendTarget(ctx);
+  const caption = formatText(ctx.params, 'caption', 'caption_entities');
+  checkCaption(caption.text);
+  const markup = checkReplyMarkup(ctx.params.json('reply_markup'), false);
+  const photo = photoOf(ctx);
+  spend(ctx, chat);
+  ctx.state.files.set(photo.file.fileId, photo.file);
+  const record = ctx.state.addMessage(chat, {
+    fromBot: true,
+    from: ctx.bot,
+    date: nowSeconds(ctx),
+    threadId,
+    caption: caption.text,
+    entities: caption.entities,
+    photo,
+    replyToMessageId: replyTo,
+    replyMarkup: markup !== undefined && 'inline_keyboard' in markup ? markup : undefined,
+    disableNotification: ctx.params.bool('disable_notification'),
+  });
+  return ctx.state.toMessage(record);
+};
+
 const getFile: MethodHandler = (ctx) => {
   const fileId = ctx.params.requiredString('file_id');
   const file = ctx.state.files.get(fileId);
@@ -73,4 +129,4 @@ const getFile: MethodHandler = (ctx) => {
   };
 };
 
-export const fileMethods: Record<string, MethodHandler> = { sendDocument, getFile };
+export const fileMethods: Record<string, MethodHandler> = { sendDocument, sendPhoto, getFile };

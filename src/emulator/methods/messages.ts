@@ -67,7 +67,7 @@ const editMessageText: MethodHandler = (ctx) => {
 
 const editMessageCaption: MethodHandler = (ctx) => {
   const { chat, record } = editable(ctx);
-  if (record.document === undefined) throw badRequest('there is no caption in the message to edit');
+  if (record.document === undefined && record.photo === undefined) throw badRequest('there is no caption in the message to edit');
   const { text, entities } = formatText(ctx.params, 'caption', 'caption_entities');
   const markup = checkReplyMarkup(ctx.params.json('reply_markup'), true) as InlineKeyboardMarkup | undefined;
   if (text === (record.caption ?? '') && sameJson(entities, record.entities) && sameJson(markup, record.replyMarkup)) {
