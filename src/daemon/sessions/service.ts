@@ -5,7 +5,16 @@ import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { claudeHookSettings, type HookCommand, type HookSignal, hookMeaning, startsClaude, withClaudeSettings } from '../../core/agent-hooks.js';
+import {
+  claudeHookSettings,
+  type HookCommand,
+  type HookSignal,
+  hookMeaning,
+  startsClaude,
+  startsCodex,
+  withClaudeSettings,
+  withCodexNotify,
+} from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
@@ -46,7 +55,8 @@ export interface SessionServiceOptions {
   signalGroup?: (pgid: number, signal: NodeJS.Signals) => void;
   /**
    * How a hook reaches this daemon (`pocket hook`): when given, /new of a `claude` command loads a settings file of
-   * hooks for that run (agent-hooks.ts). None: every session is read by the screen rules alone.
+   * hooks for that run, and /new of a `codex` command sets its notify program for that run (agent-hooks.ts). None:
+   * every session is read by the screen rules alone.
    */
   hooks?: HookCommand | undefined;
 }
@@ -203,6 +213,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const trimmed = command?.trim() ?? '';
     const id = this.#registry.reserveId();
     const hooks = this.#options.hooks;
+    if (hooks !== undefined && startsCodex(trimmed)) return this.#start(id, name, { command: withCodexNotify(trimmed, hooks, id), shown: trimmed });
     if (hooks === undefined || !startsClaude(trimmed)) return this.#start(id, name, { command: trimmed || undefined, shown: trimmed });
     // The settings file names this session: Claude's hook payload does not say which pane it runs in.
     const file = this.#hookSettingsFile(id);
