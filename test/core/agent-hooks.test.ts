@@ -9,6 +9,7 @@ import {
   withClaudeSettings,
   withCodexNotify,
 } from '../../src/core/agent-hooks.js';
+import { readsFastEnterAsPaste } from '../../src/core/typing.js';
 
 const pocket = { nodePath: '/opt/node 20/bin/node', entryPath: "/home/o'neil/pocket/bin/pocket.js", home: '/home/o\'neil/.pocket' };
 
@@ -81,5 +82,16 @@ describe('agent hooks', () => {
     expect(value).toBe(
       `notify=['/opt/node 20/bin/node', ${JSON.stringify(pocket.entryPath)}, '--home', ${JSON.stringify(pocket.home)}, 'hook', '--session', 's9', 'codex-notify']`,
     );
+  });
+});
+
+describe('typing into agents', () => {
+  it('knows the coding agents whose input reads a fast Enter as part of a paste, by their program', () => {
+    expect(readsFastEnterAsPaste('claude --permission-mode manual')).toBe(true);
+    expect(readsFastEnterAsPaste('/opt/agents/node_modules/.bin/codex --no-daemon')).toBe(true);
+    expect(readsFastEnterAsPaste('gemini')).toBe(true);
+    expect(readsFastEnterAsPaste('bash')).toBe(false);
+    expect(readsFastEnterAsPaste('claude-dev')).toBe(false);
+    expect(readsFastEnterAsPaste('')).toBe(false);
   });
 });
