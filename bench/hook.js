@@ -105,11 +105,21 @@ async function startRig() {
   const settings = { TELEGRAM_BOT_TOKEN: TOKEN, AUTHORIZED_USER_IDS: String(OWNER), TELEGRAM_API_ROOT: emu.url, POCKET_TMUX_SOCKET: socket, POCKET_IDLE_SECONDS: '3600' };
   writeFileSync(join(home, '.env'), Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   // For every line it is given: prints a line, then a question 300 ms later, and says so in a file (the question has
-  // no newline, so it is not in the daemon's output events yet).
+  // no newline, so it is not in the daemon's output events). Then, for 3 s, it keeps redrawing the line above the
+  // question, as Claude Code redraws its dialog: the screen rules see the question only at two looks a second apart,
+  // so the alert is the hook's, as with Claude.
   mkdirSync(join(home, 'asked'));
   writeFileSync(
     join(home, 'asker.sh'),
-    `n=0\nwhile IFS= read -r go; do n=$((n+1)); echo "working-$n"; sleep 0.3; printf "Proceed %s? [y/N] " "$n"; : > '${join(home, 'asked')}'/$n; done\n`,
+    [
+      'n=0',
+      'while IFS= read -r go; do',
+      '  n=$((n+1)); echo "working-$n"; sleep 0.3',
+      `  printf "Proceed %s? [y/N] " "$n"; : > '${join(home, 'asked')}'/$n`,
+      '  for i in $(seq 1 30); do sleep 0.1; printf "\\e7\\e[1A\\rworking-%s %s\\e8" "$n" "$i"; done',
+      'done',
+      '',
+    ].join('\n'),
   );
   const env = baseEnv(home);
   const pocket = (...args) => exec(process.execPath, [BIN, ...args], env);
@@ -141,13 +151,17 @@ async function hookToAlert() {
   const slotWaits = [];
   let refused = 0;
   let toDaemon = [];
+  const signals = [];
   try {
+    await rig.ipc.events((event) => {
+      if (event.type === 'alert' && event.kind === 'waiting') signals.push(event.signal);
+    }, () => {});
     const created = await rig.ipc.request('session.new', { name: 'asker', command: `exec bash ${join(rig.home, 'asker.sh')}` });
     await rig.emu.waitFor(() => rig.emu.messages(rig.dm).some((m) => m.text?.startsWith('▶ asker — ')), { timeoutMs: 60_000, description: 'the card' });
     const alerts = () => rig.emu.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ asker waits'));
     for (let n = 1; n <= SAMPLES; n++) {
-      // Two slots of quiet first: every run starts from the same pacing state.
-      await new Promise((done) => setTimeout(done, 2_500));
+      // The redraws of the last question over, then two slots of quiet: every run starts from the same pacing state.
+      await new Promise((done) => setTimeout(done, n === 1 ? 2_500 : 5_000));
       const askedFile = join(rig.home, 'asked', String(n));
       const asked = new Promise((done) => {
         const watcher = watch(join(rig.home, 'asked'), () => {
@@ -181,6 +195,7 @@ async function hookToAlert() {
   console.log('2) hook start -> the alert at the Bot API, a card edit pending (built daemon, tmux, emulator)');
   console.log(`   hook -> alert                  ${fmt(stats(samples))}`);
   console.log(`   of which hook -> the daemon    ${fmt(stats(toDaemon))}   (node start, connect, one line)`);
+  console.log(`   alerts raised by the hook: ${signals.filter((s) => s === 'hook').length} of ${signals.length} (the rest by the screen rules, first)`);
   console.log(`   previous send to the chat -> alert ${fmt(stats(slotWaits))}   (under 1000: it did not wait for the slot)`);
   console.log(`   429s at the emulator: ${refused}`);
 }
