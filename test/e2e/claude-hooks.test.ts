@@ -97,7 +97,9 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       const asked = await eventually(async () => hookLog(rig).find((h) => h.hook === 'PermissionRequest'), { what: 'the PermissionRequest hook in the log' });
       const sent = rig.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cc waits'));
       const latency = (sent?.atMs ?? Number.NaN) - asked.firedAt;
-      const decided = alerts.find((a) => a.kind === 'waiting' && a.sessionId === 's1');
+      // The alert event over IPC and the alert at the Bot API leave the daemon together, in no set order (the alert no
+      // longer waits for the chat's send slot): wait for the event too.
+      const decided = await eventually(async () => alerts.find((a) => a.kind === 'waiting' && a.sessionId === 's1'), { what: 'the alert event' });
       const lastEdit = rig.emu.calls.filter((c) => c.method === 'editMessageText' && c.atMs < (sent?.atMs ?? 0)).at(-1);
       console.log(
         `claude-hooks e2e: hook fired -> daemon ${asked.sinceFiredMs} ms -> alert decided ${(decided?.at ?? Number.NaN) - asked.firedAt} ms ` +
@@ -138,7 +140,7 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       rig.say('/keys cs Enter');
       const alert = await rig.botMessage(/^❓ cs waits for input:\n[\s\S]*Do you want to proceed\?/, { timeoutMs: 60_000, afterId: asked });
       const firedAt = Number(await eventually(async () => readFileSync(dialogAt, 'utf8').trim() || undefined, { what: 'the own hook' }));
-      const decided = alerts.find((a) => a.kind === 'waiting' && a.sessionId === id);
+      const decided = await eventually(async () => alerts.find((a) => a.kind === 'waiting' && a.sessionId === id), { what: 'the alert event' });
       expect(decided?.signal).toBe('screen');
       const sent = rig.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cs waits'));
       console.log(
