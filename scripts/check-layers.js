@@ -115,10 +115,11 @@ export const PACKAGE_LIMITS = [
 
 ];
 
-const SOURCE = /\.tsx?$/;
+/** .ts, .tsx, and .cts / .mts (the hook client is CommonJS: src/cli/hook.cts). */
+const SOURCE = /\.[cm]?tsx?$/;
 const BUILTINS = new Set(builtinModules);
 
-/** Every .ts/.tsx file under dir. */
+/** Every source file under dir. */
 export function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -136,6 +137,8 @@ function withoutComments(text) {
 
 const STATIC = /(?<![\w$.])(import|export)(\s+type)?\s+(?:[^'";]*?\s+from\s+)?(['"])([^'"\n]+)\3/g;
 const DYNAMIC = /(?<![\w$.])import\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+/** A .cts file's `import x = require('...')`. */
+const REQUIRE = /(?<![\w$.])require\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
 
 /**
  * The imports of one file: { specifier, line, kind } where kind is 'static', 'type' (erased at run time:
@@ -151,6 +154,9 @@ export function importsOf(file) {
   for (const match of text.matchAll(DYNAMIC)) {
     found.push({ specifier: match[2], line: lineAt(match.index), kind: 'dynamic' });
   }
+  for (const match of text.matchAll(REQUIRE)) {
+    found.push({ specifier: match[2], line: lineAt(match.index), kind: 'static' });
+  }
   return found.sort((a, b) => a.line - b.line);
 }
 
@@ -165,8 +171,9 @@ export function resolveImport(fromFile, specifier) {
     return { package: specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0] };
   }
   const target = resolve(dirname(fromFile), specifier);
-  const stem = target.replace(/\.(js|jsx|ts|tsx|mjs)$/, '');
-  const candidates = [target, `${stem}.ts`, `${stem}.tsx`, join(target, 'index.ts'), join(target, 'index.tsx')];
+  const stem = target.replace(/\.(js|jsx|ts|tsx|mjs|cjs)$/, '');
+  const typed = target.endsWith('.cjs') ? [`${stem}.cts`] : target.endsWith('.mjs') ? [`${stem}.mts`] : [`${stem}.ts`, `${stem}.tsx`];
+  const candidates = [target, ...typed, join(target, 'index.ts'), join(target, 'index.tsx')];
   const file = candidates.find((candidate) => SOURCE.test(candidate) && existsSync(candidate) && statSync(candidate).isFile());
   return file ? { file } : { unresolved: target };
 }

@@ -93,9 +93,12 @@ function buildProgram(): Command {
   program
     .command('hook', { hidden: true })
     .description("what an agent's hook runs in a session pocket started: hands the event to the daemon")
-    .argument('<event>', 'the hook event (PermissionRequest, Notification, Stop)')
+    .argument('<event>', 'the hook event (PermissionRequest, Notification, UserPromptSubmit, Stop, codex-notify)')
+    .argument('[payload]', "the notification Codex's notify appends, as JSON")
     .requiredOption('--session <id>', "pocket's session id")
-    .action(async (event: string, opts: { session: string }) => (await import('./commands/hook.js')).hook(home(), event, opts));
+    .action(async (event: string, payload: string | undefined, opts: { session: string }) =>
+      (await import('./hook.cjs')).default.hook(home(), event, opts, payload),
+    );
   program
     .command('__daemon', { hidden: true })
     .option('--demo', 'run without a token against the embedded Bot API')

@@ -25,6 +25,12 @@ export const DEFAULT_LOOK_MS = 1_000;
  * the repaint that ends a turn after Stop.
  */
 export const HOOK_WINDOW_MS = 1_000;
+/**
+ * After a turn's end that nothing will follow with a turn's start (Codex's notify, HookMeaning 'ended'): how long
+ * output still counts as the end's repaint. Measured with Codex 0.171.0 in tmux: its repaint comes within 30 ms of
+ * the notify, and its own title turn retitles the terminal a second or two after a short turn.
+ */
+export const ENDED_HOLD_MS = 5_000;
 
 /** Where the current state came from: the agent's own hook, or pocket reading the pane. */
 export type StateSignal = 'hook' | 'screen';
@@ -80,6 +86,8 @@ export class ActivityTracker {
    * later too) leaves the session idle until a hook says a turn started, a dialog is up, or pocket types into it.
    */
   #heldIdle = false;
+  /** Until when the hold lasts: for ever after 'done', ENDED_HOLD_MS after 'ended'. */
+  #heldUntil = Number.POSITIVE_INFINITY;
   /** The hook already told this turn's end: the idle timer that follows its repaint does not tell it again. */
   #idleTold = false;
 
@@ -114,14 +122,15 @@ export class ActivityTracker {
   }
 
   /**
-   * The agent's own hook: 'asking' (a permission dialog is up) or 'done' (its turn ended). Asking with no prompt
+   * The agent's own hook: 'asking' (a permission dialog is up), 'working', or 'done' / 'ended' (its turn ended; 'done'
+   * holds idle through the repaints that follow until a turn starts, 'ended' for ENDED_HOLD_MS). Asking with no prompt
    * readable on screen changes nothing yet: the screen rules give the question its exact answers, so the alert waits
    * for the screen, but not for the settle time.
    */
   hook(at: number, meaning: HookMeaning): ActivityUpdate {
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
-    if (meaning === 'done') {
+    if (meaning === 'done' || meaning === 'ended') {
       this.#askedUntil = null;
       if (this.#state === 'running') {
         if (this.#outputSinceIdle) alerts.push({ kind: 'idle', at });
@@ -129,6 +138,7 @@ export class ActivityTracker {
         this.#signal = 'hook';
         this.#idleTold = true;
         this.#heldIdle = true;
+        this.#heldUntil = meaning === 'done' ? Number.POSITIVE_INFINITY : at + ENDED_HOLD_MS;
       }
       return this.#update(alerts);
     }
@@ -179,7 +189,7 @@ export class ActivityTracker {
         }
       } else this.#askedUntil = null;
     }
-    if (this.#heldIdle && this.#state === 'idle') {
+    if (this.#heldIdle && this.#state === 'idle' && at <= this.#heldUntil) {
       this.#lastActivityAt = at;
       return this.#update(alerts);
     }

@@ -5,6 +5,13 @@
 // - One queue per chat, one item in flight per chat, so a reply split in several messages stays in order.
 // - Two lanes per chat. Urgent (alerts and replies to people, FIFO between them) goes before slots (session cards:
 //   a card's first post and its edits), so an answer to a command never waits behind a hundred cards.
+// - An alert (a question waiting) does not wait out the chat's pacing behind a card edit that just went: it may take
+//   the chat's next slot early, once, and the send that would have had that slot waits one interval more. The chat's
+//   sends stay one per interval on average, never more than two close together (within Telegram's per-chat burst),
+//   never more than a minute's worth of slots in any 60 s (20 in a group: an early slot near the end of a minute
+//   would be its 21st, so the alert waits there), and the global spacing is kept as is. Measured before (issue 15): a
+//   Claude permission alert reached the Bot API 432-848 ms after the hook fired, most of it waiting out the 1 s slot
+//   of the card edit the same dialog had caused.
 // - A reply to a person is never dropped for want of room. Measured before this rule (issue 9): 150 `/new` in a
 //   burst filled the queue with 300 urgent items, and 133 confirmations and the /sessions answer were dropped.
 //   Instead, replies merge: a reply whose mergeKey (chat, thread, format) equals the one waiting at the tail of the
@@ -111,7 +118,14 @@ interface ChatQueue<P> {
   /** The slot lane. Insertion order is the turn in line; Map.set on an existing key keeps the turn. */
   edits: Map<string, Queued<P>>;
   nextSlotAt: number;
+  /**
+   * When an alert may next take the chat's next slot early: after one did, not before the slots caught up with it
+   * (so two early sends never follow each other), nor before a retry_after has passed.
+   */
+  earlyAlertAt: number;
   lastSentAt: number;
+  /** When the sends of the last minute went, oldest first. */
+  recentSends: number[];
   inFlight: Queued<P> | null;
 }
 
@@ -124,7 +138,10 @@ export class OutboxPolicy<P> {
   private globalNextAt = Number.NEGATIVE_INFINITY;
   private lastId = 0;
   /** Pacing as it was before each in-flight item was handed out, to give the slot back when it sent nothing. */
-  private readonly charged = new Map<number, { chatBefore: number; chatAfter: number; globalBefore: number; globalAfter: number; lastSentBefore: number }>();
+  private readonly charged = new Map<
+    number,
+    { chatBefore: number; chatAfter: number; earlyBefore: number; globalBefore: number; globalAfter: number; lastSentBefore: number }
+  >();
   private readonly merge: MergeFn<P>;
 
   constructor(limits: Partial<OutboxLimits> = {}, merge: MergeFn<P> = () => null) {
@@ -168,12 +185,13 @@ export class OutboxPolicy<P> {
     let best: { chat: ChatQueue<P>; readyAt: number } | null = null;
     for (const [chatId, chat] of this.chats) {
       const pending = chat.urgent.length + chat.edits.size;
-      if (pending === 0 && chat.inFlight === null && chat.nextSlotAt <= now) {
+      // Remembered for a minute after its last send: an early alert counts the sends of the last 60 s.
+      if (pending === 0 && chat.inFlight === null && chat.nextSlotAt <= now && chat.lastSentAt <= now - MINUTE_MS) {
         this.chats.delete(chatId); // nothing left to remember about this chat
         continue;
       }
       if (pending === 0 || chat.inFlight !== null) continue;
-      const readyAt = Math.max(chat.nextSlotAt, this.globalNextAt);
+      const readyAt = Math.max(this.chatReadyAt(chat, chatId), this.globalNextAt);
       if (best === null || better(chat, readyAt, best, now)) best = { chat, readyAt };
     }
     if (best === null) return null;
@@ -183,9 +201,25 @@ export class OutboxPolicy<P> {
     const cost = Math.max(1, item.cost ?? 1);
     item.attempts++;
     chat.inFlight = item;
-    const charge = { chatBefore: chat.nextSlotAt, globalBefore: this.globalNextAt, lastSentBefore: chat.lastSentAt, chatAfter: 0, globalAfter: 0 };
+    const charge = {
+      chatBefore: chat.nextSlotAt,
+      earlyBefore: chat.earlyAlertAt,
+      globalBefore: this.globalNextAt,
+      lastSentBefore: chat.lastSentAt,
+      chatAfter: 0,
+      globalAfter: 0,
+    };
+    const interval = item.chatId < 0 ? this.limits.groupIntervalMs : this.limits.privateIntervalMs;
     chat.lastSentAt = now;
-    chat.nextSlotAt = now + cost * (item.chatId < 0 ? this.limits.groupIntervalMs : this.limits.privateIntervalMs);
+    while ((chat.recentSends[0] ?? now) <= now - MINUTE_MS) chat.recentSends.shift();
+    chat.recentSends.push(now);
+    if (now < chat.nextSlotAt) {
+      // An alert taking the next slot early (chatReadyAt): whatever would have had that slot gets the one after it.
+      chat.nextSlotAt += cost * interval;
+      chat.earlyAlertAt = chat.nextSlotAt;
+    } else {
+      chat.nextSlotAt = now + cost * interval;
+    }
     this.globalNextAt = now + cost * this.limits.globalIntervalMs;
     this.charged.set(item.id, { ...charge, chatAfter: chat.nextSlotAt, globalAfter: this.globalNextAt });
     return { item };
@@ -202,6 +236,8 @@ export class OutboxPolicy<P> {
       // Nothing went to Telegram: the slot it was charged goes back, unless later sends already built on it.
       if (chat !== undefined && charge !== undefined && chat.nextSlotAt === charge.chatAfter) {
         chat.nextSlotAt = charge.chatBefore;
+        if (chat.recentSends.at(-1) === chat.lastSentAt) chat.recentSends.pop();
+        chat.earlyAlertAt = charge.earlyBefore;
         chat.lastSentAt = charge.lastSentBefore;
       }
       if (charge !== undefined && this.globalNextAt === charge.globalAfter) this.globalNextAt = charge.globalBefore;
@@ -219,6 +255,7 @@ export class OutboxPolicy<P> {
     }
     const queue = this.chat(item.chatId);
     queue.nextSlotAt = Math.max(queue.nextSlotAt, now + Math.max(0, result.seconds) * 1000);
+    queue.earlyAlertAt = Math.max(queue.earlyAlertAt, queue.nextSlotAt);
     if (isSlot(item.kind)) {
       const key = editKey(item);
       // A newer item of the same slot arrived while this one was out: only the newest content matters.
@@ -274,10 +311,29 @@ export class OutboxPolicy<P> {
   private chat(chatId: number): ChatQueue<P> {
     let chat = this.chats.get(chatId);
     if (chat === undefined) {
-      chat = { urgent: [], edits: new Map(), nextSlotAt: Number.NEGATIVE_INFINITY, lastSentAt: Number.NEGATIVE_INFINITY, inFlight: null };
+      chat = {
+        urgent: [],
+        edits: new Map(),
+        nextSlotAt: Number.NEGATIVE_INFINITY,
+        earlyAlertAt: Number.NEGATIVE_INFINITY,
+        lastSentAt: Number.NEGATIVE_INFINITY,
+        recentSends: [],
+        inFlight: null,
+      };
       this.chats.set(chatId, chat);
     }
     return chat;
+  }
+
+  /** When the chat may send its next item: at its next slot, or earlier for an alert first in line (see the top). */
+  private chatReadyAt(chat: ChatQueue<P>, chatId: number): number {
+    const head = chat.urgent[0];
+    if (head?.kind !== 'alert' || Math.max(1, head.cost ?? 1) !== 1) return chat.nextSlotAt;
+    // A minute's worth of slots already went in the last 60 s: not before the oldest of them is a minute old.
+    const perMinute = Math.floor(MINUTE_MS / (chatId < 0 ? this.limits.groupIntervalMs : this.limits.privateIntervalMs));
+    const oldest = chat.recentSends[chat.recentSends.length - perMinute];
+    const minuteAllows = oldest === undefined ? Number.NEGATIVE_INFINITY : oldest + MINUTE_MS;
+    return Math.min(chat.nextSlotAt, Math.max(chat.earlyAlertAt, minuteAllows));
   }
 
   private shiftEdit(chat: ChatQueue<P>): Queued<P> | undefined {
@@ -295,6 +351,8 @@ export class OutboxPolicy<P> {
     return { item, status, reason: reason ?? status };
   }
 }
+
+const MINUTE_MS = 60_000;
 
 function isSlot(kind: OutboxKind): boolean {
   return kind === 'edit' || kind === 'card';

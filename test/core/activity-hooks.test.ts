@@ -1,6 +1,6 @@
 // The tracker with an agent's exact signals (hook()): asking skips the settle time, a turn's end is idle at once.
 import { describe, expect, it } from 'vitest';
-import { ActivityTracker, HOOK_WINDOW_MS } from '../../src/core/activity.js';
+import { ActivityTracker, ENDED_HOLD_MS, HOOK_WINDOW_MS } from '../../src/core/activity.js';
 
 const PROMPT = ['Removing 3 files', 'Continue? [y/N] '];
 const LOG = ['compiling a.ts', 'compiling b.ts'];
@@ -28,6 +28,21 @@ describe('ActivityTracker with hooks', () => {
     expect(update.state).toBe('waiting');
     expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_030 })]);
     expect(a.signal).toBe('hook');
+  });
+
+  it("a turn's end that nothing will follow with a start (Codex's notify): idle through its repaints, for a while", () => {
+    const a = make();
+    a.output(1_000, LOG);
+    const ended = a.hook(2_000, 'ended');
+    expect(ended).toEqual({ state: 'idle', alerts: [expect.objectContaining({ kind: 'idle', at: 2_000 })] });
+    expect(a.signal).toBe('hook');
+    // The repaint and the retitle that follow the end.
+    expect(a.output(2_030, [...LOG, 'Worked for 1s']).state).toBe('idle');
+    expect(a.output(2_000 + ENDED_HOLD_MS, [...LOG, 'Worked for 1s']).state).toBe('idle');
+    // Later output is a turn the person typed in the pane: running, as in any session.
+    expect(a.output(2_001 + ENDED_HOLD_MS, [...LOG, 'compiling c.ts']).state).toBe('running');
+    // Its idle deadline does not tell the end of the turn a second time.
+    expect(a.tick(2_001 + ENDED_HOLD_MS + 10_000)).toEqual({ state: 'idle', alerts: [] });
   });
 
   it('forgets a hook whose prompt never reached the screen within the window', () => {

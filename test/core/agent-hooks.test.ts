@@ -5,8 +5,11 @@ import {
   hookCommandLine,
   hookMeaning,
   startsClaude,
+  startsCodex,
   withClaudeSettings,
+  withCodexNotify,
 } from '../../src/core/agent-hooks.js';
+import { readsFastEnterAsPaste } from '../../src/core/typing.js';
 
 const pocket = { nodePath: '/opt/node 20/bin/node', entryPath: "/home/o'neil/pocket/bin/pocket.js", home: '/home/o\'neil/.pocket' };
 
@@ -54,5 +57,41 @@ describe('agent hooks', () => {
     expect(hookMeaning({ event: 'Notification' })).toBe('none');
     expect(hookMeaning({ event: 'Stop' })).toBe('done');
     expect(hookMeaning({ event: 'UserPromptSubmit' })).toBe('working');
+  });
+
+  it("reads Codex's turn-complete notification as a turn's end that holds nothing, any other as nothing", () => {
+    expect(hookMeaning({ event: 'codex-notify', notificationType: 'agent-turn-complete' })).toBe('ended');
+    expect(hookMeaning({ event: 'codex-notify', notificationType: 'approval-requested' })).toBe('none');
+    expect(hookMeaning({ event: 'codex-notify' })).toBe('none');
+  });
+
+  it('recognises a command that starts codex by its first word', () => {
+    expect(startsCodex('codex')).toBe(true);
+    expect(startsCodex('/opt/agents/node_modules/.bin/codex --no-daemon')).toBe(true);
+    expect(startsCodex('codex-dev')).toBe(false);
+    expect(startsCodex('npx codex')).toBe(false);
+  });
+
+  it("gives codex its notify program as one -c argument right after the program, a TOML array of pocket hook's argv", () => {
+    const command = withCodexNotify('codex --no-daemon; echo done', pocket, 's9');
+    const argv = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${command.replace(/^codex/, '').replace(/; echo done$/, '')}`], { encoding: 'utf8' });
+    const [flag, value, ...rest] = argv.split('\n').slice(0, -1);
+    expect([flag, rest]).toEqual(['-c', ['--no-daemon']]);
+    expect(command.endsWith('; echo done')).toBe(true);
+    // The quote in the paths makes those two TOML basic strings; the rest are literal strings.
+    expect(value).toBe(
+      `notify=['/opt/node 20/bin/node', ${JSON.stringify(pocket.entryPath)}, '--home', ${JSON.stringify(pocket.home)}, 'hook', '--session', 's9', 'codex-notify']`,
+    );
+  });
+});
+
+describe('typing into agents', () => {
+  it('knows the coding agents whose input reads a fast Enter as part of a paste, by their program', () => {
+    expect(readsFastEnterAsPaste('claude --permission-mode manual')).toBe(true);
+    expect(readsFastEnterAsPaste('/opt/agents/node_modules/.bin/codex --no-daemon')).toBe(true);
+    expect(readsFastEnterAsPaste('gemini')).toBe(true);
+    expect(readsFastEnterAsPaste('bash')).toBe(false);
+    expect(readsFastEnterAsPaste('claude-dev')).toBe(false);
+    expect(readsFastEnterAsPaste('')).toBe(false);
   });
 });

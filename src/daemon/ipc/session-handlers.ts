@@ -1,7 +1,7 @@
 // IPC handlers for sessions: parameters validated with zod (the daemon can afford it; the CLI cannot), then the
 // same use cases the bot calls.
 import { z } from 'zod';
-import { CLAUDE_HOOK_EVENTS } from '../../core/agent-hooks.js';
+import { HOOK_EVENTS } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import type { SessionEvent, SessionUseCases } from '../../core/sessions.js';
 import { toSessionStatus } from '../../core/status.js';
@@ -21,7 +21,7 @@ const schemas = {
   hook: z.object({
     // By id only: the settings file names the session as pocket started it, whatever it is called now.
     session: z.string().regex(/^s\d+$/),
-    event: z.enum(CLAUDE_HOOK_EVENTS),
+    event: z.enum(HOOK_EVENTS),
     notificationType: z.string().max(100).optional(),
     firedAt: z.number().finite(),
   }),

@@ -45,6 +45,8 @@ export class LiveSession {
   #timer: NodeJS.Timeout | undefined;
   #disposed = false;
   #wasFullScreen = false;
+  /** Waiting for the pane's next output (outputSoon). */
+  readonly #outputWaiters = new Set<() => void>();
 
   constructor(options: LiveSessionOptions) {
     this.renderer = new TerminalRenderer({ cols: Math.max(options.cols, 20), rows: Math.max(options.rows, 5) });
@@ -103,6 +105,7 @@ export class LiveSession {
   /** Synchronous: the pane tail's read buffer is only lent for the call (see PaneLogTail's onData). */
   feed(bytes: Uint8Array): void {
     if (this.#disposed) return;
+    for (const waiter of this.#outputWaiters) waiter();
     // The terminal keeps a bounded history: a large read fed whole would push lines out before they are taken.
     let lines: string[] = [];
     for (const slice of slicesByLines(bytes, LINES_PER_SLICE)) {
@@ -132,7 +135,26 @@ export class LiveSession {
     this.#apply(this.#tracker.exited(this.#clock.now(), exitCode));
   }
 
+  /**
+   * Resolves at the pane's next output, or after `timeoutMs` without any (true when output came). Output is seen
+   * when pocket reads the pane log: ~20 ms after tmux wrote it (docs/facts.md).
+   */
+  outputSoon(timeoutMs: number): Promise<boolean> {
+    if (this.#disposed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (came: boolean): void => {
+        clearTimeout(timer);
+        this.#outputWaiters.delete(waiter);
+        resolve(came);
+      };
+      const waiter = (): void => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.#outputWaiters.add(waiter);
+    });
+  }
+
   dispose(): void {
+    for (const waiter of this.#outputWaiters) waiter();
     this.#disposed = true;
     clearTimeout(this.#timer);
     this.renderer.dispose();

@@ -5,10 +5,20 @@ import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { claudeHookSettings, type HookCommand, type HookSignal, hookMeaning, startsClaude, withClaudeSettings } from '../../core/agent-hooks.js';
+import {
+  claudeHookSettings,
+  type HookCommand,
+  type HookSignal,
+  hookMeaning,
+  startsClaude,
+  startsCodex,
+  withClaudeSettings,
+  withCodexNotify,
+} from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import { summarize } from '../../core/output/summarize.js';
 import type { ScreenSnapshot } from '../../core/screen.js';
+import { readsFastEnterAsPaste } from '../../core/typing.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import { describeWriteError, type Health } from '../../core/health.js';
 import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
@@ -47,7 +57,8 @@ export interface SessionServiceOptions {
   signalGroup?: (pgid: number, signal: NodeJS.Signals) => void;
   /**
    * How a hook reaches this daemon (`pocket hook`): when given, /new of a `claude` command loads a settings file of
-   * hooks for that run (agent-hooks.ts). None: every session is read by the screen rules alone.
+   * hooks for that run, and /new of a `codex` command sets its notify program for that run (agent-hooks.ts). None:
+   * every session is read by the screen rules alone.
    */
   hooks?: HookCommand | undefined;
 }
@@ -59,6 +70,22 @@ export interface ShellOptions {
   timeoutMs: number;
   /** Between SIGTERM and SIGKILL. */
   graceMs?: number;
+}
+
+/**
+ * /send's longest wait for an agent TUI's echo before its Enter. It echoes within the time pocket takes to read the
+ * pane (~20 ms idle, more on a loaded machine); only one that shows nothing (a secret prompt) waits all of it.
+ */
+export const ENTER_ECHO_WAIT_MS = 500;
+
+/** The last few visible characters of what /send types, whitespace left out: what its echo ends with. */
+function echoTail(text: string): string {
+  return text.replace(/\s+/g, '').slice(-12);
+}
+
+/** True when the screen, read without whitespace (a TUI wraps and indents its input box), contains `tail`. */
+function showsTail(screen: readonly string[], tail: string): boolean {
+  return tail === '' || screen.join('').replace(/\s+/g, '').includes(tail);
 }
 
 /** /shell's limit when none is given: long enough for a build or a test run, short enough not to be forgotten. */
@@ -204,6 +231,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const trimmed = command?.trim() ?? '';
     const id = this.#registry.reserveId();
     const hooks = this.#options.hooks;
+    if (hooks !== undefined && startsCodex(trimmed)) return this.#start(id, name, { command: withCodexNotify(trimmed, hooks, id), shown: trimmed });
     if (hooks === undefined || !startsClaude(trimmed)) return this.#start(id, name, { command: trimmed || undefined, shown: trimmed });
     // The settings file names this session: Claude's hook payload does not say which pane it runs in.
     const file = this.#hookSettingsFile(id);
@@ -347,8 +375,27 @@ export class SessionService implements SessionUseCases, DaemonService {
       await this.#driverFor(record).sendText(record.id, text);
       return;
     }
-    await this.#options.tmux.sendText(record.paneId, text, options);
-    this.#panes.live(record.id)?.input();
+    const live = this.#panes.live(record.id);
+    if (options?.enter === false || live === undefined || text === '' || !readsFastEnterAsPaste(record.command)) {
+      await this.#options.tmux.sendText(record.paneId, text, options);
+    } else {
+      // A coding agent's TUI (core/typing.ts): the Enter goes once the pane shows the end of the text (its echo), not
+      // after a fixed gap, which a loaded machine can close. A pane that never shows it (input not echoed, a line
+      // wrapped oddly) gets its Enter after ENTER_ECHO_WAIT_MS.
+      const tail = echoTail(text);
+      const deadline = this.#options.clock.now() + ENTER_ECHO_WAIT_MS;
+      let output = live.outputSoon(ENTER_ECHO_WAIT_MS);
+      await this.#options.tmux.sendText(record.paneId, text, { enter: false });
+      for (;;) {
+        const came = await output;
+        if (!came || showsTail(live.screenLines(), tail)) break;
+        const left = deadline - this.#options.clock.now();
+        if (left <= 0) break;
+        output = live.outputSoon(left);
+      }
+      await this.#options.tmux.sendKeys(record.paneId, ['Enter']);
+    }
+    live?.input();
   }
 
   async sendKeys(sessionId: string, keys: readonly string[]): Promise<void> {
