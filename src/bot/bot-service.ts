@@ -95,6 +95,8 @@ const stateSchema = z.object({
   callbacks: z.object({ v: z.literal(1), entries: z.array(z.any()) }),
   /** /mute without a session: sessions created later start muted too, until /unmute. Absent in older files. */
   muteNew: z.boolean().optional(),
+  /** One-time notices already given (the first Terminal.app adoption's warning); absent in older files. */
+  notices: z.array(z.string()).optional(),
 });
 export type BotState = z.output<typeof stateSchema>;
 
@@ -156,7 +158,8 @@ export function createBotService(
   const agents = deps.agents ?? null;
   const agentMessages = agents === null ? null : new AgentMessages(config.chatId, sessions, agents, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
-  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew });
+  const notices = new Set(saved.notices ?? []);
+  const snapshot = (): BotState => ({ v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew, notices: [...notices] });
 
   let poller: Poller;
   // Errors of a scheduled update no longer reach grammY's bot.catch (it returned at admission): logged the same way.
@@ -225,6 +228,12 @@ export function createBotService(
       const response = await fetch(`${config.apiRoot}/file/bot${token}/${file.file_path}`, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
       if (!response.ok) throw new Error(`Telegram answered ${response.status} for the file`);
       return new Uint8Array(await response.arrayBuffer());
+    },
+    firstTime: (notice) => {
+      if (notices.has(notice)) return false;
+      notices.add(notice);
+      save();
+      return true;
     },
     muteNewSessions: {
       get: () => muteNew,
