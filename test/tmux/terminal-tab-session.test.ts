@@ -79,7 +79,7 @@ describe('Terminal.app tabs as sessions', () => {
     await expect(service.sendText(view.id, 'ls')).rejects.toThrow(/has exited/);
   });
 
-  it('keeps following after osascript fails or hangs for a while, and says so in the health report once', async () => {
+  it('keeps following after osascript fails or hangs for a while, and logs each kind of failure once', async () => {
     const { service, fake, warnings } = await rig();
     const view = await service.attach('ttys003');
     fake.update((state) => {
@@ -87,14 +87,21 @@ describe('Terminal.app tabs as sessions', () => {
     });
     await service.tail(view.id, 1);
     await expect.poll(() => warnings.filter((w) => w.event === 'terminal_app.poll_failed').length, { timeout: 10_000 }).toBe(1);
+    // Then osascript hangs: the poll is given up after the adapter's timeout (3 s here), said once more, not stacked.
     fake.update((state) => {
       state.fail = null;
+      state.hang = true;
+    });
+    await expect.poll(() => warnings.filter((w) => w.event === 'terminal_app.poll_failed').length, { timeout: 15_000 }).toBe(2);
+    expect(String(warnings.at(-1)?.fields?.error)).toMatch(/did not answer within 3 s/);
+    fake.update((state) => {
+      state.hang = false;
     });
     const output = next(service, (event) => event.type === 'output');
     fake.print(TTY, 'back\nada@mac ~ % ');
     await service.tail(view.id, 1);
     expect(await output).toMatchObject({ lines: ['ada@mac ~ % back'] });
-    expect(warnings.filter((w) => w.event === 'terminal_app.poll_failed')).toHaveLength(1);
+    expect(warnings.filter((w) => w.event === 'terminal_app.poll_failed')).toHaveLength(2);
   });
 
   it('finds its tabs again by tty after a restart; one closed meanwhile has exited', async () => {
