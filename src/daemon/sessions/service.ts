@@ -166,12 +166,11 @@ export class SessionService implements SessionUseCases, DaemonService {
   async #resumeTabs(): Promise<string[]> {
     const { log, terminal } = this.#options;
     const records = this.#registry.all().filter((record) => record.kind === 'terminal' && record.exitedAt === null);
-    if (terminal !== undefined && !terminal.availability().ok) {
-      const availability = terminal.availability();
-      log.info('terminal_app.unavailable', { reason: availability.ok ? '' : availability.reason, sessions: records.length });
-    }
-    if (records.length === 0 || this.#tabs === null) return [];
-    const tabs = await terminal!.listTabs().catch((error: unknown) => {
+    // Said once, at start: every later use of a tab says it again only to whoever asked.
+    const availability = terminal?.availability();
+    if (availability !== undefined && !availability.ok) log.info('terminal_app.unavailable', { reason: availability.reason, sessions: records.length });
+    if (records.length === 0 || this.#tabs === null || terminal === undefined) return [];
+    const tabs = await terminal.listTabs().catch((error: unknown) => {
       log.error('terminal_app.list_failed', { error });
       return null;
     });
