@@ -113,13 +113,52 @@ export function findAfterAnchor(previous: readonly string[], lines: readonly str
   const complete = Math.max(0, previous.length - 1);
   const size = Math.min(ANCHOR_LINES, complete);
   if (size === 0) return 0;
-  const anchor = previous.slice(complete - size, complete);
-  for (let end = lines.length; end >= size; end--) {
+  return findSequenceEnd(previous.slice(complete - size, complete), lines);
+}
+
+/** The index after the latest occurrence of `sequence` in `lines`; null when it does not occur. */
+function findSequenceEnd(sequence: readonly string[], lines: readonly string[]): number | null {
+  for (let end = lines.length; end >= sequence.length; end--) {
     let match = true;
-    for (let i = 0; i < size && match; i++) match = lines[end - size + i] === anchor[i];
+    for (let i = 0; i < sequence.length && match; i++) match = lines[end - sequence.length + i] === sequence[i];
     if (match) return end;
   }
   return null;
+}
+
+/**
+ * A line's fingerprint (two 32-bit FNV-1a variants): what pocket keeps on disk to find its place in a tab after a
+ * restart. Never the text: a tab's output is not written to disk.
+ */
+export function lineHash(line: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** Where a restart picks up: the fingerprints of the last complete lines mirrored (none before the first). */
+export function mirrorAnchor(state: MirrorState): string[] {
+  const complete = Math.max(0, state.lines.length - 1);
+  return state.lines.slice(Math.max(0, complete - ANCHOR_LINES), complete).map(lineHash);
+}
+
+/**
+ * After a restart: the history up to the saved anchor rebuilds the screen without being reported (it was reported
+ * before), and what the tab printed after it, while pocket was stopped, is new output. Null when the anchor is no
+ * longer in the history (cleared, or scrolled past what was read): then the tab starts over as if just adopted.
+ */
+export function resumeMirror(history: TabHistory, poll: TabPoll, anchor: readonly string[]): { replay: string; fresh: string; state: MirrorState } | null {
+  if (anchor.length === 0) return null;
+  const lines = historyLines(history);
+  const at = findSequenceEnd(anchor, lines.map(lineHash));
+  if (at === null) return null;
+  // The anchor lines are completed in the replay; the line the cursor was on, and everything after, is fresh.
+  return { replay: `${lines.slice(0, at).join('\r\n')}\r\n`, fresh: lines.slice(at).join('\r\n'), state: { lines: screenLines(poll.contents), fullScreen: null } };
 }
 
 /** The bytes that turn the previous screen's last line into `lines[from]` and add what follows it. */

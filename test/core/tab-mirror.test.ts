@@ -1,7 +1,7 @@
 // The tab mirror on plain data: each poll's bytes written into a real headless terminal, whose completed lines must
 // be exactly the new output, and whose screen must be what the tab shows.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMPTY_MIRROR, type MirrorState, mirrorStep, screenLines, startMirror, type TabPoll } from '../../src/core/tab-mirror.js';
+import { EMPTY_MIRROR, lineHash, type MirrorState, mirrorAnchor, mirrorStep, resumeMirror, screenLines, startMirror, type TabPoll } from '../../src/core/tab-mirror.js';
 import { TerminalRenderer } from '../../src/terminal/terminal.js';
 
 const renderers: TerminalRenderer[] = [];
@@ -127,5 +127,25 @@ describe('mirrorStep', () => {
     renderer.write(start.bytes);
     expect(renderer.lines(10)).toEqual(['old 1', 'old 2', '$']);
     expect(start.state.lines).toEqual(['old 1', 'old 2', '$']);
+  });
+
+  it('after a restart, finds its place by line fingerprints and reports only what came after it', () => {
+    const state: MirrorState = { lines: ['x', 'a', 'b', '$ ls'], fullScreen: null };
+    const anchor = mirrorAnchor(state);
+    expect(anchor).toEqual(['x', 'a', 'b'].map(lineHash));
+    expect(anchor.every((hash) => /^[0-9a-f]{16}$/.test(hash))).toBe(true);
+    const history = { text: 'old\nx\na\nb\n$ ls\nfile1\n$ ', truncated: false };
+    const resumed = resumeMirror(history, { contents: contents(['x', 'a', 'b', '$ ls', 'file1', '$ ']), busy: false }, anchor);
+    if (resumed === null) throw new Error('anchor not found');
+    const renderer = new TerminalRenderer({ cols: 80, rows: 8 });
+    renderers.push(renderer);
+    renderer.write(resumed.replay);
+    renderer.takeNewLines();
+    renderer.write(resumed.fresh);
+    expect(renderer.takeNewLines()).toEqual(['$ ls', 'file1']);
+    expect(renderer.lines(10)).toEqual(['old', 'x', 'a', 'b', '$ ls', 'file1', '$']);
+    // Cleared since (or scrolled past what was read): no place to resume from.
+    expect(resumeMirror({ text: '$ ', truncated: false }, { contents: '$ ', busy: false }, anchor)).toBeNull();
+    expect(resumeMirror(history, { contents: '', busy: false }, [])).toBeNull();
   });
 });

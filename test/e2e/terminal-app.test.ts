@@ -38,5 +38,6 @@ describe('Terminal.app tabs through Telegram', () => {
     });
     await rig.botMessage(/^■ tab-ttys003 exited/);
     expect(await rig.session('tab-ttys003')).toMatchObject({ kind: 'terminal', state: 'exited' });
-  });
+    // A daemon start, a dozen polls at 0.5-5 s and the fake's own node process per call (~1 s under load).
+  }, 90_000);
 });

@@ -1,5 +1,7 @@
 // Sessions of kind `terminal`: a Terminal.app tab (the fake osascript) adopted, followed, typed into and closed,
 // through the real SessionService, whose tmux side runs on a private server. Waits are on session events.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SessionEvent } from '../../src/core/sessions.js';
 import type { SessionService } from '../../src/daemon/sessions/service.js';
@@ -104,7 +106,7 @@ describe('Terminal.app tabs as sessions', () => {
     expect(warnings.filter((w) => w.event === 'terminal_app.poll_failed')).toHaveLength(2);
   });
 
-  it('finds its tabs again by tty after a restart; one closed meanwhile has exited', async () => {
+  it('finds its tabs again by tty after a restart, reports what they printed meanwhile; one closed meanwhile has exited', async () => {
     const fake = fakeTerminal();
     const first = await rig(fake);
     const kept = await first.service.attach('ttys003');
@@ -116,6 +118,10 @@ describe('Terminal.app tabs as sessions', () => {
     fake.print(TTY, 'printed while pocket was down\nada@mac ~ % ');
     const second = await rig(fake, first.stateDir);
     expect(second.service.get(kept.id)).toMatchObject({ kind: 'terminal', state: 'running' });
+    // What the tab printed while pocket was down is reported once, found after the saved fingerprints of its lines.
+    await expect.poll(() => second.events.filter((event) => event.type === 'output').map((event) => event.type === 'output' && event.lines))
+      .toEqual([['ada@mac ~ % printed while pocket was down']]);
+    expect(readFileSync(join(first.stateDir, 'tab-anchors.json'), 'utf8')).not.toContain('Last login');
     expect(second.service.get(lost.id)).toMatchObject({ state: 'exited' });
     await expect.poll(() => second.events.filter((event) => event.type === 'alert' && event.kind === 'gone').map((event) => event.type === 'alert' && event.session.id)).toEqual([lost.id]);
     expect(await second.service.tail(kept.id, 2)).toEqual(['ada@mac ~ % printed while pocket was down', 'ada@mac ~ %']);

@@ -106,6 +106,7 @@ export class SessionService implements SessionUseCases, DaemonService {
       emit: (event) => this.#emit(event),
       view: (sessionId) => this.#view(this.#existingSession(sessionId)),
       onTabClosed: (sessionId) => this.#markExited(sessionId, null),
+      saveAnchor: (sessionId, anchor) => this.#store.setTabAnchor(sessionId, anchor),
     });
   }
 
@@ -184,7 +185,7 @@ export class SessionService implements SessionUseCases, DaemonService {
           await this.#markExited(record.id, null);
           gone.push(record.id);
         } else {
-          await this.#tabs.follow(record.id, tab);
+          await this.#tabs.follow(record.id, tab, this.#store.tabAnchor(record.id));
           log.info('terminal_app.resumed', { session: record.name, id: record.id, tty: tab.tty });
         }
       } catch (error) {

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { Health } from '../../core/health.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { SessionEvent, SessionView } from '../../core/sessions.js';
-import { type MirrorState, mirrorStep, startMirror } from '../../core/tab-mirror.js';
+import { type MirrorState, mirrorAnchor, mirrorStep, resumeMirror, startMirror } from '../../core/tab-mirror.js';
 import { nextTabPollDelay, TAB_POLL_MS } from '../../core/tab-polling.js';
 import type { TabInfo, TabRead, TerminalTabs } from '../../core/terminal-tabs.js';
 import { isPocketError } from '../../core/errors.js';
@@ -23,6 +23,8 @@ export interface TabFollowerOptions {
   view(sessionId: string): SessionView;
   /** The tab is closed: the service marks the session exited. */
   onTabClosed(sessionId: string): Promise<void>;
+  /** Remembers where the mirror is (fingerprints of its last lines, tab-mirror.ts), for a restart; written behind. */
+  saveAnchor(sessionId: string, anchor: string[]): void;
   /** Where failing polls are reported (pocket status). */
   health?: Health | undefined;
 }
@@ -68,8 +70,11 @@ export class TabFollower {
     return this.#tabs.get(sessionId)?.live;
   }
 
-  /** Starts mirroring a tab: its history becomes the starting screen (not reported as output), then polls follow. */
-  async follow(sessionId: string, tab: TabInfo): Promise<LiveSession> {
+  /**
+   * Starts mirroring a tab: its history becomes the starting screen (not reported as output), then polls follow.
+   * After a restart (`anchor` saved before), what the tab printed after the anchor is reported as new output.
+   */
+  async follow(sessionId: string, tab: TabInfo, anchor?: readonly string[]): Promise<LiveSession> {
     const { terminal } = this.#options;
     const [read] = await terminal.readTabs([tab.tty]);
     const history = await terminal.readHistory(tab.tty, HISTORY_CHARS);
@@ -77,8 +82,13 @@ export class TabFollower {
       throw new Error(`the Terminal tab ${tab.tty} closed while it was being adopted`);
     }
     const live = this.#liveSession(sessionId, tab);
-    const start = startMirror(history, read);
+    const resumed = anchor === undefined ? null : resumeMirror(history, read, anchor);
+    const start = resumed === null ? startMirror(history, read) : { bytes: resumed.replay, state: resumed.state };
+    if (anchor !== undefined && resumed === null) this.#options.log.info('terminal_app.anchor_lost', { sessionId, tty: tab.tty });
     live.replay(Buffer.from(start.bytes, 'utf8'));
+    // On the next turn: at a daemon's start the bot subscribes to session events right after this service starts.
+    if (resumed !== null && resumed.fresh !== '') setImmediate(() => live.feed(Buffer.from(resumed.fresh, 'utf8')));
+    this.#options.saveAnchor(sessionId, mirrorAnchor(start.state));
     const now = this.#options.clock.now();
     // Adopting counts as a change: a busy tab is followed at the active rate from the start.
     const intervalMs = nextTabPollDelay({ now, lookedAt: null, changedAt: now, busy: read.busy });
@@ -183,6 +193,7 @@ export class TabFollower {
     if (step.bytes !== '') {
       tab.changedAt = now;
       tab.live.feed(Buffer.from(step.bytes, 'utf8'));
+      this.#options.saveAnchor(tab.sessionId, mirrorAnchor(tab.mirror));
       this.#options.changes.emit('changed');
     }
     tab.intervalMs = nextTabPollDelay({ now, lookedAt: tab.lookedAt, changedAt: tab.changedAt, busy: tab.busy });
