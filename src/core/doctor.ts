@@ -129,6 +129,13 @@ export function terminalAppVerdict(facts: TerminalAppFacts): Pick<CheckResult, '
   if (facts.automation?.ok === false) {
     return { status: 'warn', detail: `pocket may not control Terminal: ${facts.automation.message ?? 'Automation denied'} (${facts.automation.number ?? '?'})`, fix: AUTOMATION_FIX };
   }
+  if (facts.accessibility?.ok === false && facts.accessibility.number === -1743) {
+    return {
+      status: 'warn',
+      detail: `tabs can be mirrored and typed into, but /keys cannot press keys: pocket may not control System Events (${facts.accessibility.message ?? 'Automation denied'})`,
+      fix: 'System Settings > Privacy & Security > Automation: allow the app that runs pocket to control System Events.',
+    };
+  }
   if (facts.accessibility?.ok === false) {
     return {
       status: 'warn',

@@ -54,8 +54,10 @@ export function osascriptFailure(op: string, stderr: string): PocketError {
   const number = /\((-?\d+)\)\s*$/.exec(message)?.[1];
   const code = number === undefined ? null : Number(number);
   if (code === NOT_AUTHORIZED) {
-    return failure('TERMINAL_APP_DENIED', 'macOS does not allow pocket to control Terminal (Automation).', undefined,
-      'Open System Settings > Privacy & Security > Automation and allow the app that runs pocket (your terminal, or node for the background service) to control Terminal.');
+    // Keys go through System Events, which needs its own Automation consent: the message names the application.
+    const target = /Apple events to (.+?)\.?\s*\(-1743\)/.exec(message)?.[1] ?? 'Terminal';
+    return failure('TERMINAL_APP_DENIED', `macOS does not allow pocket to control ${target} (Automation).`, undefined,
+      `Open System Settings > Privacy & Security > Automation and allow the app that runs pocket (your terminal, or node for the background service) to control ${target}.`);
   }
   if (code !== null && NO_ASSISTIVE_ACCESS.includes(code)) {
     return failure('TERMINAL_APP_DENIED', 'macOS does not allow pocket to press keys in Terminal (osascript is not allowed assistive access).', undefined,

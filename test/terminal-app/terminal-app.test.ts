@@ -115,7 +115,14 @@ describe('Terminal.app adapter', () => {
     });
     const error = await failure(app.listTabs());
     expect(error.code).toBe('TERMINAL_APP_DENIED');
-    expect(error.hint).toMatch(/Privacy & Security > Automation/);
+    expect(error.message).toBe('macOS does not allow pocket to control Terminal (Automation).');
+    expect(error.hint).toMatch(/Privacy & Security > Automation and allow .* to control Terminal\.$/);
+    // System Events (keys) needs its own consent: the message names it.
+    fake.update((s) => {
+      s.automation = true;
+      s.fail = '/x/terminal-app.js: execution error: Error: Error: Not authorized to send Apple events to System Events. (-1743)';
+    });
+    expect((await failure(app.pressKeys('/dev/ttys003', ['Esc']))).message).toBe('macOS does not allow pocket to control System Events (Automation).');
   });
 
   it('gives up on an osascript that hangs, after its timeout', async () => {
