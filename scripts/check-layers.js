@@ -23,6 +23,8 @@ export const LAYERS = [
   { layer: 'terminal', path: 'terminal/' },
   // /screen's renderer: a screen snapshot drawn with Unifont's bitmap glyphs into a PNG (node:zlib).
   { layer: 'screen', path: 'screen/' },
+  // Terminal.app on macOS through osascript (a JXA script with argv): its tabs, their text, typing and keys.
+  { layer: 'terminal-app', path: 'terminal-app/' },
   // The SDK-backed coding agents (Claude SDK, `codex app-server`): child processes and their protocols.
   { layer: 'agents', path: 'agents/' },
   // One-shot Bot API calls over fetch for the CLI's `pocket init` and `pocket doctor` (the daemon uses grammY in bot/).
@@ -43,7 +45,7 @@ export const LAYERS = [
   { layer: 'cli', path: 'cli/' },
 ];
 
-const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'agents', 'telegram', 'service', 'config', 'log', 'version'];
+const ADAPTERS = ['tmux', 'state', 'bot', 'emulator', 'terminal', 'terminal-app', 'agents', 'telegram', 'service', 'config', 'log', 'version'];
 /** Adapters the daemon loads only on use (dynamic import()): the screen renderer reads a 3 MB font. */
 const LAZY_ADAPTERS = ['screen'];
 
@@ -81,9 +83,9 @@ export const ALLOW = [
   {
     from: 'cli',
     to: ['core', 'state', 'config', 'log', 'version', 'demo', 'telegram', 'service', 'daemon/lifecycle.ts', 'daemon/ipc/client.ts'],
-    lazy: ['daemon-entry', 'tui', 'daemon/agents/availability-report.ts'],
+    lazy: ['daemon-entry', 'tui', 'daemon/agents/availability-report.ts', 'terminal-app'],
     packages: '*',
-    why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle, Telegram only for init and doctor; building a daemon (daemon-entry), the Ink TUI and the agent backends (for `pocket doctor`) load only on use',
+    why: 'the CLI is thin: it reaches a daemon over the socket or through lifecycle, Telegram only for init and doctor; building a daemon (daemon-entry), the Ink TUI, the agent backends and Terminal.app (for `pocket doctor`) load only on use',
   },
   {
     from: 'daemon-entry',

@@ -64,6 +64,7 @@ const settingsSchema = z.object({
   POCKET_CODEX_PATH: z.string().min(1).optional(),
   POCKET_CLAUDE_PATH: z.string().min(1).optional(),
   POCKET_AGENT_CWD: z.string().min(1).optional(),
+  POCKET_OSASCRIPT: z.string().regex(/^\//, { error: 'expected the absolute path of an osascript executable' }).optional(),
   POCKET_HOST_LABEL: z
     .string()
     .regex(/^[^\x00-\x1f\x7f]{1,32}$/, { error: 'expected a short name for this machine (1 to 32 characters, no control characters)' })
@@ -95,6 +96,8 @@ export interface Config {
   codexPath: string | undefined;
   claudePath: string | undefined;
   agentCwd: string | undefined;
+  /** POCKET_OSASCRIPT: the osascript Terminal.app mirroring runs (/usr/bin/osascript on macOS when unset). */
+  osascriptPath: string | undefined;
   /** This machine's name on topics, cards and /sessions, so several machines can share one group (POCKET_HOST_LABEL). */
   hostLabel: string;
   /** The sandbox Codex turns run in (`codex app-server`'s thread/start `sandbox`); escalations ask the chat. */
@@ -173,6 +176,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     codexPath: s.POCKET_CODEX_PATH,
     claudePath: s.POCKET_CLAUDE_PATH,
     agentCwd: s.POCKET_AGENT_CWD,
+    osascriptPath: s.POCKET_OSASCRIPT,
     hostLabel: s.POCKET_HOST_LABEL?.trim() || defaultHostLabel(),
     codexSandbox: s.POCKET_CODEX_SANDBOX,
     secrets: [...secrets],

@@ -109,6 +109,8 @@ const stateSchema = z.object({
     place: z.object({ chatId: z.number(), threadId: z.number().optional(), topicOf: z.string().optional(), sessionId: z.string().optional() }),
     replyTo: z.number().optional(),
   })).optional(),
+  /** One-time notices already given (the first Terminal.app adoption's warning); absent in older files. */
+  notices: z.array(z.string()).optional(),
 });
 export type BotState = z.output<typeof stateSchema>;
 
@@ -173,8 +175,10 @@ export function createBotService(
   const agentMessages = agents === null ? null : new AgentMessages(config.chatId, sessions, agents, delivery, registry, log, now);
   let muteNew = saved.muteNew ?? false;
   const shellResults = new ShellResults({ sessions, delivery, redactor, log, save }, saved.shellResults ?? []);
+  const notices = new Set(saved.notices ?? []);
   const snapshot = (): BotState => ({
     v: 1, cards: cards.toJSON(), messages: index.toJSON(), callbacks: registry.toJSON(), muteNew, shellResults: shellResults.toJSON(),
+    notices: [...notices],
   });
 
   let poller: Poller;
@@ -246,6 +250,12 @@ export function createBotService(
       const response = await fetch(`${config.apiRoot}/file/bot${token}/${file.file_path}`, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
       if (!response.ok) throw new Error(`Telegram answered ${response.status} for the file`);
       return new Uint8Array(await response.arrayBuffer());
+    },
+    firstTime: (notice) => {
+      if (notices.has(notice)) return false;
+      notices.add(notice);
+      save();
+      return true;
     },
     muteNewSessions: {
       get: () => muteNew,

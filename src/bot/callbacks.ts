@@ -6,7 +6,7 @@ import { CARD_LINES, sessionLabel } from '../core/cards.js';
 import type { CallbackEntry } from '../core/callback-registry.js';
 import { DECISION_TEXT } from '../core/agent-cards.js';
 import { resumeInto } from './features/agents.js';
-import { askKill } from './features/sessions.js';
+import { announceAdopted, askKill } from './features/sessions.js';
 import { describeError, displayName, type Kit, who } from './features/kit.js';
 import { sendOutput } from './features/output.js';
 import { sendScreen } from './features/screen.js';
@@ -29,6 +29,11 @@ export function callbackFeature(kit: Kit): Composer<Context> {
       const threadId = message?.is_topic_message === true ? message.message_thread_id : undefined;
       const place = { chatId: message?.chat.id ?? kit.chatId, ...(threadId === undefined ? {} : { threadId }) };
       await answer(kit, query.id, await resumeInto(kit, place, entry.action.kind, entry.action.agentSessionId, ctx));
+      return;
+    }
+    if (entry.action.type === 'adopt-tab') {
+      kit.registry.use(entry.id, kit.now());
+      await answer(kit, query.id, await adoptTab(kit, ctx, entry.action.tty));
       return;
     }
     const view = kit.sessions.get(entry.sessionId);
@@ -115,7 +120,25 @@ async function run(kit: Kit, ctx: Context, entry: CallbackEntry): Promise<string
       return settled ? `Answered: ${label}` : 'That question is no longer open.';
     }
     case 'agent-resume':
+    case 'adopt-tab':
       return '';
+  }
+}
+
+/** A /sessions tab button: mirror that tab; returns the note shown to the presser. */
+async function adoptTab(kit: Kit, ctx: Context, tty: string): Promise<string> {
+  const message = ctx.callbackQuery?.message;
+  const threadId = message?.is_topic_message === true ? message.message_thread_id : undefined;
+  const place = { chatId: message?.chat.id ?? kit.chatId, ...(threadId === undefined ? {} : { threadId }) };
+  try {
+    const view = await kit.sessions.attach(tty);
+    kit.audit.record({ ...who(ctx), action: 'button:adopt-tab', outcome: 'ok', sessionId: view.id, detail: tty });
+    announceAdopted(kit, place, view, tty);
+    return `Mirroring ${view.name}`;
+  } catch (error) {
+    const text = describeError(kit, error);
+    kit.audit.record({ ...who(ctx), action: 'button:adopt-tab', outcome: 'failed', reason: text.split('\n')[0], detail: tty });
+    return text;
   }
 }
 

@@ -199,6 +199,7 @@ export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permissi
   'agent-approval': 'operate',
   'agent-choice': 'operate',
   'agent-resume': 'operate',
+  'adopt-tab': 'operate',
 };
 
 /**

@@ -23,7 +23,9 @@ export type CallbackAction =
   /** An option of an agent's open question. */
   | { type: 'agent-choice'; requestId: string; label: string }
   /** /resume's list: continue this stored conversation (not bound to a session yet: sessionId is ''). */
-  | { type: 'agent-resume'; kind: AgentKind; agentSessionId: string };
+  | { type: 'agent-resume'; kind: AgentKind; agentSessionId: string }
+  /** /sessions' Terminal.app tabs: mirror this tab as a session (not bound to a session yet: sessionId is ''). */
+  | { type: 'adopt-tab'; tty: string };
 
 export interface CallbackEntry {
   id: string;

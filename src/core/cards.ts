@@ -79,6 +79,9 @@ export function renderAlert(view: SessionView, kind: AlertKind, answerIds: reado
   if (kind === 'exited') {
     return { text: `■ ${label} exited${view.exitCode === null ? '' : ` with code ${view.exitCode}`}.`, pre: false, buttons: [], silent: false };
   }
+  if (kind === 'gone' && view.kind === 'terminal') {
+    return { text: `■ ${label} ended while pocket was stopped: its Terminal tab was closed. /sessions offers the open tabs.`, pre: false, buttons: [], silent: false };
+  }
   if (kind === 'gone') {
     return {
       text: `■ ${label} ended while pocket was stopped: its tmux pane is gone (tmux was restarted, or the machine rebooted). Start it again with /new.`,

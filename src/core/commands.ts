@@ -41,13 +41,13 @@ export const MAX_TAIL = 500;
 /** A Codex thread id or a Claude session id (uuids, in practice). */
 const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 // A session name in a target never starts with a dash, like NAME (core/names.ts).
-const TARGET_PATTERN = /^(%\d{1,9}|[A-Za-z0-9_][A-Za-z0-9_-]{0,31}(:\d{1,4}(\.\d{1,4})?)?)$/;
+const TARGET_PATTERN = /^(%\d{1,9}|[A-Za-z0-9_][A-Za-z0-9_-]{0,31}(:\d{1,4}(\.\d{1,4})?)?|\/dev\/ttys\d{1,4})$/;
 
 /** The command list; PRODUCT.md is the contract. /help and setMyCommands are built from it. */
 export const COMMAND_HELP: ReadonlyArray<{ command: string; args: string; description: string }> = [
   { command: 'sessions', args: '', description: 'Sessions pocket knows and panes it could adopt' },
   { command: 'new', args: 'NAME [COMMAND...]', description: 'New tmux session running COMMAND (or a shell)' },
-  { command: 'attach', args: 'TARGET [NAME]', description: 'Adopt an existing tmux pane (%12, work:1.0)' },
+  { command: 'attach', args: 'TARGET [NAME]', description: 'Adopt an existing tmux pane (%12, work:1.0) or Terminal.app tab (ttys003)' },
   { command: 'send', args: 'SESSION TEXT', description: 'Type TEXT literally, then Enter' },
   { command: 'keys', args: 'SESSION KEY...', description: 'Press keys: C-c Enter Esc Tab Up Down... or characters' },
   { command: 'tail', args: 'SESSION [N]', description: 'Last N lines of output' },
@@ -119,7 +119,7 @@ export function parseCommand(name: string, rest: string, context: ParseContext):
     case 'attach': {
       const [target, alias, extra] = args;
       if (target === undefined || extra !== undefined) return usage('TARGET [NAME]');
-      if (!TARGET_PATTERN.test(target)) return { ok: false, usage: 'TARGET is a pane id like %12 or session:window.pane.' };
+      if (!TARGET_PATTERN.test(target)) return { ok: false, usage: 'TARGET is a pane id like %12 or session:window.pane, or a Terminal.app tab like ttys003.' };
       if (alias !== undefined && !isValidName(alias)) return { ok: false, usage: invalidName(alias) };
       return ok({ kind: 'attach', target, name: alias });
     }

@@ -113,3 +113,38 @@ export function paneLogsVerdict(bytes: number, files: number, panesDir: string):
       }
     : { status: 'pass', detail };
 }
+
+/** What pocket doctor's Terminal.app probe found (src/terminal-app/jxa-script.ts `probe`); null: not checked. */
+export interface TerminalAppFacts {
+  running: boolean;
+  automation: { ok: boolean; number?: number | undefined; message?: string | undefined } | null;
+  accessibility: { ok: boolean; number?: number | undefined; message?: string | undefined } | null;
+}
+
+const AUTOMATION_FIX = 'System Settings > Privacy & Security > Automation: allow the app that runs pocket (your terminal, or node for the background service) to control Terminal.';
+const ACCESSIBILITY_FIX = 'System Settings > Privacy & Security > Accessibility: add the app that runs pocket (your terminal, or node for the background service) and switch it on.';
+
+/** Mirroring needs Automation (reading and typing); keys other than Enter need Accessibility (System Events). */
+export function terminalAppVerdict(facts: TerminalAppFacts): Pick<CheckResult, 'status' | 'detail' | 'fix'> {
+  if (facts.automation?.ok === false) {
+    return { status: 'warn', detail: `pocket may not control Terminal: ${facts.automation.message ?? 'Automation denied'} (${facts.automation.number ?? '?'})`, fix: AUTOMATION_FIX };
+  }
+  if (facts.accessibility?.ok === false && facts.accessibility.number === -1743) {
+    return {
+      status: 'warn',
+      detail: `tabs can be mirrored and typed into, but /keys cannot press keys: pocket may not control System Events (${facts.accessibility.message ?? 'Automation denied'})`,
+      fix: 'System Settings > Privacy & Security > Automation: allow the app that runs pocket to control System Events.',
+    };
+  }
+  if (facts.accessibility?.ok === false) {
+    return {
+      status: 'warn',
+      detail: `tabs can be mirrored and typed into, but /keys and the Ctrl-C button cannot press keys: ${facts.accessibility.message ?? 'no Accessibility permission'} (${facts.accessibility.number ?? '?'})`,
+      fix: ACCESSIBILITY_FIX,
+    };
+  }
+  const keys = facts.accessibility?.ok === true ? 'keys allowed (Accessibility granted)' : 'Accessibility not checked';
+  return facts.running
+    ? { status: 'pass', detail: `Terminal tabs can be mirrored; ${keys}` }
+    : { status: 'pass', detail: `Terminal is not running, so Automation was not checked (run pocket doctor again with it open); ${keys}` };
+}

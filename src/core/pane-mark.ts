@@ -150,8 +150,8 @@ export function reconcileWithPanes(registry: SessionRegistry, panes: readonly Pa
   const byPane = new Map(panes.map((pane) => [pane.paneId, pane]));
   const verdicts = registry
     .all()
-    // Agent sessions have no pane: nothing here can say they are gone.
-    .filter((record) => record.exitedAt === null && record.agent === undefined)
+    // Agent sessions and mirrored Terminal.app tabs have no pane: nothing here can say they are gone.
+    .filter((record) => record.exitedAt === null && record.agent === undefined && record.kind !== 'terminal')
     .map((record) => {
       const pane = byPane.get(record.paneId);
       return { record, verdict: judgePane(record, pane, home), pane };

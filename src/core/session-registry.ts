@@ -33,6 +33,14 @@ export function newAgentRecord(start: { id: string; name: string; kind: 'codex' 
   };
 }
 
+/** A mirrored Terminal.app tab (kind `terminal`): its tty where a pane id would be; adopted, never started by pocket. */
+export function newTerminalRecord(start: { id: string; name: string; tty: string; command: string; createdAt: string }): SessionRecord {
+  return {
+    id: start.id, name: start.name, alias: null, kind: 'terminal', paneId: start.tty, command: start.command, adopted: true,
+    createdAt: start.createdAt, topicId: null, muted: false, exitCode: null, exitedAt: null,
+  };
+}
+
 /** The number in a session id (`s12` -> 12), or null for anything else. */
 export function sessionIdNumber(id: string): number | null {
   const match = /^s(\d{1,15})$/.exec(id);

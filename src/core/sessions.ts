@@ -6,6 +6,7 @@ import type { AgentStep, AgentUsage } from './agents.js';
 import type { PromptAnswer } from './output/prompt-rules.js';
 import type { ScreenSnapshot } from './screen.js';
 import type { SessionKind, SessionState } from './status.js';
+import type { TabInfo } from './terminal-tabs.js';
 
 /** What is persisted about a session in .state/sessions.json. */
 export interface SessionRecord {
@@ -14,7 +15,7 @@ export interface SessionRecord {
   name: string;
   alias: string | null;
   kind: SessionKind;
-  /** tmux pane id (`%12`) for tmux sessions. */
+  /** tmux pane id (`%12`) for tmux sessions; the tab's tty (`/dev/ttys003`) for Terminal.app tabs (kind terminal). */
   paneId: string;
   /** The command it was started with (or the pane's command when adopted). */
   command: string;
@@ -133,7 +134,10 @@ export interface SessionUseCases {
   create(name: string, command?: string): Promise<SessionView>;
   /** /shell: COMMAND in the login shell in a new `sh-N` session with a time limit; throws SHELL_DISABLED when off. */
   runShell(command: string): Promise<SessionView>;
+  /** Adopts a tmux pane (`%12`, `work:1.0`) or a Terminal.app tab by its tty (`ttys003`, `/dev/ttys003`). */
   attach(target: string, name?: string): Promise<SessionView>;
+  /** Terminal.app tabs no session mirrors yet; throws TERMINAL_APP_UNAVAILABLE where there is no Terminal.app. */
+  adoptableTabs(): Promise<TabInfo[]>;
   /** Types text literally and presses Enter (unless enter is false). */
   sendText(sessionId: string, text: string, options?: { enter?: boolean }): Promise<void>;
   sendKeys(sessionId: string, keys: readonly string[]): Promise<void>;

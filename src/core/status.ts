@@ -10,7 +10,7 @@ export interface SessionStatus {
   name: string;
   alias: string | null;
   kind: SessionKind;
-  /** For tmux sessions the pane id (`%12`); for agent sessions (codex, claude) the folder they work in. */
+  /** For tmux sessions the pane id (`%12`); for Terminal.app tabs the tty; for agent sessions (codex, claude) the folder they work in. */
   target: string;
   state: SessionState;
   exitCode: number | null;

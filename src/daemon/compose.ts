@@ -17,6 +17,7 @@ import { toSessionStatus } from '../core/status.js';
 import { rotatingAppender } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { serviceServerLauncher } from '../tmux/service-scope.js';
+import { createTerminalApp } from '../terminal-app/terminal-app.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
 import type { DaemonContext, StatusSources } from './main.js';
@@ -62,6 +63,8 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     shell: config.shellEnabled ? { program: loginShell(), timeoutMs: config.shellTimeoutS * 1000 } : undefined,
     // Absolute node and entry point, as the service unit has them: the agent runs the hook with the pane's PATH.
     hooks: { nodePath: process.execPath, entryPath: POCKET_ENTRY, home: paths.home },
+    // macOS only (or a stand-in osascript): elsewhere it says once why it is unavailable, and /sessions offers no tabs.
+    terminal: createTerminalApp({ platform: process.platform, osascript: config.osascriptPath, scriptDir: paths.state }),
   });
   const agentEnv = agentEnvironments(process.env, config.secrets);
   const agents = new AgentSessions({

@@ -217,6 +217,7 @@ export function unavailableSessions(): SessionUseCases {
     create: fail,
     runShell: fail,
     attach: fail,
+    adoptableTabs: fail,
     sendText: fail,
     sendKeys: fail,
     tail: fail,

@@ -1,23 +1,12 @@
 // Pure checks and shaping for what pocket types into a pane.
 import { PocketError } from '../core/errors.js';
 import { SPECIAL_KEYS, type SpecialKey } from '../core/ports.js';
+import { CONTROL, LONE_SURROGATE } from '../core/typed-input.js';
 
-// C0 and C1 controls and DEL: a newline would press Enter, ESC starts sequences, C-c would interrupt. Multi-line
-// input and keys are the caller's job (sendText per line, sendKeys for keys).
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export { checkText } from '../core/typed-input.js';
 
 /** tmux's client message limit is about 16 KB for the whole command; stay well under it per send-keys. */
 export const MAX_PIECE_BYTES = 4_000;
-
-export function checkText(text: string): string {
-  if (CONTROL.test(text) || LONE_SURROGATE.test(text)) {
-    throw new PocketError('INVALID_INPUT', 'Text contains control characters or broken Unicode.', {
-      hint: 'Send one line of text; use /keys for Enter, Ctrl-C and other keys.',
-    });
-  }
-  return text;
-}
 
 /** tmux reads an argument ending in `;` as a command separator, even after `-l --`; `\;` is a literal `;`. */
 export function escapeTrailingSemicolon(arg: string): string {

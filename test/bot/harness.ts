@@ -78,7 +78,7 @@ export async function startBot(options: HarnessOptions = {}): Promise<BotHarness
   const config: Config = {
     home, botToken: emu.token, authorizedUserIds: [OWNER_ID], viewerIds: [], chatId: chat.id, apiRoot: emu.url, tmuxSocket: undefined,
     shellEnabled: false, shellTimeoutS: 1800, staleSeconds: options.staleSeconds ?? 300, redact: true, idleSeconds: 30, codexPath: undefined,
-    claudePath: undefined, agentCwd: undefined, hostLabel: 'testbox', codexSandbox: 'workspace-write',
+    claudePath: undefined, agentCwd: undefined, osascriptPath: undefined, hostLabel: 'testbox', codexSandbox: 'workspace-write',
     ...options.config,
     secrets: [emu.token, ...(options.config?.secrets ?? [])],
   };

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { HookSignal } from '../../src/core/agent-hooks.js';
 import { PocketError } from '../../src/core/errors.js';
 import type { ScreenSnapshot } from '../../src/core/screen.js';
+import { tabTargetTty, type TabInfo } from '../../src/core/terminal-tabs.js';
 import type {
   AdoptablePane, PromptView, SessionEvent, SessionSummary, SessionUseCases, SessionView,
 } from '../../src/core/sessions.js';
@@ -25,6 +26,8 @@ export class FakeSessions implements SessionUseCases {
   /** The terminal size snapshot() draws on. */
   screenSize = { cols: 80, rows: 24 };
   adoptablePanes: AdoptablePane[] = [];
+  /** Terminal.app tabs to offer; null: Terminal.app is unavailable (not macOS), as on the machines tests run on. */
+  adoptableTabList: TabInfo[] | null = null;
   /** get() calls: what a card render costs (get is not in `calls`, it is not worth a record each). */
   reads = 0;
   /** Make the next call of a method throw this. */
@@ -92,6 +95,11 @@ export class FakeSessions implements SessionUseCases {
     this.record('adoptable', []);
     return this.adoptablePanes;
   }
+  async adoptableTabs(): Promise<TabInfo[]> {
+    this.record('adoptableTabs', []);
+    if (this.adoptableTabList === null) throw new PocketError('TERMINAL_APP_UNAVAILABLE', 'Terminal.app mirroring needs macOS; this machine runs linux.');
+    return this.adoptableTabList;
+  }
   resolve(nameOrAlias: string): SessionView {
     const found = [...this.views.values()].find((v) => v.name === nameOrAlias || v.alias === nameOrAlias || v.id === nameOrAlias);
     if (found === undefined) {
@@ -118,7 +126,10 @@ export class FakeSessions implements SessionUseCases {
   }
   async attach(target: string, name?: string): Promise<SessionView> {
     this.record('attach', [target, name]);
-    const view = this.add(name ?? `pane${target.replace(/\W/g, '')}`, { paneId: target, adopted: true });
+    const tty = tabTargetTty(target);
+    const view = tty === null
+      ? this.add(name ?? `pane${target.replace(/\W/g, '')}`, { paneId: target, adopted: true })
+      : this.add(name ?? `tab-${tty.slice('/dev/'.length)}`, { paneId: tty, adopted: true, kind: 'terminal' });
     this.emit({ type: 'created', session: view });
     return view;
   }

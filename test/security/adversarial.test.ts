@@ -94,7 +94,7 @@ async function runCase(w: World, c: Case): Promise<void> {
   if (expected === 'receipt') await h.emu.waitFor(() => sentSince().find((a) => a.method === 'setMessageReaction'), { description: 'the receipt' });
   await quiet();
 
-  const executed = h.sessions.calls.slice(callsBefore).filter((call) => call.method !== 'adoptable' && call.method !== 'summary' && call.method !== 'setTopic');
+  const executed = h.sessions.calls.slice(callsBefore).filter((call) => call.method !== 'adoptable' && call.method !== 'adoptableTabs' && call.method !== 'summary' && call.method !== 'setTopic');
   expect(executed.map((call) => [call.method, ...call.args])).toEqual(c.executes ?? []);
   const sent = sentSince();
   const replies = sent.filter(isReply);

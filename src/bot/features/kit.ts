@@ -43,6 +43,8 @@ export interface Kit {
   react: (chatId: number, messageId: number, emoji: string) => Promise<void>;
   /** Whether sessions created from now on start muted (/mute without a session); persisted with the bot's state. */
   muteNewSessions: { get(): boolean; set(on: boolean): void };
+  /** True the first time it is asked about `notice` in this home (remembered in the bot's state), false after. */
+  firstTime: (notice: string) => boolean;
   /** Agent sessions (codex, claude); null in a daemon that runs none. */
   agents: AgentUseCases | null;
   /** Requests and answers of agent sessions in the chat; null with agents. */

@@ -11,11 +11,13 @@ import {
   privateDirsCheck,
   tmuxCheck,
 } from './system-checks.js';
+import { terminalAppCheck } from './terminal-app-check.js';
 import { botApiCheck, chatCheck, forumRightsCheck, pollerCheck, privacyCheck, tokenCheck } from './telegram-checks.js';
 
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   nodeCheck,
   tmuxCheck,
+  terminalAppCheck,
   claudeCheck,
   codexCheck,
   envFileCheck,

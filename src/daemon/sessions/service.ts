@@ -23,7 +23,8 @@ import { type Clock, type DaemonService, type Logger, systemClock } from '../../
 import { describeWriteError, type Health } from '../../core/health.js';
 import { decodePaneMark, encodePaneMark, markMatches, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
 import { sessionIdNumber } from '../../core/session-registry.js';
-import { SessionRegistry, newAgentRecord, newSessionRecord } from '../../core/session-registry.js';
+import { SessionRegistry, newAgentRecord, newSessionRecord, newTerminalRecord } from '../../core/session-registry.js';
+import { type TabInfo, tabTargetTty, type TerminalTabs } from '../../core/terminal-tabs.js';
 import {
   type AdoptablePane,
   type AgentDriver,
@@ -38,8 +39,10 @@ import {
 import { ensurePrivateDir } from '../../state/private-dirs.js';
 import { removeLogFiles, sessionIdsOnDisk, sessionLogPath } from '../../tmux/pane-log-files.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
+import type { LiveSession } from './live-session.js';
 import { PaneFollower } from './pane-follower.js';
 import { createSessionStore, type SessionStore } from './store.js';
+import { TabFollower } from './tab-follower.js';
 
 export interface SessionServiceOptions {
   tmux: TmuxCli;
@@ -61,6 +64,8 @@ export interface SessionServiceOptions {
    * every session is read by the screen rules alone.
    */
   hooks?: HookCommand | undefined;
+  /** Terminal.app (macOS): tabs offered for adoption and mirrored as sessions of kind `terminal`; none in tests without. */
+  terminal?: TerminalTabs | undefined;
 }
 
 export interface ShellOptions {
@@ -97,6 +102,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   readonly #options: SessionServiceOptions & { clock: Clock };
   readonly #store: SessionStore;
   readonly #panes: PaneFollower;
+  /** Mirrored Terminal.app tabs; null where Terminal.app is not available (said once, at start). */
+  readonly #tabs: TabFollower | null;
   #registry = new SessionRegistry();
   /** Runs the agent sessions (codex, claude); none in a daemon built without them. */
   #agents: AgentDriver | null = null;
@@ -116,6 +123,19 @@ export class SessionService implements SessionUseCases, DaemonService {
       onPaneExited: (sessionId, exitCode) => this.#markExited(sessionId, exitCode),
       health: options.health,
     });
+    const terminal = options.terminal;
+    this.#tabs = terminal === undefined || !terminal.availability().ok ? null : new TabFollower({
+      terminal,
+      idleMs: options.idleMs,
+      clock: this.#options.clock,
+      log: options.log,
+      changes: options.changes,
+      health: options.health,
+      emit: (event) => this.#emit(event),
+      view: (sessionId) => this.#view(this.#existingSession(sessionId)),
+      onTabClosed: (sessionId) => this.#markExited(sessionId, null),
+      saveAnchor: (sessionId, anchor) => this.#store.setTabAnchor(sessionId, anchor),
+    });
   }
 
   async start(): Promise<void> {
@@ -123,6 +143,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     ensurePrivateDir(panesDir);
     this.#registry = new SessionRegistry(this.#store.readRegistry());
     await this.#panes.start();
+    this.#announceGone(await this.#resumeTabs());
     // One look at tmux at start (never in steady state): which panes are still whose. Pane ids alone are not
     // identities: a new tmux server (a reboot) gives %0 to somebody else's shell.
     const panes = await tmux.listPanes().catch((error: unknown) => {
@@ -151,21 +172,61 @@ export class SessionService implements SessionUseCases, DaemonService {
         log.error('sessions.resume_failed', { session: record.name, error });
       }
     }
-    // Told once, when it is found. The services start in order and the bot subscribes as it starts, right after
-    // this one: the next turn reaches it (and the IPC backlog keeps it for `pocket` clients).
-    if (gone.length > 0) {
-      setImmediate(() => {
-        for (const id of gone) {
-          const record = this.#registry.get(id);
-          if (record) this.#emit({ type: 'alert', session: this.#view(record), kind: 'gone', at: this.#options.clock.now() });
+    this.#announceGone(gone);
+  }
+
+  /** Told once, when it is found gone at start. */
+  #announceGone(gone: readonly string[]): void {
+    // The services start in order and the bot subscribes as it starts, right after this one: the next turn reaches
+    // it (and the IPC backlog keeps it for `pocket` clients).
+    if (gone.length === 0) return;
+    setImmediate(() => {
+      for (const id of gone) {
+        const record = this.#registry.get(id);
+        if (record) this.#emit({ type: 'alert', session: this.#view(record), kind: 'gone', at: this.#options.clock.now() });
+      }
+    });
+  }
+
+  /**
+   * After a restart, each running tab session's tab is found again by its tty (one list of Terminal's tabs); one whose
+   * tab was closed meanwhile has exited. Returns those. Where Terminal.app is unavailable the records stay as they are.
+   */
+  async #resumeTabs(): Promise<string[]> {
+    const { log, terminal } = this.#options;
+    const records = this.#registry.all().filter((record) => record.kind === 'terminal' && record.exitedAt === null);
+    // Said once, at start: every later use of a tab says it again only to whoever asked.
+    const availability = terminal?.availability();
+    if (availability !== undefined && !availability.ok) log.info('terminal_app.unavailable', { reason: availability.reason, sessions: records.length });
+    if (records.length === 0 || this.#tabs === null || terminal === undefined) return [];
+    const tabs = await terminal.listTabs().catch((error: unknown) => {
+      log.error('terminal_app.list_failed', { error });
+      return null;
+    });
+    if (tabs === null) return [];
+    const gone: string[] = [];
+    for (const record of records) {
+      const tab = tabs.find((candidate) => candidate.tty === record.paneId);
+      try {
+        if (tab === undefined) {
+          log.warn('terminal_app.tab_gone', { session: record.name, id: record.id, tty: record.paneId });
+          await this.#markExited(record.id, null);
+          gone.push(record.id);
+        } else {
+          await this.#tabs.follow(record.id, tab, this.#store.tabAnchor(record.id));
+          log.info('terminal_app.resumed', { session: record.name, id: record.id, tty: tab.tty });
         }
-      });
+      } catch (error) {
+        log.error('terminal_app.resume_failed', { session: record.name, error });
+      }
     }
+    return gone;
   }
 
   async stop(): Promise<void> {
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
+    await this.#tabs?.stop();
     await this.#panes.stop();
     await this.#store.flush();
     await this.#saveRegistry();
@@ -224,6 +285,50 @@ export class SessionService implements SessionUseCases, DaemonService {
     return panes
       .filter((pane) => !pane.dead && this.#registry.byPane(pane.paneId) === undefined)
       .map((pane) => ({ paneId: pane.paneId, target: pane.target, command: pane.command, cwd: pane.cwd }));
+  }
+
+  /** Terminal.app tabs no session mirrors yet; throws TERMINAL_APP_UNAVAILABLE where there is no Terminal.app. */
+  async adoptableTabs(): Promise<TabInfo[]> {
+    const terminal = this.#terminal();
+    const tabs = await terminal.listTabs();
+    return tabs.filter((tab) => this.#registry.byPane(tab.tty) === undefined);
+  }
+
+  #terminal(): TerminalTabs {
+    const terminal = this.#options.terminal;
+    const availability = terminal?.availability() ?? { ok: false, reason: 'This daemon was built without Terminal.app.' };
+    if (terminal === undefined || !availability.ok || this.#tabs === null) {
+      throw new PocketError('TERMINAL_APP_UNAVAILABLE', availability.ok ? 'Terminal.app is not available here.' : availability.reason, {
+        hint: 'tmux panes can be adopted everywhere: /sessions lists them.',
+      });
+    }
+    return terminal;
+  }
+
+  /** Adopts an open Terminal.app tab by its tty: a session of kind `terminal` mirrored by polling. */
+  async #adoptTab(tty: string, name?: string): Promise<SessionView> {
+    const terminal = this.#terminal();
+    const tab = (await terminal.listTabs()).find((candidate) => candidate.tty === tty);
+    if (tab === undefined) {
+      throw new PocketError('SESSION_NOT_FOUND', `No open Terminal tab has ${tty}.`, { hint: '/sessions lists the tabs that can be adopted.' });
+    }
+    const existing = this.#registry.byPane(tty);
+    if (existing) throw new PocketError('SESSION_EXISTS', `The Terminal tab ${tty} is already session ${existing.name}.`);
+    const chosen = name ?? this.#registry.freeNameFrom(`tab-${tty.replace(/^\/dev\//, '')}`);
+    this.#registry.assertFreeName(chosen);
+    const id = this.#registry.reserveId();
+    const command = tab.title !== '' ? tab.title : (tab.processes.at(-1)?.replace(/^-/, '') ?? '');
+    const record = this.#registry.add(newTerminalRecord({ id, name: chosen, tty, command, createdAt: this.#nowIso() }));
+    try {
+      await this.#tabs!.follow(id, tab);
+    } catch (error) {
+      this.#registry.remove(id);
+      throw error;
+    }
+    await this.#saveRegistry();
+    this.#emit({ type: 'created', session: this.#view(record) });
+    this.#options.log.info('sessions.tab_adopted', { session: chosen, id, tty });
+    return this.#view(record);
   }
 
   async create(name: string, command?: string): Promise<SessionView> {
@@ -338,6 +443,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   async attach(target: string, name?: string): Promise<SessionView> {
+    const tty = tabTargetTty(target);
+    if (tty !== null) return this.#adoptTab(tty, name);
     const pane = await this.#options.tmux.pane(target);
     if (pane === null || pane.dead) {
       throw new PocketError('SESSION_NOT_FOUND', `No live tmux pane ${JSON.stringify(target.slice(0, 40))}.`, {
@@ -375,6 +482,12 @@ export class SessionService implements SessionUseCases, DaemonService {
       await this.#driverFor(record).sendText(record.id, text);
       return;
     }
+    if (record.kind === 'terminal') {
+      await this.#terminal().typeText(record.paneId, text, options);
+      this.#tabs?.looked(record.id);
+      this.#tabs?.live(record.id)?.input();
+      return;
+    }
     const live = this.#panes.live(record.id);
     if (options?.enter === false || live === undefined || text === '' || !readsFastEnterAsPaste(record.command)) {
       await this.#options.tmux.sendText(record.paneId, text, options);
@@ -405,6 +518,12 @@ export class SessionService implements SessionUseCases, DaemonService {
         hint: `/cancel ${record.name} stops its turn; /send ${record.name} TEXT continues it.`,
       });
     }
+    if (record.kind === 'terminal') {
+      await this.#terminal().pressKeys(record.paneId, keys);
+      this.#tabs?.looked(record.id);
+      this.#tabs?.live(record.id)?.input();
+      return;
+    }
     await this.#options.tmux.sendKeys(record.paneId, keys);
     this.#panes.live(record.id)?.input();
   }
@@ -412,31 +531,36 @@ export class SessionService implements SessionUseCases, DaemonService {
   async tail(sessionId: string, lines: number): Promise<string[]> {
     const record = this.#existingSession(sessionId);
     if (record.agent !== undefined) return this.#agents?.lines(record.id).slice(-lines) ?? [];
-    return this.#panes.live(this.#existingSession(sessionId).id)?.tailLines(lines) ?? [];
+    this.#looking(record);
+    return this.#liveOf(record)?.tailLines(lines) ?? [];
   }
 
   async screen(sessionId: string): Promise<string[]> {
     const record = this.#existingSession(sessionId);
     if (record.agent !== undefined) return this.#agents?.lines(record.id) ?? [];
-    return this.#panes.live(this.#existingSession(sessionId).id)?.screenLines() ?? [];
+    this.#looking(record);
+    return this.#liveOf(record)?.screenLines() ?? [];
   }
 
   async snapshot(sessionId: string): Promise<ScreenSnapshot | null> {
     const record = this.#existingSession(sessionId);
     if (record.agent !== undefined) return null;
-    // A session whose pane is not followed (exited, or not read yet) has no terminal to look at: an empty screen.
-    return this.#panes.live(record.id)?.snapshot() ?? { cols: 0, rows: [] };
+    this.#looking(record);
+    // A session whose pane or tab is not followed (exited, or not read yet) has no terminal to look at: an empty screen.
+    return this.#liveOf(record)?.snapshot() ?? { cols: 0, rows: [] };
   }
 
   async summary(sessionId: string): Promise<SessionSummary> {
-    const view = this.#view(this.#existingSession(sessionId));
+    const record = this.#existingSession(sessionId);
+    this.#looking(record);
+    const view = this.#view(record);
     const digest = summarize({
       state: view.state,
       startedAt: Date.parse(view.createdAt),
       endedAt: view.exitedAt ? Date.parse(view.exitedAt) : null,
       now: this.#options.clock.now(),
       exitCode: view.exitCode,
-      lines: view.agent !== undefined ? (this.#agents?.lines(view.id) ?? []) : (this.#panes.live(view.id)?.renderer.lines(2000) ?? []),
+      lines: view.agent !== undefined ? (this.#agents?.lines(view.id) ?? []) : (this.#liveOf(record)?.renderer.lines(2000) ?? []),
     });
     return { session: view, runtimeS: digest.runtimeS, errorLines: digest.errorLines, lastLines: digest.lastLines };
   }
@@ -452,6 +576,8 @@ export class SessionService implements SessionUseCases, DaemonService {
     clearTimeout(this.#deadlines.get(record.id));
     this.#deadlines.delete(record.id);
     if (record.agent !== undefined) await this.#agents?.end(record.id);
+    // A mirrored tab stays open at the desk: pocket only stops mirroring it.
+    else if (record.kind === 'terminal') this.#tabs?.unfollow(record.id);
     else {
       if (record.adopted) await this.#options.tmux.killPane(record.paneId);
       else await this.#options.tmux.killSession(record.name);
@@ -481,7 +607,17 @@ export class SessionService implements SessionUseCases, DaemonService {
 
   #view(record: SessionRecord): SessionView {
     if (record.agent !== undefined) return sessionView(record, this.#agents?.live(record.id));
-    return sessionView(record, this.#panes.live(record.id));
+    return sessionView(record, this.#liveOf(record));
+  }
+
+  /** The headless terminal and activity of a pane or a mirrored tab. */
+  #liveOf(record: SessionRecord): LiveSession | undefined {
+    return record.kind === 'terminal' ? this.#tabs?.live(record.id) : this.#panes.live(record.id);
+  }
+
+  /** /tail, /screen and /summary look at a tab: read it at the fast rate for a while. */
+  #looking(record: SessionRecord): void {
+    if (record.kind === 'terminal') this.#tabs?.looked(record.id);
   }
 
   #driverFor(record: SessionRecord): AgentDriver {
@@ -512,7 +648,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#registry.update(this.#existingSession(sessionId).id, patch);
     await this.#saveRegistry();
     // The mark carries what a rebuild needs (alias, topic, mute): best effort, the registry is the record.
-    if (record.exitedAt === null && record.nonce !== undefined && record.agent === undefined) {
+    if (record.exitedAt === null && record.nonce !== undefined && record.agent === undefined && record.kind === 'tmux') {
       await this.#options.tmux.setMark(record.paneId, this.#markOf(record)).catch((error: unknown) => {
         this.#options.log.warn('sessions.mark_failed', { session: record.name, error });
       });
@@ -528,7 +664,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     if (record === undefined || record.exitedAt !== null) return;
     this.#registry.update(record.id, { exitCode, exitedAt: this.#nowIso() });
     await this.#saveRegistry();
-    this.#panes.live(record.id)?.exited(exitCode);
+    this.#liveOf(record)?.exited(exitCode);
     this.#options.changes.emit('changed');
     this.#options.log.info('sessions.exited', { session: record.name, id: record.id, exitCode });
   }

@@ -28,6 +28,8 @@ const recordSchema = z.object({
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
 const positionsSchema = z.record(z.string(), z.object({ file: z.string(), offset: z.number().int().nonnegative() }));
+/** Fingerprints of a mirrored tab's last lines (core/tab-mirror.ts lineHash): where a restart picks up. */
+const anchorsSchema = z.record(z.string(), z.array(z.string().regex(/^[0-9a-f]{16}$/)).max(8));
 
 export interface SessionStore {
   readRegistry(): RegistryData;
@@ -36,6 +38,10 @@ export interface SessionStore {
   /** Remembers a position; written within `delayMs`, or at flush. */
   setPosition(sessionId: string, position: TailPosition): void;
   forget(sessionId: string): void;
+  /** A mirrored Terminal.app tab's anchor (line fingerprints, never text); undefined when none was saved. */
+  tabAnchor(sessionId: string): string[] | undefined;
+  /** Remembers a tab's anchor; written within `delayMs`, or at flush. */
+  setTabAnchor(sessionId: string, anchor: string[]): void;
   flush(): Promise<void>;
 }
 
@@ -53,6 +59,9 @@ export function createSessionStore(stateDir: string, log: Logger, options: Sessi
   const positionsFile = jsonStore(`${stateDir}/tails.json`, positionsSchema, () => ({}), log, { delayMs, onWriteResult });
   const positions: Record<string, TailPosition> = positionsFile.read();
   const snapshot = (): Record<string, TailPosition> => ({ ...positions });
+  const anchorsFile = jsonStore(`${stateDir}/tab-anchors.json`, anchorsSchema, () => ({}), log, { delayMs, onWriteResult });
+  const anchors: Record<string, string[]> = anchorsFile.read();
+  const anchorSnapshot = (): Record<string, string[]> => ({ ...anchors });
 
   return {
     readRegistry: () => registry.read(),
@@ -66,10 +75,20 @@ export function createSessionStore(stateDir: string, log: Logger, options: Sessi
       delete positions[id];
       positionsFile.writeSoon(snapshot);
       void positionsFile.flush();
+      if (id in anchors) {
+        delete anchors[id];
+        anchorsFile.writeSoon(anchorSnapshot);
+      }
     },
-    flush: () => {
+    tabAnchor: (id) => anchors[id],
+    setTabAnchor(id, anchor) {
+      anchors[id] = anchor;
+      anchorsFile.writeSoon(anchorSnapshot);
+    },
+    flush: async () => {
       positionsFile.writeSoon(snapshot);
-      return positionsFile.flush();
+      anchorsFile.writeSoon(anchorSnapshot);
+      await Promise.all([positionsFile.flush(), anchorsFile.flush()]);
     },
   };
 }
