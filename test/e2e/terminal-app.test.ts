@@ -1,6 +1,7 @@
 // A Terminal.app tab end to end: the built daemon (`pocket start`) with POCKET_OSASCRIPT pointing at the fake
 // osascript, the embedded Bot API as Telegram. The owner adopts a tab from /sessions, its output reaches the card,
 // /send types into it, `pocket status --json` shows kind terminal, and closing the tab ends the session.
+import { PNG } from 'pngjs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startBotRig } from '../helpers/bot-rig.js';
 import { fakeTerminal } from '../helpers/fake-terminal.js';
@@ -32,6 +33,13 @@ describe('Terminal.app tabs through Telegram', () => {
     expect(fake.calls()).toContainEqual(['type', TTY, typed, 'enter']);
     fake.print(TTY, 'ada@mac ~ % ');
     await rig.edited(card.messageId, `ada@mac ~ % ${typed}`);
+
+    // /screen draws the tab's screen from the same headless terminal a pane feeds.
+    const looked = rig.say('/screen tab-ttys003');
+    const photo = await rig.botMessage(/^tab-ttys003 — /, { afterId: looked });
+    expect(photo.photo?.file.mimeType).toBe('image/png');
+    // The fake tab is 80 columns wide: drawn at 2x, 8 px a cell (an empty screen would be a few pixels).
+    expect(PNG.sync.read(Buffer.from(photo.photo!.file.bytes)).width).toBe(80 * 8 * 2);
 
     fake.update((state) => {
       state.windows[0]!.tabs.splice(0, 1);
