@@ -1,5 +1,6 @@
 // One headless terminal per pane: raw pane bytes in, the text a person would see out. A real emulator resolves
 // CR, backspace, spinners, progress bars, `clear`, wide chars and every escape sequence the way the pane did.
+import unicode11 from '@xterm/addon-unicode11';
 import xterm from '@xterm/headless';
 import { isBlank, logicalLine } from './buffer-text.js';
 import type { ScreenSnapshot } from '../core/screen.js';
@@ -7,6 +8,7 @@ import { LineCursor } from './line-cursor.js';
 import { snapshotOf } from './snapshot.js';
 
 const { Terminal } = xterm;
+const { Unicode11Addon } = unicode11;
 type XTerm = InstanceType<typeof Terminal>;
 
 /** xterm's core terminal: its writeSync parses in the caller's turn (see TerminalRenderer.write). */
@@ -48,6 +50,10 @@ export class TerminalRenderer {
       convertEol: false,
       logLevel: 'off',
     });
+    // xterm counts characters in Unicode 6 widths by default: most emoji (🚀 U+1F680) then take one column where tmux
+    // and the programs take two, and everything after one on a line was drawn a column off. Unicode 11 widths agree.
+    this.#term.loadAddon(new Unicode11Addon());
+    this.#term.unicode.activeVersion = '11';
     this.#core = coreOf(this.#term);
     this.#cursor = new LineCursor(this.#term, options.scrollback ?? DEFAULT_SCROLLBACK);
   }

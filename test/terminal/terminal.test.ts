@@ -54,4 +54,15 @@ describe('parsing in the caller turn', () => {
     expect(term.screen()[1]).toBe('two');
     term.dispose();
   });
+
+  // Programs and tmux give an emoji like 🚀 (U+1F680) two columns (Unicode 11); xterm's default Unicode 6 gave it one,
+  // so what followed it on the line sat a column to the left of where the pane showed it.
+  it('counts emoji two columns wide, as tmux does', () => {
+    const term = new TerminalRenderer({ cols: 20, rows: 3 });
+    term.write('a🚀b\r\n');
+    const row = term.snapshot().rows[0]!.cells;
+    expect(row[1]).toMatchObject({ text: '🚀', width: 2 });
+    expect(row[3]?.text).toBe('b');
+    term.dispose();
+  });
 });
