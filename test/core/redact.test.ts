@@ -230,6 +230,9 @@ describe('the fast paths find what the rules themselves find', () => {
       'x://',
       'PRIVATE KEY',
       `password=${ghp}`,
+      // A hint ending its line, a secret starting the next within the rules' reach (hintAt) of it.
+      'yJ\nxoxb-1234567890-CANARYslackBot42xyz x',
+      `key\n${ghp}\nsk-\nAKIAQCANARY7EXAMPLE2`,
       // More hints than the scan's first table holds (256), the secret after them.
       `${'key token cret '.repeat(300)}${ghp}`,
       // Unicode around secrets (the text is then two bytes a character), and the other line ends of the m flag.
