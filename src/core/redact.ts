@@ -40,8 +40,9 @@ interface LineBody {
   notWithin: NonNullable<NonNullable<SecretShape['lineBody']>['notWithin']> | null;
 }
 /**
- * A pass of one-line rules: their hints as one sticky regex (tried where the scan stopped), and the rules as one
- * sticky regex that first skips up to `hintAt` characters (lazily: the leftmost match wins, as in a plain scan).
+ * A pass of one-line rules: their hints as one regex, sticky (tried at the scan's places) and global (a line a pass
+ * before changed is scanned again), and the rules as one sticky regex that first skips up to `hintAt` characters
+ * (lazily: the leftmost match wins, as in a plain scan).
  */
 interface HintedPass {
   hint: RegExp;
