@@ -7,7 +7,8 @@
 //    line reported exactly once, disk used by .state/panes (sampled every 200 ms).
 // Figures are reported, not asserted: the exit code is non-zero only when the benchmark itself fails.
 // Env: BENCH_TAIL_PHASES=latency,idle,flood (default all; latency1, latency50 for one run); BENCH_TAIL_PROFILE=DIR writes daemon CPU profiles there;
-// BENCH_TAIL_NODE_OPTIONS adds to the daemon's NODE_OPTIONS.
+// BENCH_TAIL_NODE_OPTIONS adds to the daemon's NODE_OPTIONS; BENCH_TAIL_REDACT=off runs the daemons with POCKET_REDACT=off
+// (the secret shapes off on every way out, the IPC events to this bench among them; default: on, as shipped).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +23,7 @@ const FLOOD_LINES = 500_000;
 const FLOOD_PAD = 90; // "%09d " + 90 x + newline = 101 bytes a line, ~50.5 MB in all
 const TARGETS = { p50: 30, p95: 100, spawnsPerS: 0, cpuPct: 1, rssMb: 150 };
 
+const redact = process.env.BENCH_TAIL_REDACT === undefined ? {} : { POCKET_REDACT: process.env.BENCH_TAIL_REDACT };
 const phases = new Set((process.env.BENCH_TAIL_PHASES ?? 'latency,idle,flood').split(',').map((s) => s.trim()));
 const profileDir = process.env.BENCH_TAIL_PROFILE;
 // BENCH_TAIL_NODE_OPTIONS: extra NODE_OPTIONS for the daemon (e.g. `--import=/tmp/probe.mjs` to watch its event loop).
@@ -324,6 +326,7 @@ async function main() {
   await sleep(1000);
   const m1 = machineTicks();
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`redaction (POCKET_REDACT): ${redact.POCKET_REDACT ?? 'on (default)'}`);
   console.log(`background: machine ${(((m1.busy - m0.busy) / (m1.total - m0.total)) * 100).toFixed(0)}% busy over 1 s before the bench, load average ${load}`);
   if (!existsSync(new URL('../dist/daemon/ipc/client.js', import.meta.url))) throw new Error('dist/ is missing: run `npm run build` first');
   // A fresh daemon per run, so one run's sessions, CPU and peak memory do not leak into the next.
@@ -345,7 +348,7 @@ async function main() {
     }
   }
   if (phases.has('flood')) {
-    const daemon = await startDaemon({ settings: { POCKET_IDLE_SECONDS: '30' }, nodeOptions });
+    const daemon = await startDaemon({ settings: { POCKET_IDLE_SECONDS: '30', ...redact }, nodeOptions });
     try {
       printFlood(await flood(daemon, await subscribe(daemon)));
     } finally {

@@ -18,31 +18,95 @@ export interface RedactorOptions {
 /** The rules made ready once: the multi-line ones each with its test, the one-line ones in passes behind their hints. */
 interface CompiledShapes {
   anchored: { anchors: string; mayMatch: (text: string) => boolean; pattern: RegExp; replace: Replacer }[];
-  atLineStarts: { body: LineBody | null; probe: RegExp; pattern: RegExp; replace: Replacer }[];
-  oneLine: { scan: RegExp; passes: HintedPass[] } | null;
+  atLineStarts: LineStartRule[];
+  passes: HintedPass[];
+  /** The one scan of a text (HintScan): every place where a hint, an anchor or a bot token's separator starts. */
+  scan: RegExp | null;
+  anchors: ReadonlySet<string>;
+}
+/** A rule tried at the starts of the lines its lineBody and probe accept. */
+interface LineStartRule {
+  body: LineBody;
+  probe: RegExp;
+  pattern: RegExp;
+  replace: Replacer;
 }
 /** SecretShape.lineBody made ready: its characters as a table of the ASCII codes. */
 interface LineBody {
   lengths: readonly number[];
+  /** The shortest of `lengths`: a shorter line holds no body. */
+  shortest: number;
   chars: Uint8Array;
-  notWithin: NonNullable<SecretShape['lineBody']>['notWithin'] | null;
+  notWithin: NonNullable<NonNullable<SecretShape['lineBody']>['notWithin']> | null;
 }
 /**
- * A pass of one-line rules: the scan for their hints (global), and the rules as one sticky regex that first skips up
- * to `hintAt` characters (lazily: the leftmost match wins, as in a plain scan).
+ * A pass of one-line rules: their hints as one regex, sticky (tried at the scan's places) and global (a line a pass
+ * before changed is scanned again), and the rules as one sticky regex that first skips up to `hintAt` characters
+ * (lazily: the leftmost match wins, as in a plain scan).
  */
 interface HintedPass {
   hint: RegExp;
+  hintHere: RegExp;
   near: RegExp;
   replace: Replacer;
   hintAt: number;
 }
 type Replacer = (match: string, ...args: unknown[]) => string;
 
+/** Where a bot token may be: its separator and the first 30 characters after it (the digits before are checked there). */
+const BOT_TOKEN_SEPARATOR = '(?::|%3[Aa])[A-Za-z0-9_-]{30}';
+const BOT_TOKEN_HERE = new RegExp(BOT_TOKEN_SEPARATOR, 'y');
+const BOT_TOKEN_FROM_DIGITS = new RegExp(BOT_TOKEN_SHAPE.source.replace('(?<![0-9])', ''), 'y');
+
+/**
+ * The places where the scan of a text stopped, in order, each once, and what it saw: one pass of one regex over the
+ * text (the hints of every one-line rule, the anchors of the multi-line ones, the bot token's separator as
+ * alternatives), in place of one scan per rule group. V8's regex engine has no multi-pattern search; an alternation
+ * of ~25 short literals runs at ~400-450 MB/s here (2.2-2.5 ms a MB), the same as a JS loop over charCodeAt, and
+ * indexOf (memchr) per literal costs ~0.2-0.4 ms a MB each, so more than a dozen of them cost more than the one
+ * regex. Adding the anchors and the bot token's separator to the alternation cost nothing measurable (2.1-2.2 ms/MB
+ * with them), where they cost 0.35 and 0.9 ms/MB as scans of their own.
+ */
+class HintScan {
+  /** Where a hint starts, in order; `count` of them are the current text's. */
+  positions = new Int32Array(256);
+  count = 0;
+  botToken = false;
+  anchor = false;
+
+  constructor(private readonly scan: RegExp, private readonly anchors: ReadonlySet<string>) {}
+
+  /** Every start, overlapping hints too (`keyJ` holds `key` and `yJ`): a pass's hints are the starts where its own hint matches. */
+  run(text: string): void {
+    const { scan } = this;
+    this.count = 0;
+    this.botToken = false;
+    this.anchor = false;
+    scan.lastIndex = 0;
+    for (let m = scan.exec(text); m !== null; m = scan.exec(text)) {
+      const at = m.index;
+      if (this.count === this.positions.length) {
+        const grown = new Int32Array(this.positions.length * 2);
+        grown.set(this.positions);
+        this.positions = grown;
+      }
+      this.positions[this.count++] = at;
+      const code = text.charCodeAt(at);
+      if (code === 0x3a || code === 0x25) {
+        BOT_TOKEN_HERE.lastIndex = at;
+        if (BOT_TOKEN_HERE.test(text)) this.botToken = true;
+      }
+      if (this.anchors.has(m[0])) this.anchor = true;
+      scan.lastIndex = at + 1;
+    }
+  }
+}
+
 export class Redactor {
   private readonly secrets: string[];
   private readonly shapesOn: boolean;
   private readonly shapes: CompiledShapes;
+  private readonly hints: HintScan | null;
   /** Any of the literal secrets: one scan says whether the per-secret passes have anything to do. */
   private readonly anySecret: RegExp | null;
 
@@ -53,6 +117,7 @@ export class Redactor {
     this.anySecret = this.secrets.length === 0 ? null : new RegExp(this.secrets.map(escapeRegExp).join('|'));
     this.shapesOn = options.shapes ?? true;
     this.shapes = compile(this.shapesOn ? SECRET_SHAPES : []);
+    this.hints = this.shapes.scan === null ? null : new HintScan(this.shapes.scan, this.shapes.anchors);
   }
 
   withSecrets(more: Iterable<string>): Redactor {
@@ -68,17 +133,29 @@ export class Redactor {
         if (out.includes(secret)) out = out.split(secret).join(REDACTED);
       }
     }
-    out = out.replace(BOT_TOKEN_SHAPE, REDACTED);
+    const hints = this.hints;
+    if (hints === null) return out.replace(BOT_TOKEN_SHAPE, REDACTED);
+    // One scan of the text says where every later stage has something to try. A stage that changes the text makes
+    // the places stale: the next stage that needs them scans again (only text with a secret in it pays that).
+    hints.run(out);
+    let stale = false;
+    const changed = (next: string): string => {
+      if (next !== out) stale = true;
+      return next;
+    };
+    if (hints.botToken) out = changed(replaceBotTokens(out, hints));
     let absent = ''; // the anchors of the last rule found absent, the text unchanged since: the next rule with them is too
     for (const shape of this.shapes.anchored) {
+      if (!stale && !hints.anchor) break;
       if (shape.anchors === absent) continue;
       if (shape.mayMatch(out)) {
-        out = out.replace(shape.pattern, shape.replace);
+        out = changed(out.replace(shape.pattern, shape.replace));
         absent = '';
       } else absent = shape.anchors;
     }
-    for (const shape of this.shapes.atLineStarts) out = replaceAtLineStarts(out, shape);
-    return this.shapes.oneLine === null ? out : replaceOnHintedLines(out, this.shapes.oneLine);
+    for (const rule of this.shapes.atLineStarts) out = changed(replaceAtLineStarts(out, rule));
+    if (stale) hints.run(out);
+    return replaceOnHintedLines(out, this.shapes.passes, hints);
   }
 
   /** Error message, stack and the whole cause chain, as one redacted string. */
@@ -117,27 +194,34 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
     const marker = markerOf(shape.id);
     return { anchors: anchors.join('\n'), mayMatch, pattern: new RegExp(shape.pattern.source, flags), replace: keepAndMark(0, groups, marker) };
   });
-  const atLineStarts = shapes.filter((shape) => shape.lineStarts !== undefined).map((shape) => ({
-    body: shape.lineBody === undefined ? null : {
-      lengths: shape.lineBody.lengths,
-      chars: Uint8Array.from({ length: 128 }, (_, code) => (shape.lineBody!.chars.test(String.fromCharCode(code)) ? 1 : 0)),
-      notWithin: shape.lineBody.notWithin ?? null,
-    },
-    probe: new RegExp(shape.lineStarts!.source, 'y'),
-    pattern: new RegExp(shape.pattern.source, 'my'),
-    replace: keepAndMark(0, groupCount(shape.pattern.source), markerOf(shape.id)),
-  }));
+  const atLineStarts = shapes.filter((shape) => shape.lineStarts !== undefined).map((shape): LineStartRule => {
+    const lineBody = shape.lineBody;
+    if (lineBody === undefined || lineBody.lengths.length === 0) {
+      throw new Error(`secret shape ${shape.id}: a rule tried at line starts needs its lineBody`);
+    }
+    return {
+      body: {
+        lengths: lineBody.lengths,
+        shortest: Math.min(...lineBody.lengths),
+        chars: Uint8Array.from({ length: 128 }, (_, code) => (lineBody.chars.test(String.fromCharCode(code)) ? 1 : 0)),
+        notWithin: lineBody.notWithin ?? null,
+      },
+      probe: new RegExp(shape.lineStarts!.source, 'y'),
+      pattern: new RegExp(shape.pattern.source, 'my'),
+      replace: keepAndMark(0, groupCount(shape.pattern.source), markerOf(shape.id)),
+    };
+  });
   const oneLine = shapes.filter((shape) => shape.anchors === undefined && shape.lineStarts === undefined);
   for (const shape of oneLine) {
     if (shape.hint === undefined || shape.hint.flags !== '' || shape.hintAt === undefined) {
       throw new Error(`secret shape ${shape.id}: a rule within one line needs a hint (without flags) and its hintAt`);
     }
   }
-  const oneLineRules = oneLine.length === 0 ? null : {
-    scan: new RegExp([...new Set(oneLine.map((shape) => shape.hint!.source))].join('|'), 'g'),
-    passes: compileOneLine(oneLine),
-  };
-  return { anchored, atLineStarts, oneLine: oneLineRules };
+  if (shapes.length === 0) return { anchored, atLineStarts, passes: [], scan: null, anchors: new Set() };
+  // The anchors first: where one starts, the scan's match is the anchor itself (HintScan tells them by their text).
+  const anchors = new Set(shapes.flatMap((shape) => shape.anchors ?? []));
+  const alternatives = [...[...anchors].map(escapeRegExp), BOT_TOKEN_SEPARATOR, ...new Set(oneLine.map((shape) => shape.hint!.source))];
+  return { anchored, atLineStarts, passes: compileOneLine(oneLine), scan: new RegExp(alternatives.join('|'), 'g'), anchors };
 }
 
 function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
@@ -145,6 +229,7 @@ function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
     const hintAt = Math.max(...group.map((shape) => shape.hintAt!));
     return {
       hint: new RegExp(group.map((shape) => shape.hint!.source).join('|'), 'g'),
+      hintHere: new RegExp(group.map((shape) => shape.hint!.source).join('|'), 'y'),
       near: new RegExp(`([\\s\\S]{0,${hintAt}}?)(?:${source})`, 'my'),
       replace,
       hintAt,
@@ -174,14 +259,45 @@ function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
 }
 
 /**
+ * BOT_TOKEN_SHAPE's matches, tried only where the scan saw a separator with 30 token characters after it: the same
+ * as the global regex. A match is its separator's run of digits (3 to 20, none before: the look back), the separator
+ * and the token characters after it; no match holds a separator but its own, and none starts inside the one before.
+ */
+function replaceBotTokens(text: string, hints: HintScan): string {
+  const parts: string[] = [];
+  let done = 0;
+  for (let i = 0; i < hints.count; i++) {
+    const at = hints.positions[i]!;
+    const code = text.charCodeAt(at);
+    if (at < done || (code !== 0x3a && code !== 0x25)) continue;
+    let start = at;
+    while (start > 0 && at - start <= 20 && isDigit(text.charCodeAt(start - 1))) start--;
+    // 3 to 20 digits, the run whole (more than 20: no start in it has a non-digit before it), not inside a match.
+    if (at - start < 3 || at - start > 20 || start < done) continue;
+    BOT_TOKEN_FROM_DIGITS.lastIndex = start;
+    const m = BOT_TOKEN_FROM_DIGITS.exec(text);
+    if (m === null) continue;
+    parts.push(text.slice(done, start), REDACTED);
+    done = start + m[0].length;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(done));
+  return parts.join('');
+}
+
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+
+/**
  * A rule tried only at the line starts its probe accepts (sticky, so the regex runs nowhere else): the key-body rule,
  * whose ^ with the m flag made the regex engine stop at every character of the text. The lines are found with
  * indexOf (native, 3 GB/s here; a regex looking for a newline followed by the probe ran at 530 MB/s), and the probe
- * runs only on lines that may hold a body line (SecretShape.lineBody).
+ * runs only on lines that may hold a body line (SecretShape.lineBody): as long as the shortest body at least, then
+ * mayHoldBody. (Reading one character in 64 instead, as every run of 64 body characters holds one, cost more: letters
+ * and digits are three quarters of ordinary output, and the runs around them had to be read: 2.0-2.2 ms a MB against
+ * 1.2-1.3 for this walk, bench/redact's stream in 128 KB reads.)
  */
-function replaceAtLineStarts(text: string, shape: CompiledShapes['atLineStarts'][number]): string {
-  const { body, probe, pattern, replace } = shape;
-  const notWithin = body?.notWithin ?? null;
+function replaceAtLineStarts(text: string, { body, probe, pattern, replace }: LineStartRule): string {
+  const { notWithin, shortest } = body;
   const parts: string[] = [];
   let done = 0;
   let marker = notWithin === null ? -1 : text.indexOf(notWithin.marker);
@@ -190,7 +306,7 @@ function replaceAtLineStarts(text: string, shape: CompiledShapes['atLineStarts']
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
     const blocked = notWithin !== null && sinceMarked >= 0 && sinceMarked <= notWithin.lines;
-    if (!blocked && start >= done && (body === null || mayHoldBody(text, start, end, body))) {
+    if (!blocked && start >= done && end - start >= shortest && mayHoldBody(text, start, end, body)) {
       probe.lastIndex = start;
       pattern.lastIndex = start;
       const m = probe.test(text) ? pattern.exec(text) : null;
@@ -235,28 +351,33 @@ const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 const isLineBreak = (code: number): boolean => code === 0x0d || code === 0x2028 || code === 0x2029;
 
 /**
- * The one-line rules, pass after pass, on the lines where one scan of all their hints stops, and nowhere else; after
- * a stop the scan goes on at the next line. Same result as the passes over the whole text: no match crosses a line
- * end, and a line without a rule's hint holds no match of it. One scan (~700 MB/s here) in place of one per pass.
+ * The one-line passes, in order, on the lines where the scan stopped, and nowhere else: the same result as each pass
+ * over the whole text (no match crosses a line end, and a line without a pass's hint holds no match of it). A pass
+ * tries its rules only at the scan's places where its own hint matches (nearHints), on the text as it came, until a
+ * pass changes the line: the passes after it look for their hints again in the changed line (replaceNearHints). The
+ * text is built once, at the end: every new string of more than 128 kB (64 K characters of two bytes) is a large
+ * object to V8, and building one cost 13-16 ms a MB against 0.15 below that size (a 128 KB read: ~1.7 ms a build).
  */
-function replaceOnHintedLines(text: string, { scan, passes }: { scan: RegExp; passes: HintedPass[] }): string {
+function replaceOnHintedLines(text: string, passes: readonly HintedPass[], hints: HintScan): string {
   // Parts joined once at the end: a string built with += is a rope that the next regex pass must flatten first.
   const parts: string[] = [];
   let done = 0;
-  scan.lastIndex = 0;
-  for (let m = scan.exec(text); m !== null; m = scan.exec(text)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    const newline = text.indexOf('\n', m.index);
+  const { positions, count } = hints;
+  for (let first = 0; first < count; ) {
+    const newline = text.indexOf('\n', positions[first]!);
     const lineEnd = newline === -1 ? text.length : newline;
-    const line = text.slice(lineStart, lineEnd);
-    let replaced = line;
-    for (const pass of passes) replaced = replaceNearHints(replaced, pass);
-    if (replaced !== line) {
-      parts.push(text.slice(done, lineStart), replaced);
+    let last = first;
+    while (last < count && positions[last]! < lineEnd) last++;
+    const lineStart = text.lastIndexOf('\n', positions[first]!) + 1;
+    let line: string | null = null; // the line once a pass changed it
+    for (const pass of passes) {
+      line = line === null ? nearHints(text, lineStart, lineEnd, pass, positions, first, last) : replaceNearHints(line, pass);
+    }
+    if (line !== null) {
+      parts.push(text.slice(done, lineStart), line);
       done = lineEnd;
     }
-    if (newline === -1) break;
-    scan.lastIndex = newline + 1;
+    first = last;
   }
   if (parts.length === 0) return text;
   parts.push(text.slice(done));
@@ -264,25 +385,28 @@ function replaceOnHintedLines(text: string, { scan, passes }: { scan: RegExp; pa
 }
 
 /**
- * A pass of one-line rules over a line, tried only next to their hints: the same matches as the rules' regex run
- * over the line (String.replace with the g flag): a long line (minified code: 180 kB in one) is not scanned whole. Why it is the same: every match holds a hint starting at most
- * `hintAt` characters after its start, so from `from` on, no match starts before the first hint found minus
- * `hintAt`; the sticky regex tries every start from there up to the hint (and a little beyond), leftmost first; if
- * none matches there, none starts before the hint's next character either.
+ * A pass of one-line rules over a line of the text, tried only at the places from `first` to `last` where its own
+ * hint matches: the same matches as the rules' regex run over the line (String.replace with the g flag), so a long
+ * line (minified code: 180 kB in one) is not read whole by them. Why it is the same: every match holds a hint
+ * starting at most `hintAt` characters after its start, so from `from` on, no match starts before the first hint
+ * found minus `hintAt`; the sticky regex tries every start from there up to the hint (and a little beyond), leftmost
+ * first; if none matches there, none starts before the hint's next character either. The line as changed, or null.
  */
-function replaceNearHints(text: string, { hint, near, replace, hintAt }: HintedPass): string {
-  // Parts joined once at the end: a string built with += is a rope that the next regex pass must flatten first.
+function nearHints(text: string, lineStart: number, lineEnd: number, pass: HintedPass, positions: Int32Array, first: number, last: number): string | null {
+  const { hintHere, near, replace, hintAt } = pass;
   const parts: string[] = [];
-  let done = 0;
-  let from = 0;
-  for (;;) {
-    hint.lastIndex = from;
-    const found = hint.exec(text);
-    if (found === null) break;
-    near.lastIndex = Math.max(from, found.index - hintAt);
+  let done = lineStart;
+  let from = lineStart;
+  for (let i = first; i < last; i++) {
+    const at = positions[i]!;
+    if (at < from) continue;
+    hintHere.lastIndex = at;
+    if (!hintHere.test(text)) continue;
+    near.lastIndex = Math.max(from, at - hintAt);
     const m = near.exec(text);
-    if (m === null) {
-      from = found.index + 1;
+    // A start past the line's end is the next line's (the skip crossed the newline): none in this line from here.
+    if (m === null || m.index + m[1]!.length >= lineEnd) {
+      from = at + 1;
       continue;
     }
     const skipped = m[1]!.length;
@@ -292,8 +416,35 @@ function replaceNearHints(text: string, { hint, near, replace, hintAt }: HintedP
     done = start + match.length;
     from = done;
   }
-  if (parts.length === 0) return text;
-  parts.push(text.slice(done));
+  if (parts.length === 0) return null;
+  parts.push(text.slice(done, lineEnd));
+  return parts.join('');
+}
+
+/** nearHints on a line of its own, its hints found by the pass's own scan (the line was changed by a pass before). */
+function replaceNearHints(line: string, { hint, near, replace, hintAt }: HintedPass): string {
+  const parts: string[] = [];
+  let done = 0;
+  let from = 0;
+  for (;;) {
+    hint.lastIndex = from;
+    const found = hint.exec(line);
+    if (found === null) break;
+    near.lastIndex = Math.max(from, found.index - hintAt);
+    const m = near.exec(line);
+    if (m === null) {
+      from = found.index + 1;
+      continue;
+    }
+    const skipped = m[1]!.length;
+    const start = m.index + skipped;
+    const match = m[0].slice(skipped);
+    parts.push(line.slice(done, start), replace(match, ...m.slice(2)));
+    done = start + match.length;
+    from = done;
+  }
+  if (parts.length === 0) return line;
+  parts.push(line.slice(done));
   return parts.join('');
 }
 

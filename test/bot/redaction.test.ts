@@ -2,6 +2,7 @@
 // and their captions, callback answers, topic names, the daemon log and the audit log. POCKET_REDACT=off lets the
 // secret shapes through, never the bot token or the .env secrets.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BotHarness } from './harness.js';
 import { botSaid, running, startBot } from './harness.js';
@@ -94,5 +95,36 @@ describe('outgoing redaction', () => {
     expect(tail.text).toContain('[redacted:private-key]');
     expect(tail.text).toContain('ghp_[redacted:github-token]');
     expect(readFileSync(h.paths.auditLog, 'utf8')).toContain('AKIA[redacted:aws-access-key-id]');
+  });
+
+  it("Gemini CLI's API-key dialog shows the key being typed: the card (lines and full screen) and /tail show it redacted", async () => {
+    // The captured dialog (scripts/capture-agent-screens typed `capture-key`), with a real-shaped key typed instead:
+    // AIza and 35 characters, as Google AI Studio issues them; the box keeps its width.
+    const key = 'AIzaSyD4mQ7xV2cN9kLpR3tW8hJ6fB1zE5gYq0u';
+    const captured = readFileSync(join(import.meta.dirname, '../fixtures/screens/gemini-0.61.0-api-key.txt'), 'utf8');
+    expect(captured).toContain('│ │ capture-key ');
+    const screen = captured.replace(`capture-key${' '.repeat(key.length - 'capture-key'.length)}`, key).replace(/\n+$/, '').split('\n');
+    expect(screen.some((line) => line.includes(`│ │ ${key} `))).toBe(true);
+    h = await running(await startBot());
+    const s = h.sessions.add('gem');
+    h.sessions.emit({ type: 'created', session: s });
+    const card = await botSaid(h, h.chat, /gem — running/);
+    const cardText = () => h.emu.message(h.chat, card.messageId)?.text ?? '';
+    // As lines of output (a card shows the last ones), then as the full screen a card shows for a program like it.
+    h.sessions.print(s.id, ...screen);
+    const fromLines = (await h.emu.waitFor(() => cardText().includes('Press Enter to submit') && cardText())) as string;
+    expect(fromLines).toContain('│ │ AIza[redacted:google-api-key] ');
+    h.sessions.emit({ type: 'state', session: h.sessions.patch(s.id, { screen: { lines: screen, cursorRow: screen.findIndex((l) => l.includes(key)) } }), previous: 'running', at: Date.now() });
+    h.sessions.print(s.id, 'screen shown');
+    const fromScreen = (await h.emu.waitFor(() => cardText() !== fromLines && cardText())) as string;
+    expect(fromScreen).toContain('Enter Gemini API Key');
+    expect(fromScreen, 'the screen down to the cursor, not the last lines').not.toContain('screen shown');
+    expect(fromScreen).toContain('│ │ AIza[redacted:google-api-key] ');
+    h.emu.sendText(h.chat, h.owner, '/tail gem 200');
+    const tail = await h.emu.waitFor(() => h.emu.messages(h.chat).find((m) => m.messageId !== card.messageId && /Enter Gemini API Key/.test(m.text ?? '')), { description: 'the /tail answer' });
+    expect(tail.text).toContain('│ │ AIza[redacted:google-api-key] ');
+    const secretPart = key.slice('AIza'.length);
+    expect(everythingSent(h)).not.toContain(secretPart);
+    expect(readFileSync(h.paths.daemonLog, 'utf8')).not.toContain(secretPart);
   });
 });

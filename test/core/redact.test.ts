@@ -162,39 +162,40 @@ describe('the fast paths find what the rules themselves find', () => {
     }
   });
 
-  it('same output as each rule regex run over the whole text, on the canaries and certificate and key windows', () => {
-    // The reference: the rules in the Redactor's order, each over the whole text (the one-line rules without ownPass
-    // as one alternation), replacing the match but its first group that took part by the marker.
-    const mark = (marker: string) => (_match: string, ...args: unknown[]) => {
-      const kept = args.find((a, i) => i < args.length - 2 && typeof a === 'string');
-      return `${(kept as string | undefined) ?? ''}${marker}`;
-    };
-    const reference = (text: string): string => {
-      let out = new Redactor([], { shapes: false }).text(text);
-      const ordered = [
-        ...SECRET_SHAPES.filter((s) => s.anchors !== undefined),
-        ...SECRET_SHAPES.filter((s) => s.lineStarts !== undefined),
-        ...oneLine.filter((s) => s.ownPass),
-      ];
-      for (const shape of ordered) {
-        const flags = shape.anchors !== undefined ? `${shape.pattern.flags.replace('g', '')}g` : 'gm';
-        out = out.replace(new RegExp(shape.pattern.source, flags), mark(`[redacted:${shape.id}]`));
-      }
-      const together = oneLine.filter((s) => !s.ownPass);
-      const combined = new RegExp(together.map((s) => `(${s.pattern.source})`).join('|'), 'gm');
-      return out.replace(combined, (match, ...args) => {
-        let at = 0;
-        for (const shape of together) {
-          const groups = new RegExp(`${shape.pattern.source}|`).exec('')!.length - 1;
-          if (typeof args[at] === 'string') {
-            const kept = args.slice(at + 1, at + 1 + groups).find((a) => typeof a === 'string');
-            return `${(kept as string | undefined) ?? ''}[redacted:${shape.id}]`;
-          }
-          at += 1 + groups;
+  // The reference: the rules in the Redactor's order, each over the whole text (the one-line rules without ownPass
+  // as one alternation), replacing the match but its first group that took part by the marker.
+  const mark = (marker: string) => (_match: string, ...args: unknown[]) => {
+    const kept = args.find((a, i) => i < args.length - 2 && typeof a === 'string');
+    return `${(kept as string | undefined) ?? ''}${marker}`;
+  };
+  const reference = (text: string): string => {
+    let out = new Redactor([], { shapes: false }).text(text);
+    const ordered = [
+      ...SECRET_SHAPES.filter((s) => s.anchors !== undefined),
+      ...SECRET_SHAPES.filter((s) => s.lineStarts !== undefined),
+      ...oneLine.filter((s) => s.ownPass),
+    ];
+    for (const shape of ordered) {
+      const flags = shape.anchors !== undefined ? `${shape.pattern.flags.replace('g', '')}g` : 'gm';
+      out = out.replace(new RegExp(shape.pattern.source, flags), mark(`[redacted:${shape.id}]`));
+    }
+    const together = oneLine.filter((s) => !s.ownPass);
+    const combined = new RegExp(together.map((s) => `(${s.pattern.source})`).join('|'), 'gm');
+    return out.replace(combined, (match, ...args) => {
+      let at = 0;
+      for (const shape of together) {
+        const groups = new RegExp(`${shape.pattern.source}|`).exec('')!.length - 1;
+        if (typeof args[at] === 'string') {
+          const kept = args.slice(at + 1, at + 1 + groups).find((a) => typeof a === 'string');
+          return `${(kept as string | undefined) ?? ''}[redacted:${shape.id}]`;
         }
-        return match;
-      });
-    };
+        at += 1 + groups;
+      }
+      return match;
+    });
+  };
+
+  it('same output as each rule regex run over the whole text, on the canaries and certificate and key windows', () => {
     const body = pemKey(99).split('\n').slice(1, -1);
     const cert = ['-----BEGIN CERTIFICATE-----', ...body, '-----END CERTIFICATE-----'].join('\n');
     const minified = `x=1;${'var key=a.token||b;'.repeat(50)}${CANARY_SHAPES.map((c) => c.text.replace(/\n/g, ' ')).join(';')}`;
@@ -207,5 +208,84 @@ describe('the fast paths find what the rules themselves find', () => {
       }
     }
     expect(r(text)).toBe(reference(text));
+  });
+
+  it('same output where one scan of all the hints could go wrong: hints inside others, at either end, many, unicode', () => {
+    const ghp = 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0';
+    const bot = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    const cases = [
+      // A hint starting inside another's: the URL hint `://user:` ends on the bot token's separator.
+      `https://${bot}@example.com/x`,
+      `key=${ghp}`,
+      `AKIAAKIAQCANARY7EXAMPLE2 sk-sk-proj-CANARYproj_1234567890-abcdefghijklmnopqrstuvwxyzABCDEF`,
+      // Hints at the very start and the very end of the text, some without what should follow them.
+      ghp,
+      `x ${ghp}`,
+      'password',
+      'x token',
+      'AKIA',
+      'ghp_',
+      'sk-',
+      'eyJ',
+      'x://',
+      'PRIVATE KEY',
+      `password=${ghp}`,
+      // A hint ending its line, a secret starting the next within the rules' reach (hintAt) of it.
+      'yJ\nxoxb-1234567890-CANARYslackBot42xyz x',
+      `key\n${ghp}\nsk-\nAKIAQCANARY7EXAMPLE2`,
+      // More hints than the scan's first table holds (256), the secret after them.
+      `${'key token cret '.repeat(300)}${ghp}`,
+      // Unicode around secrets (the text is then two bytes a character), and the other line ends of the m flag.
+      `✓ ${ghp} ✓`,
+      `😀${ghp}😀 😀AKIAQCANARY7EXAMPLE2`,
+      `é password=hunter2 é`,
+      `${ghp}\r\nAKIAQCANARY7EXAMPLE2\u2028token: abc123def\u2029x`,
+    ];
+    for (const text of cases) expect(r(text), text).toBe(reference(text));
+    const all = cases.join('\n');
+    expect(r(all)).toBe(reference(all));
+  });
+
+  it('same output for bot tokens, found from their separator: 2, 3, 20 and 21 digits, URL-encoded, two in a row', () => {
+    const tail = (n: number, c = 'A') => c.repeat(n);
+    const cases = [
+      `12:${tail(35)}`,
+      `123:${tail(35)}`,
+      `x${'1'.repeat(20)}:${tail(35)}`,
+      `x${'1'.repeat(21)}:${tail(35)}`,
+      `123%3a${tail(35)}`,
+      `x99999%3A${tail(29, 'B')}`,
+      `123:${tail(30)}456:${tail(30, 'B')}`,
+      `123:${tail(31)}-4567:${tail(30, 'B')} 890:${tail(30, 'C')}`,
+      `GET /bot123456789%3AAAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe`,
+      `a123:${tail(40)}`,
+    ];
+    for (const text of cases) expect(r(text), text).toBe(reference(text));
+  });
+
+  it('same output when an earlier stage changed the text (the later ones look again)', () => {
+    const ghp = 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0';
+    const bot = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    const cases = [
+      // The assignment pass changes a line; the pass after it finds the token after the new text.
+      `DB_PASSWORD=hunter2 ${ghp}\npassword: x9y8z7w6 ${ghp} AKIAQCANARY7EXAMPLE2`,
+      `https://password=abc@host ${ghp}`,
+      // The bot token goes first; then a key block and the one-line rules.
+      `${bot}\n${pemKey()}\n${ghp}`,
+      `${bot} ${ghp}\n${pemKey(4).split('\n').slice(3, 9).join('\n')}\napi_key: ${ghp}`,
+    ];
+    for (const text of cases) expect(r(text), text).toBe(reference(text));
+    const env = new Redactor(['hunter2hunter2']);
+    expect(env.text(`hunter2hunter2 ${ghp} token=hunter2hunter2`)).toBe(`${REDACTED} ghp_[redacted:github-token] token=${REDACTED}`);
+  });
+
+  it('text cut at line ends comes out as the whole would: the tail hands whole lines, and no one-line secret spans them', () => {
+    const oneLineCanaries = CANARY_SHAPES.filter((c) => !c.text.includes('\n')).map((c) => c.text);
+    const lines = [...oneLineCanaries, 'plain output', '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', ...oneLineCanaries.map((c) => `✓ ${c} é`)];
+    const whole = r(lines.join('\n'));
+    for (let cut = 1; cut < lines.length; cut++) {
+      expect(`${r(lines.slice(0, cut).join('\n'))}\n${r(lines.slice(cut).join('\n'))}`).toBe(whole);
+    }
+    for (const canary of CANARY_SHAPES) for (const part of canary.secretParts) expect(whole).not.toContain(part);
   });
 });
