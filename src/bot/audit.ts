@@ -24,6 +24,8 @@ export interface AuditEntry {
   reason?: string;
   /** The user's text or the key sent, clipped. */
   detail?: string;
+  /** `local`: done at this machine (the `pocket status` cockpit, over IPC) by the OS user in userName; absent: Telegram. */
+  origin?: 'local';
 }
 
 export interface AuditLog {

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createClaudeBackend } from '../agents/claude/claude-backend.js';
 import { CodexBackend } from '../agents/codex/codex-backend.js';
 import { codexEnvironment } from '../agents/codex/environment.js';
+import { type AuditLog, fileAuditLog } from '../bot/audit.js';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import { BotTelemetry } from '../bot/telemetry.js';
 import type { Config } from '../config.js';
 import { agentEnvironment, withoutSecretValues } from '../core/agent-env.js';
 import type { AgentBackend, AgentKind } from '../core/agents.js';
@@ -18,6 +20,7 @@ import { jsonStore } from '../state/json-store.js';
 import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
+import type { CockpitSources } from './ipc/cockpit-handlers.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
 
@@ -28,6 +31,9 @@ export interface BuiltServices {
   services: DaemonService[];
   status: StatusSources;
   sessions: SessionService;
+  cockpit: CockpitSources;
+  /** The audit log the bot and IPC actions share. */
+  audit: AuditLog;
 }
 
 /**
@@ -67,6 +73,10 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
+  const sessionName = (id: string): string | undefined => sessions.get(id)?.name;
+  const telemetry = new BotTelemetry(Date.now, sessionName);
+  const audit = telemetry.auditing(fileAuditLog(paths.auditLog, context.redactor, log, Date.now, sessionName));
+  const cockpit: CockpitSources = { telemetry };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
   if (config.botToken !== undefined) {
     const bot = createBotService({
@@ -77,14 +87,17 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
       onStatusChange: () => context.changes.emit('changed'),
       agents,
+      audit,
+      telemetry,
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
+    cockpit.health = bot.health;
   }
   // Last, so stopped first (services stop newest first): running turns are cancelled, and their end reported, while
   // the bot can still send; the sessions' registry, which holds their records, stops after them.
   services.push(agents);
-  return { services, status, sessions };
+  return { services, status, sessions, cockpit, audit };
 }
 
 /** The user's login shell for /shell: $SHELL when it is an absolute path, else the account's, else /bin/sh. */
