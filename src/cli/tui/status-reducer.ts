@@ -1,13 +1,18 @@
-// The status TUI's state: the last snapshot, whether the daemon still answers, the selected row, the clock.
+// The status TUI's state: the last snapshot, the cockpit's events (bot health, what the bot did, the focused
+// session), whether the daemon still answers, the selected row, the filter, the mode keys are read in, the clock.
 
+import type { BotActivity, BotHealth, CockpitEvent, SessionDetail } from '../../core/cockpit.js';
 import { isPocketError } from '../../core/errors.js';
-import type { StatusSnapshot } from '../../core/status.js';
+import type { SessionStatus, StatusSnapshot } from '../../core/status.js';
 
 export type ConnectionState =
   | { kind: 'live' }
   /** The daemon went away: the last snapshot stays on screen under a banner. */
   | { kind: 'daemonStopped' }
   | { kind: 'disconnected'; reason: string };
+
+/** What keys mean now: the table, typing a filter, a kill waiting for y, the help. */
+export type Mode = 'normal' | 'filter' | 'confirmKill' | 'help';
 
 export interface StatusState {
   snapshot: StatusSnapshot;
@@ -16,15 +21,35 @@ export interface StatusState {
   /** Epoch ms that relative times ("5s ago") are computed against. */
   now: number;
   connection: ConnectionState;
-  /** Selection follows the session's id so it survives reordering; null when there are no sessions. */
+  /** Selection follows the session's id so it survives reordering and filtering; null when none is shown. */
   selectedId: string | null;
+  /** Null until the daemon's cockpit stream said (an older daemon never does). */
+  bot: BotHealth | null;
+  /** What the bot did, oldest first, the last ACTIVITY_KEPT. */
+  activity: BotActivity[];
+  /** The focused session as the daemon last described it; null when none (or not yet). */
+  detail: SessionDetail | null;
+  /** Its last lines, oldest first. */
+  lines: string[];
+  mode: Mode;
+  /** Sessions whose name, alias, target or kind contain it (case-insensitive) are shown; '' shows all. */
+  filter: string;
+  /** The outcome of the last action (killed, muted, why not), until the next key. */
+  notice: { text: string; error: boolean } | null;
 }
 
 export type StatusAction =
   | { type: 'snapshotReceived'; snapshot: StatusSnapshot; now: number }
+  | { type: 'cockpitReceived'; events: CockpitEvent[] }
   | { type: 'connectionLost'; error: Error; now: number }
   | { type: 'selectionMoved'; delta: number }
-  | { type: 'clockTicked'; now: number };
+  | { type: 'clockTicked'; now: number }
+  | { type: 'modeChanged'; mode: Mode }
+  | { type: 'filterEdited'; filter: string }
+  | { type: 'noticeShown'; notice: StatusState['notice'] };
+
+export const ACTIVITY_KEPT = 20;
+export const LINES_KEPT = 200;
 
 export function initialStatusState(snapshot: StatusSnapshot, now: number): StatusState {
   return {
@@ -33,23 +58,63 @@ export function initialStatusState(snapshot: StatusSnapshot, now: number): Statu
     now,
     connection: { kind: 'live' },
     selectedId: snapshot.sessions[0]?.id ?? null,
+    bot: null,
+    activity: [],
+    detail: null,
+    lines: [],
+    mode: 'normal',
+    filter: '',
+    notice: null,
   };
 }
 
-export function selectedIndex(state: StatusState): number {
-  return state.snapshot.sessions.findIndex((s) => s.id === state.selectedId);
+export function matchesFilter(session: SessionStatus, filter: string): boolean {
+  if (filter === '') return true;
+  const needle = filter.toLowerCase();
+  return [session.name, session.alias ?? '', session.target, session.kind].some((field) => field.toLowerCase().includes(needle));
 }
 
-/** Keeps the selected id when it is still there, else the row at the same position (clamped). */
-function reselect(prev: StatusState, next: StatusSnapshot): string | null {
-  if (next.sessions.some((s) => s.id === prev.selectedId)) return prev.selectedId;
-  const index = Math.min(Math.max(selectedIndex(prev), 0), next.sessions.length - 1);
-  return next.sessions[index]?.id ?? null;
+/** The sessions the table shows: the snapshot's, filtered. */
+export function visibleSessions(state: Pick<StatusState, 'snapshot' | 'filter'>): SessionStatus[] {
+  return state.snapshot.sessions.filter((s) => matchesFilter(s, state.filter));
+}
+
+export function selectedSession(state: StatusState): SessionStatus | undefined {
+  return state.snapshot.sessions.find((s) => s.id === state.selectedId);
+}
+
+export function selectedIndex(state: StatusState): number {
+  return visibleSessions(state).findIndex((s) => s.id === state.selectedId);
+}
+
+/** Keeps the selected id when it is still shown, else the row at the same position (clamped). */
+function reselect(prev: StatusState, next: Pick<StatusState, 'snapshot' | 'filter'>): string | null {
+  const shown = visibleSessions(next);
+  if (shown.some((s) => s.id === prev.selectedId)) return prev.selectedId;
+  const index = Math.min(Math.max(selectedIndex(prev), 0), shown.length - 1);
+  return shown[index]?.id ?? null;
 }
 
 export function connectionFor(error: Error): ConnectionState {
   if (isPocketError(error) && error.code === 'DAEMON_NOT_RUNNING') return { kind: 'daemonStopped' };
   return { kind: 'disconnected', reason: error.message };
+}
+
+function applyCockpit(state: StatusState, event: CockpitEvent): StatusState {
+  switch (event.type) {
+    case 'bot':
+      return { ...state, bot: event.health };
+    case 'activity':
+      return { ...state, activity: [...state.activity, ...event.entries].slice(-ACTIVITY_KEPT) };
+    case 'detail': {
+      const sameSession = event.detail !== null && state.detail?.id === event.detail.id;
+      const lines = event.lines ?? (sameSession ? state.lines : []);
+      return { ...state, detail: event.detail, lines: lines.slice(-LINES_KEPT) };
+    }
+    case 'lines':
+      if (state.detail?.id !== event.sessionId) return state;
+      return { ...state, lines: [...state.lines, ...event.lines].slice(-LINES_KEPT) };
+  }
 }
 
 export function statusReducer(state: StatusState, action: StatusAction): StatusState {
@@ -61,19 +126,27 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
         receivedAt: action.now,
         now: action.now,
         connection: action.snapshot.daemon.running ? { kind: 'live' } : { kind: 'daemonStopped' },
-        selectedId: reselect(state, action.snapshot),
+        selectedId: reselect(state, { snapshot: action.snapshot, filter: state.filter }),
       };
+    case 'cockpitReceived':
+      return action.events.reduce(applyCockpit, state);
     case 'connectionLost':
       return { ...state, now: action.now, connection: connectionFor(action.error) };
     case 'selectionMoved': {
-      const sessions = state.snapshot.sessions;
-      if (sessions.length === 0) return state;
+      const shown = visibleSessions(state);
+      if (shown.length === 0) return state;
       const from = Math.max(selectedIndex(state), 0);
-      const to = Math.min(Math.max(from + action.delta, 0), sessions.length - 1);
-      const id = sessions[to]?.id ?? null;
+      const to = Math.min(Math.max(from + action.delta, 0), shown.length - 1);
+      const id = shown[to]?.id ?? null;
       return id === state.selectedId ? state : { ...state, selectedId: id };
     }
     case 'clockTicked':
       return action.now === state.now ? state : { ...state, now: action.now };
+    case 'modeChanged':
+      return action.mode === state.mode ? state : { ...state, mode: action.mode, notice: null };
+    case 'filterEdited':
+      return { ...state, filter: action.filter, selectedId: reselect(state, { snapshot: state.snapshot, filter: action.filter }) };
+    case 'noticeShown':
+      return { ...state, notice: action.notice };
   }
 }
