@@ -19,21 +19,24 @@ const DROP_ORDER = ['TOPIC', 'ALIAS', 'TARGET', 'KIND', 'EXIT', 'ACTIVITY'] as c
 const MARK = 2; // '› ' before each row
 const GAP = 2;
 
+/** A long name is cut to this before any other column is dropped for it. */
+const NAME_KEPT = 16;
+
 /**
- * The columns (indexes into SESSION_COLUMNS) that fit `width` characters of content, and the width of each; NAME is
- * cut to what is left when even NAME and STATE alone do not fit.
+ * The columns (indexes into SESSION_COLUMNS) that fit `width` characters of content, and the width of each. A long
+ * NAME is cut (down to NAME_KEPT) before columns are dropped, and further when NAME and STATE alone do not fit.
  */
 export function tableColumns(contentWidth: number, natural: readonly number[]): { columns: number[]; widths: number[] } {
   let columns = SESSION_COLUMNS.map((_, i) => i);
-  const need = (cols: number[]): number => MARK + cols.reduce((sum, c) => sum + (natural[c] ?? 0), 0) + GAP * (cols.length - 1);
+  const nameNatural = natural[0] ?? 0;
+  const others = (cols: number[]): number => MARK + cols.slice(1).reduce((sum, c) => sum + (natural[c] ?? 0), 0) + GAP * (cols.length - 1);
   for (const name of DROP_ORDER) {
-    if (need(columns) <= contentWidth) break;
+    if (others(columns) + Math.min(nameNatural, NAME_KEPT) <= contentWidth) break;
     const index = SESSION_COLUMNS.indexOf(name);
     columns = columns.filter((c) => c !== index);
   }
   const widths = columns.map((c) => natural[c] ?? 0);
-  const over = need(columns) - contentWidth;
-  if (over > 0) widths[0] = Math.max(1, (widths[0] ?? 0) - over);
+  widths[0] = Math.max(1, Math.min(nameNatural, contentWidth - others(columns)));
   return { columns, widths };
 }
 

@@ -129,7 +129,21 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
     );
   };
 
+  // Keys read the state through a ref: Ink re-binds the handler in an effect, after the frame is drawn, so a key
+  // typed right after a frame would otherwise meet the state before it (a `y` after the kill question, ignored).
+  // And keys that come faster than frames (a paste, `/` then `q`) each meet the state the one before left: what a
+  // key does is applied to the ref at once, the reducer being pure.
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const dispatchKey = (action: StatusAction): void => {
+    stateRef.current = statusReducer(stateRef.current, action);
+    dispatch(action);
+  };
   useInput((input, key) => {
+    const state = stateRef.current;
+    const dispatch = dispatchKey;
+    const selected = selectedSession(state);
+    const detailOfSelected = state.detail !== null && state.detail.id === selected?.id ? state.detail : null;
     const action = keyToAction(state.mode, input, key);
     if (action === null) return;
     if (state.notice !== null && state.mode === 'normal') dispatch({ type: 'noticeShown', notice: null });
@@ -155,13 +169,13 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
         dispatch({ type: 'modeChanged', mode: 'filter' });
         return;
       case 'filterType':
-        dispatch({ type: 'filterEdited', filter: state.filter + action.text });
+        dispatch({ type: 'filterEdited', edit: { append: action.text } });
         return;
       case 'filterErase':
-        dispatch({ type: 'filterEdited', filter: state.filter.slice(0, -1) });
+        dispatch({ type: 'filterEdited', edit: 'erase' });
         return;
       case 'filterClear':
-        dispatch({ type: 'filterEdited', filter: '' });
+        dispatch({ type: 'filterEdited', edit: 'clear' });
         dispatch({ type: 'modeChanged', mode: 'normal' });
         return;
       case 'filterDone':

@@ -45,7 +45,8 @@ export type StatusAction =
   | { type: 'selectionMoved'; delta: number }
   | { type: 'clockTicked'; now: number }
   | { type: 'modeChanged'; mode: Mode }
-  | { type: 'filterEdited'; filter: string }
+  /** Typed at the end of the filter; `erase` takes its last character away; `clear` empties it. */
+  | { type: 'filterEdited'; edit: { append: string } | 'erase' | 'clear' }
   | { type: 'noticeShown'; notice: StatusState['notice'] };
 
 export const ACTIVITY_KEPT = 20;
@@ -144,8 +145,11 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
       return action.now === state.now ? state : { ...state, now: action.now };
     case 'modeChanged':
       return action.mode === state.mode ? state : { ...state, mode: action.mode, notice: null };
-    case 'filterEdited':
-      return { ...state, filter: action.filter, selectedId: reselect(state, { snapshot: state.snapshot, filter: action.filter }) };
+    case 'filterEdited': {
+      const edit = action.edit;
+      const filter = edit === 'clear' ? '' : edit === 'erase' ? state.filter.slice(0, -1) : state.filter + edit.append;
+      return { ...state, filter, selectedId: reselect(state, { snapshot: state.snapshot, filter }) };
+    }
     case 'noticeShown':
       return { ...state, notice: action.notice };
   }
