@@ -63,7 +63,11 @@ function useTerminalSize(fixed: StatusAppProps['size']): { columns: number; rows
   return fixed ?? size;
 }
 
-/** Stream events gathered between frames and applied in one render: leading edge, then at most once per FRAME_MS. */
+/**
+ * Stream events gathered and applied in one render. Output lines and snapshots (the bulk: every busy pane) wait for
+ * the next frame, at most one per FRAME_MS; a change of the focused session (a question) or of the bot goes at once,
+ * with whatever waited: Ink's own 20 fps throttle is then the only wait between the daemon's event and the screen.
+ */
 function useFrameBatcher(dispatch: (action: StatusAction) => void, clock: () => number) {
   const pending = useRef<{ snapshot: StatusSnapshot | null; events: CockpitEvent[]; timer: NodeJS.Timeout | null; last: number }>({
     snapshot: null, events: [], timer: null, last: 0,
@@ -75,7 +79,8 @@ function useFrameBatcher(dispatch: (action: StatusAction) => void, clock: () => 
     const p = pending.current;
     if ('snapshot' in item) p.snapshot = item.snapshot;
     else p.events.push(item.event);
-    if (p.timer !== null) return;
+    const urgent = 'event' in item && (item.event.type === 'detail' || item.event.type === 'bot');
+    if (p.timer !== null && !urgent) return;
     const flush = (): void => {
       p.timer = null;
       p.last = Date.now();
@@ -85,7 +90,8 @@ function useFrameBatcher(dispatch: (action: StatusAction) => void, clock: () => 
       if (snapshot !== null) dispatch({ type: 'snapshotReceived', snapshot, now: clock() });
       if (events.length > 0) dispatch({ type: 'cockpitReceived', events });
     };
-    p.timer = setTimeout(flush, Math.max(0, p.last + FRAME_MS - Date.now()));
+    if (p.timer !== null) clearTimeout(p.timer);
+    p.timer = setTimeout(flush, urgent ? 0 : Math.max(0, p.last + FRAME_MS - Date.now()));
   }, [dispatch, clock]);
 }
 

@@ -1,0 +1,63 @@
+// `pocket status` as a cockpit in a real terminal: the built CLI running in a tmux pane (its own -L server), a real
+// daemon against the embedded Bot API, a session that starts waiting at a question. The question must be on the
+// cockpit's screen (capture-pane) within 200 ms of the daemon's event saying so; the clock starts at the event's own
+// timestamp (the daemon's Date.now, same machine), and every wait is on an event or a condition, never a sleep.
+import { afterEach, expect, it } from 'vitest';
+import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
+import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
+import { homePaths } from '../../src/state/paths.js';
+import { type BotRig, rigForFile } from '../helpers/bot-rig.js';
+import { BIN, eventually } from '../helpers/pocket.js';
+import { startTestTmux, type TestTmux } from '../helpers/tmux.js';
+
+let rig: BotRig;
+rigForFile((r) => {
+  rig = r;
+});
+
+let viewer: TestTmux | undefined;
+let client: IpcClient | undefined;
+afterEach(async () => {
+  client?.close();
+  await viewer?.cleanup();
+});
+
+/** Captures the cockpit's pane until `check` passes; returns when the capture that passed had returned (ms epoch). */
+async function shownAt(tmux: TestTmux, check: (screen: string) => boolean, timeoutMs = 10_000): Promise<{ at: number; screen: string }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = await tmux.raw(['capture-pane', '-p', '-t', 'cockpit']);
+    const at = Date.now();
+    if (check(screen)) return { at, screen };
+    if (at > end) throw new Error(`the cockpit never showed it; last screen:\n${screen}`);
+  }
+}
+
+it('shows the question a session waits at within 200 ms of the daemon\'s event, in a real terminal', { timeout: 60_000 }, async () => {
+  rig.say('/new asker');
+  const asker = await eventually(async () => (await rig.sessions()).find((s) => s.name === 'asker'), { what: 'the session asker' });
+
+  viewer = await startTestTmux();
+  // The built CLI as a user runs it, in a 120x40 terminal; the home is the rig daemon's.
+  await viewer.raw(['new-session', '-d', '-s', 'cockpit', '-x', '120', '-y', '40', `POCKET_HOME='${rig.h.home}' exec '${process.execPath}' '${BIN}' status`]);
+  await shownAt(viewer, (screen) => /› asker\s/.test(screen) && screen.includes('alerts on'));
+
+  client = await connectIpc(homePaths(rig.h.home).socket);
+  let receivedAt = 0;
+  const waiting = new Promise<WireSessionEvent>((resolve) => {
+    void client?.events((event) => {
+      receivedAt = Date.now();
+      if (event.sessionId === asker.id && event.type === 'state' && event.state === 'waiting') resolve(event);
+    }, () => {});
+  });
+  rig.say(`/send asker read -p 'Overwrite config.yaml? [y/N] ' answer`);
+  const event = await waiting;
+  // The echoed command holds the same words: the detail pane's question line is what is waited for.
+  const seen = await shownAt(viewer, (screen) => screen.includes('waiting: Overwrite config.yaml? [y/N]'));
+  const latencyMs = seen.at - event.at;
+  console.log(`cockpit: question on screen ${latencyMs} ms after the daemon's event (which reached this test after ${receivedAt - event.at} ms)`);
+  expect(latencyMs).toBeLessThan(200);
+  expect(seen.screen).toMatch(/answers: \[[^\]]+\]/);
+  // The table follows with the next snapshot (the daemon sends those at most every 100 ms).
+  await shownAt(viewer, (screen) => /› asker\s.*waiting/.test(screen));
+});
