@@ -40,7 +40,8 @@ export interface StatusState {
 
 export type StatusAction =
   | { type: 'snapshotReceived'; snapshot: StatusSnapshot; now: number }
-  | { type: 'cockpitReceived'; events: CockpitEvent[] }
+  /** `now`: a frame drawn for the events shows the times of that moment too. */
+  | { type: 'cockpitReceived'; events: CockpitEvent[]; now?: number }
   | { type: 'connectionLost'; error: Error; now: number }
   | { type: 'selectionMoved'; delta: number }
   | { type: 'clockTicked'; now: number }
@@ -50,6 +51,8 @@ export type StatusAction =
   | { type: 'noticeShown'; notice: StatusState['notice'] };
 
 export const ACTIVITY_KEPT = 20;
+/** A tick this soon after the last frame's clock draws nothing: relative times are shown to the second. */
+const CLOCK_SKIP_MS = 900;
 export const LINES_KEPT = 200;
 
 export function initialStatusState(snapshot: StatusSnapshot, now: number): StatusState {
@@ -96,6 +99,20 @@ function reselect(prev: StatusState, next: Pick<StatusState, 'snapshot' | 'filte
   return shown[index]?.id ?? null;
 }
 
+/**
+ * What of a snapshot the screen shows, as a string: two snapshots with the same one draw the same frame (busy panes
+ * make the daemon send one every 100 ms, mostly to move a last-activity time by milliseconds). The uptime is left
+ * out: the view ages it by its own clock from when the snapshot came.
+ */
+export function visibleKey(snapshot: StatusSnapshot): string {
+  return JSON.stringify({
+    ...snapshot,
+    daemon: { ...snapshot.daemon, uptimeS: null },
+    sessions: snapshot.sessions.map((s) => ({ ...s, lastActivityAt: s.lastActivityAt?.slice(0, 19) ?? null })),
+    bot: { ...snapshot.bot, lastPollAt: snapshot.bot.lastPollAt?.slice(0, 19) ?? null },
+  });
+}
+
 export function connectionFor(error: Error): ConnectionState {
   if (isPocketError(error) && error.code === 'DAEMON_NOT_RUNNING') return { kind: 'daemonStopped' };
   return { kind: 'disconnected', reason: error.message };
@@ -104,7 +121,7 @@ export function connectionFor(error: Error): ConnectionState {
 function applyCockpit(state: StatusState, event: CockpitEvent): StatusState {
   switch (event.type) {
     case 'bot':
-      return { ...state, bot: event.health };
+      return state.bot !== null && JSON.stringify(state.bot) === JSON.stringify(event.health) ? state : { ...state, bot: event.health };
     case 'activity':
       return { ...state, activity: [...state.activity, ...event.entries].slice(-ACTIVITY_KEPT) };
     case 'detail': {
@@ -121,6 +138,8 @@ function applyCockpit(state: StatusState, event: CockpitEvent): StatusState {
 export function statusReducer(state: StatusState, action: StatusAction): StatusState {
   switch (action.type) {
     case 'snapshotReceived':
+      // Nothing to draw: the same state, so React renders nothing (the uptime keeps growing from receivedAt).
+      if (state.connection.kind === 'live' && action.snapshot.daemon.running && visibleKey(action.snapshot) === visibleKey(state.snapshot)) return state;
       return {
         ...state,
         snapshot: action.snapshot,
@@ -129,8 +148,11 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
         connection: action.snapshot.daemon.running ? { kind: 'live' } : { kind: 'daemonStopped' },
         selectedId: reselect(state, { snapshot: action.snapshot, filter: state.filter }),
       };
-    case 'cockpitReceived':
-      return action.events.reduce(applyCockpit, state);
+    case 'cockpitReceived': {
+      const next = action.events.reduce(applyCockpit, state);
+      // Nothing changed: the same state, no frame; else the clock moves with it (the times shown are of now).
+      return next === state || action.now === undefined ? next : { ...next, now: action.now };
+    }
     case 'connectionLost':
       return { ...state, now: action.now, connection: connectionFor(action.error) };
     case 'selectionMoved': {
@@ -142,7 +164,8 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
       return id === state.selectedId ? state : { ...state, selectedId: id };
     }
     case 'clockTicked':
-      return action.now === state.now ? state : { ...state, now: action.now };
+      // A frame drawn less than a tick ago already showed the times of then: the next tick will do.
+      return action.now - state.now < CLOCK_SKIP_MS ? state : { ...state, now: action.now };
     case 'modeChanged':
       return action.mode === state.mode ? state : { ...state, mode: action.mode, notice: null };
     case 'filterEdited': {
