@@ -131,9 +131,9 @@ describe('cockpit over IPC', () => {
     r.sessions.failNext.set('setMuted', new Error('disk full'));
     await expect(client?.request('session.mute', { session: 'build', muted: false, user: 'alice' })).rejects.toThrow('disk full');
     expect(r.audited).toEqual([
-      { origin: 'local', userId: null, userName: 'alice', sessionId: r.build.id, action: 'mute', outcome: 'ok' },
-      { origin: 'local', userId: null, userName: 'daemon-user', sessionId: r.other.id, action: 'kill', outcome: 'ok' },
-      { origin: 'local', userId: null, userName: 'alice', sessionId: r.build.id, action: 'unmute', outcome: 'failed', reason: 'disk full' },
+      { origin: 'local', userId: null, userName: 'alice', sessionId: r.build.id, session: 'build', action: 'mute', outcome: 'ok' },
+      { origin: 'local', userId: null, userName: 'daemon-user', sessionId: r.other.id, session: 'other', action: 'kill', outcome: 'ok' },
+      { origin: 'local', userId: null, userName: 'alice', sessionId: r.build.id, session: 'build', action: 'unmute', outcome: 'failed', reason: 'disk full' },
     ]);
     const local = await r.next((e) => e.type === 'activity' && e.entries[0]?.detail === 'mute by local alice');
     expect(local).toMatchObject({ entries: [{ kind: 'action', session: 'build' }] });

@@ -2,6 +2,9 @@
 // daemon against the embedded Bot API, a session that starts waiting at a question. The question must be on the
 // cockpit's screen (capture-pane) within 200 ms of the daemon's event saying so; the clock starts at the event's own
 // timestamp (the daemon's Date.now, same machine), and every wait is on an event or a condition, never a sleep.
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
 import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
@@ -60,4 +63,38 @@ it('shows the question a session waits at within 200 ms of the daemon\'s event, 
   expect(seen.screen).toMatch(/answers: \[[^\]]+\]/);
   // The table follows with the next snapshot (the daemon sends those at most every 100 ms).
   await shownAt(viewer, (screen) => /› asker\s.*waiting/.test(screen));
+});
+
+it('Enter attaches to the session in this terminal (tmux nested, the cockpit gone meanwhile) and detaching brings the cockpit back; k then y kills it, audited as the local user', { timeout: 60_000 }, async () => {
+  rig.say('/new target');
+  await eventually(async () => (await rig.sessions()).find((s) => s.name === 'target'), { what: 'the session target' });
+  await rig.paneShows('target', /\$ $|# $/);
+  await rig.tmux('send-keys', '-t', 'target', '-l', 'echo MARK-IN-TARGET');
+  await rig.tmux('send-keys', '-t', 'target', 'Enter');
+  await rig.paneShows('target', /^MARK-IN-TARGET$/m);
+
+  viewer = await startTestTmux();
+  await viewer.raw(['new-session', '-d', '-s', 'cockpit', '-x', '120', '-y', '40', `POCKET_HOME='${rig.h.home}' exec '${process.execPath}' '${BIN}' status`]);
+  await shownAt(viewer, (screen) => screen.includes('target') && screen.includes('Enter attach'));
+  // Select target (the sessions are in creation order: asker first).
+  await viewer.raw(['send-keys', '-t', 'cockpit', '/']);
+  await shownAt(viewer, (screen) => screen.includes('Enter keep'));
+  await viewer.raw(['send-keys', '-t', 'cockpit', '-l', 'target']);
+  await viewer.raw(['send-keys', '-t', 'cockpit', 'Enter']);
+  await shownAt(viewer, (screen) => /› target\s/.test(screen) && screen.includes('Enter attach'));
+
+  await viewer.raw(['send-keys', '-t', 'cockpit', 'Enter']);
+  // The cockpit's terminal now shows the session's pane, through a tmux client of pocket's server.
+  await shownAt(viewer, (screen) => /^MARK-IN-TARGET$/m.test(screen) && !screen.includes('Enter attach'));
+  // Detach (the nested client's prefix is the default C-b): the cockpit draws itself again, the filter kept.
+  await viewer.raw(['send-keys', '-t', 'cockpit', 'C-b', 'd']);
+  await shownAt(viewer, (screen) => /› target\s/.test(screen) && screen.includes('Enter attach'));
+
+  await viewer.raw(['send-keys', '-t', 'cockpit', 'k']);
+  await shownAt(viewer, (screen) => screen.includes('kill target? y to confirm'));
+  await viewer.raw(['send-keys', '-t', 'cockpit', 'y']);
+  await shownAt(viewer, (screen) => screen.includes('killed target'));
+  await eventually(async () => !(await rig.sessions()).some((s) => s.name === 'target'), { what: 'target to be gone' });
+  const audit = readFileSync(join(rig.h.home, 'logs', 'audit.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(audit.at(-1)).toMatchObject({ action: 'kill', outcome: 'ok', origin: 'local', userName: userInfo().username, session: 'target' });
 });

@@ -13,8 +13,9 @@ export async function renderStatusTui(props: StatusAppProps, options: StatusTuiO
     ...options,
     // Ctrl-C goes through keys.ts like every other key, so onQuit always runs.
     exitOnCtrlC: false,
-    // Only the lines that changed are rewritten (no flicker of the static parts), at most 20 times a second.
-    incrementalRendering: true,
+    // At most 20 frames a second. Each frame is written whole, inside the terminal's synchronized-output pair, so a
+    // terminal that supports it shows no half-drawn frame. Not Ink's incrementalRendering: in a real terminal (tmux
+    // 3.x, 120x40) its rewritten lines landed one row lower at every frame (seen in test/e2e/cockpit.test.ts).
     maxFps: Math.round(1000 / FRAME_MS),
   });
   await instance.waitUntilExit();

@@ -78,8 +78,9 @@ export interface LocalAudit {
 }
 
 export function sessionHandlers(sessions: SessionUseCases, now: () => number = Date.now, local?: LocalAudit): SessionHandlers {
-  const audited = async (action: string, sessionId: string, user: string | undefined, run: () => Promise<void>): Promise<void> => {
-    const who = { origin: 'local' as const, userId: null, userName: user ?? local?.localUser ?? null, sessionId, action };
+  const audited = async (action: string, view: { id: string; name: string }, user: string | undefined, run: () => Promise<void>): Promise<void> => {
+    // The name now: after a kill the session is gone, and the log could no longer say which it was.
+    const who = { origin: 'local' as const, userId: null, userName: user ?? local?.localUser ?? null, sessionId: view.id, session: view.name, action };
     try {
       await run();
       local?.audit.record({ ...who, outcome: 'ok' });
@@ -139,14 +140,14 @@ export function sessionHandlers(sessions: SessionUseCases, now: () => number = D
     },
     'session.kill': async (params) => {
       const { session, user } = parse(schemas.kill, params);
-      const id = sessions.resolve(session).id;
-      await audited('kill', id, user, () => sessions.kill(id));
+      const view = sessions.resolve(session);
+      await audited('kill', view, user, () => sessions.kill(view.id));
       return { killed: true };
     },
     'session.mute': async (params) => {
       const { session, muted, user } = parse(schemas.mute, params);
-      const id = sessions.resolve(session).id;
-      await audited(muted ? 'mute' : 'unmute', id, user, () => sessions.setMuted(id, muted));
+      const view = sessions.resolve(session);
+      await audited(muted ? 'mute' : 'unmute', view, user, () => sessions.setMuted(view.id, muted));
       return { muted };
     },
     'session.hook': (params) => {
