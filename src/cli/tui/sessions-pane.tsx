@@ -57,23 +57,36 @@ export function SessionsPane(props: {
   );
 }
 
-/** Memoised: with 50 sessions, a new line in one redraws one row's props, not fifty. */
+/** Cells next to each other with the same colour, as one piece of text: Ink styles every piece it is given. */
+export function rowSegments(cells: readonly string[], colors: readonly (ColorName | undefined)[]): { text: string; color: ColorName | undefined }[] {
+  const segments: { text: string; color: ColorName | undefined }[] = [];
+  cells.forEach((cell, i) => {
+    const last = segments.at(-1);
+    if (last !== undefined && last.color === colors[i]) last.text += cell;
+    else segments.push({ text: cell, color: colors[i] });
+  });
+  return segments;
+}
+
+/** Memoised: a snapshot that changes one row redraws one row's props, not fifty. */
 const SessionRow = memo(function SessionRow(props: { cells: string[]; columns: number[]; widths: number[]; state: SessionState; selected: boolean }) {
   const palette = usePalette();
   // Padded text per cell, so only the state (and an exit code) carry colour and the columns stay aligned.
-  const padded = props.cells.map((cell, i) => clip(cell, props.widths[i] ?? 0).padEnd(props.widths[i] ?? 0));
+  const padded = props.cells.map((cell, i) => {
+    const text = clip(cell, props.widths[i] ?? 0).padEnd(props.widths[i] ?? 0);
+    return i === props.cells.length - 1 ? text.trimEnd() : `${text}  `;
+  });
   const color = palette.color(STATE_COLORS[props.state]);
+  const colors = props.columns.map((c) => (c === STATE_COLUMN || (c === EXIT_COLUMN && props.state === 'exited') ? color : undefined));
+  const segments = rowSegments([props.selected ? '› ' : '  ', ...padded], [undefined, ...colors]);
   return (
     <Box>
       <Text inverse={props.selected} wrap="truncate-end">
-        {props.selected ? '› ' : '  '}
-        {padded.map((cell, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed, the index is the column
-          <Text key={i} color={props.columns[i] === STATE_COLUMN || (props.columns[i] === EXIT_COLUMN && props.state === 'exited') ? color : undefined}>
-            {i === padded.length - 1 ? cell.trimEnd() : `${cell}  `}
-          </Text>
+        {segments.map((segment, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one row, in order
+          <Text key={i} color={segment.color}>{segment.text}</Text>
         ))}
       </Text>
     </Box>
   );
-}, (a, b) => a.selected === b.selected && a.state === b.state && a.cells.join('\u0000') === b.cells.join('\u0000') && a.widths.join() === b.widths.join());
+}, (a, b) => a.selected === b.selected && a.state === b.state && a.cells.join('\u0000') === b.cells.join('\u0000') && a.widths.join() === b.widths.join() && a.columns.join() === b.columns.join());
