@@ -150,6 +150,8 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
   // key does is applied to the ref at once, the reducer being pure.
   const stateRef = useRef(state);
   stateRef.current = state;
+  // The session the kill question names: `y` kills that one, even if the table moved meanwhile.
+  const killTarget = useRef<SessionStatus | null>(null);
   const dispatchKey = (action: StatusAction): void => {
     stateRef.current = statusReducer(stateRef.current, action);
     dispatch(action);
@@ -202,12 +204,16 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
           dispatch({ type: 'noticeShown', notice: { text: 'this daemon takes no actions from here: `pocket restart` to update it', error: true } });
           return;
         }
+        killTarget.current = selected;
         dispatch({ type: 'modeChanged', mode: 'confirmKill' });
         return;
-      case 'confirmKill':
+      case 'confirmKill': {
         dispatch({ type: 'modeChanged', mode: 'normal' });
-        if (selected !== undefined && cockpit !== undefined) act(cockpit.kill(selected.id), `killed ${selected.name}`);
+        const target = killTarget.current;
+        killTarget.current = null;
+        if (target !== null && cockpit !== undefined) act(cockpit.kill(target.id), `killed ${target.name}`);
         return;
+      }
       case 'toggleMute': {
         if (selected === undefined || cockpit === undefined) return;
         if (detailOfSelected === null) {
@@ -288,7 +294,7 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
             compact={layout.compact}
           />
         )}
-        <Footer state={state} target={selected?.name ?? null} width={width} />
+        <Footer state={state} target={killTarget.current?.name ?? null} width={width} />
       </Box>
     </PaletteContext.Provider>
   );

@@ -251,6 +251,20 @@ describe('keys', () => {
     unmount();
   });
 
+  it('kills the session the question named, even when the table moved before y', async () => {
+    const { lastFrame, stdin, calls, stream, unmount } = mountCockpit(100);
+    await waitForFrame(lastFrame, (f) => f.includes('step 30'));
+    stdin.write('k');
+    await waitForFrame(lastFrame, (f) => f.includes('kill build?'));
+    // build is gone from the table meanwhile: the selection moves to agent, the question still names build.
+    stream.push(snapshot(SESSIONS.slice(1)));
+    await waitForFrame(lastFrame, (f) => f.includes('› agent') && f.includes('kill build?'));
+    stdin.write('y');
+    await waitForFrame(lastFrame, (f) => f.includes('killed build'));
+    expect(calls.filter((c) => c[0] === 'kill')).toEqual([['kill', 's1']]);
+    unmount();
+  });
+
   it('m mutes an unmuted session and unmutes a muted one', async () => {
     const { lastFrame, stdin, calls, push, unmount } = mountCockpit(100);
     await waitForFrame(lastFrame, (f) => f.includes('alerts on'));
