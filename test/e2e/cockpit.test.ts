@@ -86,9 +86,11 @@ it('Enter attaches to the session in this terminal (tmux nested, the cockpit gon
   await viewer.raw(['send-keys', '-t', 'cockpit', 'Enter']);
   // The cockpit's terminal now shows the session's pane, through a tmux client of pocket's server.
   await shownAt(viewer, (screen) => /^MARK-IN-TARGET$/m.test(screen) && !screen.includes('Enter attach'));
+  // Keys go to that client once pocket's server lists it (before, they would reach the cockpit's terminal unread).
+  await eventually(async () => (await rig.tmux('list-clients', '-F', '#{client_session}')).split('\n').includes('target'), { what: 'the nested client' });
   // Detach (the nested client's prefix is the default C-b): the cockpit draws itself again, the filter kept.
   await viewer.raw(['send-keys', '-t', 'cockpit', 'C-b', 'd']);
-  await shownAt(viewer, (screen) => /› target\s/.test(screen) && screen.includes('Enter attach'));
+  await shownAt(viewer, (screen) => /› target\s/.test(screen) && screen.includes('Enter attach'), 20_000);
 
   await viewer.raw(['send-keys', '-t', 'cockpit', 'k']);
   await shownAt(viewer, (screen) => screen.includes('kill target? y to confirm'));

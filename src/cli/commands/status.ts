@@ -1,5 +1,6 @@
 // `pocket status`: JSON for scripts, an Ink TUI (the cockpit) in a terminal, plain text otherwise (--watch: then the
-// changes as log lines). Exit 1 when no daemon runs or when it does not answer (a stopped daemon accepts the connection and never replies: see daemon/silence.ts).
+// changes as log lines). Exit 1 when no daemon runs or when it does not answer (a stopped daemon accepts the
+// connection and never replies: see daemon/silence.ts).
 import { PocketError } from '../../core/errors.js';
 import { notRunningSnapshot, type SessionStatus, type StatusSnapshot } from '../../core/status.js';
 import { userInfo } from 'node:os';
@@ -9,6 +10,9 @@ import { connectIpc, type IpcClient } from '../../daemon/ipc/client.js';
 import { explainSilence } from '../silence.js';
 import { type HomePaths, homePaths } from '../../state/paths.js';
 import { pocketVersion } from '../../version.js';
+
+/** Where the person was in the cockpit (tui/status-app.ts's ResumeView): kept across an attach. */
+type ResumeView = { selectedId: string | null; filter: string };
 
 export async function status(home: string, options: { json?: boolean; watch?: boolean }): Promise<void> {
   const paths = homePaths(home);
@@ -65,12 +69,14 @@ async function runTui(first: IpcClient, initial: StatusSnapshot, paths: HomePath
   });
   try {
     let snapshot = initial;
+    let resume: ResumeView | undefined;
     // Each round is one mount of the TUI; Enter outside pocket's tmux ends a round to give tmux the terminal, and the
     // cockpit comes back when the user detaches.
     for (;;) {
-      const leaving: { to: SessionStatus | null } = { to: null };
+      const leaving: { to: SessionStatus | null; view?: ResumeView } = { to: null };
       await renderStatusTui({
         initial: snapshot,
+        ...(resume === undefined ? {} : { resume }),
         home,
         subscribe: (onSnapshot, onError) => connection.onSnapshot(onSnapshot, onError),
         cockpit: {
@@ -78,10 +84,11 @@ async function runTui(first: IpcClient, initial: StatusSnapshot, paths: HomePath
           focus: (id) => connection.focus(id),
           kill: (id) => connection.kill(id),
           setMuted: (id, muted) => connection.setMuted(id, muted),
-          attach: async (session) => {
+          attach: async (session, view) => {
             const plan = attachPlan(session.target, await tmuxSocketOf(paths), process.env.TMUX, tmuxSocketDir(process.env, process.getuid?.() ?? 0));
             if (!plan.inPlace) {
               leaving.to = session;
+              leaving.view = view;
               return 'leave';
             }
             await runTmux(plan.args, false);
@@ -99,6 +106,7 @@ async function runTui(first: IpcClient, initial: StatusSnapshot, paths: HomePath
       });
       process.stdout.write('\u001b[2J\u001b[H');
       snapshot = connection.snapshot() ?? snapshot;
+      resume = leaving.view;
     }
   } finally {
     connection.close();

@@ -24,12 +24,23 @@ export interface CockpitLink {
   focus(sessionId: string | null): void;
   kill(sessionId: string): Promise<void>;
   setMuted(sessionId: string, muted: boolean): Promise<void>;
-  /** `leave`: the TUI must exit first so the terminal can attach; `switched`: tmux moved this client, the TUI stays. */
-  attach(session: SessionStatus): Promise<'leave' | 'switched'>;
+  /**
+   * `leave`: the TUI must exit first so the terminal can attach; `switched`: tmux moved this client, the TUI stays.
+   * `view` is what to come back to after a `leave` (StatusAppProps.resume).
+   */
+  attach(session: SessionStatus, view: ResumeView): Promise<'leave' | 'switched'>;
+}
+
+/** Where a person was in the cockpit: the selected session and the filter, kept across an attach. */
+export interface ResumeView {
+  selectedId: string | null;
+  filter: string;
 }
 
 export interface StatusAppProps {
   initial: StatusSnapshot;
+  /** Start with this selection and filter (back from an attach). */
+  resume?: ResumeView;
   /** Starts the snapshot stream; returns the unsubscribe called on unmount. */
   subscribe: SubscribeFn;
   /** The cockpit's stream and actions; without it (an older daemon) the table and the daemon's counters only. */
@@ -103,12 +114,12 @@ function useFrameBatcher(dispatch: (action: StatusAction) => void, clock: () => 
   }, [dispatch, clock]);
 }
 
-export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date.now, onQuit, size: fixedSize, colors }: StatusAppProps) {
+export function StatusApp({ initial, resume, subscribe, cockpit, home, now: clock = Date.now, onQuit, size: fixedSize, colors }: StatusAppProps) {
   // Read through a ref so an inline `now` prop does not restart the stream or the interval on every render.
   const clockRef = useRef(clock);
   clockRef.current = clock;
   const now = useCallback(() => clockRef.current(), []);
-  const [state, dispatch] = useReducer(statusReducer, undefined, () => initialStatusState(initial, clock()));
+  const [state, dispatch] = useReducer(statusReducer, undefined, () => initialStatusState(initial, clock(), resume));
   const { exit } = useApp();
   // Without a TTY on stdin ink cannot read keys (it would throw); the view still updates, Ctrl-C is then SIGINT.
   const { isRawModeSupported } = useStdin();
@@ -230,7 +241,7 @@ export function StatusApp({ initial, subscribe, cockpit, home, now: clock = Date
           dispatch({ type: 'noticeShown', notice: { text: `${selected.name} is a ${selected.kind} session: it has no tmux pane to attach to`, error: true } });
           return;
         }
-        cockpit.attach(selected).then(
+        cockpit.attach(selected, { selectedId: selected.id, filter: state.filter }).then(
           (how) => {
             if (how === 'leave') exit();
             else dispatch({ type: 'noticeShown', notice: { text: `switched to ${selected.name}`, error: false } });

@@ -55,19 +55,22 @@ export const ACTIVITY_KEPT = 20;
 const CLOCK_SKIP_MS = 900;
 export const LINES_KEPT = 200;
 
-export function initialStatusState(snapshot: StatusSnapshot, now: number): StatusState {
+/** `resume`: the selection and filter to start from (back from an attach); the selection only while it is shown. */
+export function initialStatusState(snapshot: StatusSnapshot, now: number, resume?: { selectedId: string | null; filter: string }): StatusState {
+  const filter = resume?.filter ?? '';
+  const shown = visibleSessions({ snapshot, filter });
   return {
     snapshot,
     receivedAt: now,
     now,
     connection: { kind: 'live' },
-    selectedId: snapshot.sessions[0]?.id ?? null,
+    selectedId: shown.find((s) => s.id === resume?.selectedId)?.id ?? shown[0]?.id ?? null,
     bot: null,
     activity: [],
     detail: null,
     lines: [],
     mode: 'normal',
-    filter: '',
+    filter,
     notice: null,
   };
 }

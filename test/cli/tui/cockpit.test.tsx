@@ -63,8 +63,8 @@ function fakeLink(opts: { attach?: 'leave' | 'switched' } = {}) {
     focus: (id) => calls.push(['focus', id]),
     kill: async (id) => void calls.push(['kill', id]),
     setMuted: async (id, muted) => void calls.push(['setMuted', id, muted]),
-    attach: async (s) => {
-      calls.push(['attach', s.id]);
+    attach: async (s, view) => {
+      calls.push(['attach', s.id, view.filter]);
       return opts.attach ?? 'switched';
     },
   };
@@ -333,7 +333,7 @@ describe('keys', () => {
     await waitForFrame(lastFrame, (f) => f.includes('› agent'));
     stdin.write('\r');
     await waitForFrame(lastFrame, (f) => f.includes('agent is a codex session: it has no tmux pane'));
-    expect(calls.filter((c) => c[0] === 'attach')).toEqual([['attach', 's1']]);
+    expect(calls.filter((c) => c[0] === 'attach')).toEqual([['attach', 's1', '']]);
     unmount();
   });
 
@@ -341,7 +341,7 @@ describe('keys', () => {
     const { lastFrame, stdin, calls, onQuit } = mountCockpit(100, 40, { attach: 'leave' });
     await waitForFrame(lastFrame, (f) => f.includes('step 30'));
     stdin.write('\r');
-    await vi.waitFor(() => expect(calls).toContainEqual(['attach', 's1']));
+    await vi.waitFor(() => expect(calls).toContainEqual(['attach', 's1', '']));
     expect(onQuit).not.toHaveBeenCalled();
   });
 });

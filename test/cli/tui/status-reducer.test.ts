@@ -104,3 +104,12 @@ describe('statusReducer: the cockpit', () => {
     expect(s.selectedId).toBeNull();
   });
 });
+
+describe('initialStatusState', () => {
+  it('comes back from an attach where the person was: the filter, and the selection while it is shown', () => {
+    const back = initialStatusState(snapshot(THREE_SESSIONS), NOW, { selectedId: 's3', filter: 'tes' });
+    expect(back.filter).toBe('tes');
+    expect(back.selectedId).toBe('s3');
+    expect(initialStatusState(snapshot(THREE_SESSIONS), NOW, { selectedId: 's9', filter: '' }).selectedId).toBe('s1');
+  });
+});
