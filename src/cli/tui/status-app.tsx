@@ -55,17 +55,16 @@ export interface StatusAppProps {
   colors?: boolean;
 }
 
+/**
+ * The clock's tick, and the cadence of the bulk of the streams (output lines of the selected session, snapshots, the
+ * bot's counters): they are applied on the tick, in the same frame (htop's default is 1.5 s). Every frame costs about
+ * the same whatever changed: Ink builds the whole screen as one object per cell and styles it, 20-50 ms of CPU for
+ * 160x50 on the 2-vCPU bench machine under load. Measured with bench/cockpit (50 sessions, 20 busy, the selected one
+ * busy): at 20 fps the cockpit took 24-39% of a core, 4 fps 23%, 2 fps 5.7%. A question is drawn at once all the same.
+ */
 export const TICK_MS = 1000;
 /** Ink draws at most one frame per this long (20 fps): keys and a session's question show without waiting. */
 export const FRAME_MS = 50;
-/**
- * The bulk of the streams (output lines of the selected session, snapshots, the bot's counters) is drawn at most
- * once per this long, with the clock's own tick (htop's default is 1.5 s). Every frame costs about the same whatever
- * changed: Ink builds the whole screen as one object per cell and styles it, 20-50 ms of CPU for 160x50 on the 2-vCPU
- * bench machine under load. Measured with bench/cockpit (50 sessions, 20 busy, the selected one busy): at 20 fps the
- * cockpit took 24-39% of a core, 4 fps 23%, 2 fps 5.7%. A question is drawn at once all the same (urgent, above).
- */
-export const BULK_MS = 1000;
 
 function useTerminalSize(fixed: StatusAppProps['size']): { columns: number; rows: number } {
   const { stdout } = useStdout();
@@ -84,34 +83,32 @@ function useTerminalSize(fixed: StatusAppProps['size']): { columns: number; rows
 
 /**
  * Stream events gathered and applied in one render. Output lines, snapshots and the bot's health (the bulk: every busy
- * pane) are applied at most once per BULK_MS; a change of the focused session (a question) goes at once, with whatever
- * waited: Ink's own 20 fps throttle is then the only wait between the daemon's event and the screen.
+ * pane) wait for the clock's tick (the returned `tick`); a change of the focused session (a question) is applied at
+ * once, with whatever waited: Ink's own 20 fps throttle is then the only wait between the daemon's event and the screen.
  */
 function useFrameBatcher(dispatch: (action: StatusAction) => void, clock: () => number) {
-  const pending = useRef<{ snapshot: StatusSnapshot | null; events: CockpitEvent[]; timer: NodeJS.Timeout | null; last: number }>({
-    snapshot: null, events: [], timer: null, last: 0,
+  const pending = useRef<{ snapshot: StatusSnapshot | null; events: CockpitEvent[]; timer: NodeJS.Timeout | null }>({
+    snapshot: null, events: [], timer: null,
   });
   useEffect(() => () => {
     if (pending.current.timer !== null) clearTimeout(pending.current.timer);
   }, []);
-  return useCallback((item: { snapshot: StatusSnapshot } | { event: CockpitEvent }) => {
+  const tick = useCallback((): void => {
+    const p = pending.current;
+    if (p.timer !== null) clearTimeout(p.timer);
+    p.timer = null;
+    const { snapshot, events } = p;
+    p.snapshot = null;
+    p.events = [];
+    dispatch({ type: 'streamsApplied', snapshot, events, now: clock() });
+  }, [dispatch, clock]);
+  const add = useCallback((item: { snapshot: StatusSnapshot } | { event: CockpitEvent }) => {
     const p = pending.current;
     if ('snapshot' in item) p.snapshot = item.snapshot;
     else p.events.push(item.event);
-    const urgent = 'event' in item && item.event.type === 'detail';
-    if (p.timer !== null && !urgent) return;
-    const flush = (): void => {
-      p.timer = null;
-      p.last = Date.now();
-      const { snapshot, events } = p;
-      p.snapshot = null;
-      p.events = [];
-      if (snapshot !== null) dispatch({ type: 'snapshotReceived', snapshot, now: clock() });
-      if (events.length > 0) dispatch({ type: 'cockpitReceived', events, now: clock() });
-    };
-    if (p.timer !== null) clearTimeout(p.timer);
-    p.timer = setTimeout(flush, urgent ? 0 : Math.max(0, p.last + BULK_MS - Date.now()));
-  }, [dispatch, clock]);
+    if ('event' in item && item.event.type === 'detail' && p.timer === null) p.timer = setTimeout(tick, 0);
+  }, [tick]);
+  return { add, tick };
 }
 
 export function StatusApp({ initial, resume, subscribe, cockpit, home, now: clock = Date.now, onQuit, size: fixedSize, colors }: StatusAppProps) {
@@ -125,7 +122,7 @@ export function StatusApp({ initial, resume, subscribe, cockpit, home, now: cloc
   const { isRawModeSupported } = useStdin();
   const { columns, rows } = useTerminalSize(fixedSize);
   const [palette] = useState(() => paletteFor(colors ?? colorsWanted()));
-  const batch = useFrameBatcher(dispatch, now);
+  const { add: batch, tick } = useFrameBatcher(dispatch, now);
 
   useEffect(
     () =>
@@ -141,9 +138,9 @@ export function StatusApp({ initial, resume, subscribe, cockpit, home, now: cloc
   }, [cockpit, state.selectedId]);
 
   useEffect(() => {
-    const timer = setInterval(() => dispatch({ type: 'clockTicked', now: clockRef.current() }), TICK_MS);
+    const timer = setInterval(tick, TICK_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [tick]);
 
 
   const selected = selectedSession(state);

@@ -45,6 +45,8 @@ export type StatusAction =
   | { type: 'connectionLost'; error: Error; now: number }
   | { type: 'selectionMoved'; delta: number }
   | { type: 'clockTicked'; now: number }
+  /** What the streams brought since the last frame, and the clock: one frame for all of it. */
+  | { type: 'streamsApplied'; snapshot: StatusSnapshot | null; events: CockpitEvent[]; now: number }
   | { type: 'modeChanged'; mode: Mode }
   /** Typed at the end of the filter; `erase` takes its last character away; `clear` empties it. */
   | { type: 'filterEdited'; edit: { append: string } | 'erase' | 'clear' }
@@ -165,6 +167,11 @@ export function statusReducer(state: StatusState, action: StatusAction): StatusS
       const to = Math.min(Math.max(from + action.delta, 0), shown.length - 1);
       const id = shown[to]?.id ?? null;
       return id === state.selectedId ? state : { ...state, selectedId: id };
+    }
+    case 'streamsApplied': {
+      let next = action.snapshot === null ? state : statusReducer(state, { type: 'snapshotReceived', snapshot: action.snapshot, now: action.now });
+      if (action.events.length > 0) next = statusReducer(next, { type: 'cockpitReceived', events: action.events, now: action.now });
+      return statusReducer(next, { type: 'clockTicked', now: action.now });
     }
     case 'clockTicked':
       // A frame drawn less than a tick ago already showed the times of then: the next tick will do.
