@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const ALL = ['cli-startup', 'tail', 'e2e', 'burst', 'redact', 'prompt-corpus', 'agents', 'screen', 'hook', 'terminal-app'];
+const ALL = ['cli-startup', 'tail', 'e2e', 'burst', 'redact', 'prompt-corpus', 'agents', 'screen', 'hook', 'terminal-app', 'cockpit'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

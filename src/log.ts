@@ -22,6 +22,12 @@ export interface FileLoggerOptions {
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
+ * logs/audit.log: an audit line is ~250 bytes, so one file holds ~40,000 actions and the five kept ~200,000; a chat
+ * that sends a command a minute fills one in about a month. The oldest goes, never the current one.
+ */
+export const AUDIT_LOG_ROTATION = { maxBytes: 10 * 1024 * 1024, keep: 5 };
+
+/**
  * Appends whole lines to `file` (0600), synchronously, and rotates it by size: `file.1` is the newest old one, at
  * most `keep` are kept. Shared by the daemon log and the audit log (src/bot/audit.ts), which would otherwise grow
  * without bound on a long-lived daemon.

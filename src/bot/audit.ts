@@ -1,6 +1,7 @@
-// The audit log (logs/audit.log): one JSON line for every action taken on behalf of a Telegram user and every
-// update that was refused. Rejections are recorded here only: the stranger hears nothing. Redacted like the daemon
-// log, and user text is clipped, because hostile text must not grow the file without bound.
+// The audit log (logs/audit.log): one JSON line for every action taken on behalf of a Telegram user, every update
+// that was refused, and every action taken from the `pocket status` cockpit (origin local, the OS user named).
+// Rejections are recorded here only: the stranger hears nothing. Redacted like the daemon log, and user text is
+// clipped, because hostile text must not grow the file without bound.
 // A line says who (userId, userName), what (action, detail), which session (sessionId, session: its name then), the
 // outcome and why (reason). Lines written before userName and session existed are still read by `pocket logs
 // --audit` (src/cli/audit-format.ts): every field but t, action and outcome is optional.
@@ -23,6 +24,8 @@ export interface AuditEntry {
   reason?: string;
   /** The user's text or the key sent, clipped. */
   detail?: string;
+  /** `local`: done at this machine (the `pocket status` cockpit, over IPC) by the OS user in userName; absent: Telegram. */
+  origin?: 'local';
 }
 
 export interface AuditLog {

@@ -21,7 +21,7 @@ import { type Access, knownUsers, type TgUpdate } from '../core/auth.js';
 import { laneOf } from '../core/update-lanes.js';
 import { AgentMessages } from './agent-messages.js';
 import { Alerts } from './alerts.js';
-import { fileAuditLog } from './audit.js';
+import { type AuditLog, fileAuditLog } from './audit.js';
 import { ShellResults } from './shell-results.js';
 import { callbackFeature } from './callbacks.js';
 import { Cards } from './cards.js';
@@ -42,7 +42,9 @@ import { Messenger, type MessengerApi } from './messenger.js';
 import { redactRequests } from './outgoing.js';
 import { permissionGate } from './permissions.js';
 import { Topics } from './topics.js';
+import type { BotTelemetry } from './telemetry.js';
 import { UpdateScheduler } from './update-scheduler.js';
+import { type BotHealth, troubleOf } from '../core/cockpit.js';
 
 export interface BotServiceOptions {
   /** Outbox pacing; tests shorten it. */
@@ -79,14 +81,16 @@ export interface BotDeps {
   stores: BotStores;
   /** .logs/audit.log, written by the bot; .logs/daemon.log, which /logs uploads. */
   files: { auditLog: string; daemonLog: string; env: string };
-  /** Writes a line to files.auditLog; the daemon's rotates it by size (default: plain appends). */
-  appendAudit?: (line: string) => void;
   /** Something `pocket status` shows changed (the poller's connection). */
   onStatusChange: () => void;
   /** Agent sessions (codex, claude), when the daemon runs them. */
   agents?: AgentUseCases;
   /** Draws a screen for /screen (src/screen/, loaded on first use by the composition root). */
   renderScreen: ScreenImageRenderer;
+  /** The audit log to write (the daemon shares one with IPC actions, teed into telemetry); by default one on files.auditLog. */
+  audit?: AuditLog;
+  /** Where what the bot does is told for the `pocket status` cockpit. */
+  telemetry?: BotTelemetry;
 }
 
 export interface BotStores {
@@ -134,7 +138,7 @@ export function createBotService(
   deps: BotDeps,
   sessions: SessionUseCases,
   options: BotServiceOptions = {},
-): { service: DaemonService; status: () => BotStatus } {
+): { service: DaemonService; status: () => BotStatus; health: () => BotHealth } {
   const { settings: config, redactor, stores } = deps;
   const log = deps.log.child({ component: 'bot' });
   const now = options.now ?? Date.now;
@@ -143,8 +147,10 @@ export function createBotService(
   const newId = () => randomBytes(6).toString('base64url');
   const registry = CallbackRegistry.fromJSON(saved.callbacks as never, newId, now());
   const index = MessageIndex.fromJSON(saved.messages);
-  const appendAudit = deps.appendAudit ?? ((line: string) => appendFileSync(deps.files.auditLog, line, { mode: 0o600 }));
-  const audit = fileAuditLog(appendAudit, redactor, log, now, (id) => sessions.get(id)?.name);
+  const telemetry = deps.telemetry;
+  // The daemon hands in the one it shares with IPC actions, already teed into the telemetry (and rotated by size).
+  const audit = deps.audit
+    ?? fileAuditLog((line) => appendFileSync(deps.files.auditLog, line, { mode: 0o600 }), redactor, log, now, (id) => sessions.get(id)?.name);
   const access: Access = { operators: new Set(config.authorizedUserIds), viewers: new Set(config.viewerIds) };
 
   // A second Api without the poller's transformers: sends are retried by the outbox, never twice over.
@@ -168,6 +174,11 @@ export function createBotService(
   const save = (): void => stores.state.writeSoon(snapshot);
   const delivery = new Delivery(messenger, api, topics, index, log, {
     limits: options.outboxLimits, clock: { now }, redactor,
+    ...(telemetry === undefined ? {} : {
+      onSent: (report) => telemetry.sent(report),
+      onRetry: (why) => telemetry.retry(why),
+      onChange: () => telemetry.changed(),
+    }),
   }, save);
   const cards = new Cards(config.chatId, sessions, delivery, registry, log, now, save, saved.cards, config.hostLabel);
   const alerts = new Alerts(config.chatId, delivery, registry, log, now);
@@ -230,7 +241,10 @@ export function createBotService(
     onConnected: async () => {
       await api.setMyCommands(COMMAND_HELP.map((c) => ({ command: c.command, description: c.description })));
     },
-    onStatus: deps.onStatusChange,
+    onStatus: () => {
+      deps.onStatusChange();
+      telemetry?.changed();
+    },
   });
 
   const kit: Kit = {
@@ -325,5 +339,17 @@ export function createBotService(
     const { sent, merged, superseded, unchanged, dropped, failed, retried } = delivery.runner.stats;
     return { pending: delivery.runner.pendingCount, sent, merged, superseded, unchanged, dropped, failed, retried };
   };
-  return { service, status: () => ({ ...poller.status(), outbox: outbox() }) };
+  const health = (): BotHealth => {
+    const polled = poller.status();
+    const trouble = poller.troubleKind();
+    return {
+      connected: polled.connected,
+      trouble: polled.connected || trouble === null ? null : troubleOf(trouble),
+      lastError: polled.lastError,
+      lastPollAt: polled.lastPollAt,
+      outbox: { pending: delivery.runner.pendingCount, oldestQueuedAt: delivery.runner.oldestPendingAt },
+      ...(telemetry?.counts() ?? { rateLimitedLastHour: 0, retriedLastHour: 0 }),
+    };
+  };
+  return { service, status: () => ({ ...poller.status(), outbox: outbox() }), health };
 }

@@ -67,6 +67,7 @@ export class Poller {
   private settleFirst: () => void = () => {};
   /** Set when the first getMe was refused with 401: start() fails rather than run a bot that cannot connect. */
   private refusedAtStart = false;
+  private trouble: string | null = null;
 
   constructor(private readonly options: PollerOptions) {
     this.bot = new Bot<Context>(options.token, {
@@ -82,6 +83,11 @@ export class Poller {
 
   status(): BotStatus {
     return { ...this.state };
+  }
+
+  /** The kind of the last poll failure (api-errors.ts: `unauthorized`, `conflict`, `network`...), null once a poll succeeds. */
+  troubleKind(): string | null {
+    return this.trouble;
   }
 
   /**
@@ -153,6 +159,7 @@ export class Poller {
         this.options.onConfirmed(offset);
         pollTimeoutS = this.options.pollTimeoutS ?? DEFAULT_POLL_TIMEOUT_S;
         if (!this.state.connected || this.state.lastError !== null) this.options.log.info('bot.reconnected');
+        this.trouble = null;
         this.set({ connected: true, lastPollAt: new Date().toISOString(), lastError: null });
         delay = first;
         lastLogged = '';
@@ -171,6 +178,7 @@ export class Poller {
         if (signal.aborted) return;
         const info = classifyApiError(error);
         const text = redactedErrorText(error, this.options.redactor);
+        this.trouble = info.kind;
         if (info.kind === 'unauthorized' || info.kind === 'conflict') {
           const why = info.kind === 'unauthorized'
             ? 'Telegram rejected the bot token (401): polling stopped. Fix TELEGRAM_BOT_TOKEN and restart.'

@@ -55,6 +55,12 @@ export type Payload =
    */
   | { op: 'image'; place: Place; filename: string; png: Uint8Array; caption: string; as: 'photo' | 'document'; replyTo?: number };
 
+/** What Delivery reports after Telegram took a message: for the cockpit's "what the bot did" (core/cockpit.ts). */
+export interface SentReport {
+  what: 'card_posted' | 'card_edited' | 'message_edited' | 'alert_sent' | 'reply_sent' | 'document_sent' | 'screen_sent';
+  sessionId?: string;
+}
+
 /** Messages whose last sent content is remembered (cards are the ones edited); the oldest are forgotten first. */
 const REMEMBERED_CONTENTS = 2000;
 export class Delivery {
@@ -67,6 +73,7 @@ export class Delivery {
   readonly redactor: Redactor;
   /** `chat:message` -> the content last sent to it, to skip edits that change nothing. */
   private readonly lastSent = new Map<string, string>();
+  private readonly onSent: (report: SentReport) => void;
 
   constructor(
     private readonly messenger: Messenger,
@@ -79,14 +86,21 @@ export class Delivery {
       limits?: Partial<OutboxLimits>;
       /** The daemon's one redactor (daemon/compose.ts): what every message, card, caption and document is cleaned with. */
       redactor: Redactor;
-    },
+      /** Told about every message Telegram took (not about unchanged edits); and when a send is tried again or the queue changes. */
+      onSent?: (report: SentReport) => void;
+    } & Pick<OutboxRunnerOptions<Payload, number | null>, 'onRetry' | 'onChange'>,
     private readonly onIndexed: () => void = () => {},
   ) {
+    this.onSent = options.onSent ?? (() => {});
     this.redactor = options.redactor;
     this.runner = new OutboxRunner<Payload, number | null>({
       ...options,
       policy: options.policy ?? new OutboxPolicy<Payload>(options.limits, mergeReplies),
-      send: (item) => this.send(item.chatId, item.payload),
+      send: async (item) => {
+        const result = await this.send(item.chatId, item.payload);
+        if (result !== UNCHANGED) this.onSent(reportOf(item.payload, item.key));
+        return result;
+      },
       onUnsent: (s) => this.unsent(s),
     });
   }
@@ -252,6 +266,23 @@ function mergeKeyOf(place: Place, params: TextParams): string {
 
 function contentKey(text: string, pre: boolean, buttons: RenderedButton[][]): string {
   return JSON.stringify([pre, text, buttons]);
+}
+
+function reportOf(payload: Payload, key: string | undefined): SentReport {
+  const cardOf = key?.startsWith('card:') ? key.slice('card:'.length) : undefined;
+  const session = (id: string | undefined): { sessionId?: string } => (id === undefined ? {} : { sessionId: id });
+  switch (payload.op) {
+    case 'edit':
+      return { what: cardOf === undefined ? 'message_edited' : 'card_edited', ...session(cardOf) };
+    case 'post':
+      return { what: 'card_posted', ...session(payload.place.sessionId ?? cardOf) };
+    case 'document':
+      return { what: 'document_sent', ...session(payload.place.sessionId) };
+    case 'image':
+      return { what: 'screen_sent', ...session(payload.place.sessionId) };
+    case 'text':
+      return { what: payload.params.kind === 'alert' ? 'alert_sent' : 'reply_sent', ...session(payload.place.sessionId) };
+  }
 }
 
 function thread(threadId: number | undefined): { threadId?: number } {

@@ -27,6 +27,10 @@ export interface OutboxRunnerOptions<P, R> {
   redactor?: Redactor;
   /** Called for every item that leaves without being sent: the place to log drops and failures. */
   onUnsent?: (settlement: Settlement<P>) => void;
+  /** A send is tried again: after a 429 (`rate_limited`) or a network or server error. For the cockpit's counts. */
+  onRetry?: (why: 'rate_limited' | 'transient') => void;
+  /** The queue may have changed (an item queued, sent, settled): the cockpit's outbox length and age. */
+  onChange?: () => void;
 }
 
 interface Waiter<R> {
@@ -57,6 +61,11 @@ export class OutboxRunner<P, R> {
 
   get stats(): Readonly<OutboxStats> {
     return this.policy.stats;
+  }
+
+  /** Epoch ms the oldest waiting item was queued; null when none waits. */
+  get oldestPendingAt(): number | null {
+    return this.policy.oldestPendingAt();
   }
 
   /** Items waiting for their turn (not counting those in flight). */
@@ -102,6 +111,7 @@ export class OutboxRunner<P, R> {
 
   private pump(): void {
     if (this.stopped) return;
+    this.options.onChange?.();
     for (;;) {
       const now = this.clock.now();
       const step = this.policy.next(now);
@@ -120,6 +130,7 @@ export class OutboxRunner<P, R> {
 
   private async dispatch(item: Queued<P>): Promise<void> {
     let result: SendResult;
+    let lastError: unknown;
     const waiter = this.waiters.get(item.id);
     try {
       const value = await this.options.send(item);
@@ -129,11 +140,13 @@ export class OutboxRunner<P, R> {
         result = { kind: 'ok' };
       }
     } catch (err) {
+      lastError = err;
       result = this.toResult(err, item);
       if (waiter !== undefined) waiter.error = isPocketError(err) ? err : toTelegramApiError('send', err, this.redactor);
     }
     const settled = this.policy.onResult(item, result, this.clock.now());
     if (settled !== null) this.finish(settled);
+    else if (result.kind === 'retry_after') this.options.onRetry?.(classifyApiError(lastError).kind === 'retry_after' ? 'rate_limited' : 'transient');
     if (this.stopped) for (const s of this.policy.drain('outbox stopped')) this.finish(s);
     this.pump();
   }

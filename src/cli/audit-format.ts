@@ -10,8 +10,10 @@ export function formatAuditLine(line: string): string {
     return visible(line);
   }
   if (entry === null || typeof entry !== 'object') return visible(line);
-  const { t, action, outcome, userId, userName, chatId, sessionId, session, updateId, reason, detail, ...rest } = entry;
-  const who = userId === null || userId === undefined ? 'nobody (no sender)' : `user ${String(userId)}${typeof userName === 'string' ? ` ${userName}` : ''}`;
+  const { t, action, outcome, userId, userName, chatId, sessionId, session, updateId, reason, detail, origin, ...rest } = entry;
+  const who = origin === 'local'
+    ? `local user ${typeof userName === 'string' ? userName : '?'}`
+    : userId === null || userId === undefined ? 'nobody (no sender)' : `user ${String(userId)}${typeof userName === 'string' ? ` ${userName}` : ''}`;
   const where = sessionId === undefined || sessionId === null ? '' : ` session ${typeof session === 'string' ? `${session} (${String(sessionId)})` : String(sessionId)}`;
   const why = typeof reason === 'string' ? `: ${reason}` : '';
   const what = typeof detail === 'string' ? ` ${JSON.stringify(detail)}` : '';

@@ -1,5 +1,6 @@
 // The plain-text `pocket status` (stdout not a TTY), and the time and table helpers the TUI shares with it.
 
+import type { CockpitEvent } from '../core/cockpit.js';
 import type { SessionStatus, StatusSnapshot } from '../core/status.js';
 
 /** Humanised duration: "45s", "12m 5s", "2h 5m", "3d 4h". Negative or non-finite input counts as 0. */
@@ -111,4 +112,35 @@ export function formatStatusText(s: StatusSnapshot, now: number, home: string): 
     lines.push(alignRow(SESSION_COLUMNS, widths), ...rows.map((row) => alignRow(row, widths)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What changed between two snapshots, one line each: for `pocket status --watch` (a log, not a redrawn table). */
+export function statusChanges(before: StatusSnapshot, after: StatusSnapshot): string[] {
+  const lines: string[] = [];
+  if (before.bot.connected !== after.bot.connected) {
+    lines.push(`bot ${after.bot.connected ? 'connected' : `disconnected${after.bot.lastError === null ? '' : `: ${oneLine(after.bot.lastError)}`}`}`);
+  }
+  const was = new Map(before.sessions.map((s) => [s.id, s]));
+  for (const session of after.sessions) {
+    const old = was.get(session.id);
+    was.delete(session.id);
+    const name = oneLine(session.name);
+    if (old === undefined) lines.push(`session ${name}: added (${session.kind} ${oneLine(session.target)}, ${session.state})`);
+    else if (old.state !== session.state) {
+      const exit = session.state === 'exited' && session.exitCode !== null ? ` (exit ${session.exitCode})` : '';
+      lines.push(`session ${name}: ${old.state} -> ${session.state}${exit}`);
+    }
+  }
+  for (const gone of was.values()) lines.push(`session ${oneLine(gone.name)}: removed`);
+  const known = new Set(before.daemon.degraded.map((p) => p.key));
+  for (const problem of after.daemon.degraded) if (!known.has(problem.key)) lines.push(`degraded: ${oneLine(problem.message)}`);
+  return lines;
+}
+
+/** The cockpit stream's events worth a log line: what the bot did, and why it is not connected. */
+export function cockpitLines(event: CockpitEvent): string[] {
+  if (event.type === 'activity') {
+    return event.entries.map((e) => `bot: ${e.session === undefined ? '' : `${oneLine(e.session)}: `}${oneLine(e.detail)}`);
+  }
+  return [];
 }

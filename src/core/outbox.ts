@@ -296,6 +296,16 @@ export class OutboxPolicy<P> {
     return out;
   }
 
+  /** When the oldest waiting item was queued (epoch ms), or null when none waits: how far behind the bot is. */
+  oldestPendingAt(): number | null {
+    let oldest: number | null = null;
+    for (const chat of this.chats.values()) {
+      for (const item of chat.urgent) if (oldest === null || item.enqueuedAt < oldest) oldest = item.enqueuedAt;
+      for (const item of chat.edits.values()) if (oldest === null || item.enqueuedAt < oldest) oldest = item.enqueuedAt;
+    }
+    return oldest;
+  }
+
   get pendingCount(): number {
     let n = 0;
     for (const chat of this.chats.values()) n += chat.urgent.length + chat.edits.size;

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createClaudeBackend } from '../agents/claude/claude-backend.js';
 import { CodexBackend } from '../agents/codex/codex-backend.js';
 import { codexEnvironment } from '../agents/codex/environment.js';
+import { type AuditLog, fileAuditLog } from '../bot/audit.js';
 import { BOT_STATE_FILES, type BotStores, createBotService } from '../bot/bot-service.js';
+import { BotTelemetry } from '../bot/telemetry.js';
 import type { Config } from '../config.js';
 import { agentEnvironment, withoutSecretValues } from '../core/agent-env.js';
 import type { AgentBackend, AgentKind } from '../core/agents.js';
@@ -14,20 +16,15 @@ import { describeWriteError, type Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { toSessionStatus } from '../core/status.js';
-import { rotatingAppender } from '../log.js';
+import { AUDIT_LOG_ROTATION, rotatingAppender } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { serviceServerLauncher } from '../tmux/service-scope.js';
 import { createTerminalApp } from '../terminal-app/terminal-app.js';
 import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
+import type { CockpitSources } from './ipc/cockpit-handlers.js';
 import type { DaemonContext, StatusSources } from './main.js';
 import { SessionService } from './sessions/service.js';
-
-/**
- * logs/audit.log: an audit line is ~250 bytes, so one file holds ~40,000 actions and the five kept ~200,000; a chat
- * that sends a command a minute fills one in about a month. The oldest goes, never the current one.
- */
-const AUDIT_LOG_ROTATION = { maxBytes: 10 * 1024 * 1024, keep: 5 };
 
 /** bin/pocket.js, what `pocket hook` runs as (src/ and dist/ are both two folders below the package). */
 const POCKET_ENTRY = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
@@ -36,6 +33,9 @@ export interface BuiltServices {
   services: DaemonService[];
   status: StatusSources;
   sessions: SessionService;
+  cockpit: CockpitSources;
+  /** The audit log the bot and IPC actions share. */
+  audit: AuditLog;
 }
 
 /**
@@ -77,6 +77,10 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };
+  const sessionName = (id: string): string | undefined => sessions.get(id)?.name;
+  const telemetry = new BotTelemetry(Date.now, sessionName);
+  const audit = telemetry.auditing(fileAuditLog(rotatingAppender(paths.auditLog, AUDIT_LOG_ROTATION), context.redactor, log, Date.now, sessionName));
+  const cockpit: CockpitSources = { telemetry };
   // `pocket demo` and the tests give a token for the embedded Bot API; without one there is nothing to poll.
   if (config.botToken !== undefined) {
     const bot = createBotService({
@@ -85,19 +89,21 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
       redactor: context.redactor,
       stores: openBotStores(paths.state, log, context.health),
       files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
-      appendAudit: rotatingAppender(paths.auditLog, AUDIT_LOG_ROTATION),
       onStatusChange: () => context.changes.emit('changed'),
       agents,
       // Loaded on the first /screen: `pocket start` and every other command never read the font.
       renderScreen: async (screen) => (await import('../screen/index.js')).renderScreenPng(screen),
+      audit,
+      telemetry,
     }, sessions);
     services.push(bot.service);
     status.bot = bot.status;
+    cockpit.health = bot.health;
   }
   // Last, so stopped first (services stop newest first): running turns are cancelled, and their end reported, while
   // the bot can still send; the sessions' registry, which holds their records, stops after them.
   services.push(agents);
-  return { services, status, sessions };
+  return { services, status, sessions, cockpit, audit };
 }
 
 /** The user's login shell for /shell: $SHELL when it is an absolute path, else the account's, else /bin/sh. */

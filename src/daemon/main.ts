@@ -8,7 +8,7 @@ import { Health } from '../core/health.js';
 import { Redactor } from '../core/redact.js';
 import type { DaemonService, Logger } from '../core/ports.js';
 import { type BotStatus, daemonWarnings, type SessionStatus, type StatusSnapshot } from '../core/status.js';
-import { createFileLogger } from '../log.js';
+import { AUDIT_LOG_ROTATION, createFileLogger, rotatingAppender } from '../log.js';
 import { jsonStore } from '../state/json-store.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { homePaths, type HomePaths } from '../state/paths.js';
@@ -17,6 +17,10 @@ import { pocketVersion } from '../version.js';
 import { redactorFor } from './compose.js';
 import { startIpcServer } from './ipc/server.js';
 import { sessionHandlers } from './ipc/session-handlers.js';
+import { type CockpitSources, cockpitHandlers } from './ipc/cockpit-handlers.js';
+import { type AuditLog, fileAuditLog } from '../bot/audit.js';
+import { BotTelemetry } from '../bot/telemetry.js';
+import { userInfo } from 'node:os';
 import type { SessionUseCases } from '../core/sessions.js';
 import { signalReadiness } from './readiness.js';
 
@@ -43,7 +47,13 @@ export interface RunDaemonOptions {
   env?: NodeJS.ProcessEnv;
   requireToken?: boolean;
   /** Builds the services once config, log and lock are in place (the bot and sessions plug in here). */
-  buildServices?: (context: DaemonContext) => Promise<{ services: DaemonService[]; status: StatusSources; sessions?: SessionUseCases }>;
+  buildServices?: (context: DaemonContext) => Promise<{
+    services: DaemonService[];
+    status: StatusSources;
+    sessions?: SessionUseCases;
+    cockpit?: CockpitSources;
+    audit?: AuditLog;
+  }>;
   /** Also write log lines to stderr (foreground mode). */
   echoLog?: boolean;
   /** Stop (the same clean way as `pocket stop`) when this aborts; its reason is logged as the stop reason. */
@@ -108,7 +118,9 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   const built = (await options.buildServices?.(context)) ?? { services: [], status: {} };
   const sessions: SessionUseCases = built.sessions ?? unavailableSessions();
   // Before the services start, so that the event backlog holds what a resumed session reports at once.
-  const handlersForSessions = sessionHandlers(sessions);
+  const audit = built.audit ?? fileAuditLog(rotatingAppender(paths.auditLog, AUDIT_LOG_ROTATION), context.redactor, log, Date.now, (id) => sessions.get(id)?.name);
+  const handlersForSessions = sessionHandlers(sessions, Date.now, { audit, localUser: localUserName() });
+  const handlersForCockpit = cockpitHandlers(sessions, built.cockpit ?? { telemetry: new BotTelemetry() });
 
   const snapshot = (): StatusSnapshot => ({
     daemon: {
@@ -144,6 +156,7 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
 
   const ipc = await startIpcServer(paths.socket, {
     ...handlersForSessions,
+    ...handlersForCockpit,
     hello: () => ({ version: pocketVersion(), protocol: 1, pid: process.pid }),
     status: () => snapshot(),
     stop: () => {
@@ -190,6 +203,15 @@ async function serve(context: DaemonContext, options: RunDaemonOptions, lock: He
   options.stopSignal?.removeEventListener('abort', onStopSignal);
   runtime.writeSync({ pid: process.pid, startedAt: new Date(startedAtMs).toISOString(), stoppedAt: new Date().toISOString(), cleanShutdown: true });
   log.info('daemon.stopped', { reason });
+}
+
+/** The OS user the daemon runs as: who a local action was taken by when the client names nobody. */
+function localUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
 }
 
 /** Newest first, each finishing its in-flight work; one that fails to stop does not keep the others running. */

@@ -86,6 +86,31 @@ describe('OutboxRunner', () => {
     expect(attempts).toHaveLength(2);
   });
 
+  it('tells who watches about each retry (429 or transient) and the age of the oldest waiting item', async () => {
+    const retries: string[] = [];
+    // The first send answers 429, the second fails on the network, every later one goes through.
+    const failures: Error[] = [tooMany(2), new HttpError('down', new Error('ECONNRESET'))];
+    const runner = new OutboxRunner<string, string>({
+      clock,
+      onRetry: (why) => retries.push(why),
+      send: async (item) => {
+        const error = failures.shift();
+        if (error !== undefined) throw error;
+        return item.payload;
+      },
+    });
+    expect(runner.oldestPendingAt).toBeNull();
+    const first = runner.enqueue({ chatId: CHAT, kind: 'reply', payload: 'a' });
+    await vi.advanceTimersByTimeAsync(0);
+    void runner.enqueue({ chatId: CHAT, kind: 'reply', payload: 'b' });
+    // 'a' is back in line after its 429, queued first: the oldest.
+    expect(runner.oldestPendingAt).toBe(1_000_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await first).toEqual({ status: 'sent', value: 'a' });
+    expect(retries).toEqual(['rate_limited', 'transient']);
+    expect(runner.oldestPendingAt).toBeNull();
+  });
+
   it('retries network errors with backoff, then fails with a redacted error', async () => {
     const canary = '4242:canary-SECRET';
     const unsent: string[] = [];

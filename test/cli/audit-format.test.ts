@@ -17,6 +17,11 @@ describe('formatAuditLine', () => {
     expect(formatAuditLine(stranger)).toBe('T nobody (no sender) update "channel_post" -> rejected: no_sender');
   });
 
+  it('names the local user of an action taken at the machine (the status cockpit)', () => {
+    const line = JSON.stringify({ t: 'T', origin: 'local', userId: null, userName: 'alice', sessionId: 's2', session: 'build', action: 'kill', outcome: 'ok' });
+    expect(formatAuditLine(line)).toBe('T local user alice kill session build (s2) -> ok');
+  });
+
   it('prints a line that is not JSON as it is, with control characters made visible', () => {
     expect(formatAuditLine('half a line')).toBe('half a line');
     expect(formatAuditLine(JSON.stringify({ t: 'T', action: 'x', outcome: 'ok', userId: 1, userName: 'evil\u001b]52;c;aGk=\u0007' }))).toBe(

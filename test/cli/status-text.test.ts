@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daemonWarnings, notRunningSnapshot } from '../../src/core/status.js';
-import { formatAgo, formatDuration, formatStatusText } from '../../src/cli/status-text.js';
+import { daemonWarnings, notRunningSnapshot, type SessionStatus, type StatusSnapshot } from '../../src/core/status.js';
+import { cockpitLines, formatAgo, formatDuration, formatStatusText, statusChanges } from '../../src/cli/status-text.js';
 import { NOW, secondsAgo, session, snapshot, THREE_SESSIONS } from './tui/snapshots.js';
 
 describe('formatStatusText', () => {
@@ -96,5 +96,40 @@ describe('time formatting', () => {
     expect(formatAgo(null, NOW)).toBe('-');
     expect(formatAgo('not a date', NOW, 'never')).toBe('never');
     expect(formatAgo(secondsAgo(-30), NOW)).toBe('0s ago');
+  });
+});
+
+describe('statusChanges and cockpitLines (pocket status --watch)', () => {
+  const base = (over: Partial<StatusSnapshot> = {}): StatusSnapshot => ({
+    daemon: { running: true, pid: 1, uptimeS: 5, version: '0.1.0', degraded: [] },
+    bot: { username: 'b', connected: true, lastPollAt: null, lastError: null },
+    sessions: [],
+    ...over,
+  });
+  const s = (id: string, name: string, state: SessionStatus['state'], exitCode: number | null = null): SessionStatus => ({
+    id, name, alias: null, kind: 'tmux', target: '%1', state, exitCode, lastActivityAt: null, topicId: null,
+  });
+
+  it('says what changed, one line each, and nothing when nothing did', () => {
+    const before = base({ sessions: [s('s1', 'build', 'running'), s('s2', 'old', 'idle')] });
+    expect(statusChanges(before, before)).toEqual([]);
+    const after = base({
+      bot: { username: 'b', connected: false, lastPollAt: null, lastError: 'Another process polls (409)' },
+      sessions: [s('s1', 'build', 'exited', 2), s('s3', 'new\u001b[2J', 'running')],
+      daemon: { running: true, pid: 1, uptimeS: 9, version: '0.1.0', degraded: [{ key: 'k', message: 'disk full', since: 'x' }] },
+    });
+    expect(statusChanges(before, after)).toEqual([
+      'bot disconnected: Another process polls (409)',
+      'session build: running -> exited (exit 2)',
+      'session new [2J: added (tmux %1, running)',
+      'session old: removed',
+      'degraded: disk full',
+    ]);
+  });
+
+  it('prints what the bot did', () => {
+    expect(cockpitLines({ type: 'activity', entries: [{ at: 1, kind: 'alert_sent', session: 'build', detail: 'alert sent' }, { at: 2, kind: 'update_refused', detail: 'refused update from user 6' }] }))
+      .toEqual(['bot: build: alert sent', 'bot: refused update from user 6']);
+    expect(cockpitLines({ type: 'lines', sessionId: 's1', lines: ['x'] })).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { type Handlers, startIpcServer } from '../../src/daemon/ipc/server.js';
 import { PocketError } from '../../src/core/errors.js';
 import { Redactor } from '../../src/core/redact.js';
 import { sessionHandlers } from '../../src/daemon/ipc/session-handlers.js';
+import { cockpitHandlers } from '../../src/daemon/ipc/cockpit-handlers.js';
+import { BotTelemetry } from '../../src/bot/telemetry.js';
 import { unavailableSessions } from '../../src/daemon/main.js';
 import { FakeSessions } from '../fakes/sessions.js';
 import { silentLogger } from '../../src/log.js';
@@ -16,6 +18,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const handlers = (): Handlers => ({
   ...sessionHandlers(unavailableSessions()),
+  ...cockpitHandlers(unavailableSessions(), { telemetry: new BotTelemetry() }),
   hello: () => ({ version: 't', protocol: 1, pid: 1 }),
   status: () => ({ ...notRunningSnapshot('t'), daemon: { running: true, pid: 1, uptimeS: 0, version: 't', degraded: [] } }),
   stop: () => ({ stopping: true }),

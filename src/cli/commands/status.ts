@@ -1,11 +1,18 @@
-// `pocket status`: JSON for scripts, an Ink TUI in a terminal, plain text otherwise. Exit 1 when no daemon runs or
-// when it does not answer (a stopped daemon accepts the connection and never replies: see daemon/silence.ts).
+// `pocket status`: JSON for scripts, an Ink TUI (the cockpit) in a terminal, plain text otherwise (--watch: then the
+// changes as log lines). Exit 1 when no daemon runs or when it does not answer (a stopped daemon accepts the
+// connection and never replies: see daemon/silence.ts).
 import { PocketError } from '../../core/errors.js';
-import { notRunningSnapshot, type StatusSnapshot } from '../../core/status.js';
+import { notRunningSnapshot, type SessionStatus, type StatusSnapshot } from '../../core/status.js';
+import { userInfo } from 'node:os';
+import { attachPlan, tmuxSocketDir } from '../attach-plan.js';
+import { PROBE_MS, probeLiveness } from '../cockpit-link.js';
 import { connectIpc, type IpcClient } from '../../daemon/ipc/client.js';
 import { explainSilence } from '../silence.js';
 import { type HomePaths, homePaths } from '../../state/paths.js';
 import { pocketVersion } from '../../version.js';
+
+/** Where the person was in the cockpit (tui/status-app.ts's ResumeView): kept across an attach. */
+type ResumeView = { selectedId: string | null; filter: string };
 
 export async function status(home: string, options: { json?: boolean; watch?: boolean }): Promise<void> {
   const paths = homePaths(home);
@@ -33,86 +40,135 @@ export async function status(home: string, options: { json?: boolean; watch?: bo
     }
     const { formatStatusText } = await import('../status-text.js');
     process.stdout.write(`${formatStatusText(snapshot, Date.now(), home)}\n`);
-    if (options.watch) await watchText(client, paths, formatStatusText);
+    if (options.watch) await watchText(client, paths, snapshot);
   } finally {
     client.close();
   }
 }
 
-/**
- * Snapshots are pushed only on change, so a daemon that froze mid-watch would look like a quiet one: ask it
- * something every PROBE_MS and report the first request it leaves unanswered for as long.
- */
-const PROBE_MS = 5000;
-
-function probeLiveness(client: IpcClient, onSilent: (error: unknown) => void): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    timer = setTimeout(() => {
-      client.request('hello', {}, PROBE_MS).then(
-        () => {
-          if (!stopped) schedule();
-        },
-        (error: unknown) => {
-          if (stopped) return;
-          onSilent(error);
-          schedule();
-        },
-      );
-    }, PROBE_MS);
-  };
-  schedule();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
-}
-
-async function runTui(client: IpcClient, initial: StatusSnapshot, paths: HomePaths): Promise<void> {
+async function runTui(first: IpcClient, initial: StatusSnapshot, paths: HomePaths): Promise<void> {
   const home = paths.home;
   // Ink draws only the last frame when it believes it runs in CI (it reads $CI when loaded); a person at a terminal
   // asked for the live view, whatever their shell exports.
   process.env.CI = 'false';
   if (process.env.CONTINUOUS_INTEGRATION !== undefined) process.env.CONTINUOUS_INTEGRATION = 'false';
+  // React's production build (read when react loads): the development one checks and times every element, which
+  // was most of the cockpit's CPU (bench/cockpit: 24-39% of a core with 20 busy sessions, development build).
+  process.env.NODE_ENV ??= 'production';
   const { renderStatusTui } = await import('../tui/render.js');
-  await renderStatusTui({
-    initial,
-    home,
-    subscribe: (onSnapshot, onError) => {
-      let unsubscribe: (() => void) | undefined;
-      client.subscribe(onSnapshot, onError).then((off) => {
-        unsubscribe = off;
-      }, onError);
-      // The banner shows one line: the explanation and its remedy together. A daemon that resumes sends snapshots
-      // again, which clear the banner.
-      const stopProbing = probeLiveness(client, (error) => {
-        const explained = explainSilence(paths, error);
-        onError(explained instanceof PocketError ? new Error(`${explained.message} ${explained.hint ?? ''}`.trim()) : (explained as Error));
-      });
-      return () => {
-        stopProbing();
-        unsubscribe?.();
-      };
+  const { CockpitConnection } = await import('../cockpit-link.js');
+  const connection = new CockpitConnection({
+    client: first,
+    reconnect: () => connectIpc(paths.socket),
+    user: localUser(),
+    // The banner shows one line: the explanation and its remedy together.
+    explain: (error) => {
+      const explained = explainSilence(paths, error);
+      return explained instanceof PocketError ? new Error(`${explained.message} ${explained.hint ?? ''}`.trim()) : (explained as Error);
     },
-    onQuit: () => {},
   });
+  try {
+    let snapshot = initial;
+    let resume: ResumeView | undefined;
+    // Each round is one mount of the TUI; Enter outside pocket's tmux ends a round to give tmux the terminal, and the
+    // cockpit comes back when the user detaches.
+    for (;;) {
+      const leaving: { to: SessionStatus | null; view?: ResumeView } = { to: null };
+      await renderStatusTui({
+        initial: snapshot,
+        ...(resume === undefined ? {} : { resume }),
+        home,
+        subscribe: (onSnapshot, onError) => connection.onSnapshot(onSnapshot, onError),
+        cockpit: {
+          subscribe: (onEvent) => connection.onCockpit(onEvent),
+          focus: (id) => connection.focus(id),
+          kill: (id) => connection.kill(id),
+          setMuted: (id, muted) => connection.setMuted(id, muted),
+          attach: async (session, view) => {
+            const plan = attachPlan(session.target, await tmuxSocketOf(paths), process.env.TMUX, tmuxSocketDir(process.env, process.getuid?.() ?? 0));
+            if (!plan.inPlace) {
+              leaving.to = session;
+              leaving.view = view;
+              return 'leave';
+            }
+            await runTmux(plan.args, false);
+            return 'switched';
+          },
+        },
+        onQuit: () => {},
+      });
+      const target = leaving.to;
+      if (target === null) return;
+      const plan = attachPlan(target.target, await tmuxSocketOf(paths), process.env.TMUX, tmuxSocketDir(process.env, process.getuid?.() ?? 0));
+      // Ink has restored the terminal (cooked mode, cursor): tmux takes it over, and gives it back on detach.
+      await runTmux(plan.args, true).catch((error: unknown) => {
+        process.stderr.write(`pocket: could not attach to ${target.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
+      process.stdout.write('\u001b[2J\u001b[H');
+      snapshot = connection.snapshot() ?? snapshot;
+      resume = leaving.view;
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+/** The OS user at this terminal, named in the audit log for what they do from the cockpit. */
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** POCKET_TMUX_SOCKET from the home's .env (or the environment), undefined for tmux's default server. */
+async function tmuxSocketOf(paths: HomePaths): Promise<string | undefined> {
+  // Loaded here: the settings' schema (zod) is no cost `pocket status --json` may pay.
+  const { loadConfig } = await import('../../config.js');
+  try {
+    return loadConfig({ home: paths.home, envFile: paths.env }).tmuxSocket;
+  } catch {
+    return process.env.POCKET_TMUX_SOCKET;
+  }
+}
+
+/** Runs tmux: with the terminal and without TMUX (so it nests) to attach, quietly to switch a client. */
+async function runTmux(args: string[], withTerminal: boolean): Promise<void> {
+  const { execa } = await import('execa');
+  const env = { ...process.env };
+  if (withTerminal) delete env.TMUX;
+  await execa('tmux', args, { env, extendEnv: false, stdio: withTerminal ? 'inherit' : 'pipe' });
 }
 
 async function watchText(
   client: IpcClient,
   paths: HomePaths,
-  format: (s: StatusSnapshot, now: number, home: string) => string,
+  first: StatusSnapshot,
 ): Promise<void> {
+  const { cockpitLines, statusChanges } = await import('../status-text.js');
   let stopProbing = (): void => {};
+  let previous = first;
+  const stamp = (): string => new Date().toISOString();
   const ended = await new Promise<{ silent: unknown } | { closed: true }>((resolve) => {
     client
       .subscribe(
-        (snapshot) => process.stdout.write(`\n${format(snapshot, Date.now(), paths.home)}\n`),
+        (snapshot) => {
+          for (const line of statusChanges(previous, snapshot)) process.stdout.write(`${stamp()} ${line}\n`);
+          previous = snapshot;
+        },
         () => resolve({ closed: true }),
       )
+      .then(() =>
+        client.cockpit((event) => {
+          for (const line of cockpitLines(event)) process.stdout.write(`${stamp()} ${line}\n`);
+        }, () => resolve({ closed: true })).catch((error: unknown) => {
+          // An older daemon has no cockpit stream: the session and bot changes still print.
+          if (!(error instanceof PocketError && error.code === 'IPC_PROTOCOL')) throw error;
+        }),
+      )
       .catch((error: unknown) => resolve({ silent: error }));
-    stopProbing = probeLiveness(client, (error) => resolve({ silent: error }));
+    stopProbing = probeLiveness(client, PROBE_MS, (error) => resolve({ silent: error }));
   });
   stopProbing();
   if ('silent' in ended) throw explainSilence(paths, ended.silent);

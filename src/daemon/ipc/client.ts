@@ -1,6 +1,7 @@
 // The CLI side of IPC. Kept free of heavy imports: it runs on every `pocket status`.
 import { connect, type Socket } from 'node:net';
 import { PocketError } from '../../core/errors.js';
+import type { CockpitEvent } from '../../core/cockpit.js';
 import type { StatusSnapshot } from '../../core/status.js';
 import {
   checkDaemonMessage,
@@ -16,6 +17,8 @@ export interface IpcClient {
   request<T extends RequestType>(type: T, params?: RequestMap[T]['params'], timeoutMs?: number): Promise<RequestMap[T]['result']>;
   /** Session events until the daemon goes away. */
   events(onEvent: (e: WireSessionEvent) => void, onClose: (error: Error) => void, options?: { backlog?: boolean }): Promise<() => void>;
+  /** The cockpit's events (bot health, bot activity, the focused session) until the daemon goes away. */
+  cockpit(onEvent: (e: CockpitEvent) => void, onClose: (error: Error) => void, options?: { session?: string }): Promise<() => void>;
   /** Live snapshots until the returned function is called or the daemon goes away (onClose). */
   subscribe(onSnapshot: (s: StatusSnapshot) => void, onClose: (error: Error) => void): Promise<() => void>;
   close(): void;
@@ -30,6 +33,7 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
   const pending = new Map<number, Pending>();
   const listeners = new Map<number, (s: StatusSnapshot) => void>();
   const eventListeners = new Map<number, (e: WireSessionEvent) => void>();
+  const cockpitListeners = new Map<number, (e: CockpitEvent) => void>();
   const closeListeners = new Set<(error: Error) => void>();
   const lines = new LineBuffer();
   let nextId = 1;
@@ -64,6 +68,7 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
       }
       if ('event' in message) {
         if (message.event === 'status') listeners.get(message.id)?.(message.data);
+        else if (message.event === 'cockpit') cockpitListeners.get(message.id)?.(message.data);
         else eventListeners.get(message.id)?.(message.data);
         continue;
       }
@@ -100,6 +105,16 @@ export async function connectIpc(socketPath: string, timeoutMs = 2000): Promise<
       await request('events', options);
       return () => {
         eventListeners.delete(id);
+        closeListeners.delete(onClose);
+      };
+    },
+    async cockpit(onEvent, onClose, options = {}) {
+      const id = nextId;
+      cockpitListeners.set(id, onEvent);
+      closeListeners.add(onClose);
+      await request('cockpit', options);
+      return () => {
+        cockpitListeners.delete(id);
         closeListeners.delete(onClose);
       };
     },

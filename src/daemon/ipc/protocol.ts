@@ -2,6 +2,7 @@
 // Every message carries the protocol version; requests and replies are typed unions checked on both sides.
 // The checks are small hand-written guards rather than zod: the client runs inside `pocket status --json`,
 // whose start-up budget (bench/cli-startup) has no room for loading a schema library.
+import type { CockpitEvent } from '../../core/cockpit.js';
 import type { SessionStatus, StatusSnapshot } from '../../core/status.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -19,7 +20,13 @@ export interface RequestMap {
   'session.send': { params: { session: string; text: string; enter?: boolean }; result: { sent: true } };
   'session.keys': { params: { session: string; keys: string[] }; result: { sent: true } };
   'session.tail': { params: { session: string; lines?: number }; result: { lines: string[] } };
-  'session.kill': { params: { session: string }; result: { killed: true } };
+  /** `user`: the OS user at the terminal that asked (the cockpit names them), for the audit line. */
+  'session.kill': { params: { session: string; user?: string }; result: { killed: true } };
+  'session.mute': { params: { session: string; muted: boolean; user?: string }; result: { muted: boolean } };
+  /** The `pocket status` cockpit: bot health, what the bot did, and the focused session in detail, as they change. */
+  cockpit: { params: { session?: string }; result: { subscribed: true } };
+  /** Which session this connection's cockpit subscription details (null: none). */
+  'cockpit.focus': { params: { session: string | null }; result: { focused: string | null } };
   /** `pocket hook`: an agent's hook fired in a session pocket started (core/agent-hooks.ts). */
   'session.hook': {
     params: { session: string; event: string; notificationType?: string; firedAt: number };
@@ -31,6 +38,7 @@ export type RequestType = keyof RequestMap;
 export const REQUEST_TYPES: readonly RequestType[] = [
   'hello', 'status', 'stop', 'subscribe', 'events',
   'session.new', 'session.attach', 'session.send', 'session.keys', 'session.tail', 'session.kill', 'session.hook',
+  'session.mute', 'cockpit', 'cockpit.focus',
 ];
 
 export interface Request<T extends RequestType = RequestType> {
@@ -65,7 +73,8 @@ export interface WireSessionEvent {
 /** Pushed on a subscription: a fresh snapshot whenever anything visible changed, or a session event. */
 export type EventMessage =
   | { v: number; id: number; event: 'status'; data: StatusSnapshot }
-  | { v: number; id: number; event: 'session'; data: WireSessionEvent };
+  | { v: number; id: number; event: 'session'; data: WireSessionEvent }
+  | { v: number; id: number; event: 'cockpit'; data: CockpitEvent };
 
 export type DaemonMessage = Reply | EventMessage;
 
@@ -97,6 +106,9 @@ export const checkDaemonMessage: Check = (value) => {
     if (value.event === 'session') {
       const data = value.data;
       return isObject(data) && typeof data.type === 'string' && typeof data.sessionId === 'string' ? null : 'session event is malformed';
+    }
+    if (value.event === 'cockpit') {
+      return isObject(value.data) && typeof value.data.type === 'string' ? null : 'cockpit event is malformed';
     }
     return `unknown event ${JSON.stringify(value.event)}`;
   }

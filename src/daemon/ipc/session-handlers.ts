@@ -5,10 +5,14 @@ import { HOOK_EVENTS } from '../../core/agent-hooks.js';
 import { PocketError } from '../../core/errors.js';
 import type { SessionEvent, SessionUseCases } from '../../core/sessions.js';
 import { toSessionStatus } from '../../core/status.js';
+import type { AuditLog } from '../../bot/audit.js';
 import type { WireSessionEvent } from './protocol.js';
 import type { Handlers } from './server.js';
 
-type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill' | 'session.hook'>;
+type SessionHandlers = Pick<Handlers, 'events' | 'session.new' | 'session.attach' | 'session.send' | 'session.keys' | 'session.tail' | 'session.kill' | 'session.mute' | 'session.hook'>;
+
+/** The OS user named in an audit line of a local action: what the client said, else the daemon's own user. */
+const USER = z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/).optional();
 
 const schemas = {
   events: z.object({ backlog: z.boolean().optional() }),
@@ -17,7 +21,8 @@ const schemas = {
   send: z.object({ session: z.string(), text: z.string(), enter: z.boolean().optional() }),
   keys: z.object({ session: z.string(), keys: z.array(z.string()).min(1) }),
   tail: z.object({ session: z.string(), lines: z.number().int().min(1).max(5000).optional() }),
-  kill: z.object({ session: z.string() }),
+  kill: z.object({ session: z.string(), user: USER }),
+  mute: z.object({ session: z.string(), muted: z.boolean(), user: USER }),
   hook: z.object({
     // By id only: the settings file names the session as pocket started it, whatever it is called now.
     session: z.string().regex(/^s\d+$/),
@@ -62,7 +67,28 @@ const BACKLOG_EVENTS = 500;
 const BACKLOG_LINES = 1000;
 const BACKLOG_WINDOW_MS = 60_000;
 
-export function sessionHandlers(sessions: SessionUseCases, now: () => number = Date.now): SessionHandlers {
+/**
+ * Actions taken at this machine (kill, mute from the cockpit) are audited like a Telegram action: the same log, the
+ * OS user named, `origin: local`. Anyone who can reach the 0600 socket is that user already.
+ */
+export interface LocalAudit {
+  audit: AuditLog;
+  /** The daemon's OS user, for a client that names nobody. */
+  localUser: string;
+}
+
+export function sessionHandlers(sessions: SessionUseCases, now: () => number = Date.now, local?: LocalAudit): SessionHandlers {
+  const audited = async (action: string, view: { id: string; name: string }, user: string | undefined, run: () => Promise<void>): Promise<void> => {
+    // The name now: after a kill the session is gone, and the log could no longer say which it was.
+    const who = { origin: 'local' as const, userId: null, userName: user ?? local?.localUser ?? null, sessionId: view.id, session: view.name, action };
+    try {
+      await run();
+      local?.audit.record({ ...who, outcome: 'ok' });
+    } catch (error) {
+      local?.audit.record({ ...who, outcome: 'failed', reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      throw error;
+    }
+  };
   const recent: WireSessionEvent[] = [];
   const until = now() + BACKLOG_WINDOW_MS;
   let lines = 0;
@@ -113,9 +139,16 @@ export function sessionHandlers(sessions: SessionUseCases, now: () => number = D
       return { lines: await sessions.tail(sessions.resolve(session).id, lines ?? 50) };
     },
     'session.kill': async (params) => {
-      const { session } = parse(schemas.kill, params);
-      await sessions.kill(sessions.resolve(session).id);
+      const { session, user } = parse(schemas.kill, params);
+      const view = sessions.resolve(session);
+      await audited('kill', view, user, () => sessions.kill(view.id));
       return { killed: true };
+    },
+    'session.mute': async (params) => {
+      const { session, muted, user } = parse(schemas.mute, params);
+      const view = sessions.resolve(session);
+      await audited(muted ? 'mute' : 'unmute', view, user, () => sessions.setMuted(view.id, muted));
+      return { muted };
     },
     'session.hook': (params) => {
       const { session, ...signal } = parse(schemas.hook, params);

@@ -48,7 +48,7 @@ describe('StatusApp', () => {
     expect(rowOf(frame, 'build')).toMatch(/› build\s+b\s+tmux\s+%12\s+running\s+-\s+5s ago\s+17/);
     expect(rowOf(frame, 'agent')).toMatch(/agent\s+-\s+codex\s+thread-9\s+waiting\s+-\s+1m 30s ago\s+-/);
     expect(rowOf(frame, 'tests')).toMatch(/tests\s+-\s+tmux\s+work:1.0\s+exited\s+1\s+2h 1m ago/);
-    expect(frame).toContain('↑/↓ select  ·  r refresh  ·  q/Esc quit');
+    expect(frame).toContain('↑/↓ select  ·  Enter attach  ·  k kill  ·  m mute  ·  / filter  ·  ? help  ·  q quit');
     unmount();
   });
 

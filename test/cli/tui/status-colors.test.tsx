@@ -20,7 +20,7 @@ describe('StatusApp colours', () => {
   it('colours each state: running green, idle grey, waiting yellow, exited red with its exit code', () => {
     const sessions = [...THREE_SESSIONS, session({ id: 's4', name: 'shell', state: 'idle' })];
     const { lastFrame, unmount } = render(
-      <StatusApp initial={snapshot(sessions)} subscribe={() => () => {}} home="/h" now={() => NOW} onQuit={() => {}} />,
+      <StatusApp initial={snapshot(sessions)} subscribe={() => () => {}} home="/h" now={() => NOW} onQuit={() => {}} size={{ columns: 100, rows: 40 }} />,
     );
     const frame = lastFrame() ?? '';
     expect(frame).toContain(`${SGR.green}running`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialStatusState, statusReducer } from '../../../src/cli/tui/status-reducer.js';
+import { initialStatusState, statusReducer, visibleSessions } from '../../../src/cli/tui/status-reducer.js';
+import type { SessionDetail } from '../../../src/core/cockpit.js';
 import { PocketError } from '../../../src/core/errors.js';
 import { NOW, session, snapshot, THREE_SESSIONS } from './snapshots.js';
 
@@ -51,5 +52,64 @@ describe('statusReducer', () => {
     const s = start();
     expect(statusReducer(s, { type: 'clockTicked', now: NOW })).toBe(s);
     expect(statusReducer(s, { type: 'clockTicked', now: NOW + 1000 }).now).toBe(NOW + 1000);
+  });
+});
+
+describe('statusReducer: the cockpit', () => {
+  const detail = (id: string, over: Partial<SessionDetail> = {}): SessionDetail => ({
+    id, name: id, kind: 'tmux', state: 'running', command: 'bash', createdAt: new Date(NOW).toISOString(), exitedAt: null,
+    exitCode: null, topicId: null, muted: false, question: null, screen: null, ...over,
+  });
+
+  it('keeps the same state (no frame) for a snapshot that would draw the same: uptime and milliseconds of activity', () => {
+    const s = start();
+    const later = snapshot(THREE_SESSIONS.map((x) => ({ ...x, lastActivityAt: x.lastActivityAt === null ? null : x.lastActivityAt.replace(/\.\d{3}Z$/, '.999Z') })), {
+      daemon: { running: true, pid: 4242, uptimeS: 7531, version: '0.1.0', degraded: [] },
+    });
+    expect(statusReducer(s, { type: 'snapshotReceived', snapshot: later, now: NOW + 100 })).toBe(s);
+    const changed = snapshot([{ ...THREE_SESSIONS[0]!, state: 'waiting' }, ...THREE_SESSIONS.slice(1)]);
+    expect(statusReducer(s, { type: 'snapshotReceived', snapshot: changed, now: NOW + 100 }).snapshot).toBe(changed);
+  });
+
+  it('skips a clock tick right after a frame, and the same bot health twice', () => {
+    let s = start();
+    expect(statusReducer(s, { type: 'clockTicked', now: NOW + 500 })).toBe(s);
+    expect(statusReducer(s, { type: 'clockTicked', now: NOW + 1000 }).now).toBe(NOW + 1000);
+    const health = { connected: true, trouble: null, lastError: null, lastPollAt: null, outbox: { pending: 0, oldestQueuedAt: null }, rateLimitedLastHour: 0, retriedLastHour: 0 };
+    s = statusReducer(s, { type: 'cockpitReceived', events: [{ type: 'bot', health }], now: NOW + 10 });
+    expect(s.now).toBe(NOW + 10);
+    expect(statusReducer(s, { type: 'cockpitReceived', events: [{ type: 'bot', health: { ...health } }], now: NOW + 20 })).toBe(s);
+  });
+
+  it('keeps the lines of the focused session, appends new ones, and starts over for another session', () => {
+    let s = statusReducer(start(), { type: 'cockpitReceived', events: [{ type: 'detail', detail: detail('s1'), lines: ['a', 'b'] }] });
+    s = statusReducer(s, { type: 'cockpitReceived', events: [{ type: 'lines', sessionId: 's1', lines: ['c'] }, { type: 'lines', sessionId: 's2', lines: ['x'] }] });
+    expect(s.lines).toEqual(['a', 'b', 'c']);
+    s = statusReducer(s, { type: 'cockpitReceived', events: [{ type: 'detail', detail: detail('s1', { state: 'waiting' }) }] });
+    expect(s.lines).toEqual(['a', 'b', 'c']);
+    s = statusReducer(s, { type: 'cockpitReceived', events: [{ type: 'detail', detail: detail('s2') }] });
+    expect(s.lines).toEqual([]);
+  });
+
+  it('filters the table as the filter is typed, keeping the selection when it still shows', () => {
+    let s = statusReducer(start(), { type: 'filterEdited', edit: { append: 'TES' } });
+    expect(visibleSessions(s).map((x) => x.name)).toEqual(['tests']);
+    expect(s.selectedId).toBe('s3');
+    for (let i = 0; i < 3; i++) s = statusReducer(s, { type: 'filterEdited', edit: 'erase' });
+    expect(visibleSessions(s)).toHaveLength(3);
+    expect(s.selectedId).toBe('s3');
+    s = statusReducer(s, { type: 'filterEdited', edit: { append: 'codex' } });
+    expect(visibleSessions(s).map((x) => x.name)).toEqual(['agent']);
+    s = statusReducer(s, { type: 'filterEdited', edit: { append: 'zzz' } });
+    expect(s.selectedId).toBeNull();
+  });
+});
+
+describe('initialStatusState', () => {
+  it('comes back from an attach where the person was: the filter, and the selection while it is shown', () => {
+    const back = initialStatusState(snapshot(THREE_SESSIONS), NOW, { selectedId: 's3', filter: 'tes' });
+    expect(back.filter).toBe('tes');
+    expect(back.selectedId).toBe('s3');
+    expect(initialStatusState(snapshot(THREE_SESSIONS), NOW, { selectedId: 's9', filter: '' }).selectedId).toBe('s1');
   });
 });
