@@ -6,7 +6,7 @@
 // The one write path of every .state/ JSON file (bot.json, updates.json, tails.json, sessions.json, daemon.json):
 // writes are chained, so an older value never lands after a newer one, whether asked for ahead (write) or behind
 // (writeSoon, coalesced).
-import { readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import { PocketError } from '../core/errors.js';
@@ -170,7 +170,9 @@ function readValid<S extends z.ZodType>(path: string, schema: S, log: Logger): R
     const checked = schema.safeParse(parseJson(text));
     if (checked.success) return { ok: true, value: checked.data };
   }
-  const aside = `${path}.corrupt-${Date.now()}`;
+  // Never onto an earlier one: two moved aside in the same millisecond (a directory onto a directory) failed.
+  let aside = `${path}.corrupt-${Date.now()}`;
+  for (let n = 2; existsSync(aside); n++) aside = `${path}.corrupt-${Date.now()}-${n}`;
   try {
     renameSync(path, aside);
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Logger } from '../../src/core/ports.js';
 import { jsonStore, type JsonStoreOptions } from '../../src/state/json-store.js';
@@ -189,6 +189,21 @@ describe('every way a state file can be broken', () => {
       expect(jsonStore(file, schema, () => ({ n: 0 }), log, { backup: true }).read()).toEqual({ n: 0 });
     });
   }
+
+  it('two broken files moved aside in the same millisecond get names of their own', () => {
+    const file = join(dir, 'x.json');
+    const log = recordingLogger();
+    vi.spyOn(Date, 'now').mockReturnValue(1_796_000_000_000);
+    try {
+      for (let i = 0; i < 2; i++) {
+        mkdirSync(join(file, 'inner'), { recursive: true });
+        expect(jsonStore(file, schema, () => ({ n: 0 }), log).read()).toEqual({ n: 0 });
+      }
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(readdirSync(dir).filter((name) => name.startsWith('x.json.corrupt-')).sort()).toEqual(['x.json.corrupt-1796000000000', 'x.json.corrupt-1796000000000-2']);
+  });
 
   it('lost: the last good copy is read back; sync writes keep the copy too', () => {
     const file = join(dir, 'x.json');
