@@ -123,9 +123,10 @@ it('Enter attaches to the session in this terminal (tmux nested, the cockpit gon
   const attached = (screen: string) => /^MARK-IN-TARGET$/m.test(screen) && !screen.includes('Enter attach');
   // Under a fully loaded suite the Enter was once not acted on (the cockpit still drawn 10 s later; not seen in
   // runs of this file alone): pressed once more then, which an attached shell takes as an empty line.
-  await shownAt(viewer, attached, 5_000).catch(async () => {
-    await viewer.raw(['send-keys', '-t', 'cockpit', 'Enter']);
-    await shownAt(viewer, attached, 15_000);
+  const terminal = viewer;
+  await shownAt(terminal, attached, 5_000).catch(async () => {
+    await terminal.raw(['send-keys', '-t', 'cockpit', 'Enter']);
+    await shownAt(terminal, attached, 15_000);
   });
   // Keys go to that client once pocket's server lists it (before, they would reach the cockpit's terminal unread).
   await eventually(async () => (await rig.tmux('list-clients', '-F', '#{client_session}')).split('\n').includes('target'), { what: 'the nested client' });
