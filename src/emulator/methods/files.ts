@@ -39,14 +39,16 @@ function documentOf(ctx: MethodContext): StoredDocument {
   return stored;
 }
 
-const sendDocument: MethodHandler = (ctx) => {
+/** A bot's message carrying a file (sendDocument, sendPhoto): the same target, caption, markup and pacing checks. */
+function sendMedia(ctx: MethodContext, media: (ctx: MethodContext) => { document: StoredDocument } | { photo: StoredPhoto }): unknown {
   const { chat, threadId, replyTo } = sendTarget(ctx);
   const caption = formatText(ctx.params, 'caption', 'caption_entities');
   checkCaption(caption.text);
   const markup = checkReplyMarkup(ctx.params.json('reply_markup'), false);
-  const document = documentOf(ctx);
+  const attached = media(ctx);
   spend(ctx, chat);
-  ctx.state.files.set(document.fileId, document);
+  const file = 'document' in attached ? attached.document : attached.photo.file;
+  ctx.state.files.set(file.fileId, file);
   const record = ctx.state.addMessage(chat, {
     fromBot: true,
     from: ctx.bot,
@@ -54,13 +56,15 @@ const sendDocument: MethodHandler = (ctx) => {
     threadId,
     caption: caption.text,
     entities: caption.entities,
-    document,
+    ...attached,
     replyToMessageId: replyTo,
     replyMarkup: markup !== undefined && 'inline_keyboard' in markup ? markup : undefined,
     disableNotification: ctx.params.bool('disable_notification'),
   });
   return ctx.state.toMessage(record);
-};
+}
+
+const sendDocument: MethodHandler = (ctx) => sendMedia(ctx, (c) => ({ document: documentOf(c) }));
 
 /** sendPhoto's limits (Bot API docs): at most 10 MB, width + height at most 10000, sides at most 20 to 1. */
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
@@ -94,28 +98,7 @@ function photoOf(ctx: MethodContext): StoredPhoto {
   return { file, width, height };
 }
 
-const sendPhoto: MethodHandler = (ctx) => {
-  const { chat, threadId, replyTo } = sendTarget(ctx);
-  const caption = formatText(ctx.params, 'caption', 'caption_entities');
-  checkCaption(caption.text);
-  const markup = checkReplyMarkup(ctx.params.json('reply_markup'), false);
-  const photo = photoOf(ctx);
-  spend(ctx, chat);
-  ctx.state.files.set(photo.file.fileId, photo.file);
-  const record = ctx.state.addMessage(chat, {
-    fromBot: true,
-    from: ctx.bot,
-    date: nowSeconds(ctx),
-    threadId,
-    caption: caption.text,
-    entities: caption.entities,
-    photo,
-    replyToMessageId: replyTo,
-    replyMarkup: markup !== undefined && 'inline_keyboard' in markup ? markup : undefined,
-    disableNotification: ctx.params.bool('disable_notification'),
-  });
-  return ctx.state.toMessage(record);
-};
+const sendPhoto: MethodHandler = (ctx) => sendMedia(ctx, (c) => ({ photo: photoOf(c) }));
 
 const getFile: MethodHandler = (ctx) => {
   const fileId = ctx.params.requiredString('file_id');
