@@ -6,7 +6,7 @@ import type { Clock } from '../../core/ports.js';
 import type { PromptMatch } from '../../core/output/detect.js';
 import type { ScreenSnapshot } from '../../core/screen.js';
 import { TerminalRenderer } from '../../terminal/terminal.js';
-import type { AlertKind, FullScreen, PromptView } from '../../core/sessions.js';
+import type { AlertKind, FullScreen, PromptView, SessionEvent, SessionView } from '../../core/sessions.js';
 import type { SessionState } from '../../core/status.js';
 import type { StallClock } from '../stall-watch.js';
 
@@ -16,6 +16,27 @@ export interface LiveSessionEvents {
   screen(): void;
   state(state: SessionState, previous: SessionState, at: number): void;
   alert(kind: AlertKind, at: number): void;
+}
+
+/**
+ * A live session's events as session events: what pane and tab followers both hand to LiveSession. `changes` is told
+ * of state changes (`pocket status` shows them).
+ */
+export function sessionEventsFor(
+  sessionId: string,
+  to: { emit(event: SessionEvent): void; view(sessionId: string): SessionView; changes: { emit(event: 'changed'): unknown } },
+): LiveSessionEvents {
+  const { emit, view, changes } = to;
+  return {
+    output: (lines, at) => emit({ type: 'output', sessionId, lines, at }),
+    // The card shows the screen of a full-screen program (the view carries it): redraw it as the screen changes.
+    screen: () => emit({ type: 'updated', session: view(sessionId) }),
+    state: (_state, previous, at) => {
+      emit({ type: 'state', session: view(sessionId), previous, at });
+      changes.emit('changed');
+    },
+    alert: (kind, at) => emit({ type: 'alert', session: view(sessionId), kind, at }),
+  };
 }
 
 export interface LiveSessionOptions {

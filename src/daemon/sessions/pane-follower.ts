@@ -11,7 +11,7 @@ import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { Health } from '../../core/health.js';
 import { StallWatch } from '../stall-watch.js';
 import { PipeKeeper } from './pipe-keeper.js';
-import { LiveSession } from './live-session.js';
+import { LiveSession, sessionEventsFor } from './live-session.js';
 
 export interface PaneFollowerOptions {
   tmux: TmuxCli;
@@ -119,16 +119,7 @@ export class PaneFollower {
       idleMs,
       clock,
       stalls: this.#stalls,
-      events: {
-        output: (lines, at) => emit({ type: 'output', sessionId, lines, at }),
-        // The card shows the screen of a full-screen program (the view carries it): redraw it as the screen changes.
-        screen: () => emit({ type: 'updated', session: view(sessionId) }),
-        state: (_state, previous, at) => {
-          emit({ type: 'state', session: view(sessionId), previous, at });
-          changes.emit('changed');
-        },
-        alert: (kind, at) => emit({ type: 'alert', session: view(sessionId), kind, at }),
-      },
+      events: sessionEventsFor(sessionId, { emit, view, changes }),
     });
     this.#live.set(sessionId, live);
     this.#logFiles.set(sessionId, pane.logFile);

@@ -11,7 +11,7 @@ import { type MirrorState, mirrorAnchor, mirrorStep, resumeMirror, startMirror }
 import { nextTabPollDelay, TAB_POLL_MS } from '../../core/tab-polling.js';
 import type { TabInfo, TabRead, TerminalTabs } from '../../core/terminal-tabs.js';
 import { isPocketError } from '../../core/errors.js';
-import { LiveSession } from './live-session.js';
+import { LiveSession, sessionEventsFor } from './live-session.js';
 
 export interface TabFollowerOptions {
   terminal: TerminalTabs;
@@ -231,15 +231,7 @@ export class TabFollower {
       rows: tab.rows,
       idleMs,
       clock,
-      events: {
-        output: (lines, at) => emit({ type: 'output', sessionId, lines, at }),
-        screen: () => emit({ type: 'updated', session: view(sessionId) }),
-        state: (_state, previous, at) => {
-          emit({ type: 'state', session: view(sessionId), previous, at });
-          changes.emit('changed');
-        },
-        alert: (kind, at) => emit({ type: 'alert', session: view(sessionId), kind, at }),
-      },
+      events: sessionEventsFor(sessionId, { emit, view, changes }),
     });
   }
 }
