@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from '../../scripts/capture-agent-screens/model-server.js';
+import { localProviderConfig } from '../agents/codex/responses-stand-in.js';
 import { type BotRig, failureReport, startBotRig } from '../helpers/bot-rig.js';
 import { eventually } from '../helpers/pocket.js';
 
@@ -30,18 +31,7 @@ describe.skipIf(missing !== null)('Codex notify through the daemon', () => {
     // Codex's home: the stand-in as its model, and the daemon's working directory (where /new's panes start) trusted.
     const home = join(root, 'codex-home');
     mkdirSync(join(home, '.codex'), { recursive: true });
-    writeFileSync(join(home, '.codex/config.toml'), [
-      'model = "gpt-5-codex"',
-      'model_provider = "local"',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "http://127.0.0.1:${model.port}/v1"`,
-      'env_key = "LOCAL_KEY"',
-      'wire_api = "responses"',
-      `[projects.${JSON.stringify(process.cwd())}]`,
-      'trust_level = "trusted"',
-      '',
-    ].join('\n'));
+    writeFileSync(join(home, '.codex/config.toml'), `${localProviderConfig(model.port)}[projects.${JSON.stringify(process.cwd())}]\ntrust_level = "trusted"\n`);
     rig = await startBotRig({ processEnv: { HOME: home, LOCAL_KEY: 'stand-in-key', TMPDIR: root } });
   }, 60_000);
 
