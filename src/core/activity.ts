@@ -9,8 +9,9 @@
 // repainting the same prompt does not alert again; the same prompt after the person answered does.
 //
 // Exact signals (hook()): an agent that reports its own events (Claude Code's hooks, agent-hooks.ts) says when it
-// asks and when its turn ends. Asking skips the settle time: the screen is read at once, and if the dialog has not
-// reached the screen yet, the next output that shows a prompt is the question. `signal` says which of the two, the
+// asks and when its turn ends. Asking shortens the settle time to HOOK_QUIET_MS: the screen is read once the pane has
+// been quiet that long (at once when it already was), and if the dialog has not reached the screen yet, the output
+// that draws it is the question once it pauses that long. `signal` says which of the two, the
 // agent's hook or pocket's own reading of the pane (screen rules, timers, the pane's exit), set the current state.
 import type { HookMeaning } from './agent-hooks.js';
 import { detectPrompt, type PromptMatch } from './output/detect.js';
@@ -25,6 +26,14 @@ export const DEFAULT_LOOK_MS = 1_000;
  * the repaint that ends a turn after Stop.
  */
 export const HOOK_WINDOW_MS = 1_000;
+/**
+ * With a hook saying the agent asks, how long the pane must be quiet before its screen is read: the chunks of one
+ * frame (tmux hands the pipe-pane log a frame in pieces of up to 4 kB; Claude Code's permission dialog is ~8 kB of
+ * redraw) arrive within a few ms of each other. Read mid-frame, a dialog drawn up to its second option alerted with
+ * two of its four answers, and the rest of the frame then looked like a new screen: the session was running again
+ * and a press on the alert was refused (test/core/activity-hooks.test.ts, from the CI run that caught it).
+ */
+export const HOOK_QUIET_MS = 50;
 /**
  * After a turn's end that nothing will follow with a turn's start (Codex's notify, HookMeaning 'ended'): how long
  * output still counts as the end's repaint. Measured with Codex 0.171.0 in tmux: its repaint comes within 30 ms of
@@ -70,6 +79,10 @@ export class ActivityTracker {
   #lastActivityAt: number | null = null;
   /** Look for a prompt on the screen at this time; null when the screen has been looked at. */
   #settleAt: number | null = null;
+  /** The pending look comes from a hook (HOOK_QUIET_MS after the pane paused), so what it finds is the hook's. */
+  #settleByHook = false;
+  /** When output last arrived: a hook's look waits until the pane has been quiet HOOK_QUIET_MS. */
+  #lastOutputAt: number | null = null;
   /** While output flows without a pause: when to look at the screen next, and the prompt the last look found. */
   #lookAt: number | null = null;
   #lookedKey: string | null = null;
@@ -156,11 +169,27 @@ export class ActivityTracker {
       return this.#update(alerts);
     }
     if (this.#state === 'waiting') return this.#update(alerts);
+    this.#askedUntil = at + HOOK_WINDOW_MS;
+    const quietSince = this.#lastOutputAt ?? Number.NEGATIVE_INFINITY;
+    if (at - quietSince < HOOK_QUIET_MS) {
+      // A frame may be arriving in pieces: look once it has all come.
+      this.#lookSoon(quietSince + HOOK_QUIET_MS);
+      return this.#update(alerts);
+    }
     const screen = this.#screen();
     const prompt = this.#detect(screen);
-    if (prompt) this.#wait(at, prompt, screen, alerts, 'hook');
-    else this.#askedUntil = at + HOOK_WINDOW_MS;
+    if (prompt) {
+      this.#askedUntil = null;
+      this.#wait(at, prompt, screen, alerts, 'hook');
+    }
     return this.#update(alerts);
+  }
+
+  /** A hook's look at the screen, at `at` or sooner if the settle time already ends before it. */
+  #lookSoon(at: number): void {
+    if (this.#settleAt !== null && this.#settleAt <= at && !this.#settleByHook) return;
+    this.#settleAt = at;
+    this.#settleByHook = true;
   }
 
   /** When tick() next has something to decide; null when nothing will change without a new event. */
@@ -175,20 +204,11 @@ export class ActivityTracker {
     const flowing = this.#settleAt !== null;
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
+    this.#lastOutputAt = at;
     this.#screen = typeof screen === 'function' ? screen : () => screen;
     if (this.#state === 'waiting' && this.#stillWaiting()) return this.#update(alerts);
-    if (this.#askedUntil !== null) {
-      if (at <= this.#askedUntil) {
-        const screenNow = this.#screen();
-        const prompt = this.#detect(screenNow);
-        if (prompt) {
-          this.#askedUntil = null;
-          this.#lastActivityAt = at;
-          this.#wait(at, prompt, screenNow, alerts, 'hook');
-          return this.#update(alerts);
-        }
-      } else this.#askedUntil = null;
-    }
+    const asked = this.#askedUntil !== null && at <= this.#askedUntil;
+    if (!asked) this.#askedUntil = null;
     if (this.#heldIdle && this.#state === 'idle' && at <= this.#heldUntil) {
       this.#lastActivityAt = at;
       return this.#update(alerts);
@@ -200,7 +220,8 @@ export class ActivityTracker {
     this.#promptScreen = null;
     this.#lastActivityAt = at;
     this.#outputSinceIdle = true;
-    this.#settleAt = at + this.#settleMs;
+    this.#settleAt = asked ? at + HOOK_QUIET_MS : at + this.#settleMs;
+    this.#settleByHook = asked;
     this.#idleAt = at + this.#idleMs;
     if (!flowing || this.#lookAt === null) {
       this.#lookAt = at + this.#lookMs;
@@ -298,12 +319,18 @@ export class ActivityTracker {
     const alerts: ActivityAlert[] = [];
     if (this.#settleAt !== null && at >= this.#settleAt) {
       const settledAt = this.#settleAt;
+      const byHook = this.#settleByHook && this.#askedUntil !== null;
       this.#settleAt = null;
+      this.#settleByHook = false;
       this.#lookAt = null;
       const screen = this.#screen();
       const prompt = this.#detect(screen);
       if (prompt) {
-        this.#wait(settledAt, prompt, screen, alerts, 'screen');
+        if (byHook) this.#askedUntil = null;
+        this.#wait(settledAt, prompt, screen, alerts, byHook ? 'hook' : 'screen');
+      } else if (byHook) {
+        // The dialog is not on screen yet: the output that draws it comes within the hook's window.
+        if (this.#state === 'running') this.#settleAt = settledAt - HOOK_QUIET_MS + this.#settleMs;
       } else {
         // The prompt is gone from the screen: the next one is a new episode even if it reads the same.
         this.#alerted = null;

@@ -1,33 +1,71 @@
-// The tracker with an agent's exact signals (hook()): asking skips the settle time, a turn's end is idle at once.
+// The tracker with an agent's exact signals (hook()): asking shortens the settle time to a frame's quiet, a turn's
+// end is idle at once.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ActivityTracker, ENDED_HOLD_MS, HOOK_WINDOW_MS } from '../../src/core/activity.js';
+import { ActivityTracker, ENDED_HOLD_MS, HOOK_QUIET_MS, HOOK_WINDOW_MS } from '../../src/core/activity.js';
 
 const PROMPT = ['Removing 3 files', 'Continue? [y/N] '];
 const LOG = ['compiling a.ts', 'compiling b.ts'];
 const make = () => new ActivityTracker({ now: 0, idleMs: 10_000, settleMs: 300 });
 
 describe('ActivityTracker with hooks', () => {
-  it('waits at once when a hook says the agent asks and the prompt is on screen, without the settle time', () => {
+  it('waits at once when a hook says the agent asks and the prompt is on a quiet screen, without the settle time', () => {
     const a = make();
     a.output(1_000, PROMPT);
     expect(a.signal).toBe('screen');
-    const update = a.hook(1_010, 'asking');
+    const update = a.hook(1_000 + HOOK_QUIET_MS, 'asking');
     expect(update.state).toBe('waiting');
-    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_010 })]);
+    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_000 + HOOK_QUIET_MS })]);
     expect(a.signal).toBe('hook');
     expect(a.prompt?.question).toContain('Continue?');
     // The settle deadline that follows raises nothing more.
     expect(a.tick(1_300).alerts).toEqual([]);
   });
 
-  it('takes the next output that shows a prompt as the question when the hook came before the screen', () => {
+  it('a hook right after output reads the screen once the pane has been quiet HOOK_QUIET_MS', () => {
+    const a = make();
+    a.output(1_000, PROMPT);
+    expect(a.hook(1_010, 'asking')).toEqual({ state: 'running', alerts: [] });
+    expect(a.nextDeadline()).toBe(1_000 + HOOK_QUIET_MS);
+    expect(a.tick(1_000 + HOOK_QUIET_MS).alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_000 + HOOK_QUIET_MS })]);
+    expect(a.signal).toBe('hook');
+  });
+
+  it('takes the output that shows a prompt as the question, once it pauses, when the hook came before the screen', () => {
     const a = make();
     a.output(1_000, LOG);
-    expect(a.hook(1_010, 'asking')).toEqual({ state: 'running', alerts: [] });
-    const update = a.output(1_030, PROMPT);
+    expect(a.hook(1_100, 'asking')).toEqual({ state: 'running', alerts: [] });
+    expect(a.output(1_130, PROMPT)).toEqual({ state: 'running', alerts: [] });
+    expect(a.nextDeadline()).toBe(1_130 + HOOK_QUIET_MS);
+    const update = a.tick(1_130 + HOOK_QUIET_MS);
     expect(update.state).toBe('waiting');
-    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_030 })]);
+    expect(update.alerts).toEqual([expect.objectContaining({ kind: 'waiting', at: 1_130 + HOOK_QUIET_MS })]);
     expect(a.signal).toBe('hook');
+  });
+
+  // Caught by CI with the real Claude Code 2.1.332: the hook arrived while its permission dialog reached the pane log
+  // in pieces. Read at once, the screen held the dialog up to its second option: the alert offered two of its four
+  // answers, the rest of the frame made the session running again, and "Yes" pressed on the alert was refused.
+  it("a dialog arriving in pieces after the hook alerts once, with all its answers, and stays waiting", () => {
+    const full = readFileSync(new URL('../fixtures/screens/claude-2.1.332-bash.txt', import.meta.url), 'utf8').split('\n');
+    const second = full.findIndex((line) => line.includes('2. Yes, and always'));
+    const a = make();
+    a.output(1_000, full.slice(0, second - 3));
+    a.hook(1_200, 'asking');
+    expect(a.output(1_210, full.slice(0, second + 1))).toEqual({ state: 'running', alerts: [] });
+    expect(a.output(1_214, full)).toEqual({ state: 'running', alerts: [] });
+    const update = a.tick(1_214 + HOOK_QUIET_MS);
+    expect(update.state).toBe('waiting');
+    expect(update.alerts).toHaveLength(1);
+    const [alert] = update.alerts;
+    expect(alert?.kind === 'waiting' ? alert.prompt.answers.map((answer) => answer.label) : []).toEqual([
+      'Yes',
+      'Yes, and always allow access to /tmp/pocket-cap…',
+      'Yes, and switch to auto mode · auto mode handle…',
+      'No',
+    ]);
+    // Its repaints keep it waiting.
+    expect(a.output(1_400, full)).toEqual({ state: 'waiting', alerts: [] });
   });
 
   it("a turn's end that nothing will follow with a start (Codex's notify): idle through its repaints, for a while", () => {
@@ -80,11 +118,11 @@ describe('ActivityTracker with hooks', () => {
   it('a repeated hook for the same prompt alerts once; after input the same prompt is a new episode', () => {
     const a = make();
     a.output(1_000, PROMPT);
-    expect(a.hook(1_010, 'asking').alerts).toHaveLength(1);
+    expect(a.hook(1_100, 'asking').alerts).toHaveLength(1);
     expect(a.hook(7_000, 'asking').alerts).toEqual([]);
     a.input(8_000);
     a.output(8_100, PROMPT);
-    expect(a.hook(8_110, 'asking').alerts).toHaveLength(1);
+    expect(a.hook(8_200, 'asking').alerts).toHaveLength(1);
   });
 
   it('changes nothing after exit', () => {

@@ -1,9 +1,9 @@
-// Claude Code's hooks end to end: the built daemon, the embedded Bot API, the REAL Claude Code CLI in tmux (from
-// /tmp/agents332 or POCKET_CLAUDE_CLI) against the loopback model stand-in (scripts/capture-agent-screens/). /new
-// of a claude command loads pocket's hooks with --settings; the stand-in asks for a Bash tool_use; Claude's
-// PermissionRequest hook runs `pocket hook`, and the alert with the dialog's own answers reaches the chat without
-// waiting out the settle time. The latency asserted here has room for a loaded machine; the real figure comes from
-// bench/claude-hooks.js (docs/performance.md).
+// Claude Code's hooks end to end: the built daemon, the embedded Bot API, the REAL Claude Code CLI in tmux (2.1.332:
+// the binary bundled with the agents cache's Claude SDK, scripts/install-agents.sh; or POCKET_CLAUDE_CLI) against
+// the loopback model stand-in (scripts/capture-agent-screens/). /new of a claude command loads pocket's hooks with
+// --settings; the stand-in asks for a Bash tool_use; Claude's PermissionRequest hook runs `pocket hook`, and the
+// alert with the dialog's own answers reaches the chat without waiting out the settle time. The latency asserted
+// here has room for a loaded machine; bench/hook.js gives the figure (docs/performance.md).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,11 @@ import { type ModelServer, startModelServer } from '../../scripts/capture-agent-
 import { connectIpc, type IpcClient } from '../../src/daemon/ipc/client.js';
 import type { WireSessionEvent } from '../../src/daemon/ipc/protocol.js';
 import { type BotRig, failureReport, startBotRig } from '../helpers/bot-rig.js';
+import { bundledClaude, claudeSdkMissing } from '../helpers/claude-sdk.js';
 import { eventually } from '../helpers/pocket.js';
 
-const CLAUDE = process.env.POCKET_CLAUDE_CLI ?? '/tmp/agents332/node_modules/.bin/claude';
-const missing = existsSync(CLAUDE) ? null : `no Claude Code CLI at ${CLAUDE} (set POCKET_CLAUDE_CLI)`;
+const CLAUDE = process.env.POCKET_CLAUDE_CLI ?? bundledClaude ?? '';
+const missing = existsSync(CLAUDE) ? null : `no Claude Code CLI (${claudeSdkMissing ?? 'the cached SDK bundles none'}; or set POCKET_CLAUDE_CLI)`;
 if (missing) console.warn(`[skipped] test/e2e/claude-hooks.test.ts: ${missing}`);
 
 const API_KEY = 'sk-ant-hooks-e2e-0123456789abcdef';

@@ -248,7 +248,10 @@ export function failureReport(rig: BotRig): string {
   const messages = rig.emu
     .messages(rig.chat, { from: 'all' })
     .map((m) => `${m.messageId}${m.threadId ? ` t${m.threadId}` : ''}${m.fromBot ? ' bot' : ' user'}: ${JSON.stringify(m.text ?? m.caption)}`);
-  const calls = rig.emu.calls.filter((c) => c.method !== 'getUpdates').map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}`);
+  // A button's answer ("That prompt is no longer waiting…") says why a press did nothing.
+  const calls = rig.emu.calls
+    .filter((c) => c.method !== 'getUpdates')
+    .map((c) => `${c.method} ${c.ok} ${JSON.stringify(c.error ?? '')}${c.method === 'answerCallbackQuery' ? ` ${JSON.stringify(c.params.text ?? '')}` : ''}`);
   return [...messages, ...calls, rig.h.logsText().slice(-4000)].join('\n');
 }
 
