@@ -18,16 +18,15 @@ import type {
   AgentUsage,
 } from '../../core/agents.js';
 import type { CodexAppServer, ThreadListener } from './app-server.js';
-import { changePreview, displayCommand, displayPath, filesInDiff, stepsOf, todoStep } from './items.js';
+import { displayPath, filesInDiff, stepsOf, todoStep } from './items.js';
 import { RpcError, type RpcServerRequest } from './json-rpc-child.js';
+import { isRefusal, planRequest } from './requests.js';
 import type {
-  ApprovalReply,
   FileUpdateChange,
   SandboxMode,
   ThreadItem,
   ThreadResponse,
   ThreadTokenUsage,
-  ToolRequestUserInputQuestion,
   Turn,
   TurnError,
   TurnPlanStep,
@@ -277,62 +276,10 @@ class TurnWatch implements ThreadListener {
 
   onServerRequest(request: RpcServerRequest): void {
     const params = (request.params ?? {}) as Record<string, unknown>;
-    switch (request.method) {
-      case 'item/commandExecution/requestApproval':
-        this.#ask(
-          request,
-          {
-            type: 'approval',
-            tool: 'command',
-            command: typeof params.command === 'string' ? displayCommand(params.command) : null,
-            path: null,
-            diff: null,
-            reason: typeof params.reason === 'string' ? params.reason : null,
-          },
-          approvalReply,
-        );
-        return;
-      case 'item/fileChange/requestApproval': {
-        // The paths and the diff came with the fileChange item that started just before the request.
-        const changes = this.#proposedChanges.get(String(params.itemId)) ?? [];
-        this.#ask(
-          request,
-          {
-            type: 'approval',
-            tool: 'file change',
-            command: null,
-            path: changes.length === 0 ? null : changes.map((change) => displayPath(change.path, this.cwd)).join(', '),
-            diff: changes.length === 0 ? null : changePreview(changes, this.cwd),
-            reason: typeof params.reason === 'string' ? params.reason : null,
-          },
-          approvalReply,
-        );
-        return;
-      }
-      case 'item/tool/requestUserInput': {
-        const questions = (params.questions ?? []) as ToolRequestUserInputQuestion[];
-        this.#ask(
-          request,
-          {
-            type: 'question',
-            questions: questions.map((q) => ({
-              header: q.header,
-              question: q.question,
-              options: (q.options ?? []).map((option) => ({ label: option.label, description: option.description })),
-              multiSelect: false,
-            })),
-          },
-          (answer) => userInputReply(questions, answer),
-        );
-        return;
-      }
-      case 'mcpServer/elicitation/request':
-        // An MCP server asking for a form pocket cannot show: declined, as a person who closed it would.
-        this.server.respond(request.id, { action: 'decline', content: null, _meta: null });
-        return;
-      default:
-        this.server.refuse(request.id, `pocket cannot answer ${request.method}`);
-    }
+    const plan = planRequest(request.method, params, this.cwd, (itemId) => this.#proposedChanges.get(itemId) ?? []);
+    if (plan.kind === 'ask') this.#ask(request, plan.question, plan.reply);
+    else if (plan.kind === 'respond') this.server.respond(request.id, plan.result);
+    else this.server.refuse(request.id, plan.message);
   }
 
   #item(item: ThreadItem, completed: boolean): void {
@@ -363,9 +310,7 @@ class TurnWatch implements ThreadListener {
         this.#waitingOnPerson -= 1;
         const result = reply(answer);
         this.server.respond(request.id, result);
-        const refused =
-          (typeof result === 'object' && result !== null && 'decision' in result && result.decision === 'decline') ||
-          answer.type === 'timeout';
+        const refused = isRefusal(result) || answer.type === 'timeout';
         if (refused && !this.#done && this.#waitingOnPerson === 0) this.#armStallTimer();
       });
   }
@@ -428,24 +373,6 @@ class TurnWatch implements ThreadListener {
       costUsd: null,
     };
   }
-}
-
-function approvalReply(answer: AgentAnswer): { decision: ApprovalReply } {
-  if (answer.type !== 'approval') return { decision: 'decline' };
-  if (answer.decision === 'allow') return { decision: 'accept' };
-  if (answer.decision === 'allow-session') return { decision: 'acceptForSession' };
-  return { decision: 'decline' };
-}
-
-function userInputReply(questions: readonly ToolRequestUserInputQuestion[], answer: AgentAnswer): unknown {
-  const answers: Record<string, { answers: string[] }> = {};
-  if (answer.type === 'question') {
-    questions.forEach((question, index) => {
-      const given = answer.answers[index];
-      if (given !== undefined) answers[question.id] = { answers: [given] };
-    });
-  }
-  return { answers };
 }
 
 function mergeUnique(first: string[], second: string[]): string[] {
