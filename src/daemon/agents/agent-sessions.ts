@@ -4,11 +4,10 @@
 // persists the agent's conversation id the moment it is known, so a restart continues the same conversation.
 // Records live in the session service's registry (one list of names, ids and topics for every kind of session).
 import { randomBytes } from 'node:crypto';
-import { statSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  type AgentSessionEvent, type AgentStart, type AgentUseCases, type RequestSettlement, type TurnQueue, agentSessionName,
+  type AgentSessionEvent, type AgentStart, type AgentUseCases, type TurnQueue, agentSessionName,
   agentSessionState, appendTextTail, applyStep, cancelTurn, emptyQueue, finishTurn, isRecentlyChanged, requestClosed,
   requestOpened, submitInput,
 } from '../../core/agent-sessions.js';
@@ -21,6 +20,8 @@ import { PocketError } from '../../core/errors.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/sessions.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
+import { agentFolder } from './agent-folder.js';
+import { PendingRequests } from './pending-requests.js';
 import type { SessionService } from '../sessions/service.js';
 
 /**
@@ -47,12 +48,6 @@ export interface AgentSessionsOptions {
   approvalTimeoutMs?: number;
 }
 
-interface OpenRequest {
-  sessionId: string;
-  request: AgentRequest;
-  settle: (answer: AgentAnswer, settlement: RequestSettlement) => void;
-}
-
 interface Runtime {
   queue: TurnQueue;
   controller: AbortController | null;
@@ -74,13 +69,14 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   readonly name = 'agents';
   readonly #options: AgentSessionsOptions & { clock: Clock; approvalTimeoutMs: number };
   readonly #runtimes = new Map<string, Runtime>();
-  readonly #requests = new Map<string, OpenRequest>();
+  readonly #requests: PendingRequests;
   readonly #listeners = new Set<(event: AgentSessionEvent) => void>();
   /** When each agent was last found working: checked again only after AVAILABLE_FOR_MS. */
   readonly #workedAt = new Map<AgentKind, { at: number; availability: AgentAvailability }>();
 
   constructor(options: AgentSessionsOptions) {
     this.#options = { clock: systemClock, approvalTimeoutMs: APPROVAL_TIMEOUT_MS, ...options };
+    this.#requests = new PendingRequests(() => this.#options.approvalTimeoutMs);
     options.sessions.connectAgents(this);
   }
 
@@ -116,7 +112,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
 
   async startSession(start: AgentStart): Promise<SessionView> {
     await this.#backendOrExplain(start.kind);
-    const cwd = this.#folder(start.folder);
+    const cwd = agentFolder(start.folder, this.#options.defaultCwd);
     const { sessions } = this.#options;
     const name = agentSessionName(start.kind, (n) => sessions.list().some((s) => s.name === n || s.alias === n));
     const view = await sessions.createAgent(start.kind, name, { cwd, agentSessionId: null, fork: false });
@@ -151,7 +147,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     runtime.queue = cancelled.queue;
     runtime.live = { ...runtime.live, queued: 0 };
     runtime.controller?.abort();
-    this.#settleRequestsOf(view.id, { type: 'timeout' }, { kind: 'cancelled' });
+    this.#requests.settleAllOf(view.id, { type: 'timeout' }, { kind: 'cancelled' });
     this.#options.sessions.agentChanged(view.id);
     this.#options.log.info('agents.cancelled', { sessionId: view.id, wasRunning: cancelled.wasRunning, dropped: cancelled.dropped });
     return { wasRunning: cancelled.wasRunning, dropped: cancelled.dropped };
@@ -193,13 +189,11 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
       this.#runtime(open.sessionId).allowedTools.add(open.request.tool);
     }
     const text = answer.type === 'approval' ? DECISION_TEXT[answer.decision] : answer.type === 'question' ? answer.answers.join(', ') : 'refused';
-    open.settle(answer, { kind: 'answered', by, answer: text });
-    return true;
+    return this.#requests.settle(requestId, answer, { kind: 'answered', by, answer: text });
   }
 
   openRequest(requestId: string): { sessionId: string; request: AgentRequest } | undefined {
-    const open = this.#requests.get(requestId);
-    return open === undefined ? undefined : { sessionId: open.sessionId, request: open.request };
+    return this.#requests.get(requestId);
   }
 
   imagePath(extension: string): string {
@@ -271,7 +265,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     }
     if (controller.signal.aborted && result.outcome === 'completed') result = { outcome: 'cancelled' };
     await runtime.persisted;
-    this.#settleRequestsOf(sessionId, { type: 'timeout' }, { kind: 'cancelled' });
+    this.#requests.settleAllOf(sessionId, { type: 'timeout' }, { kind: 'cancelled' });
     log.info('agents.turn_ended', { sessionId, outcome: result.outcome, ms: this.#options.clock.now() - startedAt });
     if (!this.#runtimes.has(sessionId) || runtime.ending) return;
     const before = agentSessionState(runtime.queue);
@@ -323,30 +317,21 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     if (request.type === 'approval' && runtime.allowedTools.has(request.tool)) {
       return Promise.resolve({ type: 'approval', decision: 'allow-session' });
     }
-    const requestId = randomBytes(6).toString('base64url');
     const before = agentSessionState(runtime.queue);
     runtime.queue = requestOpened(runtime.queue);
-    return new Promise<AgentAnswer>((resolvePromise) => {
-      const timeoutMs = this.#options.approvalTimeoutMs;
-      const timer = setTimeout(() => settle({ type: 'timeout' }, { kind: 'timeout', afterMs: timeoutMs }), timeoutMs);
-      const settle = (answer: AgentAnswer, settlement: RequestSettlement): void => {
-        if (!this.#requests.delete(requestId)) return;
-        clearTimeout(timer);
+    return this.#requests.open(sessionId, request, {
+      opened: (requestId) => {
+        this.#emit({ type: 'request', sessionId, requestId, request });
+        this.#options.sessions.agentChanged(sessionId, before);
+      },
+      settled: (requestId, settlement) => {
         const was = agentSessionState(runtime.queue);
         runtime.queue = requestClosed(runtime.queue);
         this.#options.log.info('agents.request_settled', { sessionId, requestId, how: settlement.kind });
         this.#emit({ type: 'request-settled', sessionId, requestId, settlement });
         this.#options.sessions.agentChanged(sessionId, was);
-        resolvePromise(answer);
-      };
-      this.#requests.set(requestId, { sessionId, request, settle });
-      this.#emit({ type: 'request', sessionId, requestId, request });
-      this.#options.sessions.agentChanged(sessionId, before);
+      },
     });
-  }
-
-  #settleRequestsOf(sessionId: string, answer: AgentAnswer, settlement: RequestSettlement): void {
-    for (const open of [...this.#requests.values()]) if (open.sessionId === sessionId) open.settle(answer, settlement);
   }
 
   async #backendOrExplain(kind: AgentKind): Promise<AgentBackend> {
@@ -360,25 +345,6 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
       });
     }
     return backend;
-  }
-
-  /** The folder a session works in: the one named (checked to be a folder) or POCKET_AGENT_CWD / HOME. */
-  #folder(folder: string | undefined): string {
-    if (folder === undefined) return this.#options.defaultCwd;
-    const expanded = folder === '~' ? homedir() : folder.startsWith('~/') ? join(homedir(), folder.slice(2)) : folder;
-    const absolute = isAbsolute(expanded) ? expanded : resolve(this.#options.defaultCwd, expanded);
-    let isDirectory = false;
-    try {
-      isDirectory = statSync(absolute).isDirectory();
-    } catch {
-      // reported below
-    }
-    if (!isDirectory) {
-      throw new PocketError('INVALID_INPUT', `No folder ${JSON.stringify(folder.slice(0, 200))} on this machine.`, {
-        hint: 'Name an existing folder: /codex @~/src/app PROMPT (relative folders start at the agent folder).',
-      });
-    }
-    return absolute;
   }
 
   #agentSession(sessionId: string): SessionView {
