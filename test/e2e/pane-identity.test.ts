@@ -51,7 +51,8 @@ function rig(): Rig {
 
 async function start(r: Rig): Promise<void> {
   const started = await r.h.run(['start']);
-  expect(started.code, started.stderr).toBe(0);
+  // The daemon's log says why a start failed; the CLI only points at it.
+  expect(started.code, `${started.stderr}\n${r.h.logsText().slice(-3000)}`).toBe(0);
 }
 
 async function stop(r: Rig): Promise<void> {

@@ -152,6 +152,10 @@ describe('sessions through the daemon', () => {
     await client.request('session.new', { name: 'gone', command: 'exit 9' });
     await stream.until((e) => e.type === 'alert' && e.kind === 'exited');
     expect((await r.h.run(['restart'])).code).toBe(0);
+    // The cards for keep and gone could not reach Telegram (nothing listens at the API root): the stop gave them one
+    // retry's window, not the 10 s meant for a reachable Bot API at its pace.
+    const unsent = r.h.logsText().split('\n').filter((line) => line.includes('"bot.shutdown_unsent"')).map((line) => JSON.parse(line));
+    expect(unsent).toEqual([expect.objectContaining({ windowMs: 1_000, trouble: 'network' })]);
     const status = JSON.parse((await r.h.run(['status', '--json'])).stdout);
     expect(status.sessions.map((s: { name: string; state: string; exitCode: number | null }) => [s.name, s.state === 'exited', s.exitCode])).toEqual([
       ['keep', false, null],
