@@ -79,9 +79,11 @@ export interface ShellOptions {
 
 /**
  * /send's longest wait for an agent TUI's echo before its Enter. It echoes within the time pocket takes to read the
- * pane (~20 ms idle, more on a loaded machine); only one that shows nothing (a secret prompt) waits all of it.
+ * pane (~20 ms idle, more on a loaded machine); only one that shows nothing (a secret prompt) waits all of it. 500 ms
+ * was too short on the 2-core machine under a full test run plus other work (load 10+): the Enter went before Claude
+ * Code had read the text, both came in one read, and the line stayed in its input (the claude-hooks e2e, once).
  */
-export const ENTER_ECHO_WAIT_MS = 500;
+export const ENTER_ECHO_WAIT_MS = 2_000;
 
 /** The last few visible characters of what /send types, whitespace left out: what its echo ends with. */
 function echoTail(text: string): string {
