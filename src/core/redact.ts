@@ -221,10 +221,42 @@ export class Redactor {
    * is not recognisable, see secret-shapes.ts). A block that is redacted leaves one line in place of its lines.
    */
   lines(lines: readonly string[]): string[] {
+    return this.linesInWindows(lines) ?? this.linesWhole(lines);
+  }
+
+  private linesWhole(lines: readonly string[]): string[] {
     const joined = lines.join('\n');
     const out = this.text(joined);
     return out === joined ? [...lines] : out.split('\n');
   }
+
+  /**
+   * lines() as text() over their join cut after the lines windowCut accepts, without joining them all: the daemon
+   * hands a 128 KB pane read as one output event of lines, and their join was a large string (see WINDOW_CHARS).
+   * Null when a key block touches a cut.
+   */
+  private linesInWindows(lines: readonly string[]): string[] | null {
+    let out: string[] | null = null; // made once a window changed: until then, the lines are the input's
+    for (let first = 0; first < lines.length; ) {
+      const end = linesWindowEnd(lines, first, this.windowChars);
+      const cutAfter = end < lines.length;
+      const parts = lines.slice(first, end);
+      // A window that ends at a cut ends with the newline after its last line, as in text().
+      if (cutAfter) parts.push('');
+      const window = parts.join('\n');
+      const redacted = this.window(window, first > 0, cutAfter);
+      if (redacted === null || (cutAfter && !redacted.endsWith('\n'))) return null;
+      if (redacted !== window) {
+        out ??= lines.slice(0, first);
+        const redactedLines = redacted.split('\n');
+        if (cutAfter) redactedLines.pop();
+        for (const line of redactedLines) out.push(line);
+      } else if (out !== null) for (let i = first; i < end; i++) out.push(lines[i]!);
+      first = end;
+    }
+    return out ?? lines.slice();
+  }
+
 
   /** Deep copy of plain data with every string redacted (for structured log fields, IPC answers); see lines(). */
   value(input: unknown, depth = 0): unknown {
@@ -276,6 +308,7 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
   const alternatives = [...[...anchors].map(escapeRegExp), BOT_TOKEN_SEPARATOR, ...new Set(oneLine.map((shape) => shape.hint!.source))];
   return { anchored, atLineStarts, passes: compileOneLine(oneLine), scan: new RegExp(alternatives.join('|'), 'g'), anchors };
 }
+
 
 function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
   const pass = (group: readonly SecretShape[], source: string, replace: Replacer): HintedPass => {
@@ -331,6 +364,23 @@ export function windowEnd(text: string, start: number, size: number): number {
     if (windowCut(text, startOfLine(text, newline), newline)) return newline + 1;
     from = newline + 1;
   }
+}
+
+/** windowEnd over lines to be joined with newlines: the index after the window's last line. */
+function linesWindowEnd(lines: readonly string[], first: number, size: number): number {
+  let at = first;
+  for (let length = 0; at < lines.length && (at === first || length + lines[at]!.length + 1 <= size); at++) {
+    length += lines[at]!.length + 1;
+  }
+  if (at === lines.length) return at;
+  for (let cut = at - 1; cut >= first; cut--) if (mayCutAfterLine(lines[cut]!)) return cut + 1;
+  for (; at < lines.length; at++) if (mayCutAfterLine(lines[at]!)) return at + 1;
+  return lines.length;
+}
+
+/** windowCut for one of the lines: its last line, should it hold newlines itself. */
+function mayCutAfterLine(line: string): boolean {
+  return windowCut(line, line.lastIndexOf('\n') + 1, line.length);
 }
 
 /** Where the line ending at `newline` starts (lastIndexOf reads a negative position as 0: the first line's own). */

@@ -187,6 +187,26 @@ describe('windows give the whole text\'s result', () => {
     expect(new Redactor(SECRETS).text(plain)).toBe(plain);
   });
 
+  it('lines (an output event) in windows: the lines of the whole join\'s result, the same lines when none changed', () => {
+    let arrays = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const lines = randomText(seed, 5 + (seed % 60)).split('\n');
+      // A line holding newlines itself (plain data can): its last line is the one a cut comes after.
+      if (seed % 7 === 0) lines.splice(seed % lines.length, 0, `x: 1\n${pem.split('\n').slice(2, 5).join('\n')}`);
+      const expected = whole.lines(lines);
+      for (const size of [1, 3 + (seed % 11), 40 + seed]) {
+        expect(windowed(size).lines(lines), `seed ${seed}, windowChars ${size}`).toEqual(expected);
+        arrays++;
+      }
+    }
+    expect(arrays).toBe(600);
+    const plain = Array.from({ length: 5000 }, (_, i) => `line ${i}: ordinary ✓ output`);
+    expect(new Redactor(SECRETS).lines(plain)).toEqual(plain);
+    const withKey = [...plain.slice(0, 2000), ...pem.split('\n'), ...plain.slice(2000)];
+    expect(new Redactor(SECRETS).lines(withKey)).toEqual([...plain.slice(0, 2000), '[redacted:private-key]', ...plain.slice(2000)]);
+    expect(windowed(1).lines([])).toEqual([]);
+  });
+
   it('a literal secret holding a newline turns the windows off (it could span a cut)', () => {
     const multi = new Redactor(['first-half\nsecond-half'], { windowChars: 1 });
     expect(multi.text('a: 1\nfirst-half\nsecond-half\nb: 2')).toBe(`a: 1\n${REDACTED}\nb: 2`);
