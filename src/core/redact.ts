@@ -22,10 +22,11 @@ export interface RedactorOptions {
 
 /**
  * Texts are redacted in windows of about 32 K characters: every new string of more than 128 kB (64 K characters of
- * two bytes: any character above U+00FF makes the whole string two bytes a character) is a large object to V8, and
- * building one cost 13-16 ms a MB here against 0.15-0.25 below that size. A 128 KB pane read holding one secret paid
- * that for each stage that changed it (literal secret, key block, one-line passes): 54 ms a MB against 5.5 for a read
- * without one (bench/redact, docs/performance.md). In windows, only the result is built at that size, once.
+ * two bytes: any character above U+00FF makes the whole string two bytes a character) is a large object to V8, in
+ * memory of its own: building one of 262 kB cost 1.6 ms here, 66 page faults (one per 4 kB page), where one of
+ * 120 kB cost 0.12 ms. A 128 KB pane read holding one secret paid that for each stage that changed it (literal
+ * secret, key block, one-line passes): 54 ms a MB against 5.5 for a read without one (bench/redact,
+ * docs/performance.md). In windows, only the result is built at that size, once; lines() builds none.
  */
 export const WINDOW_CHARS = 32 * 1024;
 
@@ -257,7 +258,6 @@ export class Redactor {
     return out ?? lines.slice();
   }
 
-
   /** Deep copy of plain data with every string redacted (for structured log fields, IPC answers); see lines(). */
   value(input: unknown, depth = 0): unknown {
     if (typeof input === 'string') return this.text(input);
@@ -309,7 +309,6 @@ function compile(shapes: readonly SecretShape[]): CompiledShapes {
   return { anchored, atLineStarts, passes: compileOneLine(oneLine), scan: new RegExp(alternatives.join('|'), 'g'), anchors };
 }
 
-
 function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
   const pass = (group: readonly SecretShape[], source: string, replace: Replacer): HintedPass => {
     const hintAt = Math.max(...group.map((shape) => shape.hintAt!));
@@ -346,35 +345,32 @@ function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {
 
 type AnchoredRule = CompiledShapes['anchored'][number];
 
+/** A character that is neither base64 nor a blank (nor a line end): a line with one may end a window (windowCut). */
+const NOT_BASE64_OR_BLANK = /[^A-Za-z0-9+/= \t\r\n]/g;
+
 /**
- * Where the window that starts at `start` ends: after the last line before `start + size` that windowCut accepts, or
- * when none does, after the first one past it (or at the text's end: a text without such lines is redacted whole).
+ * Where the window that starts at `start` ends: after the first line that windowCut accepts, from the one holding the
+ * window's last character (`start + size - 1`) on; at the text's end if none does. The regex skips the lines of
+ * base64 and hex listings natively (a walk back through them in JS, character by character, cost 0.7 ms a MB of
+ * bench/redact's stream).
  */
 export function windowEnd(text: string, start: number, size: number): number {
-  const target = start + size;
-  if (target >= text.length) return text.length;
-  for (let newline = text.lastIndexOf('\n', target - 1); newline >= start; ) {
-    const lineStart = startOfLine(text, newline);
-    if (windowCut(text, lineStart, newline)) return newline + 1;
-    newline = lineStart - 1;
-  }
-  for (let from = target; ; ) {
-    const newline = text.indexOf('\n', from);
-    if (newline === -1) return text.length;
+  if (start + size >= text.length) return text.length;
+  NOT_BASE64_OR_BLANK.lastIndex = start + size - 1;
+  for (let m = NOT_BASE64_OR_BLANK.exec(text); m !== null; m = NOT_BASE64_OR_BLANK.exec(text)) {
+    const newline = text.indexOf('\n', m.index);
+    if (newline === -1) break;
     if (windowCut(text, startOfLine(text, newline), newline)) return newline + 1;
-    from = newline + 1;
+    NOT_BASE64_OR_BLANK.lastIndex = newline + 1;
   }
+  return text.length;
 }
 
 /** windowEnd over lines to be joined with newlines: the index after the window's last line. */
 function linesWindowEnd(lines: readonly string[], first: number, size: number): number {
   let at = first;
-  for (let length = 0; at < lines.length && (at === first || length + lines[at]!.length + 1 <= size); at++) {
-    length += lines[at]!.length + 1;
-  }
-  if (at === lines.length) return at;
-  for (let cut = at - 1; cut >= first; cut--) if (mayCutAfterLine(lines[cut]!)) return cut + 1;
-  for (; at < lines.length; at++) if (mayCutAfterLine(lines[at]!)) return at + 1;
+  for (let length = lines[at]!.length + 1; length < size && at + 1 < lines.length; ) length += lines[++at]!.length + 1;
+  for (; at < lines.length - 1; at++) if (mayCutAfterLine(lines[at]!)) return at + 1;
   return lines.length;
 }
 

@@ -117,17 +117,18 @@ describe('where a long text is cut', () => {
     expect(cutsOf('\nx: 1\ny: 2\n', 1)).toEqual([6]);
   });
 
-  it('cuts a 128 K read into windows of at most about WINDOW_CHARS, longer only where no line may end one', () => {
+  it('cuts a 128 K read into windows of about WINDOW_CHARS, at the first line after that which may end one', () => {
     const text = `${'a line of ordinary output, 40 chars ✓\n'.repeat(3500)}`;
     const cuts = cutsOf(text, WINDOW_CHARS);
     expect(cuts.length).toBeGreaterThanOrEqual(3);
     for (const [i, cut] of cuts.entries()) {
-      expect(cut - (cuts[i - 1] ?? 0)).toBeLessThanOrEqual(WINDOW_CHARS);
+      expect(cut - (cuts[i - 1] ?? 0)).toBeGreaterThanOrEqual(WINDOW_CHARS);
+      expect(cut - (cuts[i - 1] ?? 0)).toBeLessThanOrEqual(WINDOW_CHARS + 40);
       expect(text[cut - 1]).toBe('\n');
     }
+    // Through base64 (no line of it may end a window) to the first line after it that may.
     const base64 = `${'QUJDRA'.repeat(11).slice(0, 64)}\n`.repeat(1000);
-    // The last line that may end a window before the target, however far back; else the first one after it.
-    expect(cutsOf(`x.\n${base64}y.\n${base64}`, WINDOW_CHARS)).toEqual([3, 3 + base64.length + 3]);
+    expect(cutsOf(`x.\n${base64}y.\n${base64}`, WINDOW_CHARS)).toEqual([3 + base64.length + 3]);
   });
 
   it('refuses a bad window size', () => {
