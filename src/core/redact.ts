@@ -392,9 +392,10 @@ function startOfLine(text: string, newline: number): number {
  * - The key-body rule: its matches are runs of lines of base64 characters and blanks (and a \r), and it looks back
  *   from its first line, and ahead from its last, over lines of base64 characters to a BEGIN line, an END line. The
  *   line before a cut must hold a character of neither kind: then no match holds it, and no look-around goes through
- *   it (nor notWithin's tracking: after such a line it is reset on either side); and it must not end as a BEGIN line
- *   does (`-----`, maybe a \r), which the look back would stop at. The stages before may have changed that line
- *   (a secret, a key block replaced by a marker): what they put in holds a `[`, and its end is still the line's end.
+ *   it (nor notWithin's tracking: after such a line it is reset on either side); and it must not end with a BEGIN
+ *   line (BEGIN_LINE), which the look back would stop at (an END line may end a window: a certificate bundle is
+ *   made of nothing else). The stages before may have changed that line (a secret, a key block replaced by a
+ *   marker): what they put in holds a `[` and ends with a `]`, and the line's end is still its end.
  * - The key-block rules (anchored): a block runs from BEGIN to its END or the text's end, and the rest of a block
  *   runs from the text's start; the line ends give no hold. A block that spans a cut shows in the window before it as
  *   a match that reaches the window's end, and a rest in the window after it as a match from the window's start:
@@ -405,8 +406,11 @@ function windowCut(text: string, start: number, end: number): boolean {
   for (let at = start; at < end && !outside; at++) outside = !isBase64OrBlank(text.charCodeAt(at));
   if (!outside) return false;
   const last = text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
-  return !(last - start >= 5 && text.startsWith('-----', last - 5));
+  return !(last - start >= 5 && text.startsWith('-----', last - 5) && BEGIN_LINE.test(text.slice(start, end)));
 }
+
+/** A line the key-body rule's look back stops at (its pattern's and notWithin's BEGIN line). */
+const BEGIN_LINE = /-----BEGIN [A-Z0-9 ]+-----\r?$/;
 
 /** A character of a base64 line of a key block, or around one: A-Z a-z 0-9 + / =, blanks, a \r. */
 function isBase64OrBlank(code: number): boolean {

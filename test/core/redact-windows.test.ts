@@ -93,6 +93,8 @@ const FILLER = [
   certBody[4]!,
   'Zm9vYmFy',
   '==== done ====-----',
+  'x -----BEGIN RSA PRIVATE KEY-----',
+  '-----END CERTIFICATE-----',
   '✓ 12 tests passed',
   '  indented  ',
 ];
@@ -107,12 +109,12 @@ function randomText(seed: number, lines: number): string {
 }
 
 describe('where a long text is cut', () => {
-  it('after lines holding a character no key body line has, never after base64, blank or BEGIN-like lines', () => {
-    const lines = ['ok, line', 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9', 'next: 1', '', 'x', '  ', 'a b', '-----BEGIN CERTIFICATE-----', 'y;', '=== -----\r', 'z.'];
+  it('after lines holding a character no key body line has, never after base64, blank or BEGIN lines (END lines: yes)', () => {
+    const lines = ['ok, line', 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9', 'next: 1', '', 'x', '  ', 'a b', '-----BEGIN CERTIFICATE-----', 'y;', '=== -----BEGIN X-----\r', '-----END CERTIFICATE-----', 'z.'];
     const text = `${lines.join('\n')}\n`;
     const endOf = (line: number) => lines.slice(0, line + 1).join('\n').length + 1;
     // One-character windows: a cut after every line that may end a window.
-    expect(cutsOf(text, 1)).toEqual([endOf(0), endOf(2), endOf(8), endOf(10)].filter((cut) => cut < text.length));
+    expect(cutsOf(text, 1)).toEqual([endOf(0), endOf(2), endOf(8), endOf(10), endOf(11)].filter((cut) => cut < text.length));
     // A text that starts with an empty line: its first line ends at 0 (the walk back once looped there).
     expect(cutsOf('\nx: 1\ny: 2\n', 1)).toEqual([6]);
   });
