@@ -2,7 +2,8 @@
 // shapes), on
 // 1. a 50 MB output stream: the false-positive corpus repeated, with one canary of every shape every ~1 MB, cut into
 //    the 128 KB reads the pane tail makes (src/daemon/sessions/pane-follower.ts) and, separately, into 2 KB windows
-//    (a card's last lines). MB/s of input, best of 3 passes after a warm-up pass; and checks every canary went;
+//    (a card's last lines); the 128 KB reads also as their lines (Redactor.lines, the daemon's output event). MB/s
+//    of input, best of 3 passes after a warm-up pass; and checks every canary went;
 // 2. the false-positive corpus (test/fixtures/redact-corpus/): lines changed, line by line, with the lines listed.
 // Figures are reported; the exit code is non-zero when the throughput misses its target or a canary got through.
 import { readdirSync, readFileSync } from 'node:fs';
