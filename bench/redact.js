@@ -2,7 +2,8 @@
 // shapes), on
 // 1. a 50 MB output stream: the false-positive corpus repeated, with one canary of every shape every ~1 MB, cut into
 //    the 128 KB reads the pane tail makes (src/daemon/sessions/pane-follower.ts) and, separately, into 2 KB windows
-//    (a card's last lines). MB/s of input, best of 3 passes after a warm-up pass; and checks every canary went;
+//    (a card's last lines); the 128 KB reads also as their lines (Redactor.lines, the daemon's output event). MB/s
+//    of input, best of 3 passes after a warm-up pass; and checks every canary went;
 // 2. the false-positive corpus (test/fixtures/redact-corpus/): lines changed, line by line, with the lines listed.
 // Figures are reported; the exit code is non-zero when the throughput misses its target or a canary got through.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ function cut(text, size) {
  * Best of 3 passes after a warm-up, in CPU time (process.cpuUsage: this process's user + system time), which a
  * machine shared with other work inflates far less than wall time; wall time is reported beside it.
  */
-function measure(pieces, r = redactor) {
+function measure(pieces, r = redactor, redact = (r, piece) => r.text(piece), asText = (out) => out) {
   let leaked = 0;
   let best = Number.POSITIVE_INFINITY;
   let bestWall = Number.POSITIVE_INFINITY;
@@ -66,9 +67,9 @@ function measure(pieces, r = redactor) {
     const t0 = performance.now();
     let out = 0;
     for (const piece of pieces) {
-      const redacted = r.text(piece);
+      const redacted = redact(r, piece);
       out += redacted.length;
-      if (pass === 0) leaked += canariesIn(redacted);
+      if (pass === 0) leaked += canariesIn(asText(redacted));
     }
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
@@ -92,6 +93,14 @@ for (const [label, size] of [['128 KB reads', 128 * 1024], ['2 KB windows', 2 * 
   const ok = mbps > TARGET_MBPS && leaked === 0;
   failed ||= !ok;
   console.log(`throughput, ${label} (${pieces.length} pieces): ${mbps.toFixed(0)} MB/s of CPU time (${ms.toFixed(0)} ms; wall ${wallMbps.toFixed(0)} MB/s), canaries through: ${leaked}; target > ${TARGET_MBPS} MB/s: ${ok ? 'meets target' : 'MISSES target'}`);
+}
+// The daemon hands each 128 KB pane read to the redactor as one output event of lines (Redactor.lines, via the IPC
+// server's redactor.value): the same reads, split into their lines beforehand (the terminal emulator makes them).
+{
+  const reads = cut(stream, 128 * 1024).map((piece) => piece.split('\n'));
+  const { mbps, ms, wallMbps, leaked } = measure(reads, redactor, (r, lines) => r.lines(lines), (lines) => lines.join('\n'));
+  console.log(`throughput, 128 KB reads as lines (${reads.length} output events, Redactor.lines): ${mbps.toFixed(0)} MB/s of CPU time (${ms.toFixed(0)} ms; wall ${wallMbps.toFixed(0)} MB/s), canaries through: ${leaked}`);
+  failed ||= leaked > 0;
 }
 const off = measure(cut(stream, 128 * 1024), new Redactor(ENV_SECRETS, { shapes: false }));
 console.log(`for comparison, POCKET_REDACT=off (literal secrets and bot tokens only), 128 KB reads: ${off.mbps.toFixed(0)} MB/s of CPU time`);
