@@ -20,11 +20,12 @@ export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_LOOK_MS = 1_000;
 /**
- * After a hook, how long its word holds for output that follows: a dialog not yet on screen when the hook arrived
- * (the hook's node starts ~75 ms after the dialog shows, and the pane log is read ~20 ms after tmux writes it), or
- * the repaint that ends a turn after Stop.
+ * After a PermissionRequest hook, how long its word holds for output that follows: the dialog is not on screen yet
+ * when the hook arrives. Claude Code 2.1.332 fires the hook first and draws the dialog 0.08-0.6 s later (docs/facts.md;
+ * more on a loaded machine), and the hook spool hands the event over within ~20 ms, so the window starts before the
+ * dialog; 2 s leaves room for a machine several times slower than the one measured.
  */
-export const HOOK_WINDOW_MS = 1_000;
+export const HOOK_WINDOW_MS = 2_000;
 /**
  * After a turn's end that nothing will follow with a turn's start (Codex's notify, HookMeaning 'ended'): how long
  * output still counts as the end's repaint. Measured with Codex 0.171.0 in tmux: its repaint comes within 30 ms of

@@ -45,6 +45,13 @@ describe('ActivityTracker with hooks', () => {
     expect(a.tick(2_001 + ENDED_HOLD_MS + 10_000)).toEqual({ state: 'idle', alerts: [] });
   });
 
+  it('waits for a dialog Claude draws well after its hook: 0.6 s measured, 1.5 s on a loaded machine', () => {
+    const a = make();
+    a.hook(1_000, 'asking');
+    expect(a.output(1_000 + 1_500, PROMPT).alerts).toEqual([expect.objectContaining({ kind: 'waiting' })]);
+    expect(a.signal).toBe('hook');
+  });
+
   it('forgets a hook whose prompt never reached the screen within the window', () => {
     const a = make();
     a.hook(1_000, 'asking');
