@@ -3,7 +3,7 @@
 // `notify` program, set for that one run with `-c notify=[...]` (the user's ~/.codex/config.toml stays untouched),
 // run a few lines of sh that drop the event into the hook spool, a directory the daemon watches (below).
 //
-// Measured with Claude Code 2.1.332 in tmux (docs/facts.md): PermissionRequest fires ~0.1-0.3 s before the permission
+// Measured with Claude Code 2.1.332 in tmux (docs/facts.md): PermissionRequest fires 0.06-0.6 s before the permission
 // dialog shows (and Claude does not wait for the hook to draw it), Notification ("permission_prompt") ~6 s later,
 // Stop at the turn's end. The payload names Claude's session, not the tmux pane, so the settings file carries
 // pocket's session id in the hook's command line.
