@@ -1,7 +1,7 @@
 // The daemon's reader of the hook spool, on a real directory with fs.watch: what a hook drops there reaches the
 // sessions at once and in order, and nothing it sees stays on disk or in memory.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,20 @@ describe('the hook spool', () => {
     expect(r.delivered).toHaveLength(5);
     expect(readdirSync(r.dir)).toEqual([]);
     expect(r.log.lines.find((l) => l.event === 'hooks.spool_discarded')?.fields).toMatchObject({ flood: 35 });
+  });
+
+  it('makes its directory again, private, when it is removed under it, and goes on reading', async () => {
+    const r = rig();
+    await r.spool.start();
+    rmSync(r.dir, { recursive: true, force: true });
+    // The watch reports its directory gone; the scan it wakes makes it again.
+    const deadline = Date.now() + 5_000;
+    while (!existsSync(r.dir) && Date.now() < deadline) await new Promise((done) => setImmediate(done));
+    expect(statSync(r.dir).mode & 0o777).toBe(0o700);
+    fire(r.dir, 's5', 'Stop');
+    await r.deliveredCount(1);
+    expect(r.delivered.map((d) => d.sessionId)).toEqual(['s5']);
+    expect(r.log.lines.some((l) => l.event === 'hooks.spool_recreated')).toBe(true);
   });
 
   it('reads nothing once stopped: later files wait for the next start', async () => {
