@@ -1,23 +1,29 @@
 // bench/hook: how fast an agent's hook becomes an alert in the chat. Prints figures; asserts nothing.
 //
-//  1. node start -> the line at the socket: `pocket hook --session s1 PermissionRequest` exactly as an agent runs it
-//     (bin/pocket.js -> dist/cli/hook.cjs), against a socket that answers like the daemon, interleaved with a bare
-//     `node -e` that only connects and writes the same line: the floor any node hook client has on this machine.
-//  2. the hook's start -> the alert at the embedded Bot API, through the built daemon (`pocket start`), real tmux and
-//     the emulator (flood control on, as Telegram's), with a card edit pending: the pane prints a line (its card
+//  1. the hook's start -> its event at the daemon's door, interleaved: the spool hook exactly as an agent runs it
+//     (`/bin/sh -c SCRIPT`, core/agent-hooks.ts spoolScript) until fs.watch on the spool reports its file (what
+//     daemon/hook-spool.ts waits on); `pocket hook --session s1 PermissionRequest` (bin/pocket.js ->
+//     dist/cli/hook.cjs, the node client sessions started before the spool still run) until its line arrives at a
+//     socket that answers like the daemon; and a bare `node -e` that only connects and writes the same line: the
+//     floor of any node client on this machine.
+//  2. watch: which wakes sooner for a spool file, fs.watch on the directory or chokidar (built on it), each alone,
+//     interleaved; from the hook's spawn to the callback.
+//  3. alert: the hook's start -> the alert at the embedded Bot API, through the built daemon (`pocket start`), real tmux
+//     and the emulator (flood control on, as Telegram's), with a card edit pending: the pane prints a line (its card
 //     edit takes the private chat's send slot), then 300 ms later a [y/N] question (its card edit waits for the next
 //     slot); the moment the daemon reports the question's output, the bench runs the hook and times from its spawn
-//     to the alert's sendMessage arriving at the emulator. Before issue 15's outbox change the alert waited for the
-//     chat's next slot behind that edit.
+//     to the alert's sendMessage arriving at the emulator. Spool hook and `pocket hook` alternate.
 //
-// Usage: npm run build && node bench/hook.js   (BENCH_RUNS=N for phase 1, BENCH_SAMPLES=N for phase 2,
-// BENCH_PHASES=start,alert; BENCH_KEEP_ENV=1 keeps this workplace's NODE_EXTRA_CA_CERTS, ~50 ms per node start)
+// Usage: npm run build && node bench/hook.js   (BENCH_RUNS=N for phases 1-2, BENCH_SAMPLES=N per client for phase 3,
+// BENCH_PHASES=start,watch,alert; BENCH_KEEP_ENV=1 keeps this workplace's NODE_EXTRA_CA_CERTS, ~50 ms per node start)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import chokidar from 'chokidar';
+import { spoolScript } from '../dist/core/agent-hooks.js';
 import { connectIpc } from '../dist/daemon/ipc/client.js';
 import { startBotApiServer } from '../dist/emulator/index.js';
 import { cleanEnv, exec } from './lib/process.js';
@@ -42,15 +48,26 @@ function stats(samples) {
 }
 const fmt = (x) => `median ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms (min ${x.min.toFixed(1)}, max ${x.max.toFixed(1)}, n=${x.n})`;
 
+const PAYLOAD = '{"hook_event_name":"PermissionRequest","tool_name":"Bash"}';
+
 /** Spawns node with argv and a Claude-like payload on stdin; resolves when it exits. */
 function runNode(argv, env) {
-  const child = spawn(process.execPath, argv, { env, stdio: ['pipe', 'ignore', 'inherit'] });
+  return run(process.execPath, argv, env);
+}
+
+/** Runs the spool hook as Claude Code does (`/bin/sh -c SCRIPT`, the payload on stdin); resolves when it exits. */
+function runSpoolHook(spoolDir, sessionId, env) {
+  return run('/bin/sh', ['-c', spoolScript(spoolDir, sessionId, 'PermissionRequest')], env);
+}
+
+function run(program, argv, env) {
+  const child = spawn(program, argv, { env, stdio: ['pipe', 'ignore', 'inherit'] });
   child.stdin.on('error', () => {}); // a client that exits before reading its stdin
-  child.stdin.end('{"hook_event_name":"PermissionRequest","tool_name":"Bash"}');
+  child.stdin.end(PAYLOAD);
   return new Promise((done) => child.on('exit', done));
 }
 
-async function startToSocket() {
+async function startToDoor() {
   const home = mkdtempSync(join(tmpdir(), 'pocket-bench-hook-'));
   mkdirSync(join(home, '.state'), { mode: 0o700 });
   const socketPath = join(home, '.state/daemon.sock');
@@ -69,29 +86,81 @@ async function startToSocket() {
     socket.on('error', () => {});
   });
   await new Promise((done) => server.listen(socketPath, done));
+  const spoolDir = join(home, '.state/hooks/in');
+  mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
+  const watcher = watch(spoolDir, (_type, name) => {
+    if (name !== null && existsSync(join(spoolDir, name))) arrived?.(performance.now());
+  });
   const env = baseEnv(home);
   const line = JSON.stringify({ v: 1, id: 1, type: 'session.hook', params: { session: 's1', event: 'PermissionRequest', firedAt: 0 } });
   const variants = {
-    'bare node -e (connect, write)': ['-e', `const s=require('net').connect(${JSON.stringify(socketPath)},()=>s.write(${JSON.stringify(`${line}\n`)}));s.on('data',()=>s.destroy())`],
-    'pocket hook': [BIN, '--home', home, 'hook', '--session', 's1', 'PermissionRequest'],
+    'spool hook (sh, fs.watch)': () => runSpoolHook(spoolDir, 's1', env),
+    'bare node -e (connect, write)': () => runNode(['-e', `const s=require('net').connect(${JSON.stringify(socketPath)},()=>s.write(${JSON.stringify(`${line}\n`)}));s.on('data',()=>s.destroy())`], env),
+    'pocket hook (node)': () => runNode([BIN, '--home', home, 'hook', '--session', 's1', 'PermissionRequest'], env),
   };
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   try {
     for (let n = 0; n < RUNS + 2; n++) {
-      for (const [name, argv] of Object.entries(variants)) {
+      for (const [name, start] of Object.entries(variants)) {
         const started = performance.now();
         const at = new Promise((done) => { arrived = done; });
-        const exited = runNode(argv, env);
+        const exited = start();
         const ms = (await at) - started;
+        arrived = null;
         await exited;
+        for (const file of readdirSync(spoolDir)) unlinkSync(join(spoolDir, file));
         if (n >= 2) samples[name].push(ms); // the first two warm the file cache
       }
     }
   } finally {
+    watcher.close();
     server.close();
     rmSync(home, { recursive: true, force: true });
   }
-  console.log('1) node start -> the hook line at the socket (interleaved runs)');
+  console.log("1) the hook's start -> its event at the daemon's door (interleaved runs)");
+  for (const [name, s] of Object.entries(samples)) console.log(`   ${name.padEnd(30)} ${fmt(stats(s))}`);
+}
+
+/** fs.watch and chokidar, each alone, interleaved: the hook's spawn -> the watcher's callback for its file. */
+async function watchers() {
+  const home = mkdtempSync(join(tmpdir(), 'pocket-bench-hook-watch-'));
+  const spoolDir = join(home, 'in');
+  mkdirSync(spoolDir, { mode: 0o700 });
+  const env = baseEnv(home);
+  const variants = {
+    'fs.watch (the directory)': async (woke) => {
+      const watcher = watch(spoolDir, (_type, name) => {
+        if (name !== null && existsSync(join(spoolDir, name))) woke();
+      });
+      return () => watcher.close();
+    },
+    'chokidar (add events)': async (woke) => {
+      const watcher = chokidar.watch(spoolDir, { ignoreInitial: true, depth: 0 });
+      await new Promise((done) => watcher.once('ready', done));
+      watcher.on('add', () => woke());
+      return () => watcher.close();
+    },
+  };
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  try {
+    for (let n = 0; n < RUNS + 2; n++) {
+      for (const [name, start] of Object.entries(variants)) {
+        let woke = () => {};
+        const at = new Promise((done) => { woke = () => done(performance.now()); });
+        const stop = await start(() => woke());
+        const started = performance.now();
+        const exited = runSpoolHook(spoolDir, 's1', env);
+        const ms = (await at) - started;
+        await exited;
+        await stop();
+        for (const file of readdirSync(spoolDir)) unlinkSync(join(spoolDir, file));
+        if (n >= 2) samples[name].push(ms);
+      }
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  console.log("2) the spool hook's spawn -> the watcher's callback (each watcher alone, interleaved)");
   for (const [name, s] of Object.entries(samples)) console.log(`   ${name.padEnd(30)} ${fmt(stats(s))}`);
 }
 
@@ -145,13 +214,20 @@ async function startRig() {
   return { emu, dm, home, env, ipc, stop };
 }
 
+/** The hook clients phase 3 alternates: how each is started for session `id` of the rig. */
+const CLIENTS = {
+  spool: (rig, id) => runSpoolHook(join(rig.home, '.state/hooks/in'), id, rig.env),
+  'pocket hook': (rig, id) => runNode([BIN, '--home', rig.home, 'hook', '--session', id, 'PermissionRequest'], rig.env),
+};
+
 async function hookToAlert() {
   const rig = await startRig();
-  const samples = [];
-  const slotWaits = [];
+  const names = (process.env.BENCH_HOOK_CLIENTS ?? Object.keys(CLIENTS).join(',')).split(',');
+  const per = Object.fromEntries(names.map((name) => [name, { samples: [], slotWaits: [], toDaemon: [], byHook: 0 }]));
   let refused = 0;
-  let toDaemon = [];
   const signals = [];
+  /** Which client ran each run, in order. */
+  const order = [];
   try {
     await rig.ipc.events((event) => {
       if (event.type === 'alert' && event.kind === 'waiting') signals.push(event.signal);
@@ -159,7 +235,10 @@ async function hookToAlert() {
     const created = await rig.ipc.request('session.new', { name: 'asker', command: `exec bash ${join(rig.home, 'asker.sh')}` });
     await rig.emu.waitFor(() => rig.emu.messages(rig.dm).some((m) => m.text?.startsWith('▶ asker — ')), { timeoutMs: 60_000, description: 'the card' });
     const alerts = () => rig.emu.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ asker waits'));
-    for (let n = 1; n <= SAMPLES; n++) {
+    const hookLines = () => readFileSync(join(rig.home, 'logs/pocket.log'), 'utf8').split('\n').filter((line) => line.includes('"sessions.hook"'));
+    for (let n = 1; n <= SAMPLES * names.length; n++) {
+      const client = names[(n - 1) % names.length];
+      const figures = per[client];
       // The redraws of the last question over, then two slots of quiet: every run starts from the same pacing state.
       await new Promise((done) => setTimeout(done, n === 1 ? 2_500 : 5_000));
       const askedFile = join(rig.home, 'asked', String(n));
@@ -171,32 +250,44 @@ async function hookToAlert() {
         });
       });
       const before = alerts().length;
+      const linesBefore = hookLines().length;
       await rig.ipc.request('session.send', { session: 'asker', text: `go ${n}` });
       await asked;
       // The question is on screen and its card edit waits behind the "working" one: the agent's hook fires now.
       const spawnedAt = Date.now();
-      const exited = runNode([BIN, '--home', rig.home, 'hook', '--session', created.id, 'PermissionRequest'], rig.env);
+      const exited = CLIENTS[client](rig, created.id);
       await rig.emu.waitFor(() => alerts().length > before, { timeoutMs: 10_000, description: `alert ${n}` });
       await exited;
       const alert = alerts()[before];
-      samples.push(alert.atMs - spawnedAt);
+      figures.samples.push(alert.atMs - spawnedAt);
       const previous = rig.emu.calls.filter((c) => ['sendMessage', 'editMessageText'].includes(c.method) && c.atMs < alert.atMs).at(-1);
-      slotWaits.push(alert.atMs - (previous?.atMs ?? 0));
+      figures.slotWaits.push(alert.atMs - (previous?.atMs ?? 0));
+      order.push(figures);
+      // The daemon logs each hook with how long after it fired (spool: the file's mtime; node: its start) it arrived.
+      // Written when the daemon got the hook, before the alert; the file may lag a moment behind.
+      let logged = hookLines()[linesBefore];
+      for (let tries = 0; logged === undefined && tries < 100; tries++) {
+        await new Promise((done) => setTimeout(done, 20));
+        logged = hookLines()[linesBefore];
+      }
+      if (logged !== undefined) figures.toDaemon.push(JSON.parse(logged).sinceFiredMs);
     }
     refused = rig.emu.rateLimitHits();
-    // The daemon logs each hook with how long after the hook process started it arrived.
-    toDaemon = readFileSync(join(rig.home, 'logs/pocket.log'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('"sessions.hook"'))
-      .map((line) => JSON.parse(line).sinceFiredMs);
+    // One alert per run; its event over IPC and its sendMessage leave the daemon together, in no set order.
+    await new Promise((done) => setTimeout(done, 500));
+    signals.forEach((signal, n) => {
+      if (signal === 'hook' && order[n] !== undefined) order[n].byHook += 1;
+    });
   } finally {
     await rig.stop();
   }
-  console.log('2) hook start -> the alert at the Bot API, a card edit pending (built daemon, tmux, emulator)');
-  console.log(`   hook -> alert                  ${fmt(stats(samples))}`);
-  console.log(`   of which hook -> the daemon    ${fmt(stats(toDaemon))}   (node start, connect, one line)`);
-  console.log(`   alerts raised by the hook: ${signals.filter((s) => s === 'hook').length} of ${signals.length} (the rest by the screen rules, first)`);
-  console.log(`   previous send to the chat -> alert ${fmt(stats(slotWaits))}   (under 1000: it did not wait for the slot)`);
+  console.log('3) hook start -> the alert at the Bot API, a card edit pending (built daemon, tmux, emulator)');
+  for (const [name, f] of Object.entries(per)) {
+    console.log(`   ${name}: hook -> alert               ${fmt(stats(f.samples))}`);
+    console.log(`   ${name}: of which hook -> the daemon ${fmt(stats(f.toDaemon))}`);
+    console.log(`   ${name}: previous send -> alert      ${fmt(stats(f.slotWaits))}   (under 1000: it did not wait for the slot)`);
+    console.log(`   ${name}: alerts raised by the hook: ${f.byHook} of ${f.samples.length} (the rest by the screen rules, first)`);
+  }
   console.log(`   429s at the emulator: ${refused}`);
 }
 
@@ -206,7 +297,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => void Promise.allSettled([...stopping].map((stop) => stop())).then(() => process.exit(130)));
 }
 
-const phases = (process.env.BENCH_PHASES ?? 'start,alert').split(',');
+const phases = (process.env.BENCH_PHASES ?? 'start,watch,alert').split(',');
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-if (phases.includes('start')) await startToSocket();
+if (phases.includes('start')) await startToDoor();
+if (phases.includes('watch')) await watchers();
 if (phases.includes('alert')) await hookToAlert();

@@ -7,6 +7,15 @@ import type { SessionEvent } from '../core/sessions.js';
 import type { Logger } from '../core/ports.js';
 import type { Delivery } from './delivery.js';
 
+/**
+ * An answer pressed this soon after its alert waits until then: a dialog drops keys sent just after it opens, and the
+ * alert can now leave within ~20 ms of the dialog showing (the hook spool). Claude Code 2.1.332's numbered permission
+ * dialog ignored a digit sent 20 or 50 ms after it showed and took one 100 ms after (idle machine), and ignored one
+ * ~140 ms after on a loaded one (test/e2e/claude-hooks.test.ts pressed Yes as soon as the alert came). No person
+ * presses that fast, so this costs them nothing.
+ */
+export const FRESH_DIALOG_DEAF_MS = 500;
+
 export class Alerts {
   constructor(
     private readonly chatId: number,
@@ -29,7 +38,13 @@ export class Alerts {
         ? []
         : this.registry.oneShot(
             view.id,
-            prompt.answers.map((answer) => ({ type: 'answer', ruleId: prompt.ruleId, label: answer.label, input: answer.input })),
+            prompt.answers.map((answer) => ({
+              type: 'answer',
+              ruleId: prompt.ruleId,
+              label: answer.label,
+              input: answer.input,
+              notBefore: this.now() + FRESH_DIALOG_DEAF_MS,
+            })),
             this.now(),
           );
     const rendered = renderAlert(view, event.kind, ids);

@@ -95,6 +95,13 @@ async function run(kit: Kit, ctx: Context, entry: CallbackEntry): Promise<string
       const { ruleId, label, input } = entry.action;
       // The screen may have moved on since the alert: typing "y" into whatever comes next would be wrong.
       if (view.state !== 'waiting' || view.prompt?.ruleId !== ruleId) return 'That prompt is no longer waiting; nothing was sent.';
+      // Pressed just after the alert: the dialog may still drop keys (alerts.ts FRESH_DIALOG_DEAF_MS).
+      const early = (entry.action.notBefore ?? 0) - kit.now();
+      if (early > 0) {
+        await new Promise((resolve) => setTimeout(resolve, early));
+        const now = kit.sessions.get(sessionId);
+        if (now?.state !== 'waiting' || now.prompt?.ruleId !== ruleId) return 'That prompt is no longer waiting; nothing was sent.';
+      }
       // A dialog that ignores keys for a moment after it opens (Claude Code 2.1.33x): the answer waits that long.
       if (input.delayMs !== undefined && input.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, input.delayMs));
       if ('text' in input) await kit.sessions.sendText(sessionId, input.text);

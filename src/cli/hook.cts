@@ -1,6 +1,7 @@
-// `pocket hook --session ID EVENT [PAYLOAD]`: what an agent's hook runs (core/agent-hooks.ts). The agent waits for
-// it (Claude Code pipes the event's JSON to stdin and holds the turn), so this hands the event to the daemon and gets
-// out of the way: at most about a second, nothing on stdout (Claude reads a hook's stdout as a decision), and exit 0
+// `pocket hook --session ID EVENT [PAYLOAD]`: what an agent's hook ran before the hook spool (core/agent-hooks.ts),
+// kept because the agents started then still run it (their settings file and notify argv name it) after pocket is
+// updated and its daemon restarted. The agent waits for it (Claude Code pipes the event's JSON to stdin and holds the
+// turn), so this hands the event to the daemon and gets out of the way: at most about a second, nothing on stdout (Claude reads a hook's stdout as a decision), and exit 0
 // even when the daemon is down or slow: a missing signal only means the screen rules decide, as for any other session.
 //
 // The alert it raises waits for this process, so this file is the whole of it: CommonJS, required by bin/pocket.js
@@ -16,10 +17,7 @@ import type { HookEvent } from '../core/agent-hooks.js';
 const EVENTS: readonly HookEvent[] = ['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop', 'codex-notify'];
 /** daemon/ipc/protocol.ts's PROTOCOL_VERSION. */
 const PROTOCOL_VERSION = 1;
-/**
- * How Codex 0.171.0's own title turn begins (its notify fires for it too, on another thread, often before the
- * person's turn has ended): not a turn of the session's, so not a signal. Captured from the real binary.
- */
+/** core/agent-hooks.ts's CODEX_TITLE_TURN: Codex's own title turn, not a turn of the session's. */
 const CODEX_TITLE_TURN = 'Generate a concise, single-line task title';
 /** The whole budget: connecting, sending and the daemon's answer. */
 const DAEMON_BUDGET_MS = 1_000;
@@ -108,4 +106,4 @@ function typeOf(payload: string, field: string): string | undefined {
   return typeof type === 'string' ? type.slice(0, 100) : undefined;
 }
 
-export = { hook, EVENTS, PROTOCOL_VERSION, socketPath };
+export = { hook, EVENTS, PROTOCOL_VERSION, CODEX_TITLE_TURN, socketPath };

@@ -21,11 +21,12 @@ export const DEFAULT_IDLE_MS = 30_000;
 export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_LOOK_MS = 1_000;
 /**
- * After a hook, how long its word holds for output that follows: a dialog not yet on screen when the hook arrived
- * (the hook's node starts ~75 ms after the dialog shows, and the pane log is read ~20 ms after tmux writes it), or
- * the repaint that ends a turn after Stop.
+ * After a PermissionRequest hook, how long its word holds for output that follows: the dialog is not on screen yet
+ * when the hook arrives. Claude Code 2.1.332 fires the hook first and draws the dialog 0.08-0.6 s later (docs/facts.md;
+ * more on a loaded machine), and the hook spool hands the event over within ~20 ms, so the window starts before the
+ * dialog; 2 s leaves room for a machine several times slower than the one measured.
  */
-export const HOOK_WINDOW_MS = 1_000;
+export const HOOK_WINDOW_MS = 2_000;
 /**
  * With a hook saying the agent asks, how long the pane must be quiet before its screen is read: the chunks of one
  * frame (tmux hands the pipe-pane log a frame in pieces of up to 4 kB; Claude Code's permission dialog is ~8 kB of

@@ -14,8 +14,11 @@ export type CallbackAction =
   | { type: 'kill' }
   | { type: 'kill-confirm' }
   | { type: 'kill-cancel' }
-  /** An answer to the prompt `ruleId` the session waited at when the alert was sent. */
-  | { type: 'answer'; ruleId: string; label: string; input: PromptInput }
+  /**
+   * An answer to the prompt `ruleId` the session waited at when the alert was sent; not typed before `notBefore`
+   * (epoch ms), when given.
+   */
+  | { type: 'answer'; ruleId: string; label: string; input: PromptInput; notBefore?: number }
   /** An agent session's card: cancel its running turn. */
   | { type: 'cancel' }
   /** A decision on an agent's open permission request. */

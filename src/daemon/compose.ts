@@ -2,7 +2,6 @@
 // stores (src/state) and settings handed in, never reaching for them itself.
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClaudeBackend } from '../agents/claude/claude-backend.js';
 import { CodexBackend } from '../agents/codex/codex-backend.js';
 import { codexEnvironment } from '../agents/codex/environment.js';
@@ -24,10 +23,8 @@ import { createTmuxCli } from '../tmux/tmux-cli.js';
 import { AgentSessions } from './agents/agent-sessions.js';
 import type { CockpitSources } from './ipc/cockpit-handlers.js';
 import type { DaemonContext, StatusSources } from './main.js';
+import { HookSpool } from './hook-spool.js';
 import { SessionService } from './sessions/service.js';
-
-/** bin/pocket.js, what `pocket hook` runs as (src/ and dist/ are both two folders below the package). */
-const POCKET_ENTRY = fileURLToPath(new URL('../../bin/pocket.js', import.meta.url));
 
 export interface BuiltServices {
   services: DaemonService[];
@@ -61,8 +58,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     idleMs: config.idleSeconds * 1000,
     health: context.health,
     shell: config.shellEnabled ? { program: loginShell(), timeoutMs: config.shellTimeoutS * 1000 } : undefined,
-    // Absolute node and entry point, as the service unit has them: the agent runs the hook with the pane's PATH.
-    hooks: { nodePath: process.execPath, entryPath: POCKET_ENTRY, home: paths.home },
+    hookSpoolDir: paths.hookSpool,
     // macOS only (or a stand-in osascript): elsewhere it says once why it is unavailable, and /sessions offers no tabs.
     terminal: createTerminalApp({ platform: process.platform, osascript: config.osascriptPath, scriptDir: paths.state }),
   });
@@ -100,6 +96,9 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     status.bot = bot.status;
     cockpit.health = bot.health;
   }
+  // After the sessions and the bot: what waited in the spool while the daemon was down reaches a running bot (or is
+  // discarded as stale), and it stops before either.
+  services.push(new HookSpool({ dir: paths.hookSpool, deliver: (id, signal) => sessions.hook(id, signal, 'spool'), log: log.child({ area: 'hooks' }) }));
   // Last, so stopped first (services stop newest first): running turns are cancelled, and their end reported, while
   // the bot can still send; the sessions' registry, which holds their records, stops after them.
   services.push(agents);

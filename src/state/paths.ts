@@ -11,6 +11,8 @@ export interface HomePaths {
   lock: string;
   pidFile: string;
   panes: string;
+  /** Where agents' hooks drop their events for the daemon (core/agent-hooks.ts, daemon/hook-spool.ts). */
+  hookSpool: string;
   daemonLog: string;
   auditLog: string;
 }
@@ -33,6 +35,7 @@ export function homePaths(home: string): HomePaths {
     lock: join(state, 'daemon.lock'),
     pidFile: join(state, 'daemon.pid'),
     panes: join(state, 'panes'),
+    hookSpool: join(state, 'hooks', 'in'),
     daemonLog: join(logs, 'pocket.log'),
     auditLog: join(logs, 'audit.log'),
   };

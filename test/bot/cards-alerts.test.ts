@@ -1,5 +1,6 @@
 // Cards edited in place (only the newest content after a burst), alerts with answer buttons, Kill with confirmation.
 import { afterEach, describe, expect, it } from 'vitest';
+import { FRESH_DIALOG_DEAF_MS } from '../../src/bot/alerts.js';
 import type { PromptView } from '../../src/core/sessions.js';
 import { type BotHarness, botSaid, running, startBot } from './harness.js';
 
@@ -110,6 +111,19 @@ describe('alerts', () => {
     await h.emu.waitFor(() => /answered: y/.test(h.emu.message(h.chat, alert.messageId)?.text ?? ''));
     expect(h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args)).toEqual([[s.id, 'y']]);
     expect(h.emu.message(h.chat, alert.messageId)?.replyMarkup).toBeUndefined();
+  });
+
+  it('an answer pressed right after its alert is typed no sooner than FRESH_DIALOG_DEAF_MS after the alert', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('cc');
+    h.sessions.waitAt(s.id, yesNo);
+    const alert = await botSaid(h, h.chat, /cc waits for input/);
+    const alertAt = h.emu.calls.find((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cc waits'))?.atMs ?? 0;
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, button(h, alert.messageId, 'y'));
+    await h.emu.waitFor(() => /answered: y/.test(h.emu.message(h.chat, alert.messageId)?.text ?? ''));
+    // The alert left a few ms after its buttons were made: the answer waited for the rest of the time.
+    expect(Date.now() - alertAt).toBeGreaterThanOrEqual(FRESH_DIALOG_DEAF_MS - 50);
+    expect(h.sessions.calls.filter((c) => c.method === 'sendText').map((c) => c.args)).toEqual([[s.id, 'y']]);
   });
 
   it('an answer that carries a delay (a dialog deaf to keys just after it opens) is typed that long after the press', async () => {

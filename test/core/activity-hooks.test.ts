@@ -83,6 +83,15 @@ describe('ActivityTracker with hooks', () => {
     expect(a.tick(2_001 + ENDED_HOLD_MS + 10_000)).toEqual({ state: 'idle', alerts: [] });
   });
 
+  it('waits for a dialog Claude draws well after its hook: 0.6 s measured, 1.5 s on a loaded machine', () => {
+    const a = make();
+    a.hook(1_000, 'asking');
+    // The hook's word still holds: the question is the hook's, well before the screen rules' 300 ms settle.
+    const alerts = [...a.output(1_000 + 1_500, PROMPT).alerts, ...a.tick(1_000 + 1_500 + 100).alerts];
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'waiting' })]);
+    expect(a.signal).toBe('hook');
+  });
+
   it('forgets a hook whose prompt never reached the screen within the window', () => {
     const a = make();
     a.hook(1_000, 'asking');

@@ -21,10 +21,16 @@ if (missing) console.warn(`[skipped] test/e2e/claude-hooks.test.ts: ${missing}`)
 
 const API_KEY = 'sk-ant-hooks-e2e-0123456789abcdef';
 /**
- * Generous for a loaded 2-core machine: `pocket hook` alone took up to 0.7 s to start there, and the private chat's
- * 1 s pacing comes on top (docs/performance.md has the measured figures).
+ * The hook's sh drops its file and the daemon wakes: 10-30 ms measured on the shared 2-core machine (`pocket hook`,
+ * which started node, took 180-700 ms); the limit leaves room for load.
  */
-const HOOK_TO_ALERT_LIMIT_MS = 3_000;
+const HOOK_TO_DAEMON_LIMIT_MS = 150;
+/**
+ * Hook fired -> alert at the Bot API: mostly Claude Code itself, which draws the dialog 0.1-0.6 s after firing the
+ * hook (the alert carries the dialog's own answers, so it waits for the screen); room for a loaded machine.
+ * docs/performance.md has the measured figures.
+ */
+const HOOK_TO_ALERT_LIMIT_MS = 1_500;
 
 /** A HOME where Claude Code is onboarded, trusts `project` and takes the stand-in's key without asking. */
 function claudeHome(root: string, projects: string[]): string {
@@ -39,7 +45,7 @@ function claudeHome(root: string, projects: string[]): string {
 }
 
 /** `sessions.hook` lines of the daemon log. */
-function hookLog(rig: BotRig): { hook: string; firedAt: number; sinceFiredMs: number; meaning: string }[] {
+function hookLog(rig: BotRig): { hook: string; via: string; firedAt: number; sinceFiredMs: number; meaning: string }[] {
   return rig.h.logsText().split('\n').filter((l) => l.includes('"sessions.hook"')).map((l) => JSON.parse(l));
 }
 
@@ -106,6 +112,9 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
         `claude-hooks e2e: hook fired -> daemon ${asked.sinceFiredMs} ms -> alert decided ${(decided?.at ?? Number.NaN) - asked.firedAt} ms ` +
           `(signal ${decided?.signal}) -> at the Bot API ${latency} ms; the chat's previous call left ${(sent?.atMs ?? 0) - (lastEdit?.atMs ?? 0)} ms before it`,
       );
+      expect(asked.via).toBe('spool');
+      expect(asked.sinceFiredMs).toBeLessThan(HOOK_TO_DAEMON_LIMIT_MS);
+      expect(decided?.signal).toBe('hook');
       expect(latency).toBeLessThan(HOOK_TO_ALERT_LIMIT_MS);
 
       rig.press(alert.messageId, 'Yes');

@@ -1,7 +1,8 @@
 // Codex's notify end to end: the built daemon, the embedded Bot API, the REAL Codex CLI (0.171.0, from the agents
 // cache or POCKET_CODEX_CLI) in tmux against the loopback model stand-in (scripts/capture-agent-screens/). /new of a
-// codex command sets `-c notify=[pocket hook ...]` for that run; at the turn's end Codex runs it and the session is
-// idle at once by the agent's own signal, not after the idle timer (an hour here).
+// codex command sets `-c notify=[/bin/sh -c SPOOL-SCRIPT ...]` for that run; at the turn's end Codex runs it, the
+// event lands in the hook spool (core/agent-hooks.ts), and the session is idle at once by the agent's own signal, not
+// after the idle timer (an hour here).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ const missing = existsSync(CODEX) ? null : `no Codex CLI at ${CODEX} (set POCKET
 if (missing) console.warn(`[skipped] test/e2e/codex-notify.test.ts: ${missing}`);
 
 /** `sessions.hook` lines of the daemon log. */
-function hookLog(rig: BotRig): { hook: string; meaning: string; id: string }[] {
+function hookLog(rig: BotRig): { hook: string; via: string; meaning: string; id: string }[] {
   return rig.h.logsText().split('\n').filter((l) => l.includes('"sessions.hook"')).map((l) => JSON.parse(l));
 }
 
@@ -56,6 +57,8 @@ describe.skipIf(missing !== null)('Codex notify through the daemon', () => {
         what: "codex's notify in the daemon log",
       });
       expect(ended.meaning).toBe('ended');
+      // Through the hook spool: Codex ran sh, not node.
+      expect(ended.via).toBe('spool');
       await eventually(async () => ((await rig.session('cx')).state === 'idle' ? true : undefined), { what: 'cx idle' });
       rig.say('/summary cx');
       await rig.botMessage(/^cx[\s\S]*\nsignal: hook \(the agent's own event\)/);

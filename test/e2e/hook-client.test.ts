@@ -1,5 +1,5 @@
 // The hook client (src/cli/hook.cts, built to dist/cli/hook.cjs: vitest does not transform .cts, so it runs from the
-// build here) repeats three things of the daemon's to load nothing of it: kept equal here. And what it writes: one
+// build here) repeats four things of the daemon's to load nothing of it: kept equal here. And what it writes: one
 // session.hook request the daemon's own check accepts, Codex's notification type included.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOOK_EVENTS } from '../../src/core/agent-hooks.js';
+import { CODEX_TITLE_TURN, HOOK_EVENTS } from '../../src/core/agent-hooks.js';
 import { checkRequest, PROTOCOL_VERSION } from '../../src/daemon/ipc/protocol.js';
 import { ensurePrivateDir } from '../../src/state/private-dirs.js';
 import { homePaths } from '../../src/state/paths.js';
@@ -44,8 +44,9 @@ async function daemon(): Promise<{ home: string; lines: unknown[] }> {
 }
 
 describe('the hook client', () => {
-  it('knows the events, the protocol version and the socket as the daemon does', () => {
+  it("knows the events, the protocol version, the socket and Codex's title turn as the daemon does", () => {
     expect(client.EVENTS).toEqual(HOOK_EVENTS);
+    expect(client.CODEX_TITLE_TURN).toBe(CODEX_TITLE_TURN);
     expect(client.PROTOCOL_VERSION).toBe(PROTOCOL_VERSION);
     expect(client.socketPath('/h/pocket')).toBe(homePaths('/h/pocket').socket);
   });

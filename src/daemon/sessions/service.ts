@@ -7,7 +7,6 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   claudeHookSettings,
-  type HookCommand,
   type HookSignal,
   hookMeaning,
   startsClaude,
@@ -59,11 +58,11 @@ export interface SessionServiceOptions {
   /** Sends a signal to a process group (tests watch it); process.kill(-pgid) by default. */
   signalGroup?: (pgid: number, signal: NodeJS.Signals) => void;
   /**
-   * How a hook reaches this daemon (`pocket hook`): when given, /new of a `claude` command loads a settings file of
-   * hooks for that run, and /new of a `codex` command sets its notify program for that run (agent-hooks.ts). None:
-   * every session is read by the screen rules alone.
+   * The hook spool (core/agent-hooks.ts, read by daemon/hook-spool.ts): when given, /new of a `claude` command loads a
+   * settings file of hooks for that run, and /new of a `codex` command sets its notify program for that run, both
+   * dropping their events there. None: every session is read by the screen rules alone.
    */
-  hooks?: HookCommand | undefined;
+  hookSpoolDir?: string | undefined;
   /** Terminal.app (macOS): tabs offered for adoption and mirrored as sessions of kind `terminal`; none in tests without. */
   terminal?: TerminalTabs | undefined;
 }
@@ -337,13 +336,13 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#registry.assertFreeName(name);
     const trimmed = command?.trim() ?? '';
     const id = this.#registry.reserveId();
-    const hooks = this.#options.hooks;
-    if (hooks !== undefined && startsCodex(trimmed)) return this.#start(id, name, { command: withCodexNotify(trimmed, hooks, id), shown: trimmed });
-    if (hooks === undefined || !startsClaude(trimmed)) return this.#start(id, name, { command: trimmed || undefined, shown: trimmed });
+    const spool = this.#options.hookSpoolDir;
+    if (spool !== undefined && startsCodex(trimmed)) return this.#start(id, name, { command: withCodexNotify(trimmed, spool, id), shown: trimmed });
+    if (spool === undefined || !startsClaude(trimmed)) return this.#start(id, name, { command: trimmed || undefined, shown: trimmed });
     // The settings file names this session: Claude's hook payload does not say which pane it runs in.
     const file = this.#hookSettingsFile(id);
     ensurePrivateDir(join(this.#options.stateDir, 'hooks'));
-    await writeFile(file, claudeHookSettings(hooks, id), { mode: 0o600 });
+    await writeFile(file, claudeHookSettings(spool, id), { mode: 0o600 });
     try {
       return await this.#start(id, name, { command: withClaudeSettings(trimmed, file), shown: trimmed });
     } catch (error) {
@@ -353,15 +352,16 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   /**
-   * An agent's hook fired in one of our panes (`pocket hook`): a dialog is up, or its turn ended. Sessions without
-   * hooks, exited ones and events pocket does not act on change nothing.
+   * An agent's hook fired in one of our panes (by the hook spool, or `pocket hook` over IPC for sessions started
+   * before the spool): a dialog is up, or its turn ended. Sessions without hooks, exited ones and events pocket does
+   * not act on change nothing; an unknown session throws SESSION_NOT_FOUND.
    */
-  hook(sessionId: string, signal: HookSignal): void {
+  hook(sessionId: string, signal: HookSignal, via: 'spool' | 'ipc' = 'ipc'): void {
     const record = this.#existingSession(sessionId);
     const meaning = hookMeaning(signal);
     const live = this.#panes.live(record.id);
     this.#options.log.info('sessions.hook', {
-      session: record.name, id: record.id, hook: signal.event, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
+      session: record.name, id: record.id, hook: signal.event, via, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
     });
     if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
     live.hook(meaning);
