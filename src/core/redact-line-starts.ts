@@ -46,6 +46,13 @@ export function replaceAtLineStarts(text: string, { body, probe, pattern, replac
   return parts.join('');
 }
 
+/** Whether the text's first line may hold a body line of the rule (the scan saw to the lines after it: HintScan.lineStart). */
+export function firstLineMayHoldBody(text: string, { body }: LineStartRule): boolean {
+  const newline = text.indexOf('\n');
+  const end = newline === -1 ? text.length : newline;
+  return end >= body.shortest && mayHoldBody(text, 0, end, body);
+}
+
 /** Whether the line from start to end starts with: blanks, `length` body characters, blanks, the line's end. */
 function mayHoldBody(text: string, start: number, end: number, { lengths, chars }: LineBody): boolean {
   let from = start;
