@@ -46,11 +46,24 @@ export function replaceAtLineStarts(text: string, { body, probe, pattern, replac
   return parts.join('');
 }
 
-/** Whether the text's first line may hold a body line of the rule (the scan saw to the lines after it: HintScan.lineStart). */
-export function firstLineMayHoldBody(text: string, { body }: LineStartRule): boolean {
-  const newline = text.indexOf('\n');
-  const end = newline === -1 ? text.length : newline;
-  return end >= body.shortest && mayHoldBody(text, 0, end, body);
+/**
+ * Whether a line of lines[first..end) (a line of them may hold newlines itself) may hold a body line of the rule: when
+ * none does, replaceAtLineStarts changes nothing in their join. Their lengths are known, so most lines cost a compare
+ * where the walk costs an indexOf and its loop (bench/redact's reads as lines: 0.9-1.2 ms a MB for the walk).
+ */
+export function linesMayHoldBody(lines: readonly string[], first: number, end: number, { body }: LineStartRule): boolean {
+  for (let i = first; i < end; i++) {
+    const line = lines[i]!;
+    if (line.length < body.shortest) continue;
+    for (let start = 0; ;) {
+      const newline = line.indexOf('\n', start);
+      const lineEnd = newline === -1 ? line.length : newline;
+      if (lineEnd - start >= body.shortest && mayHoldBody(line, start, lineEnd, body)) return true;
+      if (newline === -1) break;
+      start = newline + 1;
+    }
+  }
+  return false;
 }
 
 /** Whether the line from start to end starts with: blanks, `length` body characters, blanks, the line's end. */

@@ -80,17 +80,8 @@ export function compile(shapes: readonly SecretShape[]): CompiledShapes {
   if (shapes.length === 0) return { anchored, atLineStarts, passes: [], scan: null, anchors: new Set() };
   // The anchors first: where one starts, the scan's match is the anchor itself (HintScan tells them by their text).
   const anchors = new Set(shapes.flatMap((shape) => shape.anchors ?? []));
-  // Last, a line that may hold the body of a rule tried at line starts (HintScan.lineStart): after its newline, blanks
-  // and the shortest body's length of body characters, the start of what mayHoldBody accepts.
-  const lineStarts = atLineStarts.map(({ body }) => `\\n[ \\t]*${characterClass(body.chars)}{${body.shortest}}`);
-  const alternatives = [...[...anchors].map(escapeRegExp), BOT_TOKEN_SEPARATOR, ...new Set(oneLine.map((shape) => shape.hint!.source)), ...lineStarts];
+  const alternatives = [...[...anchors].map(escapeRegExp), BOT_TOKEN_SEPARATOR, ...new Set(oneLine.map((shape) => shape.hint!.source))];
   return { anchored, atLineStarts, passes: compileOneLine(oneLine), scan: new RegExp(alternatives.join('|'), 'g'), anchors };
-}
-
-/** The ASCII characters of a table (LineBody.chars) as a regex character class. */
-function characterClass(table: Uint8Array): string {
-  const codes = [...table.keys()].filter((code) => table[code] === 1);
-  return `[${codes.map((code) => `\\x${code.toString(16).padStart(2, '0')}`).join('')}]`;
 }
 
 function compileOneLine(shapes: readonly SecretShape[]): HintedPass[] {

@@ -6,7 +6,7 @@
 // URLs) and anything shaped like a bot token. Unless POCKET_REDACT=off: the secret shapes of secret-shapes.ts.
 
 import { compile, type CompiledShapes, escapeRegExp, REDACTED } from './redact-rules.js';
-import { firstLineMayHoldBody, replaceAtLineStarts } from './redact-line-starts.js';
+import { linesMayHoldBody, replaceAtLineStarts } from './redact-line-starts.js';
 import { BOT_TOKEN_SHAPE, HintScan, replaceBotTokens, replaceOnHintedLines } from './redact-scan.js';
 import { linesWindowEnd, replaceAnchored, WINDOW_CHARS, windowEnd } from './redact-windows.js';
 import { SECRET_SHAPES } from './secret-shapes.js';
@@ -22,6 +22,13 @@ export interface RedactorOptions {
    * rule can see across (windowCut). Default WINDOW_CHARS; tests make it small to put cuts everywhere.
    */
   windowChars?: number;
+}
+
+/** The lines a window was joined from: lines[first..end). */
+interface WindowLines {
+  all: readonly string[];
+  first: number;
+  end: number;
 }
 
 export class Redactor {
@@ -87,10 +94,10 @@ export class Redactor {
   }
 
   /**
-   * Every stage over one text (a window of a longer one: `cutBefore` and `cutAfter` say whether it was cut there).
-   * Null when an anchored rule's match touches a cut.
+   * Every stage over one text (a window of a longer one: `cutBefore` and `cutAfter` say whether it was cut there;
+   * `lines`, the lines it was joined from, with an empty one after them when it ends at a cut). Null when an anchored rule's match touches a cut.
    */
-  private window(input: string, cutBefore: boolean, cutAfter: boolean): string | null {
+  private window(input: string, cutBefore: boolean, cutAfter: boolean, lines: WindowLines | null = null): string | null {
     let out = input;
     let hints = this.secretsAndHints;
     if (hints === null) {
@@ -125,9 +132,10 @@ export class Redactor {
         absent = '';
       } else absent = shape.anchors;
     }
-    // The key-body walk reads every line (0.9-1.2 ms a MB); the scan saw whether a line after the first may hold a body.
     for (const rule of this.shapes.atLineStarts) {
-      if (stale || hints.lineStart || firstLineMayHoldBody(out, rule)) out = changed(replaceAtLineStarts(out, rule));
+      // Lines whose join is the window as it came, none of which may hold a body: the walk would change nothing.
+      if (lines !== null && out === input && !linesMayHoldBody(lines.all, lines.first, lines.end, rule)) continue;
+      out = changed(replaceAtLineStarts(out, rule));
     }
     if (!stale) return replaceOnHintedLines(out, this.shapes.passes, hints);
     this.hints!.run(out);
@@ -176,7 +184,7 @@ export class Redactor {
       // A window that ends at a cut ends with the newline after its last line, as in text().
       if (cutAfter) parts.push('');
       const window = parts.join('\n');
-      const redacted = this.window(window, first > 0, cutAfter);
+      const redacted = this.window(window, first > 0, cutAfter, { all: lines, first, end });
       if (redacted === null || (cutAfter && !redacted.endsWith('\n'))) return null;
       if (redacted !== window) {
         out ??= lines.slice(0, first);
