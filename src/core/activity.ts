@@ -63,6 +63,11 @@ export type ActivityAlert =
 export interface ActivityUpdate {
   state: SessionState;
   alerts: ActivityAlert[];
+  /**
+   * The hook's request (hookAsk) is over some other way than its decision: its dialog left the screen, or pocket
+   * typed into the pane. The caller releases the waiting hook.
+   */
+  hookAnsweredElsewhere?: true;
 }
 
 export class ActivityTracker {
@@ -104,6 +109,11 @@ export class ActivityTracker {
   #heldUntil = Number.POSITIVE_INFINITY;
   /** The hook already told this turn's end: the idle timer that follows its repaint does not tell it again. */
   #idleTold = false;
+  /**
+   * A hook's request waits for a decision (hookAsk): the session waits at it whatever the screen shows, and the screen's
+   * own dialog (drawn after the hook) raises no second alert. `dialogKey` is that dialog's, once seen on screen.
+   */
+  #hookRequest: { dialogKey: string | null } | null = null;
 
   constructor(options: ActivityOptions) {
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -186,6 +196,54 @@ export class ActivityTracker {
     return this.#update(alerts);
   }
 
+  /**
+   * The agent's hook asks and waits for a decision, with its own question and answers (built from its payload, not
+   * the screen): waiting at once, with its alert. The dialog it announces is drawn later; while the request is open,
+   * output is its drawing (or a repaint) until the dialog, once seen, leaves the screen: answered at the desk.
+   */
+  hookAsk(at: number, prompt: PromptMatch): ActivityUpdate {
+    const alerts = this.#advance(at);
+    if (this.#state === 'exited') return this.#update(alerts);
+    this.#heldIdle = false;
+    this.#askedUntil = null;
+    this.#hookRequest = { dialogKey: null };
+    this.#wait(at, prompt, this.#screen(), alerts, 'hook');
+    this.#promptScreen = null;
+    return this.#update(alerts);
+  }
+
+  /**
+   * The hook's request is over (decided, released, timed out): the session runs on. The dialog still on screen for a
+   * moment is the one already alerted, so it raises no second alert.
+   */
+  hookSettled(at: number): ActivityUpdate {
+    const request = this.#hookRequest;
+    const alerts = this.#advance(at);
+    this.#hookRequest = null;
+    if (request === null || this.#state !== 'waiting') return this.#update(alerts);
+    this.#state = 'running';
+    this.#signal = 'hook';
+    this.#prompt = null;
+    this.#promptScreen = null;
+    this.#alerted = request.dialogKey;
+    this.#lastActivityAt = at;
+    this.#settleAt = at + this.#settleMs;
+    this.#settleByHook = false;
+    this.#idleAt = at + this.#idleMs;
+    return this.#update(alerts);
+  }
+
+  /** While a hook's request is open: a look at the settled screen for its dialog. */
+  #lookForHookDialog(): boolean {
+    const request = this.#hookRequest!;
+    const prompt = this.#detect(this.#screen());
+    if (prompt !== null) {
+      request.dialogKey = promptKey(prompt);
+      return false;
+    }
+    return request.dialogKey !== null;
+  }
+
   /** A hook's look at the screen, at `at` or sooner if the settle time already ends before it. */
   #lookSoon(at: number): void {
     if (this.#settleAt !== null && this.#settleAt <= at && !this.#settleByHook) return;
@@ -207,6 +265,12 @@ export class ActivityTracker {
     if (this.#state === 'exited') return this.#update(alerts);
     this.#lastOutputAt = at;
     this.#screen = typeof screen === 'function' ? screen : () => screen;
+    if (this.#hookRequest !== null && this.#state === 'waiting') {
+      // Read once the frame has all come: a dialog read mid-frame may look gone.
+      this.#settleAt = at + this.#settleMs;
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
+    }
     if (this.#state === 'waiting' && this.#stillWaiting()) return this.#update(alerts);
     const asked = this.#askedUntil !== null && at <= this.#askedUntil;
     if (!asked) this.#askedUntil = null;
@@ -285,6 +349,8 @@ export class ActivityTracker {
   input(at: number): ActivityUpdate {
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
+    const hookOpen = this.#hookRequest !== null;
+    this.#hookRequest = null;
     this.#lastActivityAt = at;
     this.#alerted = null;
     this.#idleTold = false;
@@ -300,13 +366,14 @@ export class ActivityTracker {
       this.#signal = 'screen';
       this.#idleAt = at + this.#idleMs;
     }
-    return this.#update(alerts);
+    return hookOpen ? { ...this.#update(alerts), hookAnsweredElsewhere: true } : this.#update(alerts);
   }
 
   exited(at: number, exitCode: number | null): ActivityUpdate {
     if (this.#state === 'exited') return this.#update([]);
     this.#state = 'exited';
     this.#signal = 'screen';
+    this.#hookRequest = null;
     this.#exitCode = exitCode;
     this.#prompt = null;
     this.#promptScreen = null;
@@ -318,6 +385,13 @@ export class ActivityTracker {
 
   #advance(at: number): ActivityAlert[] {
     const alerts: ActivityAlert[] = [];
+    if (this.#hookRequest !== null && this.#state === 'waiting') {
+      if (this.#settleAt !== null && at >= this.#settleAt) {
+        this.#settleAt = null;
+        if (this.#lookForHookDialog()) this.#dialogLeft = true;
+      }
+      return alerts;
+    }
     if (this.#settleAt !== null && at >= this.#settleAt) {
       const settledAt = this.#settleAt;
       const byHook = this.#settleByHook && this.#askedUntil !== null;
@@ -355,8 +429,13 @@ export class ActivityTracker {
     this.#outputSinceIdle = false;
   }
 
+  /** Set by a look that found the hook request's dialog gone from the screen; reported once by #update. */
+  #dialogLeft = false;
+
   #update(alerts: ActivityAlert[]): ActivityUpdate {
-    return { state: this.#state, alerts };
+    if (!this.#dialogLeft) return { state: this.#state, alerts };
+    this.#dialogLeft = false;
+    return { state: this.#state, alerts, hookAnsweredElsewhere: true };
   }
 }
 
