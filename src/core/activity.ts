@@ -114,6 +114,11 @@ export class ActivityTracker {
    * own dialog (drawn after the hook) raises no second alert. `dialogKey` is that dialog's, once seen on screen.
    */
   #hookRequest: { dialogKey: string | null } | null = null;
+  /**
+   * After a hook's request ended, a prompt on screen is its dialog closing (Claude redraws it part by part: one look
+   * found "Do you want to proceed?" without its options, a new key) until a look finds none, or this time passes.
+   */
+  #dialogClosingUntil: number | null = null;
 
   constructor(options: ActivityOptions) {
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -226,6 +231,7 @@ export class ActivityTracker {
     this.#prompt = null;
     this.#promptScreen = null;
     this.#alerted = request.dialogKey;
+    this.#dialogClosingUntil = at + HOOK_WINDOW_MS;
     this.#lastActivityAt = at;
     this.#settleAt = at + this.#settleMs;
     this.#settleByHook = false;
@@ -266,8 +272,9 @@ export class ActivityTracker {
     this.#lastOutputAt = at;
     this.#screen = typeof screen === 'function' ? screen : () => screen;
     if (this.#hookRequest !== null && this.#state === 'waiting') {
-      // Read once the frame has all come: a dialog read mid-frame may look gone.
-      this.#settleAt = at + this.#settleMs;
+      // Read once the frame has all come (a dialog read mid-frame may look gone); not the settle time: Claude's
+      // spinner repaints more often than that, and the desk's answer would go unseen until the turn's end.
+      this.#settleAt = at + HOOK_QUIET_MS;
       this.#lastActivityAt = at;
       return this.#update(alerts);
     }
@@ -298,7 +305,8 @@ export class ActivityTracker {
       const screenNow = this.#screen();
       const prompt = this.#detect(screenNow);
       const key = prompt ? promptKey(prompt) : null;
-      if (prompt && key === this.#lookedKey) this.#wait(at, prompt, screenNow, alerts, 'screen');
+      const closing = this.#dialogClosingUntil !== null && at <= this.#dialogClosingUntil;
+      if (prompt && key === this.#lookedKey && !closing) this.#wait(at, prompt, screenNow, alerts, 'screen');
       else this.#lookedKey = key;
     }
     return this.#update(alerts);
@@ -400,7 +408,10 @@ export class ActivityTracker {
       this.#lookAt = null;
       const screen = this.#screen();
       const prompt = this.#detect(screen);
-      if (prompt) {
+      if (prompt === null || settledAt > (this.#dialogClosingUntil ?? Number.NEGATIVE_INFINITY)) this.#dialogClosingUntil = null;
+      if (prompt && this.#dialogClosingUntil !== null) {
+        // The decided dialog, closing.
+      } else if (prompt) {
         if (byHook) this.#askedUntil = null;
         this.#wait(settledAt, prompt, screen, alerts, byHook ? 'hook' : 'screen');
       } else if (byHook) {

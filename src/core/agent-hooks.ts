@@ -421,7 +421,7 @@ export type HookRequestEnd =
   | { kind: 'decided'; decision: HookDecision; by: string }
   | { kind: 'desk' }
   | { kind: 'timeout'; afterMs: number }
-  | { kind: 'ended'; why: 'turn' | 'exited' | 'replaced' | 'stopped' };
+  | { kind: 'ended'; why: 'exited' | 'replaced' | 'stopped' };
 
 /** The hook's output for how its request ended: a decision, or nothing (the dialog at the desk stays). */
 export function hookOutput(end: HookRequestEnd): string {
@@ -442,8 +442,7 @@ export function hookEndLine(end: HookRequestEnd): string {
     case 'timeout':
       return `→ not answered in ${Math.round(end.afterMs / 60_000) || '<1'} min: refused`;
     case 'ended':
-      return end.why === 'turn' ? '→ not answered here: the turn went on'
-        : end.why === 'exited' ? '→ not answered: the session ended'
+      return end.why === 'exited' ? '→ not answered: the session ended'
         : end.why === 'replaced' ? '→ not answered here: a newer request came'
         : '→ not answered here: pocket stopped; answer at the desk';
   }

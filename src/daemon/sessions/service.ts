@@ -384,11 +384,12 @@ export class SessionService implements SessionUseCases, DaemonService {
       const live = this.#panes.live(record.id);
       this.#options.log.info('sessions.hook', {
         session: record.name, id: record.id, hook: signal.event, via, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
-        ...(request === undefined ? {} : { waits: true }),
+        ...(request === undefined ? {} : { request: request.name }),
       });
       if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
-      // A turn that starts or ends is past any dialog: a hook still waiting there is let go.
-      if (meaning !== 'asking') this.#hookRequests?.endAllOf(record.id, { kind: 'ended', why: 'turn' });
+      // A turn that ends or starts is past any dialog: the person answered it at the desk (or interrupted the turn
+      // there), and the hook still waiting is let go.
+      if (meaning !== 'asking') this.#hookRequests?.endAllOf(record.id, { kind: 'desk' });
       const ask = request === undefined ? null : parsePermissionPayload(request.payload);
       if (request !== undefined && ask !== null && this.#hookRequests !== null) {
         const requests = this.#hookRequests;
