@@ -167,7 +167,7 @@ function permissionRequestScript(spoolDir: string, sessionId: string): string {
     `set -- ${dir}/*`,
     `[ $# -lt ${SPOOL_MAX_FILES} ] || exit 0`,
     // Whatever head leaves unread is drained: Claude's write must not meet a closed pipe.
-    `head -c ${PERMISSION_PAYLOAD_CAP_BYTES} >${tmp}/$n 2>/dev/null`,
+    `head -c ${PERMISSION_PAYLOAD_CAP_BYTES} 2>/dev/null >${tmp}/$n`,
     'cat >/dev/null 2>&1',
     `mv -f ${tmp}/$n ${dir}/$n 2>/dev/null || { rm -f ${tmp}/$n 2>/dev/null; exit 0; }`,
     `i=0; while [ -e ${dir}/$n ]; do [ $i -lt ${takenPolls} ] || { rm -f ${dir}/$n 2>/dev/null; exit 0; }; sleep 0.1; i=$((i+1)); done`,

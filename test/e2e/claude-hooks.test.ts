@@ -2,8 +2,9 @@
 // the binary bundled with the agents cache's Claude SDK, scripts/install-agents.sh; or POCKET_CLAUDE_CLI) against
 // the loopback model stand-in (scripts/capture-agent-screens/). /new of a claude command loads pocket's hooks with
 // --settings; the stand-in asks for a Bash tool_use; Claude's PermissionRequest hook drops its event into the hook
-// spool, and the alert with the dialog's own answers reaches the chat without waiting out the settle time. The
-// latency asserted here has room for a loaded machine; bench/hook.js gives the figure (docs/performance.md).
+// spool with its payload and waits: the alert (Allow / Deny, from the payload) reaches the chat at once, and the
+// answer goes back through the hook. The latency asserted here has room for a loaded machine; bench/hook.js gives
+// the figure (docs/performance.md).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
