@@ -3,7 +3,7 @@
 // sessions get none. The session service decides when an episode deserves an alert; this only delivers it.
 import { hookDecisionOf, hookEndLine, type HookRequestEnd, hookRequestOf } from '../core/agent-hooks.js';
 import type { CallbackRegistry } from '../core/callback-registry.js';
-import { renderAlert } from '../core/cards.js';
+import { renderAlert, sessionLabel } from '../core/cards.js';
 import type { SessionEvent } from '../core/sessions.js';
 import type { Logger } from '../core/ports.js';
 import type { Delivery } from './delivery.js';
@@ -29,9 +29,11 @@ export class Alerts {
   handle(event: SessionEvent): void {
     if (event.type === 'hook-request-ended') {
       this.#hookRequestEnded(event.requestId, event.end);
+      const label = this.#labels.get(event.requestId);
+      this.#labels.delete(event.requestId);
       if (event.end.kind === 'timeout') {
         const place = { chatId: this.chatId, topicOf: event.sessionId, sessionId: event.sessionId };
-        void this.delivery.text(place, `⏱ ${event.sessionId}: nobody answered its permission request in time, so it was refused.`);
+        void this.delivery.text(place, `⏱ ${label ?? event.sessionId}: nobody answered its permission request in time, so it was refused.`);
       }
       return;
     }
@@ -69,7 +71,10 @@ export class Alerts {
       buttons: rendered.buttons,
       silent: rendered.silent,
     });
-    if (hookRequest !== null) void this.#sentHookAlert(hookRequest, rendered.text, sending);
+    if (hookRequest !== null) {
+      this.#labels.set(hookRequest, sessionLabel(view));
+      void this.#sentHookAlert(hookRequest, rendered.text, sending);
+    }
   }
 
   /** A hook request's alert: kept until the request ends, then edited to say how (decided, at the desk, timed out). */
@@ -85,6 +90,9 @@ export class Alerts {
     if (early !== undefined) this.#editEnded({ messageId, text }, early);
     else this.#hookAlerts.set(requestId, { messageId, text });
   }
+
+  /** The session's label for each open request's alert, for the timeout's notice. */
+  readonly #labels = new Map<string, string>();
 
   #hookRequestEnded(requestId: string, end: HookRequestEnd): void {
     const sent = this.#hookAlerts.get(requestId);

@@ -122,6 +122,20 @@ describe('the hook spool', () => {
     expect(readdirSync(r.dir)).toEqual([]);
   });
 
+  it('hands over a waiting PermissionRequest with its payload, read before its file goes', async () => {
+    const now = Date.now();
+    const r = rig({ now: () => now });
+    mkdirSync(r.dir, { recursive: true, mode: 0o700 });
+    const payload = JSON.stringify({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'ls' } });
+    drop(r.dir, 's1.PermissionRequest.wait.41', now - 10, payload);
+    await r.spool.start();
+    expect(r.delivered).toEqual([{
+      sessionId: 's1',
+      signal: { event: 'PermissionRequest', notificationType: 'wait', firedAt: now - 10, request: { name: 's1.PermissionRequest.wait.41', payload } },
+    }]);
+    expect(readdirSync(r.dir)).toEqual([]);
+  });
+
   it('reads at most a batch per scan and deletes a flood beyond it unread', async () => {
     const now = Date.now();
     const r = rig({ now: () => now, maxBatch: 5 });
