@@ -84,9 +84,9 @@ export class Alerts {
 
   async #sentHookAlert(requestId: string, text: string, sending: Promise<number[]>): Promise<void> {
     const messageId = (await sending).at(-1);
-    if (messageId === undefined) return;
     const early = this.#endedEarly.get(requestId);
     this.#endedEarly.delete(requestId);
+    if (messageId === undefined) return;
     if (early !== undefined) this.#editEnded({ messageId, text }, early);
     else this.#hookAlerts.set(requestId, { messageId, text });
   }
