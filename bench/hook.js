@@ -242,13 +242,12 @@ async function hookToAlert() {
   const names = (process.env.BENCH_HOOK_CLIENTS ?? Object.keys(CLIENTS).join(',')).split(',');
   const per = Object.fromEntries(names.map((name) => [name, { samples: [], slotWaits: [], toDaemon: [], byHook: 0, pressToExit: [] }]));
   let refused = 0;
-  let lastAlertId = 0;
   const signals = [];
   /** Which client ran each run, in order. */
   const order = [];
   try {
     await rig.ipc.events((event) => {
-      if (event.type === 'alert' && event.kind === 'waiting') signals.push(event.signal);
+      if (event.type === 'alert' && event.kind === 'waiting') signals.push({ signal: event.signal, at: event.at });
     }, () => {});
     const created = await rig.ipc.request('session.new', { name: 'asker', command: `exec bash ${join(rig.home, 'asker.sh')}` });
     await rig.emu.waitFor(() => rig.emu.messages(rig.dm).some((m) => m.text?.startsWith('▶ asker — ')), { timeoutMs: 60_000, description: 'the card' });
@@ -269,6 +268,7 @@ async function hookToAlert() {
       });
       const before = alerts().length;
       const linesBefore = hookLines().length;
+      const runStartedAt = Date.now();
       await rig.ipc.request('session.send', { session: 'asker', text: `go ${n}` });
       await asked;
       // The question is on screen and its card edit waits behind the "working" one: the agent's hook fires now.
@@ -276,9 +276,9 @@ async function hookToAlert() {
       const exited = CLIENTS[client](rig, created.id);
       await rig.emu.waitFor(() => alerts().length > before, { timeoutMs: 10_000, description: `alert ${n}` });
       const alert = alerts()[before];
-      const sent = await rig.emu.waitFor(() => rig.emu.messages(rig.dm).find((m) => m.text?.startsWith('❓ asker waits') && m.messageId > (lastAlertId ?? 0)), { timeoutMs: 10_000, description: 'the alert message' });
-      lastAlertId = sent.messageId;
+      const sent = await rig.emu.waitFor(() => rig.emu.messages(rig.dm).filter((m) => m.text?.startsWith('❓ asker waits')).at(-1), { timeoutMs: 10_000, description: 'the alert message' });
       const allow = sent.replyMarkup?.inline_keyboard.flat().find((b) => b.text === 'Allow');
+      if (client === 'spool' && allow === undefined) throw new Error(`run ${n}: the spool hook's alert has no Allow: ${JSON.stringify(sent.text)}`);
       if (allow !== undefined) {
         // The waiting hook's request: Allow pressed, timed until the hook prints its decision and exits.
         const pressedAt = performance.now();
@@ -289,7 +289,7 @@ async function hookToAlert() {
       figures.samples.push(alert.atMs - spawnedAt);
       const previous = rig.emu.calls.filter((c) => ['sendMessage', 'editMessageText'].includes(c.method) && c.atMs < alert.atMs).at(-1);
       figures.slotWaits.push(alert.atMs - (previous?.atMs ?? 0));
-      order.push(figures);
+      order.push({ figures, startedAt: runStartedAt });
       // The daemon logs each hook with how long after it fired (spool: the file's mtime; node: its start) it arrived.
       // Written when the daemon got the hook, before the alert; the file may lag a moment behind.
       let logged = hookLines()[linesBefore];
@@ -302,8 +302,11 @@ async function hookToAlert() {
     refused = rig.emu.rateLimitHits();
     // One alert per run; its event over IPC and its sendMessage leave the daemon together, in no set order.
     await new Promise((done) => setTimeout(done, 500));
-    signals.forEach((signal, n) => {
-      if (signal === 'hook' && order[n] !== undefined) order[n].byHook += 1;
+    // The first alert of each run: after a decision the asker keeps its question on screen (Claude's dialog closes),
+    // and the screen rules may raise it again seconds later.
+    order.forEach(({ figures, startedAt }, n) => {
+      const first = signals.find((s) => s.at >= startedAt && (order[n + 1] === undefined || s.at < order[n + 1].startedAt));
+      if (first?.signal === 'hook') figures.byHook += 1;
     });
   } finally {
     await rig.stop();

@@ -391,7 +391,8 @@ export class SessionService implements SessionUseCases, DaemonService {
       // there), and the hook still waiting is let go.
       if (meaning !== 'asking') this.#hookRequests?.endAllOf(record.id, { kind: 'desk' });
       const ask = request === undefined ? null : parsePermissionPayload(request.payload);
-      if (request !== undefined && ask !== null && this.#hookRequests !== null) {
+      // A muted session sends no alert, so nobody could answer from the chat: the dialog at the desk decides.
+      if (request !== undefined && ask !== null && this.#hookRequests !== null && !record.muted) {
         const requests = this.#hookRequests;
         // One dialog at a time: an older request still open is past (the desk moved on without its dialog leaving).
         requests.endAllOf(record.id, { kind: 'ended', why: 'replaced' });
