@@ -166,10 +166,11 @@ function permissionRequestScript(spoolDir: string, sessionId: string): string {
     `n=${sessionId}.PermissionRequest.${WAITING_REQUEST_TYPE}.$$`,
     `set -- ${dir}/*`,
     `[ $# -lt ${SPOOL_MAX_FILES} ] || exit 0`,
-    // Whatever head leaves unread is drained: Claude's write must not meet a closed pipe.
     `head -c ${PERMISSION_PAYLOAD_CAP_BYTES} 2>/dev/null >${tmp}/$n`,
+    `mv -f ${tmp}/$n ${dir}/$n 2>/dev/null || { rm -f ${tmp}/$n 2>/dev/null; cat >/dev/null 2>&1; exit 0; }`,
+    // Whatever head left unread is drained (Claude's write must not meet a closed pipe), after the hand-over: one
+    // program less before the daemon sees the request.
     'cat >/dev/null 2>&1',
-    `mv -f ${tmp}/$n ${dir}/$n 2>/dev/null || { rm -f ${tmp}/$n 2>/dev/null; exit 0; }`,
     `i=0; while [ -e ${dir}/$n ]; do [ $i -lt ${takenPolls} ] || { rm -f ${dir}/$n 2>/dev/null; exit 0; }; sleep 0.1; i=$((i+1)); done`,
     `i=0; until [ -e ${out}/$n ]; do [ $i -lt ${waitPolls} ] || exit 0; sleep 0.1; i=$((i+1)); done`,
     `cat ${out}/$n 2>/dev/null; rm -f ${out}/$n 2>/dev/null`,
