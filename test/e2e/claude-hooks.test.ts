@@ -161,7 +161,6 @@ describe.skipIf(missing !== null)('Claude Code hooks through the daemon', () => 
       await rig.edited(alert.messageId, /→ answered: Deny by \S+/);
       await eventually(async () => hookLog(rig).filter((h) => h.hook === 'Stop').length > stops || undefined, { timeoutMs: 30_000, what: 'the turn to end' });
       expect(existsSync(denied)).toBe(false);
-      console.log(`claude-hooks e2e (deny): pane after the turn:\n${(await rig.capture(ccTarget)).split('\n').filter((l) => /[Rr]efused|[Dd]enied|hook|Telegram/.test(l)).join('\n')}`);
       expect(rig.emu.calls.slice(before).filter((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('❓ cc waits'))).toHaveLength(1);
     } catch (error) {
       console.log(failureReport(rig));
