@@ -36,7 +36,8 @@ export function isHookEvent(value: string): value is HookEvent {
 
 /**
  * Seconds Claude Code gives the hook before it moves on. The spool hook takes a few milliseconds; only a Notification
- * reads stdin, which Claude closes after writing the payload, so this is a ceiling that is never reached.
+ * reads stdin, which Claude closes after writing the payload, so this is a ceiling that is never reached. (The
+ * waiting PermissionRequest hook has its own: PERMISSION_HOOK_TIMEOUT_S.)
  */
 export const HOOK_TIMEOUT_S = 5;
 
@@ -73,7 +74,8 @@ export function shellWord(value: string): string {
 // The hook never blocks or fails the agent: with the daemon down the files wait (and are discarded as stale when it
 // starts), a full or missing directory drops the event, nothing goes to stdout (Claude reads a hook's stdout as a
 // decision), and it always exits 0: Claude reads exit 2 as a refusal, and dash exits 2 when a redirection of the
-// special built-in `:` fails, so the file is created by `true`.
+// special built-in `:` fails, so the file is created by `true`. The one exception is the PermissionRequest hook of
+// sessions started since it waits for the phone (below): its file holds Claude's payload and it prints a decision.
 
 /**
  * At most this many files wait in the spool: a hook that finds it full drops its event. With the daemon running the
