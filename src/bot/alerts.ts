@@ -28,9 +28,10 @@ export class Alerts {
 
   handle(event: SessionEvent): void {
     if (event.type === 'hook-request-ended') {
-      this.#hookRequestEnded(event.requestId, event.end);
       const label = this.#labels.get(event.requestId);
       this.#labels.delete(event.requestId);
+      // No alert was sent for it (a muted session): nothing to edit.
+      if (label !== undefined) this.#hookRequestEnded(event.requestId, event.end);
       if (event.end.kind === 'timeout') {
         const place = { chatId: this.chatId, topicOf: event.sessionId, sessionId: event.sessionId };
         void this.delivery.text(place, `⏱ ${label ?? event.sessionId}: nobody answered its permission request in time, so it was refused.`);
