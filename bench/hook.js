@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import chokidar from 'chokidar';
-import { spoolScript } from '../dist/core/agent-hooks.js';
+import { hookReplyDirs, spoolScript } from '../dist/core/agent-hooks.js';
 import { connectIpc } from '../dist/daemon/ipc/client.js';
 import { startBotApiServer } from '../dist/emulator/index.js';
 import { cleanEnv, exec } from './lib/process.js';
@@ -48,16 +48,29 @@ function stats(samples) {
 }
 const fmt = (x) => `median ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms (min ${x.min.toFixed(1)}, max ${x.max.toFixed(1)}, n=${x.n})`;
 
-const PAYLOAD = '{"hook_event_name":"PermissionRequest","tool_name":"Bash"}';
+const PAYLOAD = JSON.stringify({
+  session_id: 'c1', cwd: '/x', permission_mode: 'default', hook_event_name: 'PermissionRequest', tool_name: 'Bash',
+  tool_input: { command: 'touch /x/ran.txt', description: 'Run the requested command' },
+});
 
 /** Spawns node with argv and a Claude-like payload on stdin; resolves when it exits. */
 function runNode(argv, env) {
   return run(process.execPath, argv, env);
 }
 
-/** Runs the spool hook as Claude Code does (`/bin/sh -c SCRIPT`, the payload on stdin); resolves when it exits. */
-function runSpoolHook(spoolDir, sessionId, env) {
-  return run('/bin/sh', ['-c', spoolScript(spoolDir, sessionId, 'PermissionRequest')], env);
+/**
+ * Runs a spool hook as Claude Code does (`/bin/sh -c SCRIPT`, the payload on stdin); resolves when it exits. `Stop`
+ * drops an empty file; `PermissionRequest` writes its payload, renames it in and waits for its decision.
+ */
+function runSpoolHook(spoolDir, sessionId, env, event = 'Stop') {
+  return run('/bin/sh', ['-c', spoolScript(spoolDir, sessionId, event)], env);
+}
+
+/** What the daemon does for a waiting hook's file: takes it (deletes it) and writes an empty decision (lets it go). */
+function takeAndLetGo(spoolDir, name) {
+  if (!name.includes('.PermissionRequest.wait.')) return;
+  rmSync(join(spoolDir, name), { force: true });
+  writeFileSync(join(hookReplyDirs(spoolDir).decisions, name), '');
 }
 
 function run(program, argv, env) {
@@ -87,14 +100,17 @@ async function startToDoor() {
   });
   await new Promise((done) => server.listen(socketPath, done));
   const spoolDir = join(home, '.state/hooks/in');
-  mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
+  for (const dir of [spoolDir, ...Object.values(hookReplyDirs(spoolDir))]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const watcher = watch(spoolDir, (_type, name) => {
-    if (name !== null && existsSync(join(spoolDir, name))) arrived?.(performance.now());
+    if (name === null || !existsSync(join(spoolDir, name))) return;
+    arrived?.(performance.now());
+    takeAndLetGo(spoolDir, name);
   });
   const env = baseEnv(home);
   const line = JSON.stringify({ v: 1, id: 1, type: 'session.hook', params: { session: 's1', event: 'PermissionRequest', firedAt: 0 } });
   const variants = {
     'spool hook (sh, fs.watch)': () => runSpoolHook(spoolDir, 's1', env),
+    'waiting PermissionRequest hook': () => runSpoolHook(spoolDir, 's1', env, 'PermissionRequest'),
     'bare node -e (connect, write)': () => runNode(['-e', `const s=require('net').connect(${JSON.stringify(socketPath)},()=>s.write(${JSON.stringify(`${line}\n`)}));s.on('data',()=>s.destroy())`], env),
     'pocket hook (node)': () => runNode([BIN, '--home', home, 'hook', '--session', 's1', 'PermissionRequest'], env),
   };
@@ -109,6 +125,7 @@ async function startToDoor() {
         arrived = null;
         await exited;
         for (const file of readdirSync(spoolDir)) unlinkSync(join(spoolDir, file));
+        for (const file of readdirSync(hookReplyDirs(spoolDir).decisions)) unlinkSync(join(hookReplyDirs(spoolDir).decisions, file));
         if (n >= 2) samples[name].push(ms); // the first two warm the file cache
       }
     }
@@ -211,26 +228,26 @@ async function startRig() {
     await stop();
     throw error;
   }
-  return { emu, dm, home, env, ipc, stop };
+  return { emu, dm, owner, home, env, ipc, stop };
 }
 
 /** The hook clients phase 3 alternates: how each is started for session `id` of the rig. */
 const CLIENTS = {
-  spool: (rig, id) => runSpoolHook(join(rig.home, '.state/hooks/in'), id, rig.env),
+  spool: (rig, id) => runSpoolHook(join(rig.home, '.state/hooks/in'), id, rig.env, 'PermissionRequest'),
   'pocket hook': (rig, id) => runNode([BIN, '--home', rig.home, 'hook', '--session', id, 'PermissionRequest'], rig.env),
 };
 
 async function hookToAlert() {
   const rig = await startRig();
   const names = (process.env.BENCH_HOOK_CLIENTS ?? Object.keys(CLIENTS).join(',')).split(',');
-  const per = Object.fromEntries(names.map((name) => [name, { samples: [], slotWaits: [], toDaemon: [], byHook: 0 }]));
+  const per = Object.fromEntries(names.map((name) => [name, { samples: [], slotWaits: [], toDaemon: [], byHook: 0, pressToExit: [] }]));
   let refused = 0;
   const signals = [];
   /** Which client ran each run, in order. */
   const order = [];
   try {
     await rig.ipc.events((event) => {
-      if (event.type === 'alert' && event.kind === 'waiting') signals.push(event.signal);
+      if (event.type === 'alert' && event.kind === 'waiting') signals.push({ signal: event.signal, at: event.at });
     }, () => {});
     const created = await rig.ipc.request('session.new', { name: 'asker', command: `exec bash ${join(rig.home, 'asker.sh')}` });
     await rig.emu.waitFor(() => rig.emu.messages(rig.dm).some((m) => m.text?.startsWith('▶ asker — ')), { timeoutMs: 60_000, description: 'the card' });
@@ -251,18 +268,28 @@ async function hookToAlert() {
       });
       const before = alerts().length;
       const linesBefore = hookLines().length;
+      const runStartedAt = Date.now();
       await rig.ipc.request('session.send', { session: 'asker', text: `go ${n}` });
       await asked;
       // The question is on screen and its card edit waits behind the "working" one: the agent's hook fires now.
       const spawnedAt = Date.now();
       const exited = CLIENTS[client](rig, created.id);
       await rig.emu.waitFor(() => alerts().length > before, { timeoutMs: 10_000, description: `alert ${n}` });
-      await exited;
       const alert = alerts()[before];
+      const sent = await rig.emu.waitFor(() => rig.emu.messages(rig.dm).filter((m) => m.text?.startsWith('❓ asker waits')).at(-1), { timeoutMs: 10_000, description: 'the alert message' });
+      const allow = sent.replyMarkup?.inline_keyboard.flat().find((b) => b.text === 'Allow');
+      if (client === 'spool' && allow === undefined) throw new Error(`run ${n}: the spool hook's alert has no Allow: ${JSON.stringify(sent.text)}`);
+      if (allow !== undefined) {
+        // The waiting hook's request: Allow pressed, timed until the hook prints its decision and exits.
+        const pressedAt = performance.now();
+        rig.emu.pressButton(rig.dm, rig.owner, sent.messageId, allow.callback_data);
+        await exited;
+        figures.pressToExit.push(performance.now() - pressedAt);
+      } else await exited;
       figures.samples.push(alert.atMs - spawnedAt);
       const previous = rig.emu.calls.filter((c) => ['sendMessage', 'editMessageText'].includes(c.method) && c.atMs < alert.atMs).at(-1);
       figures.slotWaits.push(alert.atMs - (previous?.atMs ?? 0));
-      order.push(figures);
+      order.push({ figures, startedAt: runStartedAt });
       // The daemon logs each hook with how long after it fired (spool: the file's mtime; node: its start) it arrived.
       // Written when the daemon got the hook, before the alert; the file may lag a moment behind.
       let logged = hookLines()[linesBefore];
@@ -275,8 +302,11 @@ async function hookToAlert() {
     refused = rig.emu.rateLimitHits();
     // One alert per run; its event over IPC and its sendMessage leave the daemon together, in no set order.
     await new Promise((done) => setTimeout(done, 500));
-    signals.forEach((signal, n) => {
-      if (signal === 'hook' && order[n] !== undefined) order[n].byHook += 1;
+    // The first alert of each run: after a decision the asker keeps its question on screen (Claude's dialog closes),
+    // and the screen rules may raise it again seconds later.
+    order.forEach(({ figures, startedAt }, n) => {
+      const first = signals.find((s) => s.at >= startedAt && (order[n + 1] === undefined || s.at < order[n + 1].startedAt));
+      if (first?.signal === 'hook') figures.byHook += 1;
     });
   } finally {
     await rig.stop();
@@ -287,6 +317,7 @@ async function hookToAlert() {
     console.log(`   ${name}: of which hook -> the daemon ${fmt(stats(f.toDaemon))}`);
     console.log(`   ${name}: previous send -> alert      ${fmt(stats(f.slotWaits))}   (under 1000: it did not wait for the slot)`);
     console.log(`   ${name}: alerts raised by the hook: ${f.byHook} of ${f.samples.length} (the rest by the screen rules, first)`);
+    if (f.pressToExit.length > 0) console.log(`   ${name}: Allow pressed -> the hook printed it and exited ${fmt(stats(f.pressToExit))}`);
   }
   console.log(`   429s at the emulator: ${refused}`);
 }

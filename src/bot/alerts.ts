@@ -1,8 +1,9 @@
 // Alerts: a new message (so the phone notifies) when a session exits, goes quiet after activity, or waits for
 // input, with one-shot buttons for the detected answers. Quiet events go out with disable_notification; muted
 // sessions get none. The session service decides when an episode deserves an alert; this only delivers it.
+import { hookDecisionOf, hookEndLine, type HookRequestEnd, hookRequestOf } from '../core/agent-hooks.js';
 import type { CallbackRegistry } from '../core/callback-registry.js';
-import { renderAlert } from '../core/cards.js';
+import { renderAlert, sessionLabel } from '../core/cards.js';
 import type { SessionEvent } from '../core/sessions.js';
 import type { Logger } from '../core/ports.js';
 import type { Delivery } from './delivery.js';
@@ -26,6 +27,17 @@ export class Alerts {
   ) {}
 
   handle(event: SessionEvent): void {
+    if (event.type === 'hook-request-ended') {
+      const label = this.#labels.get(event.requestId);
+      this.#labels.delete(event.requestId);
+      // No alert was sent for it (a muted session): nothing to edit.
+      if (label !== undefined) this.#hookRequestEnded(event.requestId, event.end);
+      if (event.end.kind === 'timeout') {
+        const place = { chatId: this.chatId, topicOf: event.sessionId, sessionId: event.sessionId };
+        void this.delivery.text(place, `⏱ ${label ?? event.sessionId}: nobody answered its permission request in time, so it was refused.`);
+      }
+      return;
+    }
     if (event.type !== 'alert') return;
     const view = event.session;
     if (view.muted) {
@@ -33,10 +45,17 @@ export class Alerts {
       return;
     }
     const prompt = event.kind === 'waiting' && view.prompt !== null && !view.prompt.secret ? view.prompt : null;
+    const hookRequest = prompt === null ? null : hookRequestOf(prompt.ruleId);
     const ids =
       prompt === null || prompt.answers.length === 0
         ? []
-        : this.registry.oneShot(
+        : hookRequest !== null
+          ? this.registry.oneShot(
+              view.id,
+              prompt.answers.map((answer) => ({ type: 'hook-decision', requestId: hookRequest, decision: hookDecisionOf(answer.label) })),
+              this.now(),
+            )
+          : this.registry.oneShot(
             view.id,
             prompt.answers.map((answer) => ({
               type: 'answer',
@@ -48,10 +67,42 @@ export class Alerts {
             this.now(),
           );
     const rendered = renderAlert(view, event.kind, ids);
-    void this.delivery.text({ chatId: this.chatId, topicOf: view.id, sessionId: view.id }, rendered.text, {
+    const sending = this.delivery.text({ chatId: this.chatId, topicOf: view.id, sessionId: view.id }, rendered.text, {
       kind: 'alert',
       buttons: rendered.buttons,
       silent: rendered.silent,
     });
+    if (hookRequest !== null) {
+      this.#labels.set(hookRequest, sessionLabel(view));
+      void this.#sentHookAlert(hookRequest, rendered.text, sending);
+    }
+  }
+
+  /** A hook request's alert: kept until the request ends, then edited to say how (decided, at the desk, timed out). */
+  readonly #hookAlerts = new Map<string, { messageId: number; text: string }>();
+  /** Ended before its alert was sent: edited as soon as it is. */
+  readonly #endedEarly = new Map<string, HookRequestEnd>();
+
+  async #sentHookAlert(requestId: string, text: string, sending: Promise<number[]>): Promise<void> {
+    const messageId = (await sending).at(-1);
+    const early = this.#endedEarly.get(requestId);
+    this.#endedEarly.delete(requestId);
+    if (messageId === undefined) return;
+    if (early !== undefined) this.#editEnded({ messageId, text }, early);
+    else this.#hookAlerts.set(requestId, { messageId, text });
+  }
+
+  /** The session's label for each open request's alert, for the timeout's notice. */
+  readonly #labels = new Map<string, string>();
+
+  #hookRequestEnded(requestId: string, end: HookRequestEnd): void {
+    const sent = this.#hookAlerts.get(requestId);
+    this.#hookAlerts.delete(requestId);
+    if (sent === undefined) this.#endedEarly.set(requestId, end);
+    else this.#editEnded(sent, end);
+  }
+
+  #editEnded(sent: { messageId: number; text: string }, end: HookRequestEnd): void {
+    void this.delivery.edit(this.chatId, `m:${sent.messageId}`, sent.messageId, `${sent.text}\n${hookEndLine(end)}`, false, []);
   }
 }

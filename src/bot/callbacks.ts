@@ -121,6 +121,11 @@ async function run(kit: Kit, ctx: Context, entry: CallbackEntry): Promise<string
       const settled = kit.agents?.answer(requestId, { type: 'approval', decision }, displayName(ctx)) ?? false;
       return settled ? DECISION_TEXT[decision] : 'That request is no longer open.';
     }
+    case 'hook-decision': {
+      const { requestId, decision } = entry.action;
+      const decided = kit.sessions.decideHook(sessionId, requestId, decision, displayName(ctx));
+      return decided ? (decision === 'allow' ? 'Allowed' : 'Denied') : 'That request is no longer open.';
+    }
     case 'agent-choice': {
       const { requestId, label } = entry.action;
       const settled = kit.agents?.answer(requestId, { type: 'question', answers: [label] }, displayName(ctx)) ?? false;

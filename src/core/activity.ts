@@ -63,6 +63,11 @@ export type ActivityAlert =
 export interface ActivityUpdate {
   state: SessionState;
   alerts: ActivityAlert[];
+  /**
+   * The hook's request (hookAsk) is over some other way than its decision: its dialog left the screen, or pocket
+   * typed into the pane. The caller releases the waiting hook.
+   */
+  hookAnsweredElsewhere?: true;
 }
 
 export class ActivityTracker {
@@ -104,6 +109,16 @@ export class ActivityTracker {
   #heldUntil = Number.POSITIVE_INFINITY;
   /** The hook already told this turn's end: the idle timer that follows its repaint does not tell it again. */
   #idleTold = false;
+  /**
+   * A hook's request waits for a decision (hookAsk): the session waits at it whatever the screen shows, and the screen's
+   * own dialog (drawn after the hook) raises no second alert. `dialogKey` is that dialog's, once seen on screen.
+   */
+  #hookRequest: { dialogKey: string | null } | null = null;
+  /**
+   * After a hook's request ended, a prompt on screen is its dialog closing (Claude redraws it part by part: one look
+   * found "Do you want to proceed?" without its options, a new key) until a look finds none, or this time passes.
+   */
+  #dialogClosingUntil: number | null = null;
 
   constructor(options: ActivityOptions) {
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
@@ -186,6 +201,55 @@ export class ActivityTracker {
     return this.#update(alerts);
   }
 
+  /**
+   * The agent's hook asks and waits for a decision, with its own question and answers (built from its payload, not
+   * the screen): waiting at once, with its alert. The dialog it announces is drawn later; while the request is open,
+   * output is its drawing (or a repaint) until the dialog, once seen, leaves the screen: answered at the desk.
+   */
+  hookAsk(at: number, prompt: PromptMatch): ActivityUpdate {
+    const alerts = this.#advance(at);
+    if (this.#state === 'exited') return this.#update(alerts);
+    this.#heldIdle = false;
+    this.#askedUntil = null;
+    this.#hookRequest = { dialogKey: null };
+    this.#wait(at, prompt, this.#screen(), alerts, 'hook');
+    this.#promptScreen = null;
+    return this.#update(alerts);
+  }
+
+  /**
+   * The hook's request is over (decided, released, timed out): the session runs on. The dialog still on screen for a
+   * moment is the one already alerted, so it raises no second alert.
+   */
+  hookSettled(at: number): ActivityUpdate {
+    const request = this.#hookRequest;
+    const alerts = this.#advance(at);
+    this.#hookRequest = null;
+    if (request === null || this.#state !== 'waiting') return this.#update(alerts);
+    this.#state = 'running';
+    this.#signal = 'hook';
+    this.#prompt = null;
+    this.#promptScreen = null;
+    this.#alerted = request.dialogKey;
+    this.#dialogClosingUntil = at + HOOK_WINDOW_MS;
+    this.#lastActivityAt = at;
+    this.#settleAt = at + this.#settleMs;
+    this.#settleByHook = false;
+    this.#idleAt = at + this.#idleMs;
+    return this.#update(alerts);
+  }
+
+  /** While a hook's request is open: a look at the settled screen for its dialog. */
+  #lookForHookDialog(): boolean {
+    const request = this.#hookRequest!;
+    const prompt = this.#detect(this.#screen());
+    if (prompt !== null) {
+      request.dialogKey = promptKey(prompt);
+      return false;
+    }
+    return request.dialogKey !== null;
+  }
+
   /** A hook's look at the screen, at `at` or sooner if the settle time already ends before it. */
   #lookSoon(at: number): void {
     if (this.#settleAt !== null && this.#settleAt <= at && !this.#settleByHook) return;
@@ -207,6 +271,13 @@ export class ActivityTracker {
     if (this.#state === 'exited') return this.#update(alerts);
     this.#lastOutputAt = at;
     this.#screen = typeof screen === 'function' ? screen : () => screen;
+    if (this.#hookRequest !== null && this.#state === 'waiting') {
+      // Read once the frame has all come (a dialog read mid-frame may look gone); not the settle time: Claude's
+      // spinner repaints more often than that, and the desk's answer would go unseen until the turn's end.
+      this.#settleAt = at + HOOK_QUIET_MS;
+      this.#lastActivityAt = at;
+      return this.#update(alerts);
+    }
     if (this.#state === 'waiting' && this.#stillWaiting()) return this.#update(alerts);
     const asked = this.#askedUntil !== null && at <= this.#askedUntil;
     if (!asked) this.#askedUntil = null;
@@ -234,7 +305,8 @@ export class ActivityTracker {
       const screenNow = this.#screen();
       const prompt = this.#detect(screenNow);
       const key = prompt ? promptKey(prompt) : null;
-      if (prompt && key === this.#lookedKey) this.#wait(at, prompt, screenNow, alerts, 'screen');
+      const closing = this.#dialogClosingUntil !== null && at <= this.#dialogClosingUntil;
+      if (prompt && key === this.#lookedKey && !closing) this.#wait(at, prompt, screenNow, alerts, 'screen');
       else this.#lookedKey = key;
     }
     return this.#update(alerts);
@@ -285,6 +357,8 @@ export class ActivityTracker {
   input(at: number): ActivityUpdate {
     const alerts = this.#advance(at);
     if (this.#state === 'exited') return this.#update(alerts);
+    const hookOpen = this.#hookRequest !== null;
+    this.#hookRequest = null;
     this.#lastActivityAt = at;
     this.#alerted = null;
     this.#idleTold = false;
@@ -300,13 +374,14 @@ export class ActivityTracker {
       this.#signal = 'screen';
       this.#idleAt = at + this.#idleMs;
     }
-    return this.#update(alerts);
+    return hookOpen ? { ...this.#update(alerts), hookAnsweredElsewhere: true } : this.#update(alerts);
   }
 
   exited(at: number, exitCode: number | null): ActivityUpdate {
     if (this.#state === 'exited') return this.#update([]);
     this.#state = 'exited';
     this.#signal = 'screen';
+    this.#hookRequest = null;
     this.#exitCode = exitCode;
     this.#prompt = null;
     this.#promptScreen = null;
@@ -318,6 +393,13 @@ export class ActivityTracker {
 
   #advance(at: number): ActivityAlert[] {
     const alerts: ActivityAlert[] = [];
+    if (this.#hookRequest !== null && this.#state === 'waiting') {
+      if (this.#settleAt !== null && at >= this.#settleAt) {
+        this.#settleAt = null;
+        if (this.#lookForHookDialog()) this.#dialogLeft = true;
+      }
+      return alerts;
+    }
     if (this.#settleAt !== null && at >= this.#settleAt) {
       const settledAt = this.#settleAt;
       const byHook = this.#settleByHook && this.#askedUntil !== null;
@@ -326,7 +408,10 @@ export class ActivityTracker {
       this.#lookAt = null;
       const screen = this.#screen();
       const prompt = this.#detect(screen);
-      if (prompt) {
+      if (prompt === null || settledAt > (this.#dialogClosingUntil ?? Number.NEGATIVE_INFINITY)) this.#dialogClosingUntil = null;
+      if (prompt && this.#dialogClosingUntil !== null) {
+        // The decided dialog, closing.
+      } else if (prompt) {
         if (byHook) this.#askedUntil = null;
         this.#wait(settledAt, prompt, screen, alerts, byHook ? 'hook' : 'screen');
       } else if (byHook) {
@@ -355,8 +440,13 @@ export class ActivityTracker {
     this.#outputSinceIdle = false;
   }
 
+  /** Set by a look that found the hook request's dialog gone from the screen; reported once by #update. */
+  #dialogLeft = false;
+
   #update(alerts: ActivityAlert[]): ActivityUpdate {
-    return { state: this.#state, alerts };
+    if (!this.#dialogLeft) return { state: this.#state, alerts };
+    this.#dialogLeft = false;
+    return { state: this.#state, alerts, hookAnsweredElsewhere: true };
   }
 }
 

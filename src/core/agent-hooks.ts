@@ -36,7 +36,8 @@ export function isHookEvent(value: string): value is HookEvent {
 
 /**
  * Seconds Claude Code gives the hook before it moves on. The spool hook takes a few milliseconds; only a Notification
- * reads stdin, which Claude closes after writing the payload, so this is a ceiling that is never reached.
+ * reads stdin, which Claude closes after writing the payload, so this is a ceiling that is never reached. (The
+ * waiting PermissionRequest hook has its own: PERMISSION_HOOK_TIMEOUT_S.)
  */
 export const HOOK_TIMEOUT_S = 5;
 
@@ -73,7 +74,8 @@ export function shellWord(value: string): string {
 // The hook never blocks or fails the agent: with the daemon down the files wait (and are discarded as stale when it
 // starts), a full or missing directory drops the event, nothing goes to stdout (Claude reads a hook's stdout as a
 // decision), and it always exits 0: Claude reads exit 2 as a refusal, and dash exits 2 when a redirection of the
-// special built-in `:` fails, so the file is created by `true`.
+// special built-in `:` fails, so the file is created by `true`. The one exception is the PermissionRequest hook of
+// sessions started since it waits for the phone (below): its file holds Claude's payload and it prints a decision.
 
 /**
  * At most this many files wait in the spool: a hook that finds it full drops its event. With the daemon running the
@@ -101,6 +103,7 @@ const TYPE_MAX = 64;
  */
 export function spoolScript(spoolDir: string, sessionId: string, event: HookEvent): string {
   if (!/^s\d{1,9}$/.test(sessionId)) throw new Error(`not a session id: ${JSON.stringify(sessionId)}`);
+  if (event === 'PermissionRequest') return permissionRequestScript(spoolDir, sessionId);
   const lines = ['umask 077'];
   if (event === 'Notification') {
     // The one Claude event whose payload pocket reads; the others leave stdin unread, as `pocket hook` did.
@@ -115,6 +118,126 @@ export function spoolScript(spoolDir: string, sessionId: string, event: HookEven
   const dir = shellWord(spoolDir);
   lines.push(`set -- ${dir}/*`, `[ $# -lt ${SPOOL_MAX_FILES} ] && true 2>/dev/null >${dir}/${sessionId}.${event}.$t.$$`, 'exit 0');
   return lines.join('; ');
+}
+
+// ---- The PermissionRequest hook waits for the phone's decision ----
+//
+// Claude Code reads a PermissionRequest hook's stdout as its answer to the dialog (measured with 2.1.332: it draws the
+// dialog meanwhile, ~0.2 s after the hook starts, and at `{"hookSpecificOutput":{..."decision":{"behavior":"allow"}}}`
+// closes it with "Allowed by PermissionRequest hook" and runs the tool). So the hook hands its payload to the daemon
+// and waits: the daemon raises the alert from the payload at once (Allow / Deny), and a press writes the decision
+// file the hook prints. Answered at the desk meanwhile, Claude goes on and leaves the hook running (its later output
+// is ignored): the daemon then writes an empty decision, and the hook exits without a word.
+//
+// The payload is written under the spool's sibling `tmp/` and renamed into the spool (rename(2) in one file system:
+// the daemon sees all of it or nothing; the spool's junk rule still deletes anything else). The daemon deletes what it
+// reads, so a file still there after ~1 s means no daemon took it: the hook takes it back and exits with no output
+// (the dialog at the desk and the screen rules still work). Polls are `sleep 0.1` (POSIX sleep takes whole seconds;
+// GNU, BSD/macOS and busybox sleep take fractions): a decision reaches Claude within ~0.1 s of the press.
+
+/** The spool type of a PermissionRequest that waits for a decision (its file holds the payload). */
+export const WAITING_REQUEST_TYPE = 'wait';
+
+/** How much of the PermissionRequest payload reaches the daemon (a Write's content can be large; the rest is drained). */
+export const PERMISSION_PAYLOAD_CAP_BYTES = 64 * 1024;
+
+/** How long the hook waits for the daemon to take its request before it gives up on it (polls of 0.1 s). */
+export const REQUEST_TAKEN_WITHIN_MS = 1_000;
+
+/** How long a request waits for the phone: as long as the SDK agents' approvals (APPROVAL_TIMEOUT_MS). */
+export const HOOK_APPROVAL_TIMEOUT_MS = 10 * 60_000;
+
+/** Claude's `timeout` for the waiting hook: past its own give-up time (the polls' forks add a few seconds). */
+export const PERMISSION_HOOK_TIMEOUT_S = HOOK_APPROVAL_TIMEOUT_MS / 1000 + 60;
+
+/** The spool's sibling folders: where the waiting hook writes its payload before the rename, and reads its decision. */
+export function hookReplyDirs(spoolDir: string): { pending: string; decisions: string } {
+  const parent = spoolDir.replace(/\/+$/, '').replace(/\/[^/]*$/, '');
+  return { pending: `${parent}/tmp`, decisions: `${parent}/out` };
+}
+
+function permissionRequestScript(spoolDir: string, sessionId: string): string {
+  const dir = shellWord(spoolDir);
+  const { pending, decisions } = hookReplyDirs(spoolDir);
+  const tmp = shellWord(pending);
+  const out = shellWord(decisions);
+  const takenPolls = REQUEST_TAKEN_WITHIN_MS / 100;
+  const waitPolls = HOOK_APPROVAL_TIMEOUT_MS / 100;
+  return [
+    'umask 077',
+    `n=${sessionId}.PermissionRequest.${WAITING_REQUEST_TYPE}.$$`,
+    `set -- ${dir}/*`,
+    `[ $# -lt ${SPOOL_MAX_FILES} ] || exit 0`,
+    `head -c ${PERMISSION_PAYLOAD_CAP_BYTES} 2>/dev/null >${tmp}/$n`,
+    `mv -f ${tmp}/$n ${dir}/$n 2>/dev/null || { rm -f ${tmp}/$n 2>/dev/null; cat >/dev/null 2>&1; exit 0; }`,
+    // Whatever head left unread is drained (Claude's write must not meet a closed pipe), after the hand-over: one
+    // program less before the daemon sees the request.
+    'cat >/dev/null 2>&1',
+    `i=0; while [ -e ${dir}/$n ]; do [ $i -lt ${takenPolls} ] || { rm -f ${dir}/$n 2>/dev/null; exit 0; }; sleep 0.1; i=$((i+1)); done`,
+    `i=0; until [ -e ${out}/$n ]; do [ $i -lt ${waitPolls} ] || exit 0; sleep 0.1; i=$((i+1)); done`,
+    `cat ${out}/$n 2>/dev/null; rm -f ${out}/$n 2>/dev/null`,
+    'exit 0',
+  ].join('; ');
+}
+
+/** What a PermissionRequest asks, as the alert shows it. */
+export interface PermissionAsk {
+  tool: string;
+  command: string | null;
+  path: string | null;
+  /** Another tool's input, shortened (a URL, a pattern...), when it has no command or path. */
+  preview: string | null;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+const PREVIEW_MAX = 300;
+
+/**
+ * The ask in a PermissionRequest payload, or null when it is not one. A payload cut at the cap is not valid JSON: its
+ * first fields (tool_name comes before tool_input) are read from the text.
+ */
+export function parsePermissionPayload(text: string): PermissionAsk | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return fromCutPayload(text);
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const record = data as Record<string, unknown>;
+  const tool = record.tool_name;
+  if (typeof tool !== 'string' || !TOOL_NAME.test(tool)) return null;
+  const input = typeof record.tool_input === 'object' && record.tool_input !== null ? (record.tool_input as Record<string, unknown>) : {};
+  const command = typeof input.command === 'string' ? input.command : null;
+  const path = typeof input.file_path === 'string' ? input.file_path : typeof input.notebook_path === 'string' ? input.notebook_path : null;
+  const rest = command === null && path === null && Object.keys(input).length > 0 ? JSON.stringify(input) : null;
+  return { tool, command, path, preview: rest === null ? null : clipText(rest, PREVIEW_MAX) };
+}
+
+function fromCutPayload(text: string): PermissionAsk | null {
+  const field = (key: string): string | null => {
+    const match = new RegExp(`"${key}":\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(text);
+    if (match === null) return null;
+    try {
+      return JSON.parse(match[1]!) as string;
+    } catch {
+      return null;
+    }
+  };
+  const tool = field('tool_name');
+  if (tool === null || !TOOL_NAME.test(tool)) return null;
+  return { tool, command: field('command'), path: field('file_path'), preview: null };
+}
+
+function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A decision as Claude Code reads it from the hook's stdout. */
+export function permissionDecisionJson(decision: 'allow' | { deny: string }): string {
+  const body = decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: decision.deny };
+  return JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: body } });
 }
 
 /** sh that sets `t` to the string value of `"field":"` in the JSON held by the variable `name`, or to nothing. */
@@ -212,7 +335,8 @@ function tomlString(value: string): string {
 export function claudeHookSettings(spoolDir: string, sessionId: string): string {
   const hooks: Record<string, unknown> = {};
   for (const event of CLAUDE_HOOK_EVENTS) {
-    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command: spoolScript(spoolDir, sessionId, event), timeout: HOOK_TIMEOUT_S }] }];
+    const timeout = event === 'PermissionRequest' ? PERMISSION_HOOK_TIMEOUT_S : HOOK_TIMEOUT_S;
+    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command: spoolScript(spoolDir, sessionId, event), timeout }] }];
   }
   return `${JSON.stringify({ hooks }, null, 2)}\n`;
 }
@@ -245,6 +369,8 @@ export interface HookSignal {
    * started before the spool still run) started.
    */
   firedAt: number;
+  /** A PermissionRequest hook that waits for a decision: its spool name (the decision file's) and its payload. */
+  request?: { name: string; payload: string };
 }
 
 /** What a hook means for the session: a question is on screen, a turn started or ended, or nothing pocket acts on. */
@@ -255,4 +381,72 @@ export function hookMeaning(signal: Pick<HookSignal, 'event' | 'notificationType
   if (signal.event === CODEX_NOTIFY_EVENT) return signal.notificationType === 'agent-turn-complete' ? 'ended' : 'none';
   // Notification comes ~6 s after the dialog: a fallback for a PermissionRequest hook that did not reach the daemon.
   return signal.notificationType === 'permission_prompt' || signal.notificationType === 'elicitation_dialog' ? 'asking' : 'none';
+}
+
+// ---- The alert of a waiting PermissionRequest ----
+
+/** The rule id of a hook request's prompt: this prefix and the request's id (so each request is its own episode). */
+const HOOK_REQUEST_RULE = 'claude-permission-hook:';
+
+export type HookDecision = 'allow' | 'deny';
+
+/** The prompt a waiting PermissionRequest puts the session at: the hook's ask, answered by the hook's decision. */
+export function hookRequestPrompt(requestId: string, ask: PermissionAsk): {
+  ruleId: string;
+  question: string;
+  answers: { label: string; input: { keys: string[] } }[];
+  secret: false;
+  rulesVersion: number;
+} {
+  const lines = [
+    `Claude asks to use ${ask.tool}:`,
+    ...(ask.command === null ? [] : [`$ ${clipText(ask.command, 1500)}`]),
+    ...(ask.path === null ? [] : [`file: ${ask.path}`]),
+    ...(ask.preview === null ? [] : [ask.preview]),
+  ];
+  // The buttons decide through the hook (HookDecision), never by keys: these inputs are not typed.
+  const answers = (['Allow', 'Deny'] as const).map((label) => ({ label, input: { keys: [] } }));
+  return { ruleId: `${HOOK_REQUEST_RULE}${requestId}`, question: lines.join('\n'), answers, secret: false, rulesVersion: 0 };
+}
+
+/** The request id of a hook request's prompt, or null for a prompt the screen rules found. */
+export function hookRequestOf(ruleId: string): string | null {
+  return ruleId.startsWith(HOOK_REQUEST_RULE) ? ruleId.slice(HOOK_REQUEST_RULE.length) : null;
+}
+
+/** The decision of the alert's answer `label` (hookRequestPrompt's). */
+export function hookDecisionOf(label: string): HookDecision {
+  return label === 'Allow' ? 'allow' : 'deny';
+}
+
+/** How a hook's request ended. */
+export type HookRequestEnd =
+  | { kind: 'decided'; decision: HookDecision; by: string }
+  | { kind: 'desk' }
+  | { kind: 'timeout'; afterMs: number }
+  | { kind: 'ended'; why: 'exited' | 'replaced' | 'stopped' };
+
+/** The hook's output for how its request ended: a decision, or nothing (the dialog at the desk stays). */
+export function hookOutput(end: HookRequestEnd): string {
+  if (end.kind === 'decided') {
+    return permissionDecisionJson(end.decision === 'allow' ? 'allow' : { deny: `Refused from Telegram by ${end.by}.` });
+  }
+  if (end.kind === 'timeout') return permissionDecisionJson({ deny: `Nobody answered from Telegram within ${Math.round(end.afterMs / 60_000)} min.` });
+  return '';
+}
+
+/** The last line of the alert once its request ended. */
+export function hookEndLine(end: HookRequestEnd): string {
+  switch (end.kind) {
+    case 'decided':
+      return `→ answered: ${end.decision === 'allow' ? 'Allow' : 'Deny'} by ${end.by}`;
+    case 'desk':
+      return '→ answered at the desk';
+    case 'timeout':
+      return `→ not answered in ${Math.round(end.afterMs / 60_000) || '<1'} min: refused`;
+    case 'ended':
+      return end.why === 'exited' ? '→ not answered: the session ended'
+        : end.why === 'replaced' ? '→ not answered here: a newer request came'
+        : '→ not answered here: pocket stopped; answer at the desk';
+  }
 }

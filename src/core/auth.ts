@@ -197,6 +197,7 @@ export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permissi
   answer: 'operate',
   cancel: 'operate',
   'agent-approval': 'operate',
+  'hook-decision': 'operate',
   'agent-choice': 'operate',
   'agent-resume': 'operate',
   'adopt-tab': 'operate',

@@ -3,6 +3,7 @@
 // session and one action, expiring, and (for one-shot actions such as a prompt answer or "Yes, kill") usable once.
 // Pure: ids come from the caller's generator, time from the caller.
 import type { AgentKind, ApprovalDecision } from './agents.js';
+import type { HookDecision } from './agent-hooks.js';
 import type { PromptInput } from './output/prompt-rules.js';
 
 export type CallbackAction =
@@ -23,6 +24,8 @@ export type CallbackAction =
   | { type: 'cancel' }
   /** A decision on an agent's open permission request. */
   | { type: 'agent-approval'; requestId: string; decision: ApprovalDecision }
+  /** A decision on a tmux session's waiting PermissionRequest hook (core/agent-hooks.ts). */
+  | { type: 'hook-decision'; requestId: string; decision: HookDecision }
   /** An option of an agent's open question. */
   | { type: 'agent-choice'; requestId: string; label: string }
   /** /resume's list: continue this stored conversation (not bound to a session yet: sessionId is ''). */

@@ -1,7 +1,7 @@
 // Sessions as the rest of pocket sees them, whatever runs them (a tmux pane now; SDK agents later), and the
 // use cases the bot and the IPC server call. The bot never talks to tmux directly: it goes through these.
 import type { StateSignal } from './activity.js';
-import type { HookSignal } from './agent-hooks.js';
+import type { HookDecision, HookRequestEnd, HookSignal } from './agent-hooks.js';
 import type { AgentStep, AgentUsage } from './agents.js';
 import type { PromptAnswer } from './output/prompt-rules.js';
 import type { ScreenSnapshot } from './screen.js';
@@ -107,7 +107,9 @@ export type SessionEvent =
   | { type: 'state'; session: SessionView; previous: SessionState; at: number }
   /** Something worth a notification: once per episode. */
   | { type: 'alert'; session: SessionView; kind: AlertKind; at: number }
-  | { type: 'updated'; session: SessionView };
+  | { type: 'updated'; session: SessionView }
+  /** A PermissionRequest hook's request ended (agent-hooks.ts): its alert says how. */
+  | { type: 'hook-request-ended'; sessionId: string; requestId: string; end: HookRequestEnd; at: number };
 
 export interface SessionSummary {
   session: SessionView;
@@ -157,6 +159,8 @@ export interface SessionUseCases {
   setMuted(sessionId: string, muted: boolean): Promise<void>;
   /** An agent's own hook fired in the session's pane (`pocket hook`, agent-hooks.ts). */
   hook(sessionId: string, signal: HookSignal): void;
+  /** A decision from the chat on a hook's waiting request; false when it is no longer open. */
+  decideHook(sessionId: string, requestId: string, decision: HookDecision, by: string): boolean;
   /** Every event, in order. Returns an unsubscribe function. */
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }

@@ -6,9 +6,17 @@
 // A scan lists the directory itself, so any number of files behind one wake-up are read, and wake-ups during a scan
 // make one more scan, never a queue.
 import { type FSWatcher, watch } from 'node:fs';
-import { lstat, opendir, rm } from 'node:fs/promises';
+import { lstat, open, opendir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type HookSignal, planSpool, SPOOL_MAX_FILES, SPOOL_STALE_MS, type SpoolEntry } from '../core/agent-hooks.js';
+import {
+  type HookSignal,
+  PERMISSION_PAYLOAD_CAP_BYTES,
+  planSpool,
+  SPOOL_MAX_FILES,
+  SPOOL_STALE_MS,
+  type SpoolEntry,
+  WAITING_REQUEST_TYPE,
+} from '../core/agent-hooks.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../core/ports.js';
 import { ensurePrivateDir } from '../state/private-dirs.js';
 
@@ -124,6 +132,13 @@ export class HookSpool implements DaemonService {
     }
     if (entries.length === 0) return;
     const plan = planSpool(entries, this.#options.clock.now(), this.#options.staleMs);
+    // A waiting PermissionRequest's payload is read before its file goes: deleting it tells the hook it was taken.
+    for (const item of plan.signals) {
+      if (item.signal.event !== 'PermissionRequest' || item.signal.notificationType !== WAITING_REQUEST_TYPE) continue;
+      const payload = await readCapped(join(dir, item.name), PERMISSION_PAYLOAD_CAP_BYTES);
+      // Taken back by its hook (no daemon took it within its second): nobody waits for a decision.
+      if (payload !== null) item.signal.request = { name: item.name, payload };
+    }
     // Deleted before acting: an event is acted on once at most, even if acting on it fails.
     await Promise.all(entries.map((entry) => rm(join(dir, entry.name), { recursive: true, force: true })));
     if (plan.discarded.length > 0 || flood > 0) {
@@ -139,5 +154,23 @@ export class HookSpool implements DaemonService {
         log.info('hooks.spool_ignored', { id: sessionId, hook: signal.event, error });
       }
     }
+  }
+}
+
+/** The first `cap` bytes of a file as text, or null when it is gone. */
+async function readCapped(path: string, cap: number): Promise<string | null> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (handle === null) return null;
+  try {
+    const buffer = Buffer.alloc(cap);
+    let filled = 0;
+    while (filled < cap) {
+      const { bytesRead } = await handle.read(buffer, filled, cap - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }

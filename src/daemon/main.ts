@@ -251,6 +251,7 @@ export function unavailableSessions(): SessionUseCases {
     setTopic: fail,
     setMuted: fail,
     hook: fail,
+    decideHook: () => false,
     subscribe: () => () => {},
   };
 }

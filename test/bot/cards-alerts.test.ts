@@ -1,8 +1,9 @@
 // Cards edited in place (only the newest content after a burst), alerts with answer buttons, Kill with confirmation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { FRESH_DIALOG_DEAF_MS } from '../../src/bot/alerts.js';
+import { hookRequestPrompt } from '../../src/core/agent-hooks.js';
 import type { PromptView } from '../../src/core/sessions.js';
-import { type BotHarness, botSaid, running, startBot } from './harness.js';
+import { type BotHarness, botSaid, running, startBot, VIEWER_ID } from './harness.js';
 
 let h: BotHarness;
 afterEach(async (ctx) => {
@@ -203,5 +204,48 @@ describe('alerts', () => {
     expect(h.sessions.get(loud.id)?.muted).toBe(false);
     expect(h.emu.messages(h.chat).filter((m) => /later exited/.test(m.text ?? ''))).toHaveLength(0);
     expect(mutedCalls()).toEqual(expect.arrayContaining([[afterRestart.id, true], [later.id, false], [afterRestart.id, false]]));
+  });
+});
+
+describe("alerts of a hook's waiting request", () => {
+  const ask = (requestId: string): PromptView => ({
+    ...hookRequestPrompt(requestId, { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }),
+  });
+
+  it('offers Allow / Deny; a press decides through the hook, audited, and the alert says who answered', async () => {
+    h = await running(await startBot({ forum: true, config: { viewerIds: [VIEWER_ID] } }));
+    const s = h.sessions.add('cc');
+    h.sessions.hookRequests.set('r1', s.id);
+    h.sessions.waitAt(s.id, ask('r1'));
+    const alert = await botSaid(h, h.chat, /cc waits for input:\nClaude asks to use Bash:\n\$ touch \/x\/ran\.txt/);
+    expect(alert.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Allow', 'Deny']);
+    // A viewer may look, not answer: nothing is decided.
+    h.emu.pressButton(h.chat, h.viewer, alert.messageId, button(h, alert.messageId, 'Allow'));
+    await h.emu.waitFor(() => h.emu.calls.some((c) => c.method === 'answerCallbackQuery'));
+    expect(h.sessions.calls.filter((c) => c.method === 'decideHook')).toEqual([]);
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, button(h, alert.messageId, 'Allow'));
+    await h.emu.waitFor(() => h.sessions.calls.some((c) => c.method === 'decideHook'));
+    expect(h.sessions.calls.filter((c) => c.method === 'decideHook').map((c) => c.args)).toEqual([[s.id, 'r1', 'allow', expect.any(String)]]);
+    // The service tells how it ended; the alert is edited, its buttons gone.
+    h.sessions.emit({ type: 'hook-request-ended', sessionId: s.id, requestId: 'r1', end: { kind: 'decided', decision: 'allow', by: 'Owner' }, at: Date.now() });
+    await h.emu.waitFor(() => /\n→ answered: Allow by Owner$/.test(h.emu.message(h.chat, alert.messageId)?.text ?? ''));
+    expect(h.emu.message(h.chat, alert.messageId)?.replyMarkup).toBeUndefined();
+    expect(h.audit().filter((a) => String(a.action).includes('hook-decision')).map((a) => a.outcome)).toEqual(['rejected', 'ok']);
+  });
+
+  it('answered at the desk: the alert says so; a press after that decides nothing', async () => {
+    h = await running(await startBot());
+    const s = h.sessions.add('cc');
+    h.sessions.hookRequests.set('r2', s.id);
+    h.sessions.waitAt(s.id, ask('r2'));
+    const alert = await botSaid(h, h.chat, /cc waits for input:\nClaude asks to use Bash/);
+    const deny = button(h, alert.messageId, 'Deny');
+    h.sessions.hookRequests.delete('r2');
+    h.sessions.emit({ type: 'hook-request-ended', sessionId: s.id, requestId: 'r2', end: { kind: 'desk' }, at: Date.now() });
+    await h.emu.waitFor(() => /\n→ answered at the desk$/.test(h.emu.message(h.chat, alert.messageId)?.text ?? ''));
+    h.emu.pressButton(h.chat, h.owner, alert.messageId, deny, { force: true });
+    await h.emu.waitFor(() => h.emu.calls.some((c) => c.method === 'answerCallbackQuery'));
+    const answered = h.emu.calls.find((c) => c.method === 'answerCallbackQuery');
+    expect(answered?.params.text).toBe('That request is no longer open.');
   });
 });

@@ -8,7 +8,9 @@ import {
   CODEX_TITLE_TURN,
   claudeHookSettings,
   codexNotifyArgv,
+  HOOK_APPROVAL_TIMEOUT_MS,
   hookMeaning,
+  PERMISSION_HOOK_TIMEOUT_S,
   parseSpoolName,
   planSpool,
   SPOOL_MAX_FILES,
@@ -91,22 +93,26 @@ describe('agent hooks', () => {
     expect(Object.keys(settings.hooks)).toEqual(['PermissionRequest', 'Notification', 'UserPromptSubmit', 'Stop']);
     for (const [event, [entry]] of Object.entries(settings.hooks)) {
       expect(entry?.matcher).toBe('');
-      expect(entry?.hooks).toEqual([{ type: 'command', command: spoolScript(dir, 's7', event as 'Stop'), timeout: 5 }]);
-      expect(entry?.hooks[0]?.command).toContain(`${dir}/s7.${event}.$t.$$`);
+      // The PermissionRequest hook waits up to the approval timeout for the phone: Claude must not kill it before.
+      const timeout = event === 'PermissionRequest' ? PERMISSION_HOOK_TIMEOUT_S : 5;
+      expect(entry?.hooks).toEqual([{ type: 'command', command: spoolScript(dir, 's7', event as 'Stop'), timeout }]);
+      if (event !== 'PermissionRequest') expect(entry?.hooks[0]?.command).toContain(`${dir}/s7.${event}.$t.$$`);
     }
+    expect(PERMISSION_HOOK_TIMEOUT_S * 1000).toBeGreaterThan(HOOK_APPROVAL_TIMEOUT_MS);
+    expect(spoolScript(dir, 's7', 'PermissionRequest')).toContain('n=s7.PermissionRequest.wait.$$');
   });
 
   for (const shell of SHELLS) {
     describe(`the spool hook under ${shell.join(' ')}`, () => {
       it('drops each Claude event as one empty 0600 file named by session, event and its pid; silent, exit 0', () => {
         const dir = spoolDir();
-        for (const event of CLAUDE_HOOK_EVENTS) {
+        for (const event of CLAUDE_HOOK_EVENTS.filter((e) => e !== 'PermissionRequest')) {
           const ran = runHook(shell, spoolScript(dir, 's12', event), { stdin: JSON.stringify({ ...NOTIFICATION, hook_event_name: event }) });
           expect(ran).toEqual({ status: 0, stdout: '', stderr: '' });
         }
         const names = readdirSync(dir).sort();
         expect(names.map((name) => name.replace(/\.\d+$/, '.PID'))).toEqual([
-          's12.Notification.permission_prompt.PID', 's12.PermissionRequest..PID', 's12.Stop..PID', 's12.UserPromptSubmit..PID',
+          's12.Notification.permission_prompt.PID', 's12.Stop..PID', 's12.UserPromptSubmit..PID',
         ]);
         for (const name of names) {
           expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
@@ -154,12 +160,16 @@ describe('agent hooks', () => {
       it('exits 0 silently without a spool (no daemon ever ran) and drops the event when the spool is full', () => {
         const dir = spoolDir();
         const missing = join(dir, 'gone');
-        expect(runHook(shell, spoolScript(missing, 's1', 'PermissionRequest'))).toEqual({ status: 0, stdout: '', stderr: '' });
+        expect(runHook(shell, spoolScript(missing, 's1', 'Stop'))).toEqual({ status: 0, stdout: '', stderr: '' });
         expect(existsSync(missing)).toBe(false);
         for (let n = 0; n < SPOOL_MAX_FILES - 1; n++) writeFileSync(join(dir, `s1.Stop..${n}`), '');
-        expect(runHook(shell, spoolScript(dir, 's1', 'PermissionRequest'))).toEqual({ status: 0, stdout: '', stderr: '' });
+        expect(runHook(shell, spoolScript(dir, 's1', 'Stop'))).toEqual({ status: 0, stdout: '', stderr: '' });
         expect(readdirSync(dir)).toHaveLength(SPOOL_MAX_FILES);
+        expect(runHook(shell, spoolScript(dir, 's1', 'Stop'))).toEqual({ status: 0, stdout: '', stderr: '' });
+        expect(readdirSync(dir)).toHaveLength(SPOOL_MAX_FILES);
+        // The waiting PermissionRequest hook too: at once, without waiting for a daemon.
         expect(runHook(shell, spoolScript(dir, 's1', 'PermissionRequest'))).toEqual({ status: 0, stdout: '', stderr: '' });
+        expect(runHook(shell, spoolScript(missing, 's1', 'PermissionRequest'))).toEqual({ status: 0, stdout: '', stderr: '' });
         expect(readdirSync(dir)).toHaveLength(SPOOL_MAX_FILES);
       });
     });

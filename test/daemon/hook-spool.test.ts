@@ -69,12 +69,12 @@ describe('the hook spool', () => {
     const r = rig();
     await r.spool.start();
     expect(statSync(r.dir).mode & 0o777).toBe(0o700);
-    const before = fire(r.dir, 's3', 'PermissionRequest');
+    const before = fire(r.dir, 's3', 'UserPromptSubmit');
     await r.deliveredCount(1);
     fire(r.dir, 's3', 'Notification', JSON.stringify({ hook_event_name: 'Notification', notification_type: 'permission_prompt' }));
     await r.deliveredCount(2);
     expect(r.delivered.map((d) => [d.sessionId, d.signal.event, d.signal.notificationType])).toEqual([
-      ['s3', 'PermissionRequest', undefined],
+      ['s3', 'UserPromptSubmit', undefined],
       ['s3', 'Notification', 'permission_prompt'],
     ]);
     // Fired = the file's mtime, stamped by the kernel's coarse clock: at most a few ms before the hook ran.
@@ -114,11 +114,25 @@ describe('the hook spool', () => {
   it('ignores an event for a session that does not exist and goes on with the next', async () => {
     const r = rig({ known: ['s2'] });
     await r.spool.start();
-    fire(r.dir, 's9', 'PermissionRequest');
+    fire(r.dir, 's9', 'UserPromptSubmit');
     fire(r.dir, 's2', 'Stop');
     await r.deliveredCount(1);
     expect(r.delivered.map((d) => d.sessionId)).toEqual(['s2']);
     expect(r.log.lines.filter((l) => l.event === 'hooks.spool_ignored').map((l) => l.fields.id)).toEqual(['s9']);
+    expect(readdirSync(r.dir)).toEqual([]);
+  });
+
+  it('hands over a waiting PermissionRequest with its payload, read before its file goes', async () => {
+    const now = Date.now();
+    const r = rig({ now: () => now });
+    mkdirSync(r.dir, { recursive: true, mode: 0o700 });
+    const payload = JSON.stringify({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'ls' } });
+    drop(r.dir, 's1.PermissionRequest.wait.41', now - 10, payload);
+    await r.spool.start();
+    expect(r.delivered).toEqual([{
+      sessionId: 's1',
+      signal: { event: 'PermissionRequest', notificationType: 'wait', firedAt: now - 10, request: { name: 's1.PermissionRequest.wait.41', payload } },
+    }]);
     expect(readdirSync(r.dir)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 // A hand-written SessionUseCases for bot tests: sessions in memory (optionally persisted to a JSON file, so a
 // "restarted daemon" sees the same sessions and topic bindings), every call recorded, events emitted by the test.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { HookSignal } from '../../src/core/agent-hooks.js';
+import type { HookDecision, HookSignal } from '../../src/core/agent-hooks.js';
 import { PocketError } from '../../src/core/errors.js';
 import type { ScreenSnapshot } from '../../src/core/screen.js';
 import { tabTargetTty, type TabInfo } from '../../src/core/terminal-tabs.js';
@@ -189,6 +189,14 @@ export class FakeSessions implements SessionUseCases {
   }
   hook(sessionId: string, signal: HookSignal): void {
     this.record('hook', [sessionId, signal]);
+  }
+  /** Open hook requests a test put here: request id -> session id. */
+  readonly hookRequests = new Map<string, string>();
+  decideHook(sessionId: string, requestId: string, decision: HookDecision, by: string): boolean {
+    this.record('decideHook', [sessionId, requestId, decision, by]);
+    if (this.hookRequests.get(requestId) !== sessionId) return false;
+    this.hookRequests.delete(requestId);
+    return true;
   }
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener);

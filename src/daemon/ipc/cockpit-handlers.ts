@@ -92,6 +92,8 @@ export function cockpitHandlers(sessions: SessionUseCases, sources: CockpitSourc
           if (event.sessionId === focused) push({ type: 'detail', detail: null });
           return;
         }
+        // The state change that goes with it carries the view.
+        if (event.type === 'hook-request-ended') return;
         // created, state, alert, updated: the view they carry is the newest.
         if (event.session.id === focused) push({ type: 'detail', detail: sessionDetail(event.session) });
       });

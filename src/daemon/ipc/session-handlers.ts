@@ -53,6 +53,8 @@ export function toWireEvent(event: SessionEvent): WireSessionEvent {
       };
     case 'removed':
       return { type: 'removed', sessionId: event.sessionId, at: Date.now() };
+    case 'hook-request-ended':
+      return { type: 'hook-request-ended', sessionId: event.sessionId, at: event.at, kind: event.end.kind };
     default:
       return { type: event.type, sessionId: event.session.id, at: Date.now() };
   }

@@ -152,6 +152,25 @@ export class LiveSession {
     this.#apply(this.#tracker.hook(this.#clock.now(), meaning));
   }
 
+  /**
+   * The agent's hook asks and waits for a decision (ActivityTracker.hookAsk); `answeredElsewhere` runs once if the
+   * request ends another way first (its dialog left the screen, pocket typed into the pane).
+   */
+  hookAsk(prompt: PromptMatch, answeredElsewhere: () => void): void {
+    if (this.#disposed) return;
+    this.#answeredElsewhere = answeredElsewhere;
+    this.#apply(this.#tracker.hookAsk(this.#clock.now(), prompt));
+  }
+
+  /** The hook's request is over: the session runs on (ActivityTracker.hookSettled). */
+  hookSettled(): void {
+    this.#answeredElsewhere = null;
+    if (this.#disposed) return;
+    this.#apply(this.#tracker.hookSettled(this.#clock.now()));
+  }
+
+  #answeredElsewhere: (() => void) | null = null;
+
   exited(exitCode: number | null): void {
     this.#apply(this.#tracker.exited(this.#clock.now(), exitCode));
   }
@@ -188,6 +207,11 @@ export class LiveSession {
     if (update.state !== previous) this.#events.state(update.state, previous, at);
     for (const alert of update.alerts) this.#events.alert(alert.kind, alert.at);
     this.#schedule();
+    if (update.hookAnsweredElsewhere === true) {
+      const answered = this.#answeredElsewhere;
+      this.#answeredElsewhere = null;
+      answered?.();
+    }
   }
 
   #lastState: SessionState = 'running';

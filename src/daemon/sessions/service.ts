@@ -7,6 +7,11 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   claudeHookSettings,
+  type HookDecision,
+  hookReplyDirs,
+  hookRequestPrompt,
+  type HookRequestEnd,
+  parsePermissionPayload,
   type HookSignal,
   hookMeaning,
   startsClaude,
@@ -40,6 +45,7 @@ import { removeLogFiles, sessionIdsOnDisk, sessionLogPath } from '../../tmux/pan
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { LiveSession } from './live-session.js';
 import { PaneFollower } from './pane-follower.js';
+import { HookRequests } from '../hook-requests.js';
 import { createSessionStore, type SessionStore } from './store.js';
 import { TabFollower } from './tab-follower.js';
 
@@ -63,6 +69,8 @@ export interface SessionServiceOptions {
    * dropping their events there. None: every session is read by the screen rules alone.
    */
   hookSpoolDir?: string | undefined;
+  /** How long a waiting PermissionRequest hook waits for the phone (HOOK_APPROVAL_TIMEOUT_MS unless a test sets it). */
+  hookTimeoutMs?: number | undefined;
   /** Terminal.app (macOS): tabs offered for adoption and mirrored as sessions of kind `terminal`; none in tests without. */
   terminal?: TerminalTabs | undefined;
 }
@@ -111,6 +119,8 @@ export class SessionService implements SessionUseCases, DaemonService {
   readonly #listeners = new Set<(event: SessionEvent) => void>();
   /** /shell sessions' kill timers, by session id. */
   readonly #deadlines = new Map<string, NodeJS.Timeout>();
+  /** PermissionRequest hooks waiting for the phone's decision; none without the hook spool. */
+  readonly #hookRequests: HookRequests | null;
 
   constructor(options: SessionServiceOptions) {
     this.#options = { clock: systemClock, ...options };
@@ -123,6 +133,13 @@ export class SessionService implements SessionUseCases, DaemonService {
       runningSessionOn: (paneId) => this.#registry.byPane(paneId)?.id,
       onPaneExited: (sessionId, exitCode) => this.#markExited(sessionId, exitCode),
       health: options.health,
+    });
+    const spool = options.hookSpoolDir;
+    this.#hookRequests = spool === undefined ? null : new HookRequests({
+      decisionsDir: hookReplyDirs(spool).decisions,
+      pendingDir: hookReplyDirs(spool).pending,
+      log: options.log,
+      ...(options.hookTimeoutMs === undefined ? {} : { timeoutMs: options.hookTimeoutMs }),
     });
     const terminal = options.terminal;
     this.#tabs = terminal === undefined || !terminal.availability().ok ? null : new TabFollower({
@@ -142,6 +159,7 @@ export class SessionService implements SessionUseCases, DaemonService {
   async start(): Promise<void> {
     const { tmux, panesDir, log } = this.#options;
     ensurePrivateDir(panesDir);
+    await this.#hookRequests?.prepare();
     this.#registry = new SessionRegistry(this.#store.readRegistry());
     await this.#panes.start();
     this.#announceGone(await this.#resumeTabs());
@@ -225,6 +243,7 @@ export class SessionService implements SessionUseCases, DaemonService {
   }
 
   async stop(): Promise<void> {
+    await this.#hookRequests?.stop();
     for (const timer of this.#deadlines.values()) clearTimeout(timer);
     this.#deadlines.clear();
     await this.#tabs?.stop();
@@ -357,14 +376,54 @@ export class SessionService implements SessionUseCases, DaemonService {
    * not act on change nothing; an unknown session throws SESSION_NOT_FOUND.
    */
   hook(sessionId: string, signal: HookSignal, via: 'spool' | 'ipc' = 'ipc'): void {
-    const record = this.#existingSession(sessionId);
-    const meaning = hookMeaning(signal);
-    const live = this.#panes.live(record.id);
-    this.#options.log.info('sessions.hook', {
-      session: record.name, id: record.id, hook: signal.event, via, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
-    });
-    if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
-    live.hook(meaning);
+    const request = signal.request;
+    let opened = false;
+    try {
+      const record = this.#existingSession(sessionId);
+      const meaning = hookMeaning(signal);
+      const live = this.#panes.live(record.id);
+      this.#options.log.info('sessions.hook', {
+        session: record.name, id: record.id, hook: signal.event, via, meaning, firedAt: signal.firedAt, sinceFiredMs: this.#options.clock.now() - signal.firedAt,
+        ...(request === undefined ? {} : { request: request.name }),
+      });
+      if (meaning === 'none' || live === undefined || record.exitedAt !== null || record.agent !== undefined) return;
+      // A turn that ends or starts is past any dialog: the person answered it at the desk (or interrupted the turn
+      // there), and the hook still waiting is let go.
+      if (meaning !== 'asking') this.#hookRequests?.endAllOf(record.id, { kind: 'desk' });
+      const ask = request === undefined ? null : parsePermissionPayload(request.payload);
+      // A muted session sends no alert, so nobody could answer from the chat: the dialog at the desk decides.
+      if (request !== undefined && ask !== null && this.#hookRequests !== null && !record.muted) {
+        const requests = this.#hookRequests;
+        // One dialog at a time: an older request still open is past (the desk moved on without its dialog leaving).
+        requests.endAllOf(record.id, { kind: 'ended', why: 'replaced' });
+        const requestId = requests.open(record.id, request.name, (id, end) => this.#hookRequestEnded(record.id, id, end));
+        opened = true;
+        live.hookAsk(hookRequestPrompt(requestId, ask), () => requests.end(requestId, { kind: 'desk' }));
+        return;
+      }
+      live.hook(meaning);
+    } finally {
+      // Nothing will decide it (an unknown session, junk payload, a session pocket does not read by hooks): the hook
+      // exits at once, and the dialog at the desk and the screen rules take over.
+      if (request !== undefined && !opened) this.#hookRequests?.letGo(request.name);
+    }
+  }
+
+  /**
+   * The phone's decision on a waiting PermissionRequest (the alert's buttons); `by` names who pressed. False when the
+   * request is no longer open (decided, answered at the desk, timed out).
+   */
+  decideHook(sessionId: string, requestId: string, decision: HookDecision, by: string): boolean {
+    const requests = this.#hookRequests;
+    if (requests === null || requests.sessionOf(requestId) !== sessionId) return false;
+    return requests.end(requestId, { kind: 'decided', decision, by });
+  }
+
+  #hookRequestEnded(sessionId: string, requestId: string, end: HookRequestEnd): void {
+    const record = this.#registry.get(sessionId);
+    this.#options.log.info('sessions.hook_request_ended', { id: sessionId, session: record?.name, requestId, end: end.kind });
+    if (record !== undefined) this.#panes.live(record.id)?.hookSettled();
+    this.#emit({ type: 'hook-request-ended', sessionId, requestId, end, at: this.#options.clock.now() });
   }
 
   #hookSettingsFile(sessionId: string): string {
@@ -577,6 +636,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#existingSession(sessionId);
     clearTimeout(this.#deadlines.get(record.id));
     this.#deadlines.delete(record.id);
+    this.#hookRequests?.endAllOf(record.id, { kind: 'ended', why: 'exited' });
     if (record.agent !== undefined) await this.#agents?.end(record.id);
     // A mirrored tab stays open at the desk: pocket only stops mirroring it.
     else if (record.kind === 'terminal') this.#tabs?.unfollow(record.id);
@@ -665,6 +725,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     const record = this.#registry.get(sessionId);
     if (record === undefined || record.exitedAt !== null) return;
     this.#registry.update(record.id, { exitCode, exitedAt: this.#nowIso() });
+    this.#hookRequests?.endAllOf(record.id, { kind: 'ended', why: 'exited' });
     await this.#saveRegistry();
     this.#liveOf(record)?.exited(exitCode);
     this.#options.changes.emit('changed');
