@@ -210,6 +210,18 @@ describe('windows give the whole text\'s result', () => {
     expect(windowed(1).lines([])).toEqual([]);
   });
 
+  it('a line of a window\'s size or more is its window as it is, and a key block reaching its end still sees the cut', () => {
+    // The line is the window without the newline after it (no copy): a block from its BEGIN runs to the window's end
+    // there, and only the cut after it says that the block goes on in the lines after (the whole join's result).
+    const begin = 'log: -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAq8';
+    const lines = [begin, 'ordinary line one', 'ordinary line two', 'x'.repeat(60), 'after: 1'];
+    const expected = whole.lines(lines);
+    expect(expected).toEqual(['log: [redacted:private-key]']);
+    for (const size of [1, 20, begin.length, begin.length + 1]) expect(windowed(size).lines(lines), `windowChars ${size}`).toEqual(expected);
+    const long = ['y'.repeat(70), `${'z'.repeat(50)} ${CANARY_SHAPES[2]!.text}`, 'tail'];
+    expect(windowed(40).lines(long)).toEqual(whole.lines(long));
+  });
+
   it('a literal secret holding a newline turns the windows off (it could span a cut)', () => {
     const multi = new Redactor(['first-half\nsecond-half'], { windowChars: 1 });
     expect(multi.text('a: 1\nfirst-half\nsecond-half\nb: 2')).toBe(`a: 1\n${REDACTED}\nb: 2`);
