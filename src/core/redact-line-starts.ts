@@ -13,16 +13,19 @@ import type { LineBody, LineStartRule } from './redact-rules.js';
  * 1.2-1.3 for this walk, bench/redact's stream in 128 KB reads.)
  */
 export function replaceAtLineStarts(text: string, { body, probe, pattern, replace }: LineStartRule): string {
-  const { notWithin, shortest } = body;
+  const { notWithin, notBefore, shortest } = body;
   const parts: string[] = [];
   let done = 0;
+  let ahead = 0; // no match starts before this (notBefore): the start of the line with the marker
   let marker = notWithin === null ? -1 : text.indexOf(notWithin.marker);
   let sinceMarked = -1; // lines since a `notWithin.line`, all `notWithin.body` lines since; -1: none such
   for (let start = 0; ;) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
     const blocked = notWithin !== null && sinceMarked >= 0 && sinceMarked <= notWithin.lines;
-    if (!blocked && start >= done && end - start >= shortest && mayHoldBody(text, start, end, body)) {
+    const candidate = !blocked && start >= done && start >= ahead && end - start >= shortest && mayHoldBody(text, start, end, body);
+    if (candidate && notBefore !== null) ahead = markedLineAhead(text, end, notBefore);
+    if (candidate && start >= ahead) {
       probe.lastIndex = start;
       pattern.lastIndex = start;
       const m = probe.test(text) ? pattern.exec(text) : null;
@@ -44,6 +47,22 @@ export function replaceAtLineStarts(text: string, { body, probe, pattern, replac
   if (parts.length === 0) return text;
   parts.push(text.slice(done));
   return parts.join('');
+}
+
+/**
+ * Where the line starting with notBefore's marker starts, when it comes after the line ending at `end` with at most
+ * `lines` lines between, each matching its body; 0 when none does. A match of the rule starting at that line (or at
+ * any line up to the marked one) ends a line on at least, and its look ahead then sees the marked line.
+ */
+function markedLineAhead(text: string, end: number, { marker, body, lines }: NonNullable<LineBody['notBefore']>): number {
+  let start = end + 1;
+  for (let between = 0; start <= text.length && between <= lines; between++) {
+    if (text.startsWith(marker, start)) return start;
+    const newline = text.indexOf('\n', start);
+    if (newline === -1 || !body.test(text.slice(start, newline))) return 0;
+    start = newline + 1;
+  }
+  return 0;
 }
 
 /**

@@ -30,6 +30,7 @@ export interface LineBody {
   shortest: number;
   chars: Uint8Array;
   notWithin: NonNullable<NonNullable<SecretShape['lineBody']>['notWithin']> | null;
+  notBefore: NonNullable<NonNullable<SecretShape['lineBody']>['notBefore']> | null;
 }
 /**
  * A pass of one-line rules: their hints as one regex, sticky (tried at the scan's places) and global (a line a pass
@@ -65,6 +66,7 @@ export function compile(shapes: readonly SecretShape[]): CompiledShapes {
         shortest: Math.min(...lineBody.lengths),
         chars: Uint8Array.from({ length: 128 }, (_, code) => (lineBody.chars.test(String.fromCharCode(code)) ? 1 : 0)),
         notWithin: lineBody.notWithin ?? null,
+        notBefore: lineBody.notBefore ?? null,
       },
       probe: new RegExp(shape.lineStarts!.source, 'y'),
       pattern: new RegExp(shape.pattern.source, 'my'),

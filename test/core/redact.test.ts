@@ -210,6 +210,32 @@ describe('the fast paths find what the rules themselves find', () => {
     expect(r(text)).toBe(reference(text));
   });
 
+  it('same output on runs of body lines ending at an END line near and far (the key-body rule\'s look ahead)', () => {
+    // Runs of 100-140 lines around the look ahead's 120, lines that break the run (blanks, a \r, prose, BEGIN lines),
+    // and END lines of public and private blocks; windows that start anywhere in them.
+    const body = [...pemKey(99).split('\n').slice(1, -2), ...opensshKey().split('\n').slice(1, -2)].filter((l) => l.length >= 64);
+    let state = 7;
+    const next = (n: number): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) % n;
+    };
+    for (let round = 0; round < 12; round++) {
+      const lines: string[] = [];
+      while (lines.length < 400) {
+        const run = next(4) === 0 ? 100 + next(41) : 1 + next(6);
+        for (let i = 0; i < run; i++) lines.push(body[next(body.length)]!);
+        lines.push(['AbC=', '  ', 'ok\r', 'prose line', '-----END CERTIFICATE-----', '-----END RSA PRIVATE KEY-----',
+          `  ${body[0]!}`, `${body[1]!}\r`, '-----BEGIN CERTIFICATE-----', '-----END PUBLIC KEY-----'][next(10)]!);
+      }
+      for (let start = 0; start < lines.length; start += 1 + next(60)) {
+        const window = lines.slice(start, start + 1 + next(260)).join('\n');
+        expect(r(window), `round ${round}, start ${start}`).toBe(reference(window));
+      }
+    }
+  });
+
   it('same output where one scan of all the hints could go wrong: hints inside others, at either end, many, unicode', () => {
     const ghp = 'ghp_CANARYghpR7x2TQ9mZk4VbN8sLw3JpYd5Hf0';
     const bot = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
