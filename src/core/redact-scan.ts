@@ -133,23 +133,49 @@ export function replaceOnHintedLines(text: string, passes: readonly HintedPass[]
 }
 
 /**
- * A pass of one-line rules over a line of the text, tried only at the places from `first` to `last` where its own
- * hint matches: the same matches as the rules' regex run over the line (String.replace with the g flag), so a long
- * line (minified code: 180 kB in one) is not read whole by them. Why it is the same: every match holds a hint
- * starting at most `hintAt` characters after its start, so from `from` on, no match starts before the first hint
- * found minus `hintAt`; the sticky regex tries every start from there up to the hint (and a little beyond), leftmost
- * first; if none matches there, none starts before the hint's next character either. The line as changed, or null.
+ * A pass at the scan's places from `first` to `last` (the line's) where its own hint matches: the text as it came.
+ * The line as changed, or null.
  */
 function nearHints(text: string, lineStart: number, lineEnd: number, pass: HintedPass, positions: Int32Array, first: number, last: number): string | null {
-  const { hintHere, near, replace, hintAt } = pass;
+  const { hintHere } = pass;
+  let i = first;
+  return replaceNear(text, lineStart, lineEnd, pass, (from) => {
+    for (; i < last; i++) {
+      const at = positions[i]!;
+      if (at < from) continue;
+      hintHere.lastIndex = at;
+      if (hintHere.test(text)) {
+        i++;
+        return at;
+      }
+    }
+    return -1;
+  });
+}
+
+/** A pass on a line of its own, its hints found by the pass's own scan (the line was changed by a pass before). */
+function replaceNearHints(line: string, pass: HintedPass): string {
+  const { hint } = pass;
+  return replaceNear(line, 0, line.length, pass, (from) => {
+    hint.lastIndex = from;
+    return hint.exec(line)?.index ?? -1;
+  }) ?? line;
+}
+
+/**
+ * A pass of one-line rules over the line from `lineStart` to `lineEnd`, tried only near its hints (`nextHint(from)`:
+ * where the first at or after `from` starts, -1 when none): the same matches as the rules' regex run over the line
+ * (String.replace with the g flag), so a long line (minified code: 180 kB in one) is not read whole by them. Why it
+ * is the same: every match holds a hint starting at most `hintAt` characters after its start, so from `from` on, no
+ * match starts before the first hint found minus `hintAt`; the sticky regex tries every start from there up to the
+ * hint (and a little beyond), leftmost first; if none matches there, none starts before the hint's next character
+ * either. The line as changed, or null.
+ */
+function replaceNear(text: string, lineStart: number, lineEnd: number, { near, replace, hintAt }: HintedPass, nextHint: (from: number) => number): string | null {
   const parts: string[] = [];
   let done = lineStart;
   let from = lineStart;
-  for (let i = first; i < last; i++) {
-    const at = positions[i]!;
-    if (at < from) continue;
-    hintHere.lastIndex = at;
-    if (!hintHere.test(text)) continue;
+  for (let at = nextHint(from); at !== -1; at = nextHint(from)) {
     near.lastIndex = Math.max(from, at - hintAt);
     const m = near.exec(text);
     // A start past the line's end is the next line's (the skip crossed the newline): none in this line from here.
@@ -166,32 +192,5 @@ function nearHints(text: string, lineStart: number, lineEnd: number, pass: Hinte
   }
   if (parts.length === 0) return null;
   parts.push(text.slice(done, lineEnd));
-  return parts.join('');
-}
-
-/** nearHints on a line of its own, its hints found by the pass's own scan (the line was changed by a pass before). */
-function replaceNearHints(line: string, { hint, near, replace, hintAt }: HintedPass): string {
-  const parts: string[] = [];
-  let done = 0;
-  let from = 0;
-  for (;;) {
-    hint.lastIndex = from;
-    const found = hint.exec(line);
-    if (found === null) break;
-    near.lastIndex = Math.max(from, found.index - hintAt);
-    const m = near.exec(line);
-    if (m === null) {
-      from = found.index + 1;
-      continue;
-    }
-    const skipped = m[1]!.length;
-    const start = m.index + skipped;
-    const match = m[0].slice(skipped);
-    parts.push(line.slice(done, start), replace(match, ...m.slice(2)));
-    done = start + match.length;
-    from = done;
-  }
-  if (parts.length === 0) return line;
-  parts.push(line.slice(done));
   return parts.join('');
 }
