@@ -42,6 +42,8 @@ export interface AgentRecord {
   agentSessionId: string | null;
   /** The next turn continues agentSessionId as a copy (resumed while it may still be open at the desk). */
   fork: boolean;
+  /** Tools allowed "for this session" from Telegram: asked again, allowed without a message, after a restart too. */
+  allowedTools?: string[];
 }
 
 /** How the latest turn of an agent session went, for its card. */

@@ -179,6 +179,22 @@ describe('agent sessions in the chat', () => {
       { type: 'approval', decision: 'allow-session' },
     ]);
     expect(h.emu.messages(h.chat).filter((m) => /asks to use Bash/.test(m.text ?? ''))).toHaveLength(3);
+
+    // "This session" outlives a daemon restart: Bash is still allowed without a message, another tool still asks.
+    await h.restart();
+    const later: AgentAnswer[] = [];
+    h.claude.next(async ({ handlers }) => {
+      later.push(await handlers.onRequest({ type: 'approval', tool: 'Bash', command: 'make', path: null, diff: null, reason: null }));
+      later.push(await handlers.onRequest({ type: 'approval', tool: 'Write', command: null, path: 'notes.txt', diff: null, reason: null }));
+      return completed('built');
+    });
+    const before = h.emu.messages(h.chat).at(-1)!.messageId;
+    h.say('/send claude build');
+    const write = await h.botMessage(/asks to use Write/, before);
+    h.press(write.messageId, '✅ Allow');
+    await h.botMessage(/built/, write.messageId);
+    expect(later).toEqual([{ type: 'approval', decision: 'allow-session' }, { type: 'approval', decision: 'allow' }]);
+    expect(h.emu.messages(h.chat).filter((m) => m.messageId > before && /asks to use Bash/.test(m.text ?? ''))).toEqual([]);
   });
 
   it('an approval nobody answers is refused after the timeout: the agent gets timeout, the message and the chat say so', async () => {

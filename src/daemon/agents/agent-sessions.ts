@@ -186,7 +186,13 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     const open = this.#requests.get(requestId);
     if (open === undefined) return false;
     if (answer.type === 'approval' && answer.decision === 'allow-session' && open.request.type === 'approval') {
-      this.#runtime(open.sessionId).allowedTools.add(open.request.tool);
+      const { allowedTools } = this.#runtime(open.sessionId);
+      if (!allowedTools.has(open.request.tool)) {
+        allowedTools.add(open.request.tool);
+        // Kept with the session: "this session" outlives a daemon restart (the agent's own memory of it does not).
+        this.#options.sessions.updateAgent(open.sessionId, { allowedTools: [...allowedTools] })
+          .catch((error: unknown) => this.#options.log.warn('agents.allowed_tools_unsaved', { sessionId: open.sessionId, error }));
+      }
     }
     const text = answer.type === 'approval' ? DECISION_TEXT[answer.decision] : answer.type === 'question' ? answer.answers.join(', ') : 'refused';
     return this.#requests.settle(requestId, answer, { kind: 'answered', by, answer: text });
@@ -360,7 +366,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     let runtime = this.#runtimes.get(sessionId);
     if (runtime === undefined) {
       runtime = {
-        queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null, allowedTools: new Set(),
+        queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null,
+        allowedTools: new Set(this.#options.sessions.get(sessionId)?.agent?.allowedTools ?? []),
         running: null, persisted: Promise.resolve(), ending: false,
       };
       this.#runtimes.set(sessionId, runtime);

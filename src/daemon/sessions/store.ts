@@ -23,7 +23,7 @@ const recordSchema = z.object({
   nonce: z.string().optional(),
   deadlineAt: z.string().optional(),
   /** Agent sessions only; absent in files written before them. */
-  agent: z.object({ cwd: z.string(), agentSessionId: z.string().nullable(), fork: z.boolean() }).optional(),
+  agent: z.object({ cwd: z.string(), agentSessionId: z.string().nullable(), fork: z.boolean(), allowedTools: z.array(z.string()).optional() }).optional(),
 });
 
 const registrySchema = z.object({ nextId: z.number().int().positive(), sessions: z.array(recordSchema) });
