@@ -2,11 +2,8 @@
 // and piped into its log; after a restart, which panes are still whose. Reading the panes is pane-follower.ts's; the
 // log files, tmux/. The records are the service's (session-records.ts).
 import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import { PocketError } from '../../core/errors.js';
-import type { Health } from '../../core/health.js';
 import { encodePaneMark, paneMarkOf, reconcileWithPanes } from '../../core/pane-mark.js';
-import type { Clock, Logger } from '../../core/ports.js';
 import { newSessionRecord } from '../../core/session-registry.js';
 import type { AdoptablePane, SessionRecord, SessionView } from '../../core/sessions.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
@@ -15,23 +12,13 @@ import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { LiveSession } from './live-session.js';
 import { PaneFollower } from './pane-follower.js';
 import { typeIntoPane } from './pane-typing.js';
-import type { SessionRecords } from './session-records.js';
+import type { SessionKindOptions } from './session-records.js';
 
-export interface PaneSessionsOptions {
+export interface PaneSessionsOptions extends SessionKindOptions {
   tmux: TmuxCli;
   /** The pocket home: a pane's mark names it, since two homes may share a tmux server. */
   stateDir: string;
   panesDir: string;
-  idleMs: number;
-  clock: Clock;
-  log: Logger;
-  changes: EventEmitter;
-  health?: Health | undefined;
-  records: Pick<SessionRecords, 'registry' | 'store' | 'save' | 'emit' | 'nowIso'>;
-  /** The session as shown now. */
-  view(sessionId: string): SessionView;
-  /** The pane is gone or dead: the service marks the session exited (exitCode null when tmux no longer knows it). */
-  markExited(sessionId: string, exitCode: number | null): Promise<void>;
   /** A running session's pane was found again after a restart (the service arms a /shell limit again). */
   resumed(record: SessionRecord): void;
 }
@@ -53,15 +40,8 @@ export class PaneSessions {
     this.#options = options;
     const { records } = options;
     this.#follower = new PaneFollower({
-      tmux: options.tmux,
-      panesDir: options.panesDir,
-      idleMs: options.idleMs,
-      clock: options.clock,
-      log: options.log,
-      changes: options.changes,
-      health: options.health,
+      ...options,
       emit: (event) => records.emit(event),
-      view: options.view,
       savePosition: (sessionId, position) => records.store.setPosition(sessionId, position),
       runningSessionOn: (paneId) => records.registry.byPane(paneId)?.id,
       onPaneExited: options.markExited,

@@ -1,11 +1,12 @@
 // The session records: the registry (core/session-registry.ts) as persisted in .state/ by store.ts, looked up with the
 // errors a user reads, and the session events told to whoever subscribed. The service and the kinds of session it
 // runs (pane-sessions.ts, tab-sessions.ts) share one; none of them keeps records of its own.
+import type { EventEmitter } from 'node:events';
 import { PocketError } from '../../core/errors.js';
 import { describeWriteError, type Health } from '../../core/health.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { SessionRegistry } from '../../core/session-registry.js';
-import type { SessionEvent, SessionRecord } from '../../core/sessions.js';
+import type { SessionEvent, SessionRecord, SessionView } from '../../core/sessions.js';
 import { createSessionStore, type SessionStore } from './store.js';
 
 export interface SessionRecordsOptions {
@@ -14,6 +15,22 @@ export interface SessionRecordsOptions {
   clock: Clock;
   /** Where a state file that cannot be written is reported (pocket status); none in some tests. */
   health?: Health | undefined;
+}
+
+/** What the service gives each kind of session it runs in a terminal (pane-sessions.ts, tab-sessions.ts). */
+export interface SessionKindOptions {
+  idleMs: number;
+  clock: Clock;
+  log: Logger;
+  /** Told 'changed' whenever something `pocket status` shows may have moved. */
+  changes: EventEmitter;
+  /** Where a pipe or a Terminal.app that fails is reported (pocket status). */
+  health?: Health | undefined;
+  records: Pick<SessionRecords, 'registry' | 'store' | 'save' | 'emit' | 'nowIso'>;
+  /** The session as shown now. */
+  view(sessionId: string): SessionView;
+  /** The pane or tab is gone: the service marks the session exited (exitCode null when none is known). */
+  markExited(sessionId: string, exitCode: number | null): Promise<void>;
 }
 
 export class SessionRecords {

@@ -1,32 +1,18 @@
 // Terminal.app tabs as sessions of kind `terminal` (macOS): which tabs can be adopted, adopting one, finding them again
 // after a restart, typing into them. Mirroring a tab's text is tab-follower.ts's. The service owns the records; this
 // reaches them through session-records.ts.
-import type { EventEmitter } from 'node:events';
 import { PocketError } from '../../core/errors.js';
-import type { Health } from '../../core/health.js';
-import type { Clock, Logger } from '../../core/ports.js';
 import { newTerminalRecord } from '../../core/session-registry.js';
 import type { SessionView } from '../../core/sessions.js';
 import type { TabInfo, TerminalTabs } from '../../core/terminal-tabs.js';
 import type { LiveSession } from './live-session.js';
-import type { SessionRecords } from './session-records.js';
+import type { SessionKindOptions } from './session-records.js';
 import { TabFollower } from './tab-follower.js';
 
-export interface TabSessionsOptions {
+/** The records' store keeps where each tab's mirror stood (tab-mirror.ts anchors), for a restart. */
+export interface TabSessionsOptions extends SessionKindOptions {
   /** Terminal.app; none in a daemon (or test) built without it. */
   terminal: TerminalTabs | undefined;
-  idleMs: number;
-  clock: Clock;
-  log: Logger;
-  changes: EventEmitter;
-  /** Where failing polls are reported (pocket status). */
-  health?: Health | undefined;
-  /** The records; its store keeps where each tab's mirror stood (tab-mirror.ts anchors), for a restart. */
-  records: Pick<SessionRecords, 'registry' | 'store' | 'save' | 'emit' | 'nowIso'>;
-  /** The session as shown now. */
-  view(sessionId: string): SessionView;
-  /** The tab is closed: the service marks the session exited (exitCode null: a tab has none). */
-  markExited(sessionId: string, exitCode: null): Promise<void>;
 }
 
 export class TabSessions {
@@ -38,14 +24,9 @@ export class TabSessions {
     this.#options = options;
     const { terminal, records } = options;
     this.#follower = terminal === undefined || !terminal.availability().ok ? null : new TabFollower({
+      ...options,
       terminal,
-      idleMs: options.idleMs,
-      clock: options.clock,
-      log: options.log,
-      changes: options.changes,
-      health: options.health,
       emit: (event) => records.emit(event),
-      view: options.view,
       onTabClosed: (sessionId) => options.markExited(sessionId, null),
       saveAnchor: (sessionId, anchor) => records.store.setTabAnchor(sessionId, anchor),
     });
