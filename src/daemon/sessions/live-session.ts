@@ -31,8 +31,8 @@ export interface SessionReporting {
 }
 
 /**
- * The LiveSession of a followed pane or tab, at its size, its events reported as session events. `stalls`: the
- * daemon's own pauses, watched for panes (a tab's rate already follows the clock).
+ * The LiveSession of a followed pane or tab, at its size, its events reported as session events. `stalls`: the time
+ * the daemon did not run (stall-watch.ts), which the pane follower watches; the tab follower gives none.
  */
 export function reportingLiveSession(
   sessionId: string,
