@@ -18,14 +18,33 @@ export interface LiveSessionEvents {
   alert(kind: AlertKind, at: number): void;
 }
 
+/** What the pane and tab followers are given to report the sessions they follow. */
+export interface SessionReporting {
+  idleMs: number;
+  clock: Clock;
+  /** Told 'changed' whenever something `pocket status` shows may have moved. */
+  changes: { emit(event: 'changed'): unknown };
+  /** Where output, state changes and alerts go. */
+  emit(event: SessionEvent): void;
+  /** The session as shown now, for the events that carry it. */
+  view(sessionId: string): SessionView;
+}
+
 /**
- * A live session's events as session events: what pane and tab followers both hand to LiveSession. `changes` is told
- * of state changes (`pocket status` shows them).
+ * The LiveSession of a followed pane or tab, at its size, its events reported as session events. `stalls`: the time
+ * the daemon did not run (stall-watch.ts), which the pane follower watches; the tab follower gives none.
  */
-export function sessionEventsFor(
+export function reportingLiveSession(
   sessionId: string,
-  to: { emit(event: SessionEvent): void; view(sessionId: string): SessionView; changes: { emit(event: 'changed'): unknown } },
-): LiveSessionEvents {
+  size: { cols: number; rows: number },
+  to: SessionReporting,
+  stalls?: StallClock,
+): LiveSession {
+  return new LiveSession({ ...size, idleMs: to.idleMs, clock: to.clock, stalls, events: sessionEventsFor(sessionId, to) });
+}
+
+/** A live session's events as session events; `changes` is told of state changes (`pocket status` shows them). */
+function sessionEventsFor(sessionId: string, to: SessionReporting): LiveSessionEvents {
   const { emit, view, changes } = to;
   return {
     output: (lines, at) => emit({ type: 'output', sessionId, lines, at }),

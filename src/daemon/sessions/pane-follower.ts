@@ -2,29 +2,19 @@
 // activity) per session, which turns the bytes into session events, and saves how far it read. It also detects
 // exits: the tail's pane events (death marker, closed pipe, quiet) are checked with tmux once, and a dead pane is
 // reported to the service, which owns the records.
-import type { EventEmitter } from 'node:events';
-import type { Clock, Logger, PaneInfo } from '../../core/ports.js';
-import type { SessionEvent, SessionView } from '../../core/sessions.js';
+import type { Logger, PaneInfo } from '../../core/ports.js';
 import { readLogBefore } from '../../tmux/pane-log-files.js';
 import { type PaneEventReason, PaneLogTail, type TailPosition } from '../../tmux/pane-log.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
 import type { Health } from '../../core/health.js';
 import { StallWatch } from '../stall-watch.js';
 import { PipeKeeper } from './pipe-keeper.js';
-import { LiveSession, sessionEventsFor } from './live-session.js';
+import { type LiveSession, reportingLiveSession, type SessionReporting } from './live-session.js';
 
-export interface PaneFollowerOptions {
+export interface PaneFollowerOptions extends SessionReporting {
   tmux: TmuxCli;
   panesDir: string;
-  idleMs: number;
-  clock: Clock;
   log: Logger;
-  /** Told 'changed' whenever something `pocket status` shows may have moved. */
-  changes: EventEmitter;
-  /** Where output, state changes and alerts go. */
-  emit(event: SessionEvent): void;
-  /** The session as shown now, for the events that carry it. */
-  view(sessionId: string): SessionView;
   /** Remembers how far a session's log was read (written behind; see store.ts). */
   savePosition(sessionId: string, position: TailPosition): void;
   /** The running session on this pane, if any: events for other panes cost no tmux call. */
@@ -112,15 +102,8 @@ export class PaneFollower {
   async follow(pane: PaneOfSession, position?: TailPosition): Promise<LiveSession> {
     if (this.#tail === undefined) throw new Error('PaneFollower.follow before start');
     const { sessionId } = pane;
-    const { panesDir, idleMs, clock, changes, emit, view } = this.#options;
-    const live = new LiveSession({
-      cols: pane.width,
-      rows: pane.height,
-      idleMs,
-      clock,
-      stalls: this.#stalls,
-      events: sessionEventsFor(sessionId, { emit, view, changes }),
-    });
+    const { panesDir, changes } = this.#options;
+    const live = reportingLiveSession(sessionId, { cols: pane.width, rows: pane.height }, this.#options, this.#stalls);
     this.#live.set(sessionId, live);
     this.#logFiles.set(sessionId, pane.logFile);
     if (position) live.replay(await readLogBefore(panesDir, position, REPLAY_BYTES));

@@ -3,24 +3,17 @@
 // tracker a tmux pane feeds: cards, /tail, /summary, /screen and prompt detection need no special case for a tab.
 // The rate adapts (core/tab-polling.ts): fast while a chat looks, slower while busy, slow when idle. A tab that is
 // no longer open ends its session as exited.
-import type { EventEmitter } from 'node:events';
 import type { Health } from '../../core/health.js';
-import type { Clock, Logger } from '../../core/ports.js';
-import type { SessionEvent, SessionView } from '../../core/sessions.js';
+import type { Logger } from '../../core/ports.js';
 import { type MirrorState, mirrorAnchor, mirrorStep, resumeMirror, startMirror } from '../../core/tab-mirror.js';
 import { nextTabPollDelay, TAB_POLL_MS } from '../../core/tab-polling.js';
 import type { TabInfo, TabRead, TerminalTabs } from '../../core/terminal-tabs.js';
 import { isPocketError } from '../../core/errors.js';
-import { LiveSession, sessionEventsFor } from './live-session.js';
+import { type LiveSession, reportingLiveSession, type SessionReporting } from './live-session.js';
 
-export interface TabFollowerOptions {
+export interface TabFollowerOptions extends SessionReporting {
   terminal: TerminalTabs;
-  idleMs: number;
-  clock: Clock;
   log: Logger;
-  changes: EventEmitter;
-  emit(event: SessionEvent): void;
-  view(sessionId: string): SessionView;
   /** The tab is closed: the service marks the session exited. */
   onTabClosed(sessionId: string): Promise<void>;
   /** Remembers where the mirror is (fingerprints of its last lines, tab-mirror.ts), for a restart; written behind. */
@@ -81,7 +74,7 @@ export class TabFollower {
     if (read === undefined || read.closed || history === null) {
       throw new Error(`the Terminal tab ${tab.tty} closed while it was being adopted`);
     }
-    const live = this.#liveSession(sessionId, tab);
+    const live = reportingLiveSession(sessionId, { cols: tab.columns, rows: tab.rows }, this.#options);
     const resumed = anchor === undefined ? null : resumeMirror(history, read, anchor);
     const start = resumed === null ? startMirror(history, read) : { bytes: resumed.replay, state: resumed.state };
     if (anchor !== undefined && resumed === null) this.#options.log.info('terminal_app.anchor_lost', { sessionId, tty: tab.tty });
@@ -222,16 +215,5 @@ export class TabFollower {
     this.#lastFailure = null;
     this.#options.log.info('terminal_app.poll_recovered');
     this.#options.health?.clear(HEALTH_KEY);
-  }
-
-  #liveSession(sessionId: string, tab: TabInfo): LiveSession {
-    const { idleMs, clock, changes, emit, view } = this.#options;
-    return new LiveSession({
-      cols: tab.columns,
-      rows: tab.rows,
-      idleMs,
-      clock,
-      events: sessionEventsFor(sessionId, { emit, view, changes }),
-    });
   }
 }
