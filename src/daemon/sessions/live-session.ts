@@ -1,5 +1,5 @@
-// One running tmux session inside the daemon: raw pane bytes -> terminal text -> activity state, with one timer
-// for the state machine's next deadline instead of any polling.
+// One running terminal session inside the daemon (a tmux pane, or a mirrored Terminal.app tab): raw output bytes ->
+// terminal text -> activity state, with one timer for the state machine's next deadline instead of any polling.
 import type { HookMeaning } from '../../core/agent-hooks.js';
 import { ActivityTracker, type ActivityUpdate, type StateSignal } from '../../core/activity.js';
 import type { Clock } from '../../core/ports.js';
