@@ -1,6 +1,7 @@
 // How install and uninstall run systemctl, launchctl, loginctl and npm: one injectable function, array arguments,
 // a deadline, and the outcome as plain data (tests pass a fake or put fake executables on PATH).
 import { execa } from 'execa';
+import { shellWord } from '../core/shell-word.js';
 
 export interface CommandResult {
   /** Exit code; null when the command could not run or was killed. */
@@ -32,5 +33,5 @@ export function createCommandRunner(env: NodeJS.ProcessEnv = process.env): Comma
 
 /** `systemctl --user restart pocket.service`: for messages and --dry-run. */
 export function showCommand(argv: readonly string[]): string {
-  return argv.map((word) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`)).join(' ');
+  return argv.map(shellWord).join(' ');
 }
