@@ -271,9 +271,14 @@ describe('agent sessions in the chat', () => {
     const answer = await h.botMessage(/not available/);
     expect(answer.text).toContain('npm install -g @openai/codex@0.171.0');
     h.say('/claude @/no/such/folder hi');
-    await h.botMessage(/No folder "\/no\/such\/folder"/);
+    const refused = await h.botMessage(/No folder "\/no\/such\/folder"/);
     expect(h.sessions.list()).toEqual([]);
     expect(h.codex.turns).toHaveLength(0);
+    // A reason that ends a sentence already (an agent's own error, quoted) gets no second full stop.
+    h.codex.availabilityAnswer = { ok: false, reason: '/opt/codex --version failed: Error: no credentials.', install: 'npm install -g @openai/codex' };
+    h.say('/codex hi');
+    const sentence = await h.botMessage(/Codex is not available/, refused.messageId);
+    expect(sentence.text).toContain('failed: Error: no credentials.\n');
   });
 
   it('/resume lists recent conversations newest first; choosing one shows its last exchange and continues it (as a fork when it just changed)', async () => {
