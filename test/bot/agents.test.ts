@@ -281,6 +281,16 @@ describe('agent sessions in the chat', () => {
     expect(sentence.text).toContain('failed: Error: no credentials.\n');
   });
 
+  it('a POCKET_AGENT_CWD that is not a folder: /codex says so, naming the setting, and starts nothing', async () => {
+    h = await startAgentBot({ defaultCwd: '/no/such/agent-folder' });
+    h.say('/codex hi');
+    const answer = await h.botMessage(/not a folder/);
+    expect(answer.text).toContain('The agent folder "/no/such/agent-folder" (POCKET_AGENT_CWD, else your home) is not a folder on this machine.');
+    expect(answer.text).toContain('Set POCKET_AGENT_CWD in .env');
+    expect(h.sessions.list()).toEqual([]);
+    expect(h.codex.turns).toHaveLength(0);
+  });
+
   it('/resume lists recent conversations newest first; choosing one shows its last exchange and continues it (as a fork when it just changed)', async () => {
     h = await startAgentBot();
     const now = Date.now();
