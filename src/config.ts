@@ -63,7 +63,8 @@ const settingsSchema = z.object({
   POCKET_IDLE_SECONDS: intString(1, 86_400).default(30),
   POCKET_CODEX_PATH: z.string().min(1).optional(),
   POCKET_CLAUDE_PATH: z.string().min(1).optional(),
-  POCKET_AGENT_CWD: z.string().min(1).optional(),
+  // Absolute: a relative folder would depend on where `pocket start` happened to run (the detached daemon keeps that).
+  POCKET_AGENT_CWD: z.string().regex(/^\//, { error: 'expected the absolute path of a folder, such as /home/you/src (~ is not expanded)' }).optional(),
   POCKET_OSASCRIPT: z.string().regex(/^\//, { error: 'expected the absolute path of an osascript executable' }).optional(),
   POCKET_HOST_LABEL: z
     .string()

@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes POCKET_AGENT_CWD as an absolute path only, naming what was expected', () => {
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_AGENT_CWD=/srv/app\n`).agentCwd).toBe('/srv/app');
+    for (const folder of ['src/app', '~/src']) {
+      expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_AGENT_CWD=${folder}\n`)).toThrow(
+        /POCKET_AGENT_CWD: expected the absolute path of a folder/,
+      );
+    }
+  });
+
   it('lets the environment override .env and strips a trailing slash from the API root', () => {
     const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\n`, {
       AUTHORIZED_USER_IDS: '9',
