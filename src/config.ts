@@ -144,7 +144,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
   // Someone in both lists was most likely being demoted to viewer and left in the operators by mistake: letting
   // operator win would silently keep the power that was meant to go, so pocket refuses to start instead.
-  const both = parsed.success ? (parsed.data.POCKET_VIEWER_IDS ?? []).filter((id) => parsed.data.AUTHORIZED_USER_IDS.includes(id)) : [];
+  // Judged from the two lists alone, so that it is reported with the other problems, not only once they are fixed.
+  const operators = settingsSchema.shape.AUTHORIZED_USER_IDS.safeParse(merged.AUTHORIZED_USER_IDS);
+  const viewers = settingsSchema.shape.POCKET_VIEWER_IDS.safeParse(merged.POCKET_VIEWER_IDS);
+  const both = operators.success && viewers.success ? (viewers.data ?? []).filter((id) => operators.data.includes(id)) : [];
   if (both.length > 0) {
     problems.push(`POCKET_VIEWER_IDS: ${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} also in AUTHORIZED_USER_IDS; a user is either an operator or a viewer: remove ${both.length === 1 ? 'it' : 'them'} from one of the two lists`);
   }
