@@ -63,7 +63,8 @@ const settingsSchema = z.object({
   POCKET_IDLE_SECONDS: intString(1, 86_400).default(30),
   POCKET_CODEX_PATH: z.string().min(1).optional(),
   POCKET_CLAUDE_PATH: z.string().min(1).optional(),
-  POCKET_AGENT_CWD: z.string().min(1).optional(),
+  // Absolute: a relative folder would depend on where `pocket start` happened to run (the detached daemon keeps that).
+  POCKET_AGENT_CWD: z.string().regex(/^\//, { error: 'expected the absolute path of a folder, such as /home/you/src (~ is not expanded)' }).optional(),
   POCKET_OSASCRIPT: z.string().regex(/^\//, { error: 'expected the absolute path of an osascript executable' }).optional(),
   POCKET_HOST_LABEL: z
     .string()
@@ -143,7 +144,10 @@ export function loadConfig(options: LoadConfigOptions): Config {
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
   // Someone in both lists was most likely being demoted to viewer and left in the operators by mistake: letting
   // operator win would silently keep the power that was meant to go, so pocket refuses to start instead.
-  const both = parsed.success ? (parsed.data.POCKET_VIEWER_IDS ?? []).filter((id) => parsed.data.AUTHORIZED_USER_IDS.includes(id)) : [];
+  // Judged from the two lists alone, so that it is reported with the other problems, not only once they are fixed.
+  const operators = settingsSchema.shape.AUTHORIZED_USER_IDS.safeParse(merged.AUTHORIZED_USER_IDS);
+  const viewers = settingsSchema.shape.POCKET_VIEWER_IDS.safeParse(merged.POCKET_VIEWER_IDS);
+  const both = operators.success && viewers.success ? (viewers.data ?? []).filter((id) => operators.data.includes(id)) : [];
   if (both.length > 0) {
     problems.push(`POCKET_VIEWER_IDS: ${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} also in AUTHORIZED_USER_IDS; a user is either an operator or a viewer: remove ${both.length === 1 ? 'it' : 'them'} from one of the two lists`);
   }

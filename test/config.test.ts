@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes POCKET_AGENT_CWD as an absolute path only, naming what was expected', () => {
+    expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_AGENT_CWD=/srv/app\n`).agentCwd).toBe('/srv/app');
+    for (const folder of ['src/app', '~/src']) {
+      expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\nPOCKET_AGENT_CWD=${folder}\n`)).toThrow(
+        /POCKET_AGENT_CWD: expected the absolute path of a folder/,
+      );
+    }
+  });
+
   it('lets the environment override .env and strips a trailing slash from the API root', () => {
     const config = load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=42\n`, {
       AUTHORIZED_USER_IDS: '9',
@@ -80,6 +89,10 @@ describe('loadConfig', () => {
     expect(load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\n`).viewerIds).toEqual([]);
     expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1,2\nPOCKET_VIEWER_IDS=2,3\n`)).toThrow(
       /POCKET_VIEWER_IDS: 2 is also in AUTHORIZED_USER_IDS; a user is either an operator or a viewer: remove it from one of the two lists/,
+    );
+    // Reported with the other problems at once, not only after they are fixed.
+    expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1,2\nPOCKET_VIEWER_IDS=2\nPOCKET_SHELL=yes\n`)).toThrow(
+      /POCKET_SHELL: expected "on" or "off"\n {2}- POCKET_VIEWER_IDS: 2 is also in AUTHORIZED_USER_IDS/,
     );
     expect(() => load(`TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=1\nPOCKET_VIEWER_IDS=x\n`)).toThrow(/POCKET_VIEWER_IDS: expected positive numeric user ids/);
   });

@@ -1,6 +1,7 @@
 // Where everything pocket keeps lives, derived from one home directory.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PocketError } from '../core/errors.js';
 
 export interface HomePaths {
   home: string;
@@ -19,6 +20,10 @@ export interface HomePaths {
 
 /** `--home DIR`, else POCKET_HOME, else ~/.pocket (PRODUCT.md). */
 export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  // `--home "$DIR"` with DIR unset must not fall through to the real home: a script's `stop` or `init` would act there.
+  if (flag !== undefined && flag.trim() === '') {
+    throw new PocketError('USAGE', '--home expects a folder, got an empty value; nothing was done.');
+  }
   const chosen = flag ?? env.POCKET_HOME;
   return resolve(chosen && chosen.length > 0 ? chosen : join(homedir(), '.pocket'));
 }

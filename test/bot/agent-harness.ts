@@ -49,6 +49,8 @@ export interface AgentHarnessOptions {
   outboxLimits?: Partial<typeof FAST>;
   /** The environment agents get (default: a small one). */
   env?: Record<string, string>;
+  /** The agents' folder when a command names none (POCKET_AGENT_CWD; default: the temp home). */
+  defaultCwd?: string;
 }
 
 export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -73,7 +75,7 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
     const changes = new EventEmitter();
     const sessions = new SessionService({ tmux, stateDir: paths.state, panesDir: paths.panes, log, changes, idleMs: 30_000 });
     const agents = new AgentSessions({
-      sessions, backends: { claude, codex }, env: { claude: options.env ?? { PATH: '/usr/bin', HOME: home }, codex: options.env ?? { PATH: '/usr/bin', HOME: home } }, defaultCwd: home,
+      sessions, backends: { claude, codex }, env: { claude: options.env ?? { PATH: '/usr/bin', HOME: home }, codex: options.env ?? { PATH: '/usr/bin', HOME: home } }, defaultCwd: options.defaultCwd ?? home,
       imagesDir: join(paths.state, 'agent-images'), log, ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
     });
     const bot = createBotService({

@@ -271,7 +271,22 @@ describe('agent sessions in the chat', () => {
     const answer = await h.botMessage(/not available/);
     expect(answer.text).toContain('npm install -g @openai/codex@0.171.0');
     h.say('/claude @/no/such/folder hi');
-    await h.botMessage(/No folder "\/no\/such\/folder"/);
+    const refused = await h.botMessage(/No folder "\/no\/such\/folder"/);
+    expect(h.sessions.list()).toEqual([]);
+    expect(h.codex.turns).toHaveLength(0);
+    // A reason that ends a sentence already (an agent's own error, quoted) gets no second full stop.
+    h.codex.availabilityAnswer = { ok: false, reason: '/opt/codex --version failed: Error: no credentials.', install: 'npm install -g @openai/codex' };
+    h.say('/codex hi');
+    const sentence = await h.botMessage(/Codex is not available/, refused.messageId);
+    expect(sentence.text).toContain('failed: Error: no credentials.\n');
+  });
+
+  it('a POCKET_AGENT_CWD that is not a folder: /codex says so, naming the setting, and starts nothing', async () => {
+    h = await startAgentBot({ defaultCwd: '/no/such/agent-folder' });
+    h.say('/codex hi');
+    const answer = await h.botMessage(/not a folder/);
+    expect(answer.text).toContain('The agent folder "/no/such/agent-folder" (POCKET_AGENT_CWD, else your home) is not a folder on this machine.');
+    expect(answer.text).toContain('Set POCKET_AGENT_CWD in .env');
     expect(h.sessions.list()).toEqual([]);
     expect(h.codex.turns).toHaveLength(0);
   });

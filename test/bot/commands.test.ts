@@ -67,8 +67,11 @@ describe('commands', () => {
     const web = h.sessions.resolve('web');
     h.sessions.print(web.id, 'listening on :8080', 'GET / 200', 'error: boom');
 
+    h.emu.sendText(h.dm, h.owner, '/alias web ww');
+    await botSaid(h, h.dm, /^web is now also ww\.$/);
+    // One alias per session: the answer says which one a new alias replaces.
     h.emu.sendText(h.dm, h.owner, '/alias web w');
-    await botSaid(h, h.dm, /web is now also w/);
+    await botSaid(h, h.dm, /^web is now also w \(no longer ww\)\.$/);
 
     const send = h.emu.sendText(h.dm, h.owner, '/send w echo "$(whoami)" <b>&amp;');
     await h.emu.waitFor(() => h.emu.message(h.dm, send.message!.message_id)?.reactions[0] === '👍');

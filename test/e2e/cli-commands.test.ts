@@ -1,6 +1,6 @@
 // doctor, logs and the live status TUI, driven as a person would (the TUI inside a real tmux pane).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBotApiServer } from '../../src/emulator/index.js';
@@ -134,6 +134,18 @@ describe('pocket logs', () => {
     }, { timeoutMs: 20_000, what: 'the follower to print the stop' });
     follower.kill('SIGINT');
     expect(followed).not.toContain(CANARY_TOKEN);
+  });
+
+  it('-f on a home pocket never ran in: a clear error and hint, exit 1, and nothing created', async () => {
+    const h = fresh();
+    for (const args of [['logs', '-f'], ['logs', '-f', '--audit']]) {
+      const result = await h.run(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${join(h.home, 'logs')} does not exist, so pocket has not run with this home`);
+      expect(result.stderr).toContain('hint: Check --home');
+      expect(result.stderr).not.toContain('unexpected error');
+    }
+    expect(existsSync(join(h.home, 'logs'))).toBe(false);
   });
 });
 

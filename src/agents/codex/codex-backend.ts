@@ -69,8 +69,8 @@ export class CodexBackend implements AgentBackend {
     const found = locate(this.#executable, env.PATH ?? '');
     if (found === null) {
       const reason = this.#options.executable
-        ? `POCKET_CODEX_PATH=${this.#options.executable} is not an executable file.`
-        : 'codex is not on PATH.';
+        ? `POCKET_CODEX_PATH=${this.#options.executable} is not an executable file`
+        : 'codex is not on PATH';
       return { ok: false, reason, install: CODEX_INSTALL };
     }
     return new Promise((resolve) => {

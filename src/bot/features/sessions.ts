@@ -79,7 +79,9 @@ export function sessionsFeature(kit: Kit): Composer<Context> {
     const ok = await act(kit, ctx, 'alias', { sessionId: view.id, detail: command.alias }, () =>
       kit.sessions.setAlias(view.id, command.alias).then(() => undefined),
     );
-    if (ok) void reply(kit, ctx, `${view.name} is now also ${command.alias}.`);
+    // A session has one alias: a new one replaces the old, which the answer says so nobody keeps using it.
+    const replaced = view.alias !== null && view.alias !== command.alias ? ` (no longer ${view.alias})` : '';
+    if (ok) void reply(kit, ctx, `${view.name} is now also ${command.alias}${replaced}.`);
   });
 
   composer.command('kill', async (ctx) => {

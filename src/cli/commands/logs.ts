@@ -1,6 +1,6 @@
 // `pocket logs [-f] [-n N] [--audit]`: the daemon log (or with --audit the audit log) for people; follows across
 // rotation.
-import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
 import { PocketError } from '../../core/errors.js';
 import { formatLogLine } from '../../log.js';
@@ -25,6 +25,13 @@ export async function logs(home: string, options: { follow?: boolean; lines: str
     if (!options.follow) {
       process.stdout.write(`no ${options.audit ? 'audit' : 'daemon'} log yet at ${file}\n`);
       return;
+    }
+    // Following watches the logs folder, which the first daemon of this home creates: without it there is nothing to
+    // watch (and a mistyped --home must not be created here).
+    if (!existsSync(dirname(file))) {
+      throw new PocketError('DAEMON_NOT_RUNNING', `No ${options.audit ? 'audit' : 'daemon'} log to follow: ${dirname(file)} does not exist, so pocket has not run with this home.`, {
+        hint: 'Check --home (or POCKET_HOME); or run `pocket start` first, then `pocket logs -f` again.',
+      });
     }
   }
   if (options.follow) await follow(file, offset, format);

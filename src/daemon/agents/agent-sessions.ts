@@ -346,7 +346,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     if (!availability.ok || backend === undefined) {
       const reason = availability.ok ? 'not built in' : availability.reason;
       const install = availability.ok ? 'pocket doctor' : availability.install;
-      throw new PocketError('AGENT_UNAVAILABLE', `${NOT_INSTALLED[kind]} is not available on this machine: ${reason}.`, {
+      // A reason may end a sentence already (it can quote an agent's own `--version` error): one full stop, not two.
+      throw new PocketError('AGENT_UNAVAILABLE', `${NOT_INSTALLED[kind]} is not available on this machine: ${reason.replace(/\.+$/, '')}.`, {
         hint: `Install it there with: ${install}`,
       });
     }

@@ -319,12 +319,12 @@ describe('Codex backend: availability, recent threads, close', () => {
     expect(await rig.backend.availability()).toEqual({ ok: true, executable: expect.stringMatching(/fake-codex\.mjs$/), version: '0.171.0-fake' });
     expect(await new CodexBackend({ executable: '/nonexistent/codex', env: rig.env }).availability()).toEqual({
       ok: false,
-      reason: 'POCKET_CODEX_PATH=/nonexistent/codex is not an executable file.',
+      reason: 'POCKET_CODEX_PATH=/nonexistent/codex is not an executable file',
       install: 'npm install -g @openai/codex',
     });
     expect(await new CodexBackend({ env: { ...rig.env, PATH: rig.home } }).availability()).toEqual({
       ok: false,
-      reason: 'codex is not on PATH.',
+      reason: 'codex is not on PATH',
       install: 'npm install -g @openai/codex',
     });
   });
