@@ -44,6 +44,21 @@ describe('SessionService.sendText and its Enter', () => {
     expect(screen).not.toContain('\\n');
   });
 
+  it('leaves a TUI whose echo shows at once its paste window before the Enter', async () => {
+    // The echo says the text was read; the Enter still waits, so that it never falls in the TUI's 150 ms window.
+    rig = await startService();
+    const view = await rig.service.create('tui', fakeClaude(rig, `exec '${process.execPath}' '${PASTE_TUI}' 150 0`));
+    const [pane] = await rig.t.tmux.listPanes();
+    await waitFor(async () => (await rig!.t.tmux.capture(pane!.paneId)).includes('ready>'), { what: 'the TUI to start' });
+    for (const line of ['first', 'second', 'third']) await rig.service.sendText(view.id, line);
+    const screen = await waitFor(async () => {
+      const text = await rig!.t.tmux.capture(pane!.paneId);
+      return text.includes('submitted: "third"') ? text : undefined;
+    }, { what: 'the third line submitted' });
+    expect(screen).toContain('submitted: "first"');
+    expect(screen).toContain('submitted: "second"');
+  });
+
   it('types into a shell as before, text and Enter in one tmux call', async () => {
     rig = await startService();
     const view = await rig.service.create('sh', `sh -c 'while read line; do echo "got:$line"; done'`);

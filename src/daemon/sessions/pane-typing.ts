@@ -1,6 +1,7 @@
 // /send into a tmux pane. A coding agent's TUI reads an Enter that comes right behind the text as part of a paste
 // (core/typing.ts): there the Enter goes once the pane shows the end of the text (its echo), not after a fixed gap,
 // which a loaded machine can close.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../../core/ports.js';
 import { readsFastEnterAsPaste } from '../../core/typing.js';
 import type { TmuxCli } from '../../tmux/tmux-cli.js';
@@ -13,6 +14,15 @@ import type { LiveSession } from './live-session.js';
  * Code had read the text, both came in one read, and the line stayed in its input (the claude-hooks e2e, once).
  */
 export const ENTER_ECHO_WAIT_MS = 2_000;
+
+/**
+ * How long after the echo shows the Enter goes. The echo says the TUI has read the text, not when: a TUI redraws on
+ * a timer of its own, so its echo can show the text a few ms after it came, and an Enter then is within its paste
+ * window still (Claude Code 2.1.332 took an Enter within ~150 ms of the text for part of a paste on a loaded machine;
+ * test/tmux/send-enter.test.ts, whose second /send failed so under a full test run). Counted from the echo, so the
+ * gap the TUI sees is at least this whatever the load.
+ */
+export const ENTER_AFTER_ECHO_MS = 200;
 
 /** The last few visible characters of what /send types, whitespace left out: what its echo ends with. */
 function echoTail(text: string): string {
@@ -46,7 +56,11 @@ export async function typeIntoPane(
     await tmux.sendText(paneId, text, { enter: false });
     for (;;) {
       const came = await output;
-      if (!came || showsTail(live.screenLines(), tail)) break;
+      if (!came) break;
+      if (showsTail(live.screenLines(), tail)) {
+        await delay(ENTER_AFTER_ECHO_MS);
+        break;
+      }
       const left = deadline - clock.now();
       if (left <= 0) break;
       output = live.outputSoon(left);
