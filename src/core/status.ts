@@ -81,6 +81,16 @@ export function notRunningSnapshot(version: string): StatusSnapshot {
   };
 }
 
+/**
+ * What `pocket status --json` prints for a daemon that holds the lock but does not answer (stopped, stuck): it runs,
+ * nothing else is known; `reason` (the same sentence as on stderr) says why, as a degradation.
+ */
+export function unansweredSnapshot(version: string, pid: number | null, reason: string, at: string): StatusSnapshot {
+  const snapshot = notRunningSnapshot(version);
+  const degraded = [{ key: 'daemon:unanswered', message: reason, since: at }];
+  return { ...snapshot, daemon: { ...snapshot.daemon, running: true, pid, degraded }, bot: { ...snapshot.bot, lastError: reason } };
+}
+
 /** A session as `pocket status` shows it. */
 export function toSessionStatus(view: SessionView): SessionStatus {
   return {

@@ -178,6 +178,9 @@ describe('bad configuration starts nothing', () => {
     const h = fresh();
     expect((await h.run(['frobnicate'])).code).toBe(2);
     expect((await h.run(['logs', '-n', 'x'])).code).toBe(2);
+    const both = await h.run(['status', '--json', '--watch']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--json and --watch do not go together');
   });
 });
 
@@ -223,6 +226,11 @@ describe('a frozen daemon (SIGSTOP): every CLI command that waits on it ends wit
         expect(run.stderr).toContain(`kill -CONT ${pid}`);
         expect(run.stderr).toContain('pocket stop');
       }
+      // --json still prints its one object for scripts: the daemon runs, and why nothing more is known.
+      const json = JSON.parse(runs[1]!.stdout) as { daemon: { running: boolean; pid: number; degraded: { message: string }[] }; sessions: unknown[] };
+      expect(json.daemon).toMatchObject({ running: true, pid });
+      expect(json.daemon.degraded[0]!.message).toMatch(/stopped \(SIGSTOP/);
+      expect(json.sessions).toEqual([]);
     } finally {
       thaw(pid);
     }

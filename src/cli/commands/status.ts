@@ -2,12 +2,13 @@
 // changes as log lines). Exit 1 when no daemon runs or when it does not answer (a stopped daemon accepts the
 // connection and never replies: see daemon/silence.ts).
 import { PocketError } from '../../core/errors.js';
-import { notRunningSnapshot, type SessionStatus, type StatusSnapshot } from '../../core/status.js';
+import { notRunningSnapshot, type SessionStatus, type StatusSnapshot, unansweredSnapshot } from '../../core/status.js';
 import { userInfo } from 'node:os';
 import { attachPlan, tmuxSocketDir } from '../attach-plan.js';
 import { PROBE_MS, probeLiveness } from '../cockpit-link.js';
 import { connectIpc, type IpcClient } from '../../daemon/ipc/client.js';
 import { explainSilence } from '../silence.js';
+import { inspectLock } from '../../state/lock.js';
 import { type HomePaths, homePaths } from '../../state/paths.js';
 import { pocketVersion } from '../../version.js';
 
@@ -15,6 +16,9 @@ import { pocketVersion } from '../../version.js';
 type ResumeView = { selectedId: string | null; filter: string };
 
 export async function status(home: string, options: { json?: boolean; watch?: boolean }): Promise<void> {
+  if (options.json && options.watch) {
+    throw new PocketError('USAGE', '--json and --watch do not go together: --json prints one object, --watch follows the changes as text.');
+  }
   const paths = homePaths(home);
   let client: IpcClient;
   try {
@@ -28,7 +32,14 @@ export async function status(home: string, options: { json?: boolean; watch?: bo
   }
   try {
     const snapshot = await client.request('status').catch((error: unknown) => {
-      throw explainSilence(paths, error);
+      const explained = explainSilence(paths, error);
+      // Scripts still get their one object: the daemon runs (it holds the lock), and why nothing more is known.
+      if (options.json && explained instanceof PocketError && explained.code === 'DAEMON_UNRESPONSIVE') {
+        const verdict = inspectLock(paths.lock);
+        const pid = verdict.kind === 'held' ? verdict.record.pid : null;
+        process.stdout.write(`${JSON.stringify(unansweredSnapshot(pocketVersion(), pid, explained.message, new Date().toISOString()))}\n`);
+      }
+      throw explained;
     });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(snapshot)}\n`);
