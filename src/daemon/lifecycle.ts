@@ -63,7 +63,9 @@ export function startDetached(paths: HomePaths, options: StartDetachedOptions = 
     });
     child.once('error', (error) => {
       done();
-      reject(new PocketError('DAEMON_START_FAILED', `Could not spawn the daemon: ${error.message}`));
+      reject(new PocketError('DAEMON_START_FAILED', `Could not spawn the daemon: ${error.message}`, {
+        hint: 'Run `pocket doctor`: it checks Node and this installation; `pocket start --foreground` shows what the daemon says.',
+      }));
     });
     child.once('exit', (code, signal) => {
       done();

@@ -17,12 +17,13 @@ export function plistPath(host: Pick<ServiceHost, 'launchAgents'>): string {
 /** launchctl's exit status for "Bootstrap failed: 5: Input/output error". */
 const BOOTSTRAP_IO_ERROR = 5;
 
+const NO_DESKTOP_HINT = 'Log in at the Mac (or by Screen Sharing) once, then run this again; or use `pocket start` in this session.';
+
 async function domainProblem(host: ServiceHost, domain: string): Promise<string | null> {
   const probe = await host.run(['launchctl', 'print', domain]);
   if (probe.missing) return 'launchctl was not found: this is not macOS, or launchd is not reachable.';
   if (probe.code !== 0) {
-    return `launchd has no ${domain} domain: nobody is logged in at this Mac's desktop as this user (an SSH session has none). `
-      + 'Log in at the Mac (or by Screen Sharing) once, then run this again; or use `pocket start` in this session.';
+    return `launchd has no ${domain} domain: nobody is logged in at this Mac's desktop as this user (an SSH session has none).`;
   }
   return null;
 }
@@ -37,8 +38,8 @@ export async function planLaunchdInstall(spec: ServiceSpec, host: ServiceHost): 
   const problem = await domainProblem(host, domain);
   const notes: string[] = [];
   if (problem !== null) {
-    if (!host.dryRun) throw new PocketError('SERVICE_UNAVAILABLE', problem);
-    notes.push(`note: ${problem}`);
+    if (!host.dryRun) throw new PocketError('SERVICE_UNAVAILABLE', problem, { hint: NO_DESKTOP_HINT });
+    notes.push(`note: ${problem} ${NO_DESKTOP_HINT}`);
   }
   const loaded = problem === null && (await host.run(['launchctl', 'print', job])).code === 0;
   const changed = existing !== text;

@@ -62,7 +62,11 @@ export async function planSystemdUninstall(host: ServiceHost): Promise<Plan> {
   if (existing === null) return { file: path, steps: [], notes: [], done: `pocket is not installed as a systemd user service (no ${path})` };
   if (!isOurs(existing)) throw foreignFile(path);
   const problem = await managerProblem(host.run);
-  if (problem !== null && !host.dryRun) throw new PocketError('SERVICE_UNAVAILABLE', problem);
+  if (problem !== null && !host.dryRun) {
+    throw new PocketError('SERVICE_UNAVAILABLE', problem, {
+      hint: `Run \`pocket uninstall\` again from a normal login session; or stop the service there and remove ${path} yourself.`,
+    });
+  }
   return {
     file: path,
     steps: [

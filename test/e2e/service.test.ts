@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BAD_SETTINGS_EXIT_CODE } from '../../src/core/service-files.js';
+import { BAD_SETTINGS_EXIT_CODE, WRITTEN_BY } from '../../src/core/service-files.js';
 import { startBotApiServer } from '../../src/emulator/index.js';
 import { FAKE_LOGINCTL, FAKE_NPM, FAKE_SYSTEMCTL, fakeCommands } from '../helpers/fake-commands.js';
 import { eventually, tempHome } from '../helpers/pocket.js';
@@ -147,6 +147,17 @@ describe('pocket install / uninstall (systemd)', { timeout: 90_000 }, () => {
       expect(result.stderr).toContain('systemctl --user cannot reach your user manager (Failed to connect to bus: No medium found)');
       expect(result.stderr).toContain('hint: Without a service manager, run `pocket start`');
       expect(existsSync(join(dir, 'config'))).toBe(false);
+
+      // A unit pocket wrote, and no user manager to stop it: uninstall says what to do, and leaves the file.
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const unit = join(dir, 'config', 'systemd', 'user', 'pocket.service');
+      mkdirSync(join(unit, '..'), { recursive: true });
+      writeFileSync(unit, `# ${WRITTEN_BY}\n[Service]\nExecStart=/usr/bin/true\n`);
+      const uninstall = await pocket.run(['uninstall'], { env: { HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), PATH: `${fakes.bin}:${process.env.PATH}` } });
+      expect(uninstall.code).toBe(1);
+      expect(uninstall.stderr).toContain('cannot reach your user manager');
+      expect(uninstall.stderr).toContain('hint: Run `pocket uninstall` again from a normal login session');
+      expect(existsSync(unit)).toBe(true);
     } finally {
       await pocket.cleanup();
     }

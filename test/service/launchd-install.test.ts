@@ -91,6 +91,7 @@ describe('pocket install / uninstall (launchd)', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(fakes.state, 'no-gui'), '');
     await expect(install(home, {}, environment)).rejects.toThrow(/no gui\/501 domain.*SSH/);
+    await expect(install(home, {}, environment)).rejects.toMatchObject({ hint: expect.stringContaining('Log in at the Mac') });
     expect(existsSync(plist)).toBe(false);
   });
 });
