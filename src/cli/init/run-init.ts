@@ -106,6 +106,9 @@ export async function runInit(home: string, flags: InitFlags, io: InitIO, deps: 
     TELEGRAM_BOT_TOKEN: token,
     AUTHORIZED_USER_IDS: withUser(existing.AUTHORIZED_USER_IDS, paired.userId),
   };
+  // The person paired operates: a viewer until now leaves POCKET_VIEWER_IDS (a user in both lists stops the daemon).
+  const viewers = withoutUser(existing.POCKET_VIEWER_IDS, paired.userId);
+  if (viewers !== null) values.POCKET_VIEWER_IDS = viewers;
   // A private chat is the default (the first authorized user's); a group, or a chat asked for, is written down.
   if (chatIdFlag !== undefined || chatId !== paired.userId) values.TELEGRAM_CHAT_ID = String(chatId);
   if (apiRoot !== DEFAULT_API_ROOT) values.TELEGRAM_API_ROOT = apiRoot;
@@ -196,6 +199,12 @@ async function describeChat(client: BotApiClient, chatId: number, botId: number,
 function withUser(list: string | undefined, userId: number): string {
   const ids = (list ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
   return ids.includes(String(userId)) ? ids.join(',') : [...ids, String(userId)].join(',');
+}
+
+/** The list without `userId`; null when it does not hold it (nothing to change). */
+function withoutUser(list: string | undefined, userId: number): string | null {
+  const ids = (list ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+  return ids.includes(String(userId)) ? ids.filter((id) => id !== String(userId)).join(',') : null;
 }
 
 function parseId(flag: string, raw: string | undefined, negativeAllowed: boolean): number | undefined {

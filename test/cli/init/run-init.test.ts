@@ -6,6 +6,7 @@ import { parseEnv } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEvent } from '../../../src/cli/init/describe.js';
 import { type InitEvent, type InitFlags, type InitIO, runInit } from '../../../src/cli/init/run-init.js';
+import { loadConfig } from '../../../src/config.js';
 import { WRONG_CODE_REPLY } from '../../../src/core/pairing.js';
 import { type BotApiEmulator, startBotApiServer } from '../../../src/emulator/index.js';
 import { manualClock } from '../../emulator/helpers.js';
@@ -152,6 +153,22 @@ describe('pocket init without pairing (--user-id)', () => {
     expect(readFileSync(envPath, 'utf8')).toBe(`# keep\nTELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=9,504\nTELEGRAM_API_ROOT=${emu.url}\n`);
     // No getUpdates: with --user-id nothing is polled.
     expect(emu.calls.some((call) => call.method === 'getUpdates')).toBe(false);
+  });
+
+  it('pairing a viewer makes them an operator only: they leave POCKET_VIEWER_IDS (asked, like any replacement)', async () => {
+    const { clock, home, envPath } = await setUp();
+    writeFileSync(envPath, `TELEGRAM_BOT_TOKEN=${TOKEN}\nAUTHORIZED_USER_IDS=9\nPOCKET_VIEWER_IDS=7,506\n`, { mode: 0o600 });
+    emu.createPrivateChat(emu.user(506));
+    let asked: string[] = [];
+    await expect(start(home, clock, { token: TOKEN, userId: '506' }, { confirmReplace: async (changes) => { asked = changes.map((c) => c.key); return false; } }).done)
+      .rejects.toThrow(/Kept .* as it was/);
+    expect(asked).toEqual(['AUTHORIZED_USER_IDS', 'POCKET_VIEWER_IDS']);
+    await start(home, clock, { token: TOKEN, userId: '506', yes: true }).done;
+    const written = readFileSync(envPath, 'utf8');
+    expect(written).toContain('AUTHORIZED_USER_IDS=9,506\n');
+    expect(written).toContain('POCKET_VIEWER_IDS=7\n');
+    // What `pocket start` reads from it: no user in both lists.
+    expect(loadConfig({ home, envFile: envPath, env: {} }).viewerIds).toEqual([7]);
   });
 
   it('takes the token from TELEGRAM_BOT_TOKEN and refuses a chat the bot cannot see when --chat-id asks for it', async () => {
