@@ -58,7 +58,8 @@ function attemptOf(ctx: Context, options: PermissionGateOptions): Attempt {
   }
   const text = ctx.msg?.text ?? ctx.msg?.caption;
   if (text === undefined) return { kind: 'other' };
-  const name = commandName(text);
+  // grammY dispatches commands by the text's marks only (a caption's command is read by its own feature, as text).
+  const name = commandName(text, ctx.msg?.text === undefined ? [] : ctx.msg.entities ?? []);
   if (name !== null) return { kind: 'command', name };
   return options.routesToSession(ctx) ? { kind: 'text' } : { kind: 'other' };
 }
