@@ -56,7 +56,8 @@ function attemptOf(ctx: Context, options: PermissionGateOptions): Attempt {
     const found = query.data === undefined ? null : options.registry.peek(query.data, options.now());
     return { kind: 'button', action: found?.ok === true ? found.entry.action.type : null };
   }
-  const text = ctx.msg?.text ?? ctx.msg?.caption;
+  // A photo is input too: in an agent session's topic or in reply to it, it starts a turn even without a caption.
+  const text = ctx.msg?.text ?? ctx.msg?.caption ?? (ctx.msg?.photo === undefined ? undefined : '');
   if (text === undefined) return { kind: 'other' };
   // grammY dispatches commands by the text's marks only (a caption's command is read by its own feature, as text).
   const name = commandName(text, ctx.msg?.text === undefined ? [] : ctx.msg.entities ?? []);

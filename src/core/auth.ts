@@ -204,9 +204,9 @@ export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permissi
 };
 
 /**
- * What an admitted update tries to do. `text` is plain text (typed into a session when routed to one); `button`
- * with a null action is a press on an unknown or expired button, which does nothing but say so; `other` is a message
- * without text (a sticker, a photo) that no feature acts on.
+ * What an admitted update tries to do. `text` is input routed to a session: plain text (typed into it) or a photo
+ * (sent to its agent); `button` with a null action is a press on an unknown or expired button, which does nothing but
+ * say so; `other` is a message no feature acts on for a session (chatter, a sticker).
  */
 export type Attempt =
   | { kind: 'command'; name: string }

@@ -8,6 +8,7 @@ import type { AgentAnswer } from '../../src/core/agents.js';
 import { toSessionStatus } from '../../src/core/status.js';
 import { aborted, gate } from '../fakes/agent-backend.js';
 import { type AgentHarness, startAgentBot } from './agent-harness.js';
+import { VIEWER_ID } from './harness.js';
 
 let h: AgentHarness;
 afterEach(async (ctx) => {
@@ -262,6 +263,25 @@ describe('agent sessions in the chat', () => {
     h.emu.sendPhoto(h.chat, h.owner, Buffer.from('png-ish'), { caption: '/send codex with a picture' });
     await h.botMessage(/echo: with a picture/);
     expect(h.codex.turns.at(-1)!.imageBytes).toEqual([Buffer.from('png-ish')]);
+  });
+
+  it('a viewer’s photo without a caption, in the session’s topic or as a reply, is refused like typed text: the agent gets nothing', async () => {
+    h = await startAgentBot({ forum: true, viewer: true });
+    h.say('/claude first');
+    const answer = await h.botMessage(/echo: first/);
+    const auditBefore = h.audit().length;
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 1'), { threadId: answer.threadId! });
+    const refused = await h.botMessage(/^read-only: you are a viewer here/, answer.messageId);
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 2'), { replyTo: answer.messageId });
+    await h.botMessage(/^read-only: you are a viewer here/, refused.messageId);
+    const lines = await h.emu.waitFor(() => {
+      const mine = h.audit().slice(auditBefore).filter((e) => e.userId === VIEWER_ID);
+      return mine.length >= 2 ? mine : undefined;
+    });
+    expect(lines.map((e) => [e.outcome, e.reason])).toEqual([['rejected', 'read-only viewer'], ['rejected', 'read-only viewer']]);
+    await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0);
+    expect(h.claude.turns).toHaveLength(1);
+    expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
   });
 
   it('without the agent installed: one answer with the exact install command; a missing folder is refused', async () => {
