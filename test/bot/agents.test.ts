@@ -1,7 +1,7 @@
 // Agent sessions through the chat, against scripted fake backends: start, stream onto the card, answer as a new
 // message, continue (reply, topic, /send, after a restart), queue, cancel, crash, approvals (Allow / Deny / Allow for
 // this session / timeout), questions, /resume, photos, and the answer when an agent is not installed.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentAnswer } from '../../src/core/agents.js';
@@ -248,6 +248,22 @@ describe('agent sessions in the chat', () => {
     expect(turn.input.images[0]!.path.startsWith(join(h.paths.state, 'agent-images'))).toBe(true);
     expect(existsSync(turn.input.images[0]!.path)).toBe(false);
     expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
+  });
+
+  it('a photo whose turn never comes is not kept: a refused start, an unknown session, and leftovers at the next start', async () => {
+    h = await startAgentBot();
+    const images = join(h.paths.state, 'agent-images');
+    h.emu.sendPhoto(h.chat, h.owner, Buffer.from('photo one'), { caption: '/claude @/no/such/folder look' });
+    await h.botMessage(/No folder "\/no\/such\/folder"/);
+    h.emu.sendPhoto(h.chat, h.owner, Buffer.from('photo two'), { caption: '/send nosuch look' });
+    await h.botMessage(/nosuch/);
+    await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0);
+    expect(readdirSync(images)).toEqual([]);
+    // A daemon killed during a turn leaves its photo behind: no turn reads it after a restart.
+    writeFileSync(join(images, '0123456789abcdef.jpg'), 'left by a crash', { mode: 0o600 });
+    await h.restart();
+    expect(readdirSync(images)).toEqual([]);
+    expect(h.claude.turns).toHaveLength(0);
   });
 
   it('in a forum: the session gets its topic; plain text there continues it; a photo captioned /send too', async () => {

@@ -102,15 +102,18 @@ export function agentsFeature(kit: Kit): Composer<Context> {
         void reply(kit, ctx, command?.ok === false ? command.usage : 'Unknown command.');
         return;
       }
-      const image = await photoOf(kit, ctx);
-      if (image === 'failed' || image === null) return;
       if (command.command.kind === 'agent') {
+        const image = await photoOf(kit, ctx);
+        if (image === 'failed' || image === null) return;
         await startAgent(kit, ctx, command.command.agent, command.command.folder, { text: command.command.prompt, images: [image] });
         return;
       }
       if (command.command.kind !== 'send') return;
+      // The session first: a photo for a session that does not exist is not downloaded (it would stay on disk).
       const target = resolveOrReply(kit, ctx, command.command.session, 'send');
       if (target === null) return;
+      const image = await photoOf(kit, ctx);
+      if (image === 'failed' || image === null) return;
       await sendToAgent(kit, ctx, target.id, { text: command.command.text, images: [image] }, 'send');
       return;
     }
