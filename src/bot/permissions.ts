@@ -57,10 +57,14 @@ function attemptOf(ctx: Context, options: PermissionGateOptions): Attempt {
     return { kind: 'button', action: found?.ok === true ? found.entry.action.type : null };
   }
   // A photo is input too: in an agent session's topic or in reply to it, it starts a turn even without a caption.
+  const isText = ctx.msg?.text !== undefined;
   const text = ctx.msg?.text ?? ctx.msg?.caption ?? (ctx.msg?.photo === undefined ? undefined : '');
   if (text === undefined) return { kind: 'other' };
-  // grammY dispatches commands by the text's marks only (a caption's command is read by its own feature, as text).
-  const name = commandName(text, ctx.msg?.text === undefined ? [] : ctx.msg.entities ?? []);
+  // grammY runs no command from a caption: a photo routed to a session goes to it whatever its caption says (the
+  // photo feature reads /claude, /codex and /send from it, and sends anything else, /tail too, as the prompt).
+  if (!isText && options.routesToSession(ctx)) return { kind: 'text' };
+  // grammY dispatches commands by the text's marks only.
+  const name = commandName(text, isText ? ctx.msg?.entities ?? [] : []);
   if (name !== null) return { kind: 'command', name };
   return options.routesToSession(ctx) ? { kind: 'text' } : { kind: 'other' };
 }

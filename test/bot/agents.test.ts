@@ -281,7 +281,7 @@ describe('agent sessions in the chat', () => {
     expect(h.codex.turns.at(-1)!.imageBytes).toEqual([Buffer.from('png-ish')]);
   });
 
-  it('a viewer’s photo without a caption, in the session’s topic or as a reply, is refused like typed text: the agent gets nothing', async () => {
+  it('a viewer’s photo in the session’s topic or as a reply, without a caption or captioned /tail, is refused like typed text: the agent gets nothing', async () => {
     h = await startAgentBot({ forum: true, viewer: true });
     h.say('/claude first');
     const answer = await h.botMessage(/echo: first/);
@@ -289,12 +289,15 @@ describe('agent sessions in the chat', () => {
     h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 1'), { threadId: answer.threadId! });
     const refused = await h.botMessage(/^read-only: you are a viewer here/, answer.messageId);
     h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 2'), { replyTo: answer.messageId });
-    await h.botMessage(/^read-only: you are a viewer here/, refused.messageId);
+    const second = await h.botMessage(/^read-only: you are a viewer here/, refused.messageId);
+    // A caption that names a command a viewer may use: grammY runs no command from a caption, the photo would go on.
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 3'), { caption: '/tail claude', threadId: answer.threadId! });
+    await h.botMessage(/^read-only: you are a viewer here/, second.messageId);
     const lines = await h.emu.waitFor(() => {
       const mine = h.audit().slice(auditBefore).filter((e) => e.userId === VIEWER_ID);
-      return mine.length >= 2 ? mine : undefined;
+      return mine.length >= 3 ? mine : undefined;
     });
-    expect(lines.map((e) => [e.outcome, e.reason])).toEqual([['rejected', 'read-only viewer'], ['rejected', 'read-only viewer']]);
+    expect(lines.map((e) => [e.outcome, e.reason])).toEqual(Array(3).fill(['rejected', 'read-only viewer']));
     await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0);
     expect(h.claude.turns).toHaveLength(1);
     expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
