@@ -198,6 +198,23 @@ describe('agent sessions in the chat', () => {
     expect(h.emu.messages(h.chat).filter((m) => m.messageId > before && /asks to use Bash/.test(m.text ?? ''))).toEqual([]);
   });
 
+  it('a request is redacted before it is cut to fit: a token at the cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    // The command is cut at 1500 characters: here, 10 characters into the token (a shape needs 22 after ghp_).
+    const command = `${'x'.repeat(1484)} ${token} --rest`;
+    h.claude.next(async ({ handlers }) => {
+      await handlers.onRequest({ type: 'approval', tool: 'Bash', command, path: null, diff: null, reason: null });
+      return completed('done');
+    });
+    h.say('/claude go');
+    const request = await h.botMessage(/asks to use Bash/);
+    h.press(request.messageId, '⛔ Deny');
+    await h.botMessage(/done/, request.messageId);
+    expect(request.text).not.toContain('A1b2C3d4E5');
+    expect(request.text).toContain('ghp_[redacted');
+  });
+
   it('an approval nobody answers is refused after the timeout: the agent gets timeout, the message and the chat say so', async () => {
     h = await startAgentBot({ approvalTimeoutMs: 150 });
     let answer: AgentAnswer | undefined;
