@@ -61,6 +61,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     hookSpoolDir: paths.hookSpool,
     // macOS only (or a stand-in osascript): elsewhere it says once why it is unavailable, and /sessions offers no tabs.
     terminal: createTerminalApp({ platform: process.platform, osascript: config.osascriptPath, scriptDir: paths.state }),
+    redact: (text) => context.redactor.text(text),
   });
   const agentEnv = agentEnvironments(process.env, config.secrets);
   const agents = new AgentSessions({
