@@ -320,6 +320,22 @@ describe('agent sessions in the chat', () => {
     expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
   });
 
+  it('/resume redacts a stored conversation before it cuts its prompt and answer: a token at a cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    // The button shows 40 characters of the first prompt, the message 2500 of the last answer: each cut falls in the token.
+    const firstPrompt = `use ${'p'.repeat(24)} ${token}`;
+    h.claude.recentSessions = [{ kind: 'claude', agentSessionId: 'conv-1', cwd: h.home, firstPrompt, updatedAt: Date.now() - 3 * 3600_000 }];
+    h.claude.exchanges.set('conv-1', { prompt: firstPrompt, answer: `${'a'.repeat(2484)} ${token} end` });
+    h.say('/resume claude');
+    const list = await h.botMessage(/Recent conversations/);
+    const label = list.replyMarkup!.inline_keyboard.flat()[0]!.text;
+    expect(label).not.toContain('A1b2C3');
+    h.press(list.messageId, label);
+    const resumed = await h.botMessage(/Continuing claude conversation conv-1/, list.messageId);
+    expect(resumed.text).not.toContain('A1b2C3d4E5');
+  });
+
   it('without the agent installed: one answer with the exact install command; a missing folder is refused', async () => {
     h = await startAgentBot();
     h.codex.availabilityAnswer = { ok: false, reason: 'codex is not installed', install: 'npm install -g @openai/codex@0.171.0' };

@@ -83,7 +83,8 @@ export function agentsFeature(kit: Kit): Composer<Context> {
     }
     const now = kit.now();
     const ids = kit.registry.oneShot('', found.map((r) => ({ type: 'agent-resume', kind: r.kind, agentSessionId: r.agentSessionId })), now);
-    const buttons = found.map((r, i) => [{ text: `${r.kind} · ${age(now - r.updatedAt)} · ${clip(oneLine(r.firstPrompt), 40)}`, data: ids[i]! }]);
+    // Redacted before the cut, as everything cut to fit: a token cut in half has no shape left.
+    const buttons = found.map((r, i) => [{ text: `${r.kind} · ${age(now - r.updatedAt)} · ${clip(oneLine(kit.redactor.text(r.firstPrompt)), 40)}`, data: ids[i]! }]);
     void reply(kit, ctx, 'Recent conversations, newest first. Choose one to continue it here:', { buttons });
   });
 
@@ -156,10 +157,11 @@ export async function resumeInto(kit: Kit, place: Place, kind: AgentKind, agentS
     const resumed = await agents.resume(kind, agentSessionId);
     kit.audit.record({ ...who(ctx), action: 'resume', outcome: 'ok', sessionId: resumed.session.id, detail: `${kind} ${agentSessionId}` });
     const label = sessionLabel(resumed.session);
+    const last = resumed.last === null ? null : { prompt: kit.redactor.text(resumed.last.prompt), answer: kit.redactor.text(resumed.last.answer) };
     const lines = [
       resumed.reused ? `${kind} conversation ${agentSessionId} is already session ${label}.` : `Continuing ${kind} conversation ${agentSessionId} as session ${label}.`,
       ...(resumed.fork ? ['Its transcript changed in the last 5 minutes: it may still be open at the desk, so this continues as a fork (a copy); the original stays as it is.'] : []),
-      ...(resumed.last === null ? [] : ['', 'Last exchange:', `› ${clip(resumed.last.prompt, 1000)}`, '', clip(resumed.last.answer, 2500)]),
+      ...(last === null ? [] : ['', 'Last exchange:', `› ${clip(last.prompt, 1000)}`, '', clip(last.answer, 2500)]),
       '',
       'Reply to this message or write in its topic to continue.',
     ];
