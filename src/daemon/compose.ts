@@ -71,6 +71,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     defaultCwd: config.agentCwd ?? homedir(),
     imagesDir: join(paths.state, 'agent-images'),
     log: log.child({ area: 'agents' }),
+    redactor: context.redactor,
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };

@@ -79,7 +79,7 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
     const sessions = new SessionService({ tmux, stateDir: paths.state, panesDir: paths.panes, log, changes, idleMs: 30_000 });
     const agents = new AgentSessions({
       sessions, backends: { claude, codex }, env: { claude: options.env ?? { PATH: '/usr/bin', HOME: home }, codex: options.env ?? { PATH: '/usr/bin', HOME: home } }, defaultCwd: home,
-      imagesDir: join(paths.state, 'agent-images'), log, ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
+      imagesDir: join(paths.state, 'agent-images'), log, redactor, ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
     });
     const bot = createBotService({
       settings: {

@@ -215,6 +215,30 @@ describe('agent sessions in the chat', () => {
     expect(request.text).toContain('ghp_[redacted');
   });
 
+  it('/tail and /summary of an agent session redact its steps before cutting them: a token at a cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    // A step line cuts its command at 116 characters: 10 into the token.
+    const command = `${'x'.repeat(100)} ${token} failed`;
+    const step = gate();
+    h.claude.next(async ({ handlers }) => {
+      handlers.onEvent({ type: 'step', step: { kind: 'command', id: 'c1', command, status: 'failed', exitCode: null } });
+      await step.promise;
+      return completed('done');
+    });
+    h.say('/claude go');
+    const card = await h.botMessage(/claude claude — running/);
+    await h.edited(card.messageId, /✗ \$ x/);
+    h.say('/tail claude');
+    const tail = await h.botMessage(/✗ \$ x/, card.messageId);
+    h.say('/summary claude');
+    const summary = await h.botMessage(/errors seen/, tail.messageId);
+    step.open();
+    await h.botMessage(/done/, summary.messageId);
+    expect(tail.text).not.toContain('A1b2C3');
+    expect(summary.text).not.toContain('A1b2C3');
+  });
+
   it('an approval nobody answers is refused after the timeout: the agent gets timeout, the message and the chat say so', async () => {
     h = await startAgentBot({ approvalTimeoutMs: 150 });
     let answer: AgentAnswer | undefined;

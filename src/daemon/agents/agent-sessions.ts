@@ -13,10 +13,11 @@ import {
 } from '../../core/agent-sessions.js';
 import { DECISION_TEXT, stepLine } from '../../core/agent-cards.js';
 import type {
-  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentTurnResult,
+  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentStep, AgentTurnResult,
   RecentAgentSession,
 } from '../../core/agents.js';
 import { PocketError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/sessions.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
@@ -46,6 +47,11 @@ export interface AgentSessionsOptions {
   clock?: Clock;
   /** How long a request waits for a person; tests shorten it. */
   approvalTimeoutMs?: number;
+  /**
+   * The daemon's redactor (compose.ts): the steps are redacted before lines() cuts them (/tail, /summary), or a token
+   * at the cut keeps a piece too short for its shape. None: tests that read no text.
+   */
+  redactor?: Redactor;
 }
 
 interface Runtime {
@@ -238,7 +244,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   lines(sessionId: string): string[] {
     const turn = this.#runtimes.get(sessionId)?.live.turn;
     if (turn === undefined || turn === null) return [];
-    return turn.steps.flatMap((step) => stepLine(step).split('\n'));
+    const { redactor } = this.#options;
+    return turn.steps.flatMap((step) => stepLine(redactor === undefined ? step : redactor.value(step) as AgentStep).split('\n'));
   }
 
   async end(sessionId: string): Promise<void> {
