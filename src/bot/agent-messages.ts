@@ -73,7 +73,8 @@ export class AgentMessages {
   }
 
   private async ask(place: Place, label: string, requestId: string, request: AgentRequest): Promise<void> {
-    const text = requestText(label, request);
+    // Redacted before requestText cuts the command and diff to fit: a token cut in half has no shape left.
+    const text = requestText(label, this.delivery.redactor.value(request) as AgentRequest);
     const buttons = this.buttonsFor(place.sessionId!, requestId, request);
     const ids = await this.delivery.text(place, text, { kind: 'alert', buttons });
     const messageId = ids.at(-1);

@@ -56,9 +56,15 @@ function attemptOf(ctx: Context, options: PermissionGateOptions): Attempt {
     const found = query.data === undefined ? null : options.registry.peek(query.data, options.now());
     return { kind: 'button', action: found?.ok === true ? found.entry.action.type : null };
   }
-  const text = ctx.msg?.text ?? ctx.msg?.caption;
+  // A photo is input too: in an agent session's topic or in reply to it, it starts a turn even without a caption.
+  const isText = ctx.msg?.text !== undefined;
+  const text = ctx.msg?.text ?? ctx.msg?.caption ?? (ctx.msg?.photo === undefined ? undefined : '');
   if (text === undefined) return { kind: 'other' };
-  const name = commandName(text);
+  // grammY runs no command from a caption: a photo routed to a session goes to it whatever its caption says (the
+  // photo feature reads /claude, /codex and /send from it, and sends anything else, /tail too, as the prompt).
+  if (!isText && options.routesToSession(ctx)) return { kind: 'text' };
+  // grammY dispatches commands by the text's marks only.
+  const name = commandName(text, isText ? ctx.msg?.entities ?? [] : []);
   if (name !== null) return { kind: 'command', name };
   return options.routesToSession(ctx) ? { kind: 'text' } : { kind: 'other' };
 }

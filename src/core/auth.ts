@@ -204,9 +204,9 @@ export const BUTTON_PERMISSION: Readonly<Record<CallbackAction['type'], Permissi
 };
 
 /**
- * What an admitted update tries to do. `text` is plain text (typed into a session when routed to one); `button`
- * with a null action is a press on an unknown or expired button, which does nothing but say so; `other` is a message
- * without text (a sticker, a photo) that no feature acts on.
+ * What an admitted update tries to do. `text` is input routed to a session: plain text (typed into it) or a photo
+ * (sent to its agent); `button` with a null action is a press on an unknown or expired button, which does nothing but
+ * say so; `other` is a message no feature acts on for a session (chatter, a sticker).
  */
 export type Attempt =
   | { kind: 'command'; name: string }
@@ -233,9 +233,26 @@ export function permits(role: Role, attempt: Attempt): PermitResult {
   }
 }
 
-/** The command a message starts with (`/tail@bot 5` is `tail`), or null for plain text. Case as typed. */
-export function commandName(text: string): string | null {
-  const match = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?:\s|$)/.exec(text);
+/** A mark Telegram puts on a message's text; only `bot_command` ones are read here. */
+export interface TgEntity {
+  type: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * The command a message runs (`/tail@bot 5` is `tail`), or null for plain text. Case as typed. It must be the command
+ * grammY dispatches, or a viewer could run one the gate took for chatter: grammY runs the `bot_command` mark at
+ * offset 0, read as text[1..length) (Telegram marks `/logs.` and `/shell;id` as `/logs` and `/shell`: punctuation ends
+ * a command), so that mark decides when there is one; without it, the letters after the slash, whatever follows them.
+ */
+export function commandName(text: string, entities: readonly TgEntity[] = []): string | null {
+  const marked = entities.find((e) => e.type === 'bot_command' && e.offset === 0);
+  if (marked !== undefined) {
+    const name = text.substring(1, marked.length).split('@', 1)[0] ?? '';
+    return name === '' ? null : name;
+  }
+  const match = /^\/([A-Za-z0-9_]{1,64})/.exec(text);
   return match?.[1] ?? null;
 }
 

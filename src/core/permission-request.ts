@@ -9,7 +9,7 @@ export interface PermissionAsk {
   tool: string;
   command: string | null;
   path: string | null;
-  /** Another tool's input, shortened (a URL, a pattern...), when it has no command or path. */
+  /** Another tool's input (a URL, a pattern...), when it has no command or path; the alert shows its start. */
   preview: string | null;
 }
 
@@ -35,7 +35,7 @@ export function parsePermissionPayload(text: string): PermissionAsk | null {
   const command = typeof input.command === 'string' ? input.command : null;
   const path = typeof input.file_path === 'string' ? input.file_path : typeof input.notebook_path === 'string' ? input.notebook_path : null;
   const rest = command === null && path === null && Object.keys(input).length > 0 ? JSON.stringify(input) : null;
-  return { tool, command, path, preview: rest === null ? null : clipText(rest, PREVIEW_MAX) };
+  return { tool, command, path, preview: rest };
 }
 
 function fromCutPayload(text: string): PermissionAsk | null {
@@ -71,8 +71,12 @@ const HOOK_REQUEST_RULE = 'claude-permission-hook:';
 
 export type HookDecision = 'allow' | 'deny';
 
-/** The prompt a waiting PermissionRequest puts the session at: the hook's ask, answered by the hook's decision. */
-export function hookRequestPrompt(requestId: string, ask: PermissionAsk): {
+/**
+ * The prompt a waiting PermissionRequest puts the session at: the hook's ask, answered by the hook's decision. What
+ * it shows is passed through `redact` (the daemon's redactor) before it is cut to fit: a token cut in half has no
+ * shape left for the redactor to find, and a piece of it would go out.
+ */
+export function hookRequestPrompt(requestId: string, ask: PermissionAsk, redact: (text: string) => string): {
   ruleId: string;
   question: string;
   answers: { label: string; input: { keys: string[] } }[];
@@ -81,9 +85,9 @@ export function hookRequestPrompt(requestId: string, ask: PermissionAsk): {
 } {
   const lines = [
     `Claude asks to use ${ask.tool}:`,
-    ...(ask.command === null ? [] : [`$ ${clipText(ask.command, 1500)}`]),
-    ...(ask.path === null ? [] : [`file: ${ask.path}`]),
-    ...(ask.preview === null ? [] : [ask.preview]),
+    ...(ask.command === null ? [] : [`$ ${clipText(redact(ask.command), 1500)}`]),
+    ...(ask.path === null ? [] : [`file: ${redact(ask.path)}`]),
+    ...(ask.preview === null ? [] : [clipText(redact(ask.preview), PREVIEW_MAX)]),
   ];
   // The buttons decide through the hook (HookDecision), never by keys: these inputs are not typed.
   const answers = (['Allow', 'Deny'] as const).map((label) => ({ label, input: { keys: [] } }));

@@ -108,29 +108,83 @@ export function screenText(screen: ScreenSnapshot): string[] {
 /**
  * The screen with its text passed through `redact` first, so an image never shows what a text message would not.
  * Redaction works on logical lines (a wrapped row joined to the row above, so a token broken by the screen's edge
- * still has its shape). Where the redacted line differs, the cells from the first to the last changed character
- * are overwritten, in place, with the redacted text (cut or padded with blanks to the same number of cells): the
- * layout of a full-screen program stays where it was, and no cell of a secret survives.
+ * still has its shape), all of them together as one text, as a message's lines are: a key block printed on the
+ * screen is seen whole, where each of its body lines alone is let through (secret-shapes.ts). Where a line's
+ * redacted text differs, the cells from the first to the last changed character are overwritten, in place, with it
+ * (cut or padded with blanks to the same number of cells); the lines of a block that became one marker get the
+ * marker on the first and blanks on the others: the layout of a full-screen program stays where it was, and no cell
+ * of a secret survives.
  */
 export function redactScreen(screen: ScreenSnapshot, redact: (text: string) => string): ScreenSnapshot {
   // Copy on write: only the rows of a line that changed are copied (measured on a busy 200x50 screen: copying
   // every cell cost ~10 ms a /screen, the redactor itself well under 1 ms).
   const rows = [...screen.rows];
+  const spans: Array<[number, number]> = [];
   for (let start = 0; start < rows.length; ) {
     let end = start + 1;
     while (end < rows.length && rows[end]!.wrapped) end++;
-    const line = rows.slice(start, end);
-    const redacted = redactLine(line, redact);
-    if (redacted !== null) rows.splice(start, end - start, ...redacted);
+    spans.push([start, end]);
     start = end;
   }
+  const before = spans.map(([start, end]) => lineChars(rows.slice(start, end)).chars.join(''));
+  const whole = before.join('\n');
+  const redactedWhole = redact(whole);
+  if (redactedWhole === whole) return { ...screen, rows };
+  const after = alignLines(before, redactedWhole.split('\n'));
+  spans.forEach(([start, end], i) => {
+    if (after[i] === before[i]) return;
+    const redacted = redactLine(rows.slice(start, end), after[i]!);
+    if (redacted !== null) rows.splice(start, end - start, ...redacted);
+  });
   return { ...screen, rows };
 }
 
-/** The rows of one logical line with the redacted text in their cells, or null when redaction changed nothing. */
-function redactLine(line: readonly ScreenRow[], redact: (text: string) => string): ScreenRow[] | null {
+/**
+ * The redacted text of each line of `before`, given the redacted lines of their join. Lines left alone are matched
+ * (longest common subsequence); between two matches, as many changed lines as before map one to one, and fewer (a
+ * block redacted into one marker) go on the first line of the run, the rest becoming blank. A matched line is text a
+ * message would show as well, so whatever the matching, no line the redactor changed is drawn as it was.
+ */
+function alignLines(before: readonly string[], after: readonly string[]): string[] {
+  const n = before.length;
+  const m = after.length;
+  // common[i][j]: the longest common subsequence of before[i..] and after[j..]; a screen has tens of lines.
+  const common = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      common[i]![j] = before[i] === after[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+    }
+  }
+  const out: string[] = new Array<string>(n).fill('');
+  let i = 0;
+  let j = 0;
+  let gapFrom = 0;
+  let gapAfterFrom = 0;
+  const closeGap = (beforeEnd: number, afterEnd: number): void => {
+    const lines = beforeEnd - gapFrom;
+    const replaced = after.slice(gapAfterFrom, afterEnd);
+    if (lines === 0) return;
+    if (replaced.length !== lines) out[gapFrom] = replaced.join(' ');
+    else for (let k = 0; k < lines; k++) out[gapFrom + k] = replaced[k]!;
+  };
+  while (i < n && j < m) {
+    if (before[i] === after[j]) {
+      closeGap(i, j);
+      out[i] = before[i]!;
+      i++;
+      j++;
+      gapFrom = i;
+      gapAfterFrom = j;
+    } else if (common[i + 1]![j]! >= common[i]![j + 1]!) i++;
+    else j++;
+  }
+  closeGap(n, m);
+  return out;
+}
+
+/** The characters of a line and the cell each starts at; wide characters once, their right half is no character. */
+function lineChars(line: readonly ScreenRow[]): { cells: ScreenCell[]; chars: string[]; at: number[] } {
   const cells = line.flatMap((row) => row.cells);
-  // Characters of the line and the cell each starts at; wide characters once, their right half is no character.
   const chars: string[] = [];
   const at: number[] = [];
   cells.forEach((cell, i) => {
@@ -138,9 +192,12 @@ function redactLine(line: readonly ScreenRow[], redact: (text: string) => string
     chars.push(cell.text === '' ? ' ' : cell.text);
     at.push(i);
   });
-  const before = chars.join('');
-  const after = redact(before);
-  if (after === before) return null;
+  return { cells, chars, at };
+}
+
+/** The rows of one logical line with `after`, its redacted text, in their cells; null when nothing changed. */
+function redactLine(line: readonly ScreenRow[], after: string): ScreenRow[] | null {
+  const { cells, chars, at } = lineChars(line);
   const next = [...after];
   let prefix = 0;
   while (prefix < chars.length && prefix < next.length && chars[prefix] === next[prefix]) prefix++;

@@ -61,6 +61,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     hookSpoolDir: paths.hookSpool,
     // macOS only (or a stand-in osascript): elsewhere it says once why it is unavailable, and /sessions offers no tabs.
     terminal: createTerminalApp({ platform: process.platform, osascript: config.osascriptPath, scriptDir: paths.state }),
+    redact: (text) => context.redactor.text(text),
   });
   const agentEnv = agentEnvironments(process.env, config.secrets);
   const agents = new AgentSessions({
@@ -70,6 +71,7 @@ export async function buildServices(context: DaemonContext): Promise<BuiltServic
     defaultCwd: config.agentCwd ?? homedir(),
     imagesDir: join(paths.state, 'agent-images'),
     log: log.child({ area: 'agents' }),
+    redactor: context.redactor,
   });
   const services: DaemonService[] = [sessions];
   const status: StatusSources = { sessions: () => sessions.list().map(toSessionStatus) };

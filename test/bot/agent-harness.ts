@@ -18,7 +18,7 @@ import { homePaths, type HomePaths } from '../../src/state/paths.js';
 import { FakeAgentBackend } from '../fakes/agent-backend.js';
 import type { TmuxCli } from '../../src/tmux/tmux-cli.js';
 import { renderScreenPng } from '../../src/screen/index.js';
-import { FAST, OWNER_ID, STRANGER_ID } from './harness.js';
+import { FAST, OWNER_ID, STRANGER_ID, VIEWER_ID } from './harness.js';
 
 export interface AgentHarness {
   emu: BotApiEmulator;
@@ -26,6 +26,8 @@ export interface AgentHarness {
   paths: HomePaths;
   owner: User;
   stranger: User;
+  /** A viewer when the harness was started with `viewer: true` (a stranger otherwise). */
+  viewer: User;
   chat: Chat;
   claude: FakeAgentBackend;
   codex: FakeAgentBackend;
@@ -51,6 +53,8 @@ export interface AgentHarnessOptions {
   env?: Record<string, string>;
   /** The agents' folder when a command names none (POCKET_AGENT_CWD; default: the temp home). */
   defaultCwd?: string;
+  /** Put VIEWER_ID in POCKET_VIEWER_IDS. */
+  viewer?: boolean;
 }
 
 export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -61,9 +65,10 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
   const owner = emu.user(OWNER_ID, { firstName: 'Owner', username: 'owner' });
   const stranger = emu.user(STRANGER_ID, { firstName: 'Mallory' });
+  const viewer = emu.user(VIEWER_ID, { firstName: 'Vera' });
   const dm = emu.createPrivateChat(owner);
   emu.createPrivateChat(stranger);
-  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger] }) : dm;
+  const chat = options.forum ? emu.createGroup({ title: 'ops', forum: true, members: [owner, stranger, viewer] }) : dm;
   const redactor = new Redactor([emu.token]);
   const log = createFileLogger({ file: paths.daemonLog, redactor, level: 'debug' });
   const tmux = noPanesTmux();
@@ -76,11 +81,11 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
     const sessions = new SessionService({ tmux, stateDir: paths.state, panesDir: paths.panes, log, changes, idleMs: 30_000 });
     const agents = new AgentSessions({
       sessions, backends: { claude, codex }, env: { claude: options.env ?? { PATH: '/usr/bin', HOME: home }, codex: options.env ?? { PATH: '/usr/bin', HOME: home } }, defaultCwd: options.defaultCwd ?? home,
-      imagesDir: join(paths.state, 'agent-images'), log, ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
+      imagesDir: join(paths.state, 'agent-images'), log, redactor, ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
     });
     const bot = createBotService({
       settings: {
-        botToken: emu.token, apiRoot: emu.url, chatId: chat.id, authorizedUserIds: [OWNER_ID], viewerIds: [], staleSeconds: 300,
+        botToken: emu.token, apiRoot: emu.url, chatId: chat.id, authorizedUserIds: [OWNER_ID], viewerIds: options.viewer === true ? [VIEWER_ID] : [], staleSeconds: 300,
         shellEnabled: false, shellTimeoutS: 1800, hostLabel: 'testbox',
       },
       log, redactor, stores: openBotStores(paths.state, log), files: { auditLog: paths.auditLog, daemonLog: paths.daemonLog, env: paths.env },
@@ -98,7 +103,7 @@ export async function startAgentBot(options: AgentHarnessOptions = {}): Promise<
   };
 
   const h: AgentHarness = {
-    emu, home, paths, owner, stranger, chat, claude, codex,
+    emu, home, paths, owner, stranger, viewer, chat, claude, codex,
     sessions: undefined as unknown as SessionService,
     agents: undefined as unknown as AgentSessions,
     say(text, o = {}) {

@@ -1,13 +1,14 @@
 // Agent sessions through the chat, against scripted fake backends: start, stream onto the card, answer as a new
 // message, continue (reply, topic, /send, after a restart), queue, cancel, crash, approvals (Allow / Deny / Allow for
 // this session / timeout), questions, /resume, photos, and the answer when an agent is not installed.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentAnswer } from '../../src/core/agents.js';
 import { toSessionStatus } from '../../src/core/status.js';
 import { aborted, gate } from '../fakes/agent-backend.js';
 import { type AgentHarness, startAgentBot } from './agent-harness.js';
+import { VIEWER_ID } from './harness.js';
 
 let h: AgentHarness;
 afterEach(async (ctx) => {
@@ -197,6 +198,47 @@ describe('agent sessions in the chat', () => {
     expect(h.emu.messages(h.chat).filter((m) => m.messageId > before && /asks to use Bash/.test(m.text ?? ''))).toEqual([]);
   });
 
+  it('a request is redacted before it is cut to fit: a token at the cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    // The command is cut at 1500 characters: here, 10 characters into the token (a shape needs 22 after ghp_).
+    const command = `${'x'.repeat(1484)} ${token} --rest`;
+    h.claude.next(async ({ handlers }) => {
+      await handlers.onRequest({ type: 'approval', tool: 'Bash', command, path: null, diff: null, reason: null });
+      return completed('done');
+    });
+    h.say('/claude go');
+    const request = await h.botMessage(/asks to use Bash/);
+    h.press(request.messageId, '⛔ Deny');
+    await h.botMessage(/done/, request.messageId);
+    expect(request.text).not.toContain('A1b2C3d4E5');
+    expect(request.text).toContain('ghp_[redacted');
+  });
+
+  it('/tail and /summary of an agent session redact its steps before cutting them: a token at a cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    // A step line cuts its command at 116 characters: 10 into the token.
+    const command = `${'x'.repeat(100)} ${token} failed`;
+    const step = gate();
+    h.claude.next(async ({ handlers }) => {
+      handlers.onEvent({ type: 'step', step: { kind: 'command', id: 'c1', command, status: 'failed', exitCode: null } });
+      await step.promise;
+      return completed('done');
+    });
+    h.say('/claude go');
+    const card = await h.botMessage(/claude claude — running/);
+    await h.edited(card.messageId, /✗ \$ x/);
+    h.say('/tail claude');
+    const tail = await h.botMessage(/✗ \$ x/, card.messageId);
+    h.say('/summary claude');
+    const summary = await h.botMessage(/errors seen/, tail.messageId);
+    step.open();
+    await h.botMessage(/done/, summary.messageId);
+    expect(tail.text).not.toContain('A1b2C3');
+    expect(summary.text).not.toContain('A1b2C3');
+  });
+
   it('an approval nobody answers is refused after the timeout: the agent gets timeout, the message and the chat say so', async () => {
     h = await startAgentBot({ approvalTimeoutMs: 150 });
     let answer: AgentAnswer | undefined;
@@ -249,6 +291,22 @@ describe('agent sessions in the chat', () => {
     expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
   });
 
+  it('a photo whose turn never comes is not kept: a refused start, an unknown session, and leftovers at the next start', async () => {
+    h = await startAgentBot();
+    const images = join(h.paths.state, 'agent-images');
+    h.emu.sendPhoto(h.chat, h.owner, Buffer.from('photo one'), { caption: '/claude @/no/such/folder look' });
+    await h.botMessage(/No folder "\/no\/such\/folder"/);
+    h.emu.sendPhoto(h.chat, h.owner, Buffer.from('photo two'), { caption: '/send nosuch look' });
+    await h.botMessage(/nosuch/);
+    await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0);
+    expect(readdirSync(images)).toEqual([]);
+    // A daemon killed during a turn leaves its photo behind: no turn reads it after a restart.
+    writeFileSync(join(images, '0123456789abcdef.jpg'), 'left by a crash', { mode: 0o600 });
+    await h.restart();
+    expect(readdirSync(images)).toEqual([]);
+    expect(h.claude.turns).toHaveLength(0);
+  });
+
   it('in a forum: the session gets its topic; plain text there continues it; a photo captioned /send too', async () => {
     h = await startAgentBot({ forum: true });
     h.say('/codex first');
@@ -262,6 +320,44 @@ describe('agent sessions in the chat', () => {
     h.emu.sendPhoto(h.chat, h.owner, Buffer.from('png-ish'), { caption: '/send codex with a picture' });
     await h.botMessage(/echo: with a picture/);
     expect(h.codex.turns.at(-1)!.imageBytes).toEqual([Buffer.from('png-ish')]);
+  });
+
+  it('a viewer’s photo in the session’s topic or as a reply, without a caption or captioned /tail, is refused like typed text: the agent gets nothing', async () => {
+    h = await startAgentBot({ forum: true, viewer: true });
+    h.say('/claude first');
+    const answer = await h.botMessage(/echo: first/);
+    const auditBefore = h.audit().length;
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 1'), { threadId: answer.threadId! });
+    const refused = await h.botMessage(/^read-only: you are a viewer here/, answer.messageId);
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 2'), { replyTo: answer.messageId });
+    const second = await h.botMessage(/^read-only: you are a viewer here/, refused.messageId);
+    // A caption that names a command a viewer may use: grammY runs no command from a caption, the photo would go on.
+    h.emu.sendPhoto(h.chat, h.viewer, Buffer.from('viewer photo 3'), { caption: '/tail claude', threadId: answer.threadId! });
+    await h.botMessage(/^read-only: you are a viewer here/, second.messageId);
+    const lines = await h.emu.waitFor(() => {
+      const mine = h.audit().slice(auditBefore).filter((e) => e.userId === VIEWER_ID);
+      return mine.length >= 3 ? mine : undefined;
+    });
+    expect(lines.map((e) => [e.outcome, e.reason])).toEqual(Array(3).fill(['rejected', 'read-only viewer']));
+    await h.emu.waitFor(() => h.emu.pendingUpdates().length === 0);
+    expect(h.claude.turns).toHaveLength(1);
+    expect(readdirSync(join(h.paths.state, 'agent-images'))).toEqual([]);
+  });
+
+  it('/resume redacts a stored conversation before it cuts its prompt and answer: a token at a cut leaves no piece of itself', async () => {
+    h = await startAgentBot();
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    // The button shows 40 characters of the first prompt, the message 2500 of the last answer: each cut falls in the token.
+    const firstPrompt = `use ${'p'.repeat(24)} ${token}`;
+    h.claude.recentSessions = [{ kind: 'claude', agentSessionId: 'conv-1', cwd: h.home, firstPrompt, updatedAt: Date.now() - 3 * 3600_000 }];
+    h.claude.exchanges.set('conv-1', { prompt: firstPrompt, answer: `${'a'.repeat(2484)} ${token} end` });
+    h.say('/resume claude');
+    const list = await h.botMessage(/Recent conversations/);
+    const label = list.replyMarkup!.inline_keyboard.flat()[0]!.text;
+    expect(label).not.toContain('A1b2C3');
+    h.press(list.messageId, label);
+    const resumed = await h.botMessage(/Continuing claude conversation conv-1/, list.messageId);
+    expect(resumed.text).not.toContain('A1b2C3d4E5');
   });
 
   it('without the agent installed: one answer with the exact install command; a missing folder is refused', async () => {

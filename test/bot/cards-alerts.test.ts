@@ -209,7 +209,7 @@ describe('alerts', () => {
 
 describe("alerts of a hook's waiting request", () => {
   const ask = (requestId: string): PromptView => ({
-    ...hookRequestPrompt(requestId, { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }),
+    ...hookRequestPrompt(requestId, { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }, (text) => text),
   });
 
   it('offers Allow / Deny; a press decides through the hook, audited, and the alert says who answered', async () => {

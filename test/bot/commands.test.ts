@@ -51,6 +51,20 @@ describe('commands', () => {
     expect((await botSaid(h, h.dm, /^sh/)).text).toContain('\nsignal: screen (pocket reading the pane)\n');
   });
 
+  it('/summary cuts a long error line after redacting it: a token at the cut leaves no piece of itself', async () => {
+    h = await running(await startBot());
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const s = h.sessions.add('api');
+    // Cut at 300 characters, 10 into the token (a shape needs 22 after ghp_).
+    h.sessions.print(s.id, `error: ${'x'.repeat(281)} ${token} rejected`);
+    h.emu.sendText(h.dm, h.owner, '/summary api');
+    const text = (await botSaid(h, h.dm, /^api/)).text ?? '';
+    const shown = text.split('\n').find((l) => l.startsWith('  ! '))!;
+    expect([...shown].length).toBeLessThanOrEqual(4 + 300);
+    expect(shown).toMatch(/ghp_\[red/);
+    expect(text).not.toContain('A1b2C3');
+  });
+
   it('rejects bad names with a usage line and calls nothing', async () => {
     h = await running(await startBot());
     h.emu.sendText(h.dm, h.owner, '/new x#(touch_f) bash');

@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PALETTE_256, type ScreenSnapshot, screenText } from '../../src/core/screen.js';
 import { renderScreenPng } from '../../src/screen/index.js';
+import { pemKey } from '../fixtures/canaries.js';
 import { type BotHarness, botSaid, drained, running, startBot, VIEWER_ID } from './harness.js';
 
 let h: BotHarness;
@@ -89,6 +90,25 @@ describe('/screen', () => {
     expect(text).not.toContain(secret);
     expect(text).toContain('[REDACTED]');
     expect(text).toContain('; echo done');
+  });
+
+  it('a private key block printed on the screen never reaches the renderer, though each of its lines alone looks harmless', async () => {
+    const seen: ScreenSnapshot[] = [];
+    h = await running(await startBot({
+      renderScreen: (screen) => {
+        seen.push(screen);
+        return renderScreenPng(screen);
+      },
+    }));
+    const s = h.sessions.add('keys');
+    const block = pemKey().split('\n');
+    h.sessions.screenSize = { cols: 80, rows: 40 };
+    h.sessions.screens.set(s.id, ['$ cat id_rsa', ...block, '$ '].join('\r\n'));
+    h.emu.sendText(h.dm, h.owner, '/screen keys');
+    await photoIn(h.dm);
+    const text = screenText(seen[0]!).join('\n');
+    for (const line of block.slice(1, -1)) expect(text).not.toContain(line.slice(0, 20));
+    expect(text).toContain('$ cat id_rsa');
   });
 
   it('without a renderer sends the screen as monospace text and says why in one sentence', async () => {

@@ -8,7 +8,7 @@ import { hookRequestPrompt } from '../../src/core/agent-hooks.js';
 
 const DIALOG = readFileSync(new URL('../fixtures/screens/claude-2.1.332-bash.txt', import.meta.url), 'utf8').split('\n');
 const INPUT_BOX = ['⏺ Bash(touch /x/ran.txt)', '  ⎿  (No output)', '', '❯ '];
-const ASK = hookRequestPrompt('r1', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null });
+const ASK = hookRequestPrompt('r1', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }, (text) => text);
 const make = () => new ActivityTracker({ now: 0, idleMs: 10_000, settleMs: 300 });
 
 describe('ActivityTracker with a waiting hook request', () => {
@@ -74,7 +74,7 @@ describe('ActivityTracker with a waiting hook request', () => {
     const a = make();
     a.hookAsk(1_000, { ...ASK });
     a.hookSettled(1_500);
-    const second = hookRequestPrompt('r2', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null });
+    const second = hookRequestPrompt('r2', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }, (text) => text);
     expect(a.hookAsk(1_500, second).alerts).toEqual([expect.objectContaining({ kind: 'waiting' })]);
     expect(a.prompt?.ruleId).toBe(second.ruleId);
   });

@@ -169,7 +169,14 @@ describe('roles and permissions', () => {
     expect(commandName('/kill\nbuild')).toBe('kill');
     expect(commandName('/kill')).toBe('kill');
     expect(commandName('hello /kill')).toBeNull();
-    expect(commandName('/kill,now')).toBeNull();
+    // Telegram ends a command at punctuation and marks `/kill` in `/kill,now`; grammY runs it.
+    expect(commandName('/kill,now')).toBe('kill');
+    expect(commandName('/logs.')).toBe('logs');
+    // The mark decides when there is one: grammY reads the command from it.
+    expect(commandName('/logs.', [{ type: 'bot_command', offset: 0, length: 5 }])).toBe('logs');
+    expect(commandName('xlogs', [{ type: 'bot_command', offset: 0, length: 5 }])).toBe('logs');
+    expect(commandName('/send@pocket_bot x', [{ type: 'bot_command', offset: 0, length: 16 }])).toBe('send');
+    expect(commandName('hello /kill', [{ type: 'bot_command', offset: 6, length: 5 }])).toBeNull();
     expect(readOnlyAnswer('/kill')).toMatch(/^read-only: .*\/kill is not available/);
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/core/redact.js';
 import {
   hookEndLine,
   hookOutput,
@@ -144,7 +145,9 @@ describe('a PermissionRequest payload', () => {
       .toEqual({ tool: 'Edit', command: null, path: '/x/a.ts', preview: null });
     const fetch = parsePermissionPayload(JSON.stringify({ ...PAYLOAD, tool_name: 'WebFetch', tool_input: { url: 'https://e.x/', prompt: 'p'.repeat(900) } }));
     expect(fetch?.preview?.startsWith('{"url":"https://e.x/"')).toBe(true);
-    expect([...(fetch?.preview ?? '')].length).toBe(300);
+    // Whole here: the alert cuts it to 300 characters once it is redacted.
+    const prompt = hookRequestPrompt('r1', fetch!, (text) => text);
+    expect([...prompt.question.split('\n').at(-1)!].length).toBe(300);
   });
 
   it('is null for junk: not JSON, no tool, a tool name that is not a name', () => {
@@ -161,11 +164,24 @@ describe('a PermissionRequest payload', () => {
 
 describe("a hook request's alert and decision", () => {
   it('asks with the tool and command, answered Allow or Deny, under a rule of its own request', () => {
-    const prompt = hookRequestPrompt('r1', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null });
+    const prompt = hookRequestPrompt('r1', { tool: 'Bash', command: 'touch /x/ran.txt', path: null, preview: null }, (text) => text);
     expect(prompt.question).toBe('Claude asks to use Bash:\n$ touch /x/ran.txt');
     expect(prompt.answers.map((a) => a.label)).toEqual(['Allow', 'Deny']);
     expect(hookRequestOf(prompt.ruleId)).toBe('r1');
     expect(hookRequestOf('claude-numbered')).toBeNull();
+  });
+
+  it('redacts what it shows before cutting it to fit: a token at a cut leaves no piece of itself', () => {
+    const redactor = new Redactor([]);
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    // The command is cut at 1500 characters and another tool's input at 300: both cuts fall 10 characters into it.
+    const command = `${'x'.repeat(1484)} ${token} --rest`;
+    const preview = JSON.stringify({ url: `https://e.x/${'p'.repeat(258)} ${token}` });
+    for (const ask of [{ tool: 'Bash', command, path: null, preview: null }, { tool: 'WebFetch', command: null, path: null, preview }]) {
+      const prompt = hookRequestPrompt('r1', ask, (text) => redactor.text(text));
+      expect(prompt.question).not.toContain('A1b2C3d4E5');
+      expect(prompt.question).toContain('ghp_[redacted');
+    }
   });
 
   it("writes Claude's decision JSON: allow, deny naming who refused, deny at the timeout, nothing otherwise", () => {

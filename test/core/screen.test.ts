@@ -5,6 +5,7 @@ import {
   type ScreenSnapshot, screenText,
 } from '../../src/core/screen.js';
 import { Redactor } from '../../src/core/redact.js';
+import { pemKey } from '../fixtures/canaries.js';
 
 const plain = (text: string, patch: Partial<ScreenCell> = {}): ScreenCell => ({
   text, width: 1, fg: { kind: 'default' }, bg: { kind: 'default' }, bold: false, italic: false, underline: false, inverse: false, dim: false, ...patch,
@@ -73,6 +74,22 @@ describe('redactScreen', () => {
     const text = rowText(out.rows[0]!);
     expect(text).toBe(`中文 ${redact(secret)}${' '.repeat(secret.length - redact(secret).length)} end`);
     expect(out.rows[0]!.cells[0]!.width).toBe(2);
+  });
+
+  it('redacts the lines together, as a message does: a key block printed on the screen leaves none of its body', () => {
+    const block = pemKey().split('\n');
+    const screen: ScreenSnapshot = { cols: 80, rows: [row('$ cat id_rsa', 80), ...block.map((l) => row(l, 80)), row('$ ls', 80)] };
+    // One body line alone is let through (secret-shapes.ts), so redacting line by line drew every one of them.
+    expect(redactor.lines(block)).not.toContain(block[5]);
+    const out = redactScreen(screen, redact);
+    const text = screenText(out).join('\n');
+    for (const line of block.slice(1, -1)) expect(text).not.toContain(line.slice(0, 20));
+    expect(text).toContain('[redacted:private-key]');
+    // The layout stays: as many rows, as wide; the lines around the block as they were.
+    expect(out.rows).toHaveLength(screen.rows.length);
+    expect(out.rows.every((r) => r.cells.length === 80)).toBe(true);
+    expect(rowText(out.rows[0]!)).toBe('$ cat id_rsa');
+    expect(rowText(out.rows.at(-1)!)).toBe('$ ls');
   });
 
   it('leaves a screen without secrets as it was', () => {

@@ -298,6 +298,26 @@ const viewerCases: Case[] = [
     answer: READ_ONLY,
     audit: { ...rejected('read-only viewer', VIEWER_ID), action: text.split(' ')[0]!.slice(1) },
   })),
+  // Telegram marks a command that punctuation follows ("/logs." is "/logs" then "."), and grammY runs it by that mark:
+  // the gate must read the same command, not take the message for chatter.
+  ...([
+    ['/logs.', 5, 'logs'],
+    ['/shell;id', 6, 'shell'],
+    ['/mute,', 5, 'mute'],
+  ] as const).map(([text, length, action]): Case => ({
+    name: `viewer: ${text} (a command Telegram marks before punctuation) is refused`,
+    act: (w) => raw(w, w.viewerDm, w.h.viewer, text, { entities: [{ type: 'bot_command', offset: 0, length }] }),
+    answer: READ_ONLY,
+    answerIn: (w) => w.viewerDm.id,
+    audit: { ...rejected('read-only viewer', VIEWER_ID), action },
+  })),
+  {
+    name: 'viewer: a bot_command mark at the start of text that is no command is judged by the mark, as grammY runs it',
+    act: (w) => raw(w, w.viewerDm, w.h.viewer, 'xlogs', { entities: [{ type: 'bot_command', offset: 0, length: 5 }] }),
+    answer: READ_ONLY,
+    answerIn: (w) => w.viewerDm.id,
+    audit: { ...rejected('read-only viewer', VIEWER_ID), action: 'logs' },
+  },
   { name: 'viewer: /kill in a private chat is refused there', act: (w) => say(w, 'viewer', '/kill prod', { dm: true }), answer: READ_ONLY, answerIn: (w) => w.viewerDm.id, audit: rejected('read-only viewer') },
   { name: 'viewer: text in the session topic is not typed', act: (w) => say(w, 'viewer', 'rm -rf ~', inTopic(w)), answer: /read-only: .*typing into a session/, audit: { ...rejected('read-only viewer'), action: 'text' } },
   {

@@ -83,7 +83,8 @@ export function agentsFeature(kit: Kit): Composer<Context> {
     }
     const now = kit.now();
     const ids = kit.registry.oneShot('', found.map((r) => ({ type: 'agent-resume', kind: r.kind, agentSessionId: r.agentSessionId })), now);
-    const buttons = found.map((r, i) => [{ text: `${r.kind} · ${age(now - r.updatedAt)} · ${clip(oneLine(r.firstPrompt), 40)}`, data: ids[i]! }]);
+    // Redacted before the cut, as everything cut to fit: a token cut in half has no shape left.
+    const buttons = found.map((r, i) => [{ text: `${r.kind} · ${age(now - r.updatedAt)} · ${clip(oneLine(kit.redactor.text(r.firstPrompt)), 40)}`, data: ids[i]! }]);
     void reply(kit, ctx, 'Recent conversations, newest first. Choose one to continue it here:', { buttons });
   });
 
@@ -102,15 +103,18 @@ export function agentsFeature(kit: Kit): Composer<Context> {
         void reply(kit, ctx, command?.ok === false ? command.usage : 'Unknown command.');
         return;
       }
-      const image = await photoOf(kit, ctx);
-      if (image === 'failed' || image === null) return;
       if (command.command.kind === 'agent') {
+        const image = await photoOf(kit, ctx);
+        if (image === 'failed' || image === null) return;
         await startAgent(kit, ctx, command.command.agent, command.command.folder, { text: command.command.prompt, images: [image] });
         return;
       }
       if (command.command.kind !== 'send') return;
+      // The session first: a photo for a session that does not exist is not downloaded (it would stay on disk).
       const target = resolveOrReply(kit, ctx, command.command.session, 'send');
       if (target === null) return;
+      const image = await photoOf(kit, ctx);
+      if (image === 'failed' || image === null) return;
       await sendToAgent(kit, ctx, target.id, { text: command.command.text, images: [image] }, 'send');
       return;
     }
@@ -153,10 +157,11 @@ export async function resumeInto(kit: Kit, place: Place, kind: AgentKind, agentS
     const resumed = await agents.resume(kind, agentSessionId);
     kit.audit.record({ ...who(ctx), action: 'resume', outcome: 'ok', sessionId: resumed.session.id, detail: `${kind} ${agentSessionId}` });
     const label = sessionLabel(resumed.session);
+    const last = resumed.last === null ? null : { prompt: kit.redactor.text(resumed.last.prompt), answer: kit.redactor.text(resumed.last.answer) };
     const lines = [
       resumed.reused ? `${kind} conversation ${agentSessionId} is already session ${label}.` : `Continuing ${kind} conversation ${agentSessionId} as session ${label}.`,
       ...(resumed.fork ? ['Its transcript changed in the last 5 minutes: it may still be open at the desk, so this continues as a fork (a copy); the original stays as it is.'] : []),
-      ...(resumed.last === null ? [] : ['', 'Last exchange:', `› ${clip(resumed.last.prompt, 1000)}`, '', clip(resumed.last.answer, 2500)]),
+      ...(last === null ? [] : ['', 'Last exchange:', `› ${clip(last.prompt, 1000)}`, '', clip(last.answer, 2500)]),
       '',
       'Reply to this message or write in its topic to continue.',
     ];

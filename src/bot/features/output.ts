@@ -10,6 +10,8 @@ const INLINE_MAX_CHARS = 3 * 3500;
 /** /summary's word on where the state came from (docs/operations.md, "Which signal set a state"). */
 const SIGNAL_TEXT = { hook: "hook (the agent's own event)", screen: 'screen (pocket reading the pane)' } as const;
 const LOG_MAX_BYTES = 20 * 1024 * 1024;
+/** /summary shows this much of a long error line. */
+const ERROR_LINE_MAX = 300;
 
 export function outputFeature(kit: Kit): Composer<Context> {
   const composer = new Composer<Context>();
@@ -39,7 +41,8 @@ export function outputFeature(kit: Kit): Composer<Context> {
         ...(s.session.signal === undefined || s.session.exitedAt !== null ? [] : [`signal: ${SIGNAL_TEXT[s.session.signal]}`]),
         ...(s.session.exitCode === null ? [] : [`exit code: ${s.session.exitCode}`]),
         `errors seen: ${s.errorLines.length}`,
-        ...s.errorLines.slice(-5).map((l) => `  ! ${l}`),
+        // Redacted before the cut: a token cut in half has no shape left for the redactor to find.
+        ...s.errorLines.slice(-5).map((l) => `  ! ${clipLine(kit.redactor.text(l), ERROR_LINE_MAX)}`),
         '',
         'last lines:',
         ...s.lastLines.slice(-10),
@@ -104,4 +107,9 @@ function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = Math.floor(seconds % 60);
   return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+function clipLine(line: string, max: number): string {
+  const chars = [...line];
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -49,8 +49,6 @@ export interface SessionDigest {
   lastLines: string[];
 }
 
-const ERROR_LINE_MAX = 300;
-
 export function summarize(input: DigestInput): SessionDigest {
   const maxErrors = input.maxErrors ?? 5;
   const maxLast = input.maxLastLines ?? 10;
@@ -63,7 +61,8 @@ export function summarize(input: DigestInput): SessionDigest {
     const key = line.replace(/\s+/g, ' ').toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    errors.push(line.length > ERROR_LINE_MAX ? `${line.slice(0, ERROR_LINE_MAX - 1)}…` : line);
+    // Whole: /summary cuts a long one once it is redacted (a token cut in half has no shape left).
+    errors.push(line);
   }
   let end = input.lines.length;
   while (end > 0 && (input.lines[end - 1] ?? '').trim() === '') end--;

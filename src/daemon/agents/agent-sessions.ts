@@ -4,7 +4,7 @@
 // persists the agent's conversation id the moment it is known, so a restart continues the same conversation.
 // Records live in the session service's registry (one list of names, ids and topics for every kind of session).
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AgentSessionEvent, type AgentStart, type AgentUseCases, type TurnQueue, agentSessionName,
@@ -13,10 +13,11 @@ import {
 } from '../../core/agent-sessions.js';
 import { DECISION_TEXT, stepLine } from '../../core/agent-cards.js';
 import type {
-  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentTurnResult,
+  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentStep, AgentTurnResult,
   RecentAgentSession,
 } from '../../core/agents.js';
 import { PocketError } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/sessions.js';
 import { ensurePrivateDir } from '../../state/private-dirs.js';
@@ -46,6 +47,11 @@ export interface AgentSessionsOptions {
   clock?: Clock;
   /** How long a request waits for a person; tests shorten it. */
   approvalTimeoutMs?: number;
+  /**
+   * The daemon's redactor (compose.ts): the steps are redacted before lines() cuts them (/tail, /summary), or a token
+   * at the cut keeps a piece too short for its shape. None: tests that read no text.
+   */
+  redactor?: Redactor;
 }
 
 interface Runtime {
@@ -82,6 +88,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
 
   async start(): Promise<void> {
     ensurePrivateDir(this.#options.imagesDir);
+    // Turns are not resumed across a restart: a photo still here (the daemon was killed during its turn) has no reader.
+    for (const name of readdirSync(this.#options.imagesDir)) rmSync(join(this.#options.imagesDir, name), { force: true, recursive: true });
   }
 
   /** Cancels every running turn and waits for them to end, then lets the backends end their processes. */
@@ -111,28 +119,41 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   }
 
   async startSession(start: AgentStart): Promise<SessionView> {
-    await this.#backendOrExplain(start.kind);
-    const cwd = agentFolder(start.folder, this.#options.defaultCwd);
     const { sessions } = this.#options;
-    const name = agentSessionName(start.kind, (n) => sessions.list().some((s) => s.name === n || s.alias === n));
-    const view = await sessions.createAgent(start.kind, name, { cwd, agentSessionId: null, fork: false });
+    let view: SessionView;
+    try {
+      await this.#backendOrExplain(start.kind);
+      const cwd = agentFolder(start.folder, this.#options.defaultCwd);
+      const name = agentSessionName(start.kind, (n) => sessions.list().some((s) => s.name === n || s.alias === n));
+      view = await sessions.createAgent(start.kind, name, { cwd, agentSessionId: null, fork: false });
+    } catch (error) {
+      // Its photos were for the session's first turn: refused, they are deleted, not kept (send does the same).
+      removeImages(start.input);
+      throw error;
+    }
     if (hasContent(start.input)) await this.send(view.id, start.input);
     return sessions.get(view.id) ?? view;
   }
 
+  /** Queues input for a session's agent; its photos are deleted after the turn that reads them, or now when refused. */
   async send(sessionId: string, input: AgentInput): Promise<{ ahead: number }> {
-    const view = this.#agentSession(sessionId);
-    await this.#backendOrExplain(view.kind as AgentKind);
-    if (!hasContent(input)) throw new PocketError('INVALID_INPUT', 'Nothing to send: the message has no text.');
-    const runtime = this.#runtime(view.id);
-    const before = agentSessionState(runtime.queue);
-    const submitted = submitInput(runtime.queue, input);
-    runtime.queue = submitted.queue;
-    runtime.live = { ...runtime.live, queued: runtime.queue.waiting.length };
-    runtime.lastActivityAt = this.#options.clock.now();
-    if (submitted.start !== null) this.#begin(view.id, submitted.start);
-    this.#options.sessions.agentChanged(view.id, before);
-    return { ahead: submitted.ahead };
+    try {
+      const view = this.#agentSession(sessionId);
+      await this.#backendOrExplain(view.kind as AgentKind);
+      if (!hasContent(input)) throw new PocketError('INVALID_INPUT', 'Nothing to send: the message has no text.');
+      const runtime = this.#runtime(view.id);
+      const before = agentSessionState(runtime.queue);
+      const submitted = submitInput(runtime.queue, input);
+      runtime.queue = submitted.queue;
+      runtime.live = { ...runtime.live, queued: runtime.queue.waiting.length };
+      runtime.lastActivityAt = this.#options.clock.now();
+      if (submitted.start !== null) this.#begin(view.id, submitted.start);
+      this.#options.sessions.agentChanged(view.id, before);
+      return { ahead: submitted.ahead };
+    } catch (error) {
+      removeImages(input);
+      throw error;
+    }
   }
 
   async sendText(sessionId: string, text: string): Promise<{ ahead: number }> {
@@ -223,7 +244,8 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   lines(sessionId: string): string[] {
     const turn = this.#runtimes.get(sessionId)?.live.turn;
     if (turn === undefined || turn === null) return [];
-    return turn.steps.flatMap((step) => stepLine(step).split('\n'));
+    const { redactor } = this.#options;
+    return turn.steps.flatMap((step) => stepLine(redactor === undefined ? step : redactor.value(step) as AgentStep).split('\n'));
   }
 
   async end(sessionId: string): Promise<void> {

@@ -59,6 +59,11 @@ export interface SessionServiceOptions {
   hookTimeoutMs?: number | undefined;
   /** Terminal.app (macOS): tabs offered for adoption and mirrored as sessions of kind `terminal`; none in tests without. */
   terminal?: TerminalTabs | undefined;
+  /**
+   * The daemon's redactor (compose.ts), for text this service cuts before it leaves (a hook request's command in its
+   * prompt): redacted first, or a token at the cut keeps a piece too short for its shape. None: tests that read no text.
+   */
+  redact?: ((text: string) => string) | undefined;
 }
 
 export class SessionService implements SessionUseCases, DaemonService {
@@ -87,6 +92,7 @@ export class SessionService implements SessionUseCases, DaemonService {
     this.#hooks = new SessionHooks({
       spoolDir: options.hookSpoolDir, stateDir, timeoutMs: options.hookTimeoutMs, log, clock, records,
       paneLive: (sessionId) => this.#panes.live(sessionId),
+      redact: options.redact ?? ((text) => text),
     });
     this.#tabs = new TabSessions({ terminal: options.terminal, idleMs, clock, log, changes, health, records, view, markExited });
     // The pane's mark names the pocket home (stateDir): a pane is killed at the limit only while it is ours.

@@ -36,6 +36,8 @@ export interface SessionHooksOptions {
   records: Pick<SessionRecords, 'existing' | 'get' | 'emit'>;
   /** The terminal and activity of a session's pane, while it is followed. */
   paneLive(sessionId: string): LiveSession | undefined;
+  /** The daemon's redactor: a request's command is redacted before its alert cuts it (hookRequestPrompt). */
+  redact: (text: string) => string;
 }
 
 export class SessionHooks {
@@ -112,7 +114,7 @@ export class SessionHooks {
         requests.endAllOf(record.id, { kind: 'ended', why: 'replaced' });
         const requestId = requests.open(record.id, request.name, (id, end) => this.#requestEnded(record.id, id, end));
         opened = true;
-        live.hookAsk(hookRequestPrompt(requestId, ask), () => requests.end(requestId, { kind: 'desk' }));
+        live.hookAsk(hookRequestPrompt(requestId, ask, this.#options.redact), () => requests.end(requestId, { kind: 'desk' }));
         return;
       }
       live.hook(meaning);

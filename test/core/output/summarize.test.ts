@@ -48,6 +48,13 @@ describe('summarize', () => {
     expect(d.exitCode).toBe(1);
   });
 
+  it('keeps an error line whole: the redactor, where it leaves, must see a token whole before anything cuts it', () => {
+    const token = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const line = `error: ${'x'.repeat(283)} ${token} rejected`;
+    const d = summarize({ ...base, lines: [line] });
+    expect(d.errorLines).toEqual([line]);
+  });
+
   it('measures a live session up to now', () => {
     const d = summarize({ ...base, state: 'running', endedAt: null, now: 1_000_000 + 3_600_000, exitCode: null, lines: [] });
     expect(d.runtimeS).toBe(3600);
