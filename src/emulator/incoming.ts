@@ -3,11 +3,15 @@
 import type { MessageEntity, User } from 'grammy/types';
 import type { ChatRecord, EmulatorState, MessageRecord } from './state.js';
 
-/** `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram's clients mark them. */
+/**
+ * `/cmd`, `/cmd@bot`, `@mention` and URLs, found the way Telegram marks them. A command (tdlib's match_bot_commands)
+ * is a slash not after a word character, `/`, `<` or `>`, then 1-64 letters, digits or `_` (and `@bot`), ended by
+ * anything but those: `/logs.` and `/shell;id` are the commands `/logs` and `/shell`, which bots then run.
+ */
 export function detectEntities(text: string): MessageEntity[] {
   const entities: MessageEntity[] = [];
   const patterns: [RegExp, MessageEntity['type']][] = [
-    [/(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=$|\s)/g, 'bot_command'],
+    [/(?<![\p{L}\p{N}_/<>])\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\p{L}\p{N}_/<>@])/gu, 'bot_command'],
     [/(?<=^|\s)@[A-Za-z0-9_]{4,32}(?=$|\s|[.,!?])/g, 'mention'],
     [/https?:\/\/[^\s<>"]+/g, 'url'],
   ];
