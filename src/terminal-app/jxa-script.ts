@@ -14,6 +14,9 @@
 // Answers are one line of JSON on stdout. Errors from Terminal or System Events are not caught (except in probe):
 // osascript prints them on stderr as "FILE: execution error: Error: MESSAGE (NUMBER)" and exits 1, and osascript.ts
 // reads the number.
+/** What the script says when Terminal's tab is not in front for keys (osascript.ts tells the person what to do). */
+export const NOT_IN_FRONT = 'pocket: the tab did not come to the front (another application has the focus); no key was pressed';
+
 export const JXA_SCRIPT = `
 function run(argv) {
   var op = argv[0];
@@ -110,12 +113,17 @@ function findTab(terminal, tty) {
   return null;
 }
 
-// Keys go to the frontmost window of the frontmost application: the tab is selected and brought to the front first.
+// Keys go to the frontmost window of the frontmost application: the tab is selected and brought to the front first,
+// then checked to be there: macOS may not bring Terminal forward (another application took the focus meanwhile), and
+// the keys would go to that application. (It could still take the focus between the check and the keys: a few ms.)
 function focus(terminal, found) {
   found.tab.selected = true;
   found.window.frontmost = true;
   terminal.activate();
   delay(0.2);
+  if (!terminal.frontmost() || !found.window.frontmost() || !found.tab.selected()) {
+    throw new Error('${NOT_IN_FRONT}');
+  }
 }
 
 function probe(terminal) {

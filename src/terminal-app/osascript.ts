@@ -3,6 +3,7 @@
 // in one sentence with what to do, read from the error number osascript prints.
 import { execa } from 'execa';
 import { PocketError } from '../core/errors.js';
+import { NOT_IN_FRONT } from './jxa-script.js';
 
 export type OsascriptRun = (args: readonly string[]) => Promise<string>;
 
@@ -64,6 +65,10 @@ export function osascriptFailure(op: string, stderr: string): PocketError {
       'Open System Settings > Privacy & Security > Accessibility, add the app that runs pocket (your terminal, or node for the background service) and switch it on; /send still works without it.');
   }
   if (code === NOT_RUNNING) return failure('TERMINAL_APP_FAILED', 'Terminal is not running.', undefined, 'Open Terminal, then try again.');
+  if (message.includes(NOT_IN_FRONT)) {
+    return failure('TERMINAL_APP_FAILED', 'Terminal did not come to the front, so no key was pressed (another application has the focus).', undefined,
+      'Send the keys again once nothing else holds the focus (a dialog, a full-screen app); /send types text without it.');
+  }
   return failure('TERMINAL_APP_FAILED', `osascript (${op}) failed: ${message === '' ? 'no message' : message}`, undefined);
 }
 
