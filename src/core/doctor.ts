@@ -148,3 +148,41 @@ export function terminalAppVerdict(facts: TerminalAppFacts): Pick<CheckResult, '
     ? { status: 'pass', detail: `Terminal tabs can be mirrored; ${keys}` }
     : { status: 'pass', detail: `Terminal is not running, so Automation was not checked (run pocket doctor again with it open); ${keys}` };
 }
+
+/**
+ * Names in .env that look like pocket's settings but are none of them (a typo: POCKET_SHEL=on is ignored, and /shell
+ * stays off without a word), each with the setting it most likely meant: at most two letters away. Other names are
+ * the person's own business and are not judged.
+ */
+export function unknownSettings(names: readonly string[], known: readonly string[]): { name: string; meant: string | null }[] {
+  return names
+    .filter((name) => /^(?:POCKET_|TELEGRAM_|AUTHORIZED_)/.test(name) && !known.includes(name))
+    .map((name) => {
+      const near = known.map((key) => ({ key, distance: editDistance(name, key) })).sort((a, b) => a.distance - b.distance)[0];
+      return { name, meant: near !== undefined && near.distance <= 2 ? near.key : null };
+    });
+}
+
+/** Letters to insert, delete or change to make one name the other (Levenshtein). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The settings check when the settings are valid: a warning for names in .env that pocket does not read. */
+export function unknownSettingsVerdict(unknown: readonly { name: string; meant: string | null }[]): Pick<CheckResult, 'status' | 'detail' | 'fix'> | null {
+  if (unknown.length === 0) return null;
+  const listed = unknown.map(({ name, meant }) => (meant === null ? name : `${name} (did you mean ${meant}?)`)).join(', ');
+  return {
+    status: 'warn',
+    detail: `.env sets ${unknown.length === 1 ? 'a name' : 'names'} pocket does not read: ${listed}`,
+    fix: 'Rename or remove them in .env (the settings are listed in .env.example), then `pocket restart`.',
+  };
+}

@@ -44,6 +44,14 @@ describe('pocket doctor', () => {
     expect(emu.pendingUpdates()).toHaveLength(1);
   });
 
+  it('warns of a name in .env that looks like a setting but is none (a typo), with the one it likely meant', async () => {
+    const home = await setUp({ POCKET_SHEL: 'on', POCKET_WHATEVER: '1', MY_OWN_KEY: 'x' });
+    emu.createPrivateChat(emu.user(701));
+    const c = await checks(home);
+    expect(c.config).toMatchObject({ status: 'warn', detail: '.env sets names pocket does not read: POCKET_SHEL (did you mean POCKET_SHELL?), POCKET_WHATEVER' });
+    expect(c.config!.fix).toContain('.env.example');
+  });
+
   it('says a revoked token is rejected, with the BotFather fix, while the Bot API itself answers', async () => {
     const home = await setUp({ TELEGRAM_BOT_TOKEN: '7000000003:AARevokedTokenNoLongerValid_000000000' });
     const c = await checks(home);

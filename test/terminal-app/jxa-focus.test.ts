@@ -22,7 +22,7 @@ function mac(comesForward: boolean) {
   };
   // JXA's global names the application by its name (not a React component, whatever its capital says).
   const application = (name: string) => (name === 'Terminal' ? terminal : events);
-  const context = { ['Application']: application, delay: () => {}, JSON };
+  const context = { Application: application, delay: () => {}, JSON };
   return { pressed, runScript: (argv: string[]) => runInNewContext(`${JXA_SCRIPT}\nrun(argv)`, { ...context, argv }) as string };
 }
 

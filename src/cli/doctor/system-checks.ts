@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { assertEnvFilePrivate } from '../../config.js';
-import { nodeVersionVerdict, paneLogsVerdict } from '../../core/doctor.js';
+import { assertEnvFilePrivate, readEnvFile, SETTING_KEYS } from '../../config.js';
+import { nodeVersionVerdict, paneLogsVerdict, unknownSettings, unknownSettingsVerdict } from '../../core/doctor.js';
 import { isPocketError } from '../../core/errors.js';
 import { inspectLock } from '../../state/lock.js';
 import type { DoctorCheck } from './context.js';
@@ -89,7 +89,8 @@ export const configCheck: DoctorCheck = {
   run(ctx) {
     const loaded = ctx.config();
     if ('config' in loaded) {
-      return { status: 'pass', detail: `${loaded.config.authorizedUserIds.length} authorized user(s), chat ${loaded.config.chatId}, API ${loaded.config.apiRoot}` };
+      const unknown = unknownSettingsVerdict(unknownSettings(Object.keys(readEnvFile(ctx.paths.env)), SETTING_KEYS));
+      return unknown ?? { status: 'pass', detail: `${loaded.config.authorizedUserIds.length} authorized user(s), chat ${loaded.config.chatId}, API ${loaded.config.apiRoot}` };
     }
     const error = loaded.error;
     return isPocketError(error)
