@@ -17,7 +17,7 @@ import type { Redactor } from '../core/redact.js';
 import type { ScreenImageRenderer } from '../core/screen.js';
 import type { BotStatus, OutboxCounters } from '../core/status.js';
 import type { UpdateLedgerJSON } from '../core/update-guard.js';
-import { type Access, knownUsers, type TgUpdate } from '../core/auth.js';
+import { type Access, knownUsers, roleOf, type TgUpdate } from '../core/auth.js';
 import { laneOf } from '../core/update-lanes.js';
 import { AgentMessages } from './agent-messages.js';
 import { Alerts } from './alerts.js';
@@ -257,6 +257,7 @@ export function createBotService(
 
   const kit: Kit = {
     chatId: config.chatId, hostLabel: config.hostLabel, sessions, delivery, audit, registry, index, topics, cards, log, redactor, now,
+    roleOf: (userId) => (userId === undefined ? null : roleOf(userId, access)) ?? 'viewer',
     daemonLogFile: deps.files.daemonLog,
     shell: { enabled: config.shellEnabled, timeoutS: config.shellTimeoutS, envFile: deps.files.env },
     shellResults,

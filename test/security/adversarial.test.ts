@@ -398,7 +398,8 @@ const viewerCases: Case[] = [
     answer: /^prod — running$/,
     audit: { outcome: 'ok', action: 'screen', userId: VIEWER_ID },
   },
-  { name: 'viewer: /help', act: (w) => say(w, 'viewer', '/help', { dm: true }), answer: /Pocket Operator/, audit: { outcome: 'ok', action: 'help' } },
+  // A viewer's /help lists what a viewer may use (/tail...), and none of what it may not (/send...).
+  { name: 'viewer: /help', act: (w) => say(w, 'viewer', '/help', { dm: true }), answer: /^(?![\s\S]*\/(?:send|new|kill|shell|logs) )Pocket Operator[\s\S]*read-only[\s\S]*\/tail SESSION/, audit: { outcome: 'ok', action: 'help' } },
   { name: 'viewer: the Refresh button', act: (w) => w.h.emu.pressButton(w.h.chat, w.h.viewer, w.card, button(w, w.card, 'Refresh')), answer: /Refreshed/, audit: { outcome: 'ok', action: 'button:refresh' } },
   { name: 'viewer: the Tail button', act: (w) => w.h.emu.pressButton(w.h.chat, w.h.viewer, w.card, button(w, w.card, 'Tail')), answer: /line one/, audit: { outcome: 'ok', action: 'button:tail' } },
   { name: 'viewer: a forwarded /sessions is silence like anyone’s', act: (w) => say(w, 'viewer', '/sessions', { forwarded: true }), answer: null, audit: rejected('forwarded', VIEWER_ID) },

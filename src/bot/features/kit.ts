@@ -2,6 +2,7 @@
 // handlers short (parse a command with its topic/reply context, answer where the user wrote, report errors).
 import type { Context } from 'grammy';
 import type { AgentUseCases } from '../../core/agent-sessions.js';
+import type { Role } from '../../core/auth.js';
 import type { CallbackRegistry } from '../../core/callback-registry.js';
 import { type BotCommand, parseCommand } from '../../core/commands.js';
 import { isPocketError } from '../../core/errors.js';
@@ -30,6 +31,8 @@ export interface Kit {
   cards: Cards;
   log: Logger;
   redactor: Redactor;
+  /** The role of a user the permission gate let through (a stranger gets nothing before this runs). */
+  roleOf: (userId: number | undefined) => Role;
   now: () => number;
   /** The daemon log, for /logs. */
   daemonLogFile: string;
