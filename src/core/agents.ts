@@ -68,6 +68,15 @@ export type AgentTurnResult =
   | { outcome: 'failed'; reason: string };
 
 /** Something only a person can decide; the turn waits for the answer. */
+/**
+ * What "Allow for this session" allows, as a key: Claude's by tool name (`Bash`: every later command, the SDK's own
+ * notion of a tool); Codex's commands one by one, as Codex itself accepts "for session" only the same command again
+ * (allowing every later command after `ls` would let `rm -rf` by unasked); Codex's file changes by kind.
+ */
+export function allowanceKey(kind: AgentKind, request: { tool: string; command: string | null }): string {
+  return kind === 'codex' && request.command !== null ? `${request.tool}: ${request.command}` : request.tool;
+}
+
 export type AgentRequest =
   | {
       type: 'approval';

@@ -239,6 +239,31 @@ describe('agent sessions in the chat', () => {
     expect(summary.text).not.toContain('A1b2C3');
   });
 
+  it('Allow for this session of a Codex command allows that command again, not every command', async () => {
+    h = await startAgentBot();
+    const answers: AgentAnswer[] = [];
+    const ask = (command: string) => ({ type: 'approval' as const, tool: 'command', command, path: null, diff: null, reason: null });
+    h.codex.next(async ({ handlers }) => {
+      answers.push(await handlers.onRequest(ask('ls -la')));
+      answers.push(await handlers.onRequest(ask('ls -la')));
+      answers.push(await handlers.onRequest(ask('rm -rf ~/src')));
+      return completed('listed');
+    });
+    h.say('/codex list');
+    const first = await h.botMessage(/asks to use command:\n\$ ls -la/);
+    h.press(first.messageId, 'Allow for this session');
+    // The same command again is allowed without a message; another command still asks.
+    const other = await h.botMessage(/asks to use command:\n\$ rm -rf ~\/src/, first.messageId);
+    h.press(other.messageId, '⛔ Deny');
+    await h.botMessage(/listed/, other.messageId);
+    expect(answers).toEqual([
+      { type: 'approval', decision: 'allow-session' },
+      { type: 'approval', decision: 'allow-session' },
+      { type: 'approval', decision: 'deny' },
+    ]);
+    expect(h.emu.messages(h.chat).filter((m) => /asks to use command/.test(m.text ?? ''))).toHaveLength(2);
+  });
+
   it('an approval nobody answers is refused after the timeout: the agent gets timeout, the message and the chat say so', async () => {
     h = await startAgentBot({ approvalTimeoutMs: 150 });
     let answer: AgentAnswer | undefined;

@@ -12,9 +12,9 @@ import {
   requestOpened, submitInput,
 } from '../../core/agent-sessions.js';
 import { DECISION_TEXT, stepLine } from '../../core/agent-cards.js';
-import type {
-  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentStep, AgentTurnResult,
-  RecentAgentSession,
+import {
+  type AgentAnswer, type AgentAvailability, type AgentBackend, type AgentEvent, type AgentInput, type AgentKind, type AgentRequest,
+  type AgentStep, type AgentTurnResult, allowanceKey, type RecentAgentSession,
 } from '../../core/agents.js';
 import { PocketError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
@@ -208,8 +208,9 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     if (open === undefined) return false;
     if (answer.type === 'approval' && answer.decision === 'allow-session' && open.request.type === 'approval') {
       const { allowedTools } = this.#runtime(open.sessionId);
-      if (!allowedTools.has(open.request.tool)) {
-        allowedTools.add(open.request.tool);
+      const key = this.#allowance(open.sessionId, open.request);
+      if (!allowedTools.has(key)) {
+        allowedTools.add(key);
         // Kept with the session: "this session" outlives a daemon restart (the agent's own memory of it does not).
         this.#options.sessions.updateAgent(open.sessionId, { allowedTools: [...allowedTools] })
           .catch((error: unknown) => this.#options.log.warn('agents.allowed_tools_unsaved', { sessionId: open.sessionId, error }));
@@ -342,7 +343,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   #onRequest(sessionId: string, request: AgentRequest, signal: AbortSignal): Promise<AgentAnswer> {
     const runtime = this.#runtime(sessionId);
     if (signal.aborted) return Promise.resolve({ type: 'timeout' });
-    if (request.type === 'approval' && runtime.allowedTools.has(request.tool)) {
+    if (request.type === 'approval' && runtime.allowedTools.has(this.#allowance(sessionId, request))) {
       return Promise.resolve({ type: 'approval', decision: 'allow-session' });
     }
     const before = agentSessionState(runtime.queue);
@@ -374,6 +375,11 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
       });
     }
     return backend;
+  }
+
+  /** What "Allow for this session" of this request allows in this session (core/agents.ts allowanceKey). */
+  #allowance(sessionId: string, request: { tool: string; command: string | null }): string {
+    return allowanceKey(this.#options.sessions.get(sessionId)?.kind === 'codex' ? 'codex' : 'claude', request);
   }
 
   #agentSession(sessionId: string): SessionView {
