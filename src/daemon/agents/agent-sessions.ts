@@ -12,9 +12,9 @@ import {
   requestOpened, submitInput,
 } from '../../core/agent-sessions.js';
 import { DECISION_TEXT, stepLine } from '../../core/agent-cards.js';
-import {
-  type AgentAnswer, type AgentAvailability, type AgentBackend, type AgentEvent, type AgentInput, type AgentKind, type AgentRequest,
-  type AgentStep, type AgentTurnResult, allowanceKey, type RecentAgentSession,
+import type {
+  AgentAnswer, AgentAvailability, AgentBackend, AgentEvent, AgentInput, AgentKind, AgentRequest, AgentStep, AgentTurnResult,
+  RecentAgentSession,
 } from '../../core/agents.js';
 import { PocketError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
@@ -23,6 +23,7 @@ import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/
 import { ensurePrivateDir } from '../../state/private-dirs.js';
 import { agentFolder } from './agent-folder.js';
 import { PendingRequests } from './pending-requests.js';
+import { SessionAllowances } from './session-allowances.js';
 import type { SessionService } from '../sessions/service.js';
 
 /**
@@ -59,8 +60,6 @@ interface Runtime {
   controller: AbortController | null;
   live: AgentLive;
   lastActivityAt: number | null;
-  /** Tools allowed "for this session": asked again, they are allowed without a message. */
-  allowedTools: Set<string>;
   /** The running turn, so kill and stop can wait for it to end. */
   running: Promise<void> | null;
   /** The last write of the conversation id: a turn is reported ended only once its id is on disk. */
@@ -76,6 +75,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   readonly #options: AgentSessionsOptions & { clock: Clock; approvalTimeoutMs: number };
   readonly #runtimes = new Map<string, Runtime>();
   readonly #requests: PendingRequests;
+  readonly #allowances: SessionAllowances;
   readonly #listeners = new Set<(event: AgentSessionEvent) => void>();
   /** When each agent was last found working: checked again only after AVAILABLE_FOR_MS. */
   readonly #workedAt = new Map<AgentKind, { at: number; availability: AgentAvailability }>();
@@ -83,6 +83,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   constructor(options: AgentSessionsOptions) {
     this.#options = { clock: systemClock, approvalTimeoutMs: APPROVAL_TIMEOUT_MS, ...options };
     this.#requests = new PendingRequests(() => this.#options.approvalTimeoutMs);
+    this.#allowances = new SessionAllowances(options.sessions, options.log);
     options.sessions.connectAgents(this);
   }
 
@@ -207,14 +208,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     const open = this.#requests.get(requestId);
     if (open === undefined) return false;
     if (answer.type === 'approval' && answer.decision === 'allow-session' && open.request.type === 'approval') {
-      const { allowedTools } = this.#runtime(open.sessionId);
-      const key = this.#allowance(open.sessionId, open.request);
-      if (!allowedTools.has(key)) {
-        allowedTools.add(key);
-        // Kept with the session: "this session" outlives a daemon restart (the agent's own memory of it does not).
-        this.#options.sessions.updateAgent(open.sessionId, { allowedTools: [...allowedTools] })
-          .catch((error: unknown) => this.#options.log.warn('agents.allowed_tools_unsaved', { sessionId: open.sessionId, error }));
-      }
+      this.#allowances.allow(open.sessionId, open.request);
     }
     const text = answer.type === 'approval' ? DECISION_TEXT[answer.decision] : answer.type === 'question' ? answer.answers.join(', ') : 'refused';
     return this.#requests.settle(requestId, answer, { kind: 'answered', by, answer: text });
@@ -250,6 +244,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   }
 
   async end(sessionId: string): Promise<void> {
+    this.#allowances.forget(sessionId);
     const runtime = this.#runtimes.get(sessionId);
     if (runtime === undefined) return;
     runtime.ending = true;
@@ -343,7 +338,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   #onRequest(sessionId: string, request: AgentRequest, signal: AbortSignal): Promise<AgentAnswer> {
     const runtime = this.#runtime(sessionId);
     if (signal.aborted) return Promise.resolve({ type: 'timeout' });
-    if (request.type === 'approval' && runtime.allowedTools.has(this.#allowance(sessionId, request))) {
+    if (request.type === 'approval' && this.#allowances.has(sessionId, request)) {
       return Promise.resolve({ type: 'approval', decision: 'allow-session' });
     }
     const before = agentSessionState(runtime.queue);
@@ -377,11 +372,6 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     return backend;
   }
 
-  /** What "Allow for this session" of this request allows in this session (core/agents.ts allowanceKey). */
-  #allowance(sessionId: string, request: { tool: string; command: string | null }): string {
-    return allowanceKey(this.#options.sessions.get(sessionId)?.kind === 'codex' ? 'codex' : 'claude', request);
-  }
-
   #agentSession(sessionId: string): SessionView {
     const view = this.#options.sessions.get(sessionId);
     if (view === undefined) throw new PocketError('SESSION_NOT_FOUND', `Session ${sessionId} no longer exists.`, { hint: '/sessions lists them.' });
@@ -396,7 +386,6 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     if (runtime === undefined) {
       runtime = {
         queue: emptyQueue(), controller: null, live: { turn: null, queued: 0 }, lastActivityAt: null,
-        allowedTools: new Set(this.#options.sessions.get(sessionId)?.agent?.allowedTools ?? []),
         running: null, persisted: Promise.resolve(), ending: false,
       };
       this.#runtimes.set(sessionId, runtime);
