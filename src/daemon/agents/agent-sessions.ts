@@ -3,9 +3,6 @@
 // requests that wait for a person (with a deadline: an approval nobody answers is refused, never left hanging), and
 // persists the agent's conversation id the moment it is known, so a restart continues the same conversation.
 // Records live in the session service's registry (one list of names, ids and topics for every kind of session).
-import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type AgentSessionEvent, type AgentStart, type AgentUseCases, type TurnQueue, agentSessionName,
   agentSessionState, appendTextTail, applyStep, cancelTurn, emptyQueue, finishTurn, isRecentlyChanged, requestClosed,
@@ -20,9 +17,9 @@ import { PocketError } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
 import { type Clock, type DaemonService, type Logger, systemClock } from '../../core/ports.js';
 import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/sessions.js';
-import { ensurePrivateDir } from '../../state/private-dirs.js';
 import { agentFolder } from './agent-folder.js';
 import { PendingRequests } from './pending-requests.js';
+import { newImagePath, prepareImagesDir, removeImages } from './agent-images.js';
 import { SessionAllowances } from './session-allowances.js';
 import type { SessionService } from '../sessions/service.js';
 
@@ -88,9 +85,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   }
 
   async start(): Promise<void> {
-    ensurePrivateDir(this.#options.imagesDir);
-    // Turns are not resumed across a restart: a photo still here (the daemon was killed during its turn) has no reader.
-    for (const name of readdirSync(this.#options.imagesDir)) rmSync(join(this.#options.imagesDir, name), { force: true, recursive: true });
+    prepareImagesDir(this.#options.imagesDir);
   }
 
   /** Cancels every running turn and waits for them to end, then lets the backends end their processes. */
@@ -219,8 +214,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
   }
 
   imagePath(extension: string): string {
-    const safe = /^[a-z0-9]{1,5}$/.test(extension) ? extension : 'jpg';
-    return join(this.#options.imagesDir, `${randomBytes(8).toString('hex')}.${safe}`);
+    return newImagePath(this.#options.imagesDir, extension);
   }
 
   subscribe(listener: (event: AgentSessionEvent) => void): () => void {
@@ -406,17 +400,6 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
 
 function hasContent(input: AgentInput): boolean {
   return input.text.trim() !== '' || input.images.length > 0;
-}
-
-/** Photos are kept only for the turn that reads them. */
-function removeImages(input: AgentInput): void {
-  for (const image of input.images) {
-    try {
-      unlinkSync(image.path);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 function message(error: unknown): string {
