@@ -160,11 +160,17 @@ export class ActivityTracker {
     return this.#update(advance(this.#m, at));
   }
 
-  /** Pocket typed into the session: whatever prompt is on screen counts as answered. */
-  input(at: number): ActivityUpdate {
+  /**
+   * Pocket typed into the session (the keys went from `typedAt` on): whatever prompt is on screen counts as answered.
+   * Output that came since the keys went is the program's answer to them already (a command typed into a shell that
+   * asks at once: `rm -i`, `read -p`), read before the typing call returned: it is looked at once it settles. Not
+   * when a prompt was answered: that prompt is still on screen until the program reacts.
+   */
+  input(at: number, typedAt: number = at): ActivityUpdate {
     const m = this.#m;
     const alerts = advance(m, at);
     if (m.state === 'exited') return this.#update(alerts);
+    const answeredAlready = m.state !== 'waiting' && m.lastOutputAt !== null && m.lastOutputAt >= typedAt;
     const hookOpen = m.hookRequest !== null;
     m.hookRequest = null;
     m.lastActivityAt = at;
@@ -176,7 +182,7 @@ export class ActivityTracker {
     m.promptScreen = null;
     m.outputSinceIdle = false;
     // The screen still shows the prompt until the program reacts: look again only after new output.
-    m.settleAt = null;
+    m.settleAt = answeredAlready ? Math.max(at, m.lastOutputAt! + m.settleMs) : null;
     if (m.state !== 'running') {
       m.state = 'running';
       m.signal = 'screen';

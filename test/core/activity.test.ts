@@ -21,6 +21,20 @@ describe('ActivityTracker', () => {
     expect(a.tick(50_000).alerts).toEqual([]);
   });
 
+  it('looks at what a command typed into a shell printed before the typing call returned (a prompt at once)', () => {
+    const a = make();
+    a.output(0, ['$ ']);
+    expect(a.tick(10_000).state).toBe('idle');
+    // The keys go at 19_990; the shell echoes the line and the command asks at once, read at 20_000, before input().
+    a.output(20_000, ['$ read -p "Overwrite config? [y/N] " answer', ...OTHER_PROMPT]);
+    expect(a.input(20_050, 19_990).state).toBe('running');
+    expect(a.tick(20_300)).toMatchObject({ state: 'waiting', alerts: [{ kind: 'waiting', at: 20_300 }] });
+    // Answering a prompt is not that: the prompt on screen stays answered until the program reacts.
+    a.output(20_400, [...OTHER_PROMPT]);
+    expect(a.input(20_500, 20_350).state).toBe('running');
+    expect(a.tick(21_000)).toEqual({ state: 'running', alerts: [] });
+  });
+
   it('does not call a quiet start "idle after activity"', () => {
     const a = make();
     expect(a.state).toBe('running');

@@ -69,6 +69,9 @@ async function shownAt(tmux: TestTmux, check: (screen: string) => boolean, timeo
 it('shows the question a session waits at within 200 ms of the daemon\'s event, in a real terminal', { timeout: 60_000 }, async () => {
   rig.say('/new asker');
   const asker = await eventually(async () => (await rig.sessions()).find((s) => s.name === 'asker'), { what: 'the session asker' });
+  // The shell's prompt first, so that the command is typed into an idle shell whatever the load: its question comes
+  // before the typing call returns, which the daemon once let by (a CI run; ActivityTracker.input's typedAt).
+  await rig.paneShows('asker', /[$#] $/, 30_000);
 
   viewer = await startTestTmux();
   // The built CLI as a user runs it, in a 120x40 terminal; the home is the rig daemon's.
@@ -87,7 +90,16 @@ it('shows the question a session waits at within 200 ms of the daemon\'s event, 
   const written = writtenAt(viewer, 'waiting: Overwrite config.yaml? [y/N]');
   try {
     rig.say(`/send asker read -p 'Overwrite config.yaml? [y/N] ' answer`);
-    const event = await waiting;
+    // Should the state never come, the failure says what the pane showed (the line run or not, its question or not).
+    let timer: NodeJS.Timeout | undefined;
+    const event = await Promise.race([
+      waiting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          void rig.capture('asker').then((pane) => reject(new Error(`no waiting state within 30 s; the pane shows:\n${pane}`)), reject);
+        }, 30_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const writtenMs = (await written.at) - event.at;
     const seen = await shownAt(viewer, (screen) => screen.includes('waiting: Overwrite config.yaml? [y/N]'));
     console.log(`cockpit: question written to the terminal ${writtenMs} ms after the daemon's event (which reached this test after ${receivedAt - event.at} ms); capture-pane showed it ${seen.at - event.at} ms after`);

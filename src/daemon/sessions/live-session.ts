@@ -161,8 +161,10 @@ export class LiveSession {
     this.#apply(this.#tracker.output(at, () => this.renderer.screen()));
   }
 
-  input(): void {
-    this.#apply(this.#tracker.input(this.#clock.now()));
+  /** Pocket typed into the session; `typedAt`: when the keys started to go (see ActivityTracker.input). */
+  input(typedAt?: number): void {
+    const now = this.#clock.now();
+    this.#apply(this.#tracker.input(now, typedAt ?? now));
   }
 
   /** The agent's own hook said it asks (a dialog is up) or its turn ended: see ActivityTracker.hook. */

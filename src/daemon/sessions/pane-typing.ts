@@ -46,6 +46,7 @@ export async function typeIntoPane(
 ): Promise<void> {
   const { tmux, clock } = via;
   const { paneId, live } = pane;
+  const typedAt = clock.now();
   if (options?.enter === false || live === undefined || text === '' || !readsFastEnterAsPaste(pane.command)) {
     await tmux.sendText(paneId, text, options);
   } else {
@@ -67,5 +68,5 @@ export async function typeIntoPane(
     }
     await tmux.sendKeys(paneId, ['Enter']);
   }
-  live?.input();
+  live?.input(typedAt);
 }
