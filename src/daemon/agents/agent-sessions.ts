@@ -4,8 +4,8 @@
 // persists the agent's conversation id the moment it is known, so a restart continues the same conversation.
 // Records live in the session service's registry (one list of names, ids and topics for every kind of session).
 import {
-  type AgentSessionEvent, type AgentStart, type AgentUseCases, type TurnQueue, agentSessionName,
-  agentSessionState, appendTextTail, applyStep, cancelTurn, emptyQueue, finishTurn, isRecentlyChanged, requestClosed,
+  type AgentSessionEvent, type AgentStart, type AgentUseCases, type TurnQueue,
+  agentSessionState, appendTextTail, applyStep, cancelTurn, emptyQueue, finishTurn, requestClosed,
   requestOpened, submitInput,
 } from '../../core/agent-sessions.js';
 import { DECISION_TEXT, stepLine } from '../../core/agent-cards.js';
@@ -20,6 +20,7 @@ import type { AgentDriver, AgentLive, LiveFacts, SessionView } from '../../core/
 import { agentFolder } from './agent-folder.js';
 import { PendingRequests } from './pending-requests.js';
 import { newImagePath, prepareImagesDir, removeImages } from './agent-images.js';
+import { freeAgentName, recentConversations, type ResumeDeps, type Resumed, resumeConversation } from './agent-resume.js';
 import { SessionAllowances } from './session-allowances.js';
 import type { SessionService } from '../sessions/service.js';
 
@@ -120,8 +121,7 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     try {
       await this.#backendOrExplain(start.kind);
       const cwd = agentFolder(start.folder, this.#options.defaultCwd);
-      const name = agentSessionName(start.kind, (n) => sessions.list().some((s) => s.name === n || s.alias === n));
-      view = await sessions.createAgent(start.kind, name, { cwd, agentSessionId: null, fork: false });
+      view = await sessions.createAgent(start.kind, freeAgentName(sessions, start.kind), { cwd, agentSessionId: null, fork: false });
     } catch (error) {
       // Its photos were for the session's first turn: refused, they are deleted, not kept (send does the same).
       removeImages(start.input);
@@ -170,33 +170,17 @@ export class AgentSessions implements AgentUseCases, AgentDriver, DaemonService 
     return { wasRunning: cancelled.wasRunning, dropped: cancelled.dropped };
   }
 
-  async recent(kind: AgentKind | undefined, limit: number): Promise<RecentAgentSession[]> {
-    const kinds = kind === undefined ? (Object.keys(this.#options.backends) as AgentKind[]) : [kind];
-    if (kind !== undefined) await this.#backendOrExplain(kind);
-    const cwd = this.#options.defaultCwd;
-    const found = await Promise.all(kinds.map(async (k) => {
-      const backend = this.#options.backends[k];
-      if (backend === undefined || !(await this.availability(k)).ok) return [];
-      return backend.listRecent(cwd, limit).catch((error: unknown) => {
-        this.#options.log.warn('agents.list_recent_failed', { kind: k, error });
-        return [];
-      });
-    }));
-    return found.flat().sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+  recent(kind: AgentKind | undefined, limit: number): Promise<RecentAgentSession[]> {
+    return recentConversations(this.#resumeDeps(), kind, limit);
   }
 
-  async resume(kind: AgentKind, agentSessionId: string): Promise<{ session: SessionView; last: Awaited<ReturnType<AgentBackend['lastExchange']>>; fork: boolean; reused: boolean }> {
-    const backend = await this.#backendOrExplain(kind);
-    const existing = this.#options.sessions.list().find((s) => s.kind === kind && s.agent?.agentSessionId === agentSessionId && s.exitedAt === null);
-    const last = await backend.lastExchange(agentSessionId).catch(() => null);
-    if (existing !== undefined) return { session: existing, last, fork: false, reused: true };
-    const stored = (await backend.listRecent(this.#options.defaultCwd, 200).catch(() => [])).find((r) => r.agentSessionId === agentSessionId);
-    const fork = stored !== undefined && isRecentlyChanged(stored.updatedAt, this.#options.clock.now());
-    const { sessions } = this.#options;
-    const name = agentSessionName(kind, (n) => sessions.list().some((s) => s.name === n || s.alias === n));
-    const session = await sessions.createAgent(kind, name, { cwd: stored?.cwd ?? this.#options.defaultCwd, agentSessionId, fork });
-    this.#options.log.info('agents.resumed', { sessionId: session.id, kind, fork });
-    return { session, last, fork, reused: false };
+  resume(kind: AgentKind, agentSessionId: string): Promise<Resumed> {
+    return resumeConversation(this.#resumeDeps(), kind, agentSessionId);
+  }
+
+  #resumeDeps(): ResumeDeps {
+    const { sessions, backends, defaultCwd, clock, log } = this.#options;
+    return { sessions, backends, defaultCwd, clock, log, availability: (k) => this.availability(k), backendOrExplain: (k) => this.#backendOrExplain(k) };
   }
 
   answer(requestId: string, answer: AgentAnswer, by: string): boolean {
